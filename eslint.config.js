@@ -1,0 +1,47 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'reports/**', 'examples/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'error',
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+    },
+  },
+  {
+    // Only the bin's own layer touches the process and the terminal.
+    files: ['src/cli/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['src/**/*.ts', 'checks/**/*.ts'],
+    ignores: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'process', property: 'exit', message: 'Only src/cli may end the process.' }],
+    },
+  },
+  {
+    // Checks are pure: they read the evidence model and nothing else (no AWS, no fs, no clock).
+    files: ['checks/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['node:fs', 'node:fs/*', 'fs', 'fs/*', '@aws-sdk/*', 'node:child_process', 'node:net', 'node:http', 'node:https'], message: 'Checks read evidence only.' },
+      ] }],
+      'no-restricted-syntax': ['error',
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Checks measure against ctx.collectedAt, never the wall clock.' },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Checks measure against ctx.collectedAt, never the wall clock.' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+);
