@@ -21,16 +21,18 @@ export function compileSchema<T>(schema: Record<string, unknown>): ValidateFunct
   return existing ?? ajv.compile<T>(schema);
 }
 
-/** ajv errors as one readable line: "<where>/path/to/field: must be ..." for each problem. */
+/** ajv errors as one readable line: "<where>path.to.field must be ..." for each problem. */
 export function formatAjvErrors(errors: ErrorObject[] | null | undefined, where: string): string {
   if (!errors || errors.length === 0) return 'invalid';
-  return errors
+  const lines = errors
+    .filter((e) => e.keyword !== 'if')
     .map((e) => {
-      const path = e.instancePath === '' ? where : `${where}${e.instancePath.replace(/\//g, '.').replace(/^\./, ':')}`;
+      const path = [where, ...e.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))].filter((p) => p !== '').join('.');
       let detail = e.message ?? 'is invalid';
       if (e.keyword === 'additionalProperties') detail = `has unknown property "${String(e.params.additionalProperty)}"`;
       if (e.keyword === 'enum') detail = `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-      return `${path} ${detail}`;
-    })
-    .join('; ');
+      if (e.keyword === 'propertyNames') detail = `has an invalid key "${String(e.params.propertyName)}"`;
+      return `${path === '' ? '(top level)' : path} ${detail}`;
+    });
+  return [...new Set(lines)].join('; ');
 }

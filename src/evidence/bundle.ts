@@ -38,7 +38,7 @@ export function describeUnusable(read: Exclude<Read<unknown>, { kind: 'ok' }>): 
 }
 
 export interface OpenOptions {
-  /** Read on when files do not match the manifest (they are marked tampered); otherwise that is fatal. */
+  /** Recorded in the integrity report: the caller accepts files that do not match the manifest. */
   allowModified?: boolean;
 }
 
@@ -53,6 +53,10 @@ export class Bundle {
     readonly integrity: IntegrityReport,
   ) {}
 
+  /**
+   * Opens a bundle. Files that do not match the manifest are not fatal here: reads of them are marked
+   * tampered and `integrity` lists them, so the caller can finish the audit and then refuse it (exit 2).
+   */
   static open(dir: string, options: OpenOptions = {}): Bundle {
     const manifestPath = join(dir, 'manifest.json');
     let manifestBytes: Buffer;
@@ -91,14 +95,6 @@ export class Bundle {
       unlisted: unlisted.sort(),
       allowedModified: options.allowModified === true,
     };
-    if (modified.size > 0 && !options.allowModified) {
-      const first = integrity.modified.slice(0, 3).join(', ');
-      const more = modified.size > 3 ? ` and ${modified.size - 3} more` : '';
-      throw new TrailproofError(
-        'TP_BUNDLE_TAMPERED',
-        `evidence bundle ${dir} was modified after collection: SHA-256 of ${first}${more} does not match manifest.json (use --allow-modified-evidence to audit it anyway, marked tampered)`,
-      );
-    }
     return new Bundle(dir, manifest, manifestSha256, parsed, hashes, modified, integrity);
   }
 

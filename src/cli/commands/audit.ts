@@ -1,0 +1,116 @@
+// `trailproof audit`: load the evidence, run every enabled check, write the outputs, exit by the gate.
+import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadConfig } from '../../config/load.js';
+import { TrailproofError } from '../../errors.js';
+import { Bundle } from '../../evidence/bundle.js';
+import { planAudit, runAudit } from '../../engine/audit.js';
+import { loadFrameworks } from '../../engine/frameworks.js';
+import { gateExitCode } from '../../engine/gate.js';
+import { CheckRegistry, loadBuiltinChecks, loadPlugin } from '../../engine/registry.js';
+import type { Severity } from '../../model/types.js';
+import { FORMATS, isFormat, renderers, type Format } from '../../output/index.js';
+import { renderSummary } from '../../output/table.js';
+import type { Io } from '../io.js';
+import { splitList } from '../options.js';
+
+export interface AuditArgs {
+  bundle?: string;
+  out?: string;
+  format?: string;
+  failOn?: string;
+  framework?: string;
+  accounts?: string;
+  checks?: string[];
+  plugin?: string[];
+  config?: string;
+  quiet: boolean;
+  allowModifiedEvidence: boolean;
+}
+
+export function parseFormats(value: string | undefined): Format[] {
+  const names = splitList(value);
+  for (const name of names) {
+    if (!isFormat(name)) throw new TrailproofError('TP_USAGE', `--format: unknown format "${name}"; available: ${FORMATS.join(', ')}`);
+  }
+  return [...new Set(names)] as Format[];
+}
+
+/** `--checks` takes ids and patterns; a value naming an existing folder or .js file loads plugins instead. */
+function splitChecksFlag(values: string[] | undefined, cwd: string): { ids: string[]; plugins: string[] } {
+  const ids: string[] = [];
+  const plugins: string[] = [];
+  for (const v of splitList(values)) {
+    const path = resolve(cwd, v);
+    if (/\.(m|c)?js$/.test(v) || (existsSync(path) && statSync(path).isDirectory())) plugins.push(v);
+    else ids.push(v);
+  }
+  return { ids, plugins };
+}
+
+export async function loadRegistry(pluginSpecs: { spec: string; baseDir: string }[]): Promise<CheckRegistry> {
+  const registry = await loadBuiltinChecks(new CheckRegistry());
+  for (const { spec, baseDir } of pluginSpecs) await loadPlugin(spec, baseDir, registry);
+  return registry;
+}
+
+export async function audit(args: AuditArgs, io: Io): Promise<number> {
+  const formats = parseFormats(args.format);
+  const accounts = splitList(args.accounts);
+  for (const a of accounts) if (!/^\d{12}$/.test(a)) throw new TrailproofError('TP_USAGE', `--accounts: "${a}" is not a 12-digit account id`);
+  if (!args.out && formats.length > 1) throw new TrailproofError('TP_USAGE', `--format ${formats.join(',')}: several formats need --out DIR (stdout carries one)`);
+  if (args.bundle === undefined) {
+    throw new TrailproofError('TP_USAGE', 'audit needs --bundle DIR: live collection from AWS is not in this version yet (see the README)');
+  }
+
+  const { config, file, baseDir } = loadConfig(args.config, io.cwd);
+  const { ids, plugins } = splitChecksFlag(args.checks, io.cwd);
+  const registry = await loadRegistry([
+    ...(config.plugins ?? []).map((spec) => ({ spec, baseDir })),
+    ...[...plugins, ...splitList(args.plugin)].map((spec) => ({ spec, baseDir: io.cwd })),
+  ]);
+  const request: { checks: string[]; framework?: string; configFile?: string } = { checks: ids };
+  if (args.framework !== undefined) request.framework = args.framework;
+  if (file !== undefined) request.configFile = args.config ?? file;
+  const plan = planAudit(registry, loadFrameworks(), config, request);
+  const failOn = (args.failOn ?? config.failOn ?? 'high') as Severity | 'none';
+
+  const bundlePath = resolve(io.cwd, args.bundle);
+  const bundle = Bundle.open(bundlePath, { allowModified: args.allowModifiedEvidence });
+  const runRequest: Parameters<typeof runAudit>[2] = { source: 'bundle', bundlePath: args.bundle, failOn };
+  if (accounts.length > 0) runRequest.accounts = accounts;
+  if (args.framework !== undefined) runRequest.framework = args.framework;
+  const findings = runAudit(bundle, plan, runRequest);
+  const exitCode = gateExitCode(findings, failOn);
+
+  const toStdout = !args.out && formats.length === 1;
+  if (args.out) {
+    const outDir = resolve(io.cwd, args.out);
+    mkdirSync(outDir, { recursive: true });
+    for (const format of formats.length > 0 ? formats : (['json'] as Format[])) {
+      const renderer = renderers[format];
+      const target = join(outDir, renderer.fileName);
+      // Write beside, then rename: a reader never sees half a findings file.
+      writeFileSync(`${target}.tmp`, await renderer.render(findings));
+      renameSync(`${target}.tmp`, target);
+    }
+  } else if (toStdout) {
+    io.stdout(String(await renderers[formats[0] as Format].render(findings)));
+  }
+  if (!args.quiet) {
+    const summary = renderSummary(findings, { failOn, exitCode });
+    if (toStdout) io.stderr(summary);
+    else io.stdout(summary);
+  }
+
+  const integrity = bundle.integrity;
+  if ((integrity.modified.length > 0 || integrity.missing.length > 0) && !args.allowModifiedEvidence) {
+    const names = [...integrity.modified, ...integrity.missing];
+    const listed = names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
+    throw new TrailproofError(
+      'TP_BUNDLE_TAMPERED',
+      `evidence bundle ${args.bundle} does not match its manifest (${integrity.modified.length} modified, ${integrity.missing.length} missing: ${listed}); results citing them are marked tampered. Use --allow-modified-evidence to accept it`,
+    );
+  }
+  return exitCode;
+}

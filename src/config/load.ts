@@ -1,0 +1,88 @@
+// The config file (YAML or JSON), validated against schema/config.schema.json with errors that name the
+// path at fault and, where one is near, the key that was meant.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { TrailproofError, errorMessage } from '../errors.js';
+import type { Severity } from '../model/types.js';
+import { compileSchema, formatAjvErrors, loadSchema } from '../schema.js';
+
+export interface WaiverConfig {
+  check: string;
+  resource: string;
+  account?: string;
+  reason: string;
+  owner: string;
+  expires: string;
+}
+
+export interface CheckConfig {
+  enabled?: boolean;
+  severity?: Severity;
+  [parameter: string]: unknown;
+}
+
+export interface Config {
+  failOn?: Severity | 'none';
+  frameworks?: string[];
+  accounts?: string[];
+  plugins?: string[];
+  checks?: Record<string, CheckConfig>;
+  waivers?: WaiverConfig[];
+  report?: { organizationName?: string; title?: string; logo?: string; colors?: { primary?: string; accent?: string } };
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** The file it came from (undefined: no --config), and the folder relative paths resolve against. */
+  file: string | undefined;
+  baseDir: string;
+}
+
+const validateConfig = compileSchema<Config>(loadSchema('config.schema.json'));
+
+export function loadConfig(file: string | undefined, cwd: string = process.cwd()): LoadedConfig {
+  if (file === undefined) return { config: {}, file: undefined, baseDir: cwd };
+  const path = resolve(cwd, file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new TrailproofError('TP_CONFIG_UNREADABLE', `cannot read config file ${file}: ${errorMessage(err)}`);
+  }
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0];
+    const where = first?.linePos?.[0] ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}` : '';
+    throw new TrailproofError('TP_CONFIG_INVALID', `config file ${file} is not valid YAML/JSON${where}: ${first?.message.split('\n')[0] ?? 'parse error'}`);
+  }
+  const value: unknown = doc.toJS() ?? {};
+  if (!validateConfig(value)) {
+    throw new TrailproofError('TP_CONFIG_INVALID', `config file ${file}: ${formatAjvErrors(validateConfig.errors, '')} (schema: schema/config.schema.json)`);
+  }
+  return { config: value, file: path, baseDir: dirname(path) };
+}
+
+/** The nearest of `candidates` to `word` by edit distance, when it is near enough to be a typo. */
+export function suggest(word: string, candidates: string[]): string | undefined {
+  let best: { c: string; d: number } | undefined;
+  for (const c of candidates) {
+    const d = editDistance(word, c);
+    if (!best || d < best.d) best = { c, d };
+  }
+  return best && best.d <= Math.max(2, Math.floor(word.length / 4)) ? best.c : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j] as number;
+      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length] as number;
+}

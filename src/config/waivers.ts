@@ -1,0 +1,40 @@
+// Waivers: accepted exceptions with a reason, an owner and an expiry. A waiver applies to FAIL and MANUAL
+// results (an ERROR is a gap in the evidence, not a risk to accept). Expiry is judged against the
+// evidence's collectedAt, so re-auditing a saved bundle gives the same answer.
+import type { Result, WaiverReport } from '../model/types.js';
+import type { WaiverConfig } from './load.js';
+
+const WAIVABLE = new Set(['FAIL', 'MANUAL']);
+
+/** A resource pattern with `*` (any run) and `?` (one character); anything else matches itself. */
+export function globToRegExp(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}
+
+/** A waiver runs to the end of its expiry day (UTC). */
+export function isExpired(waiver: WaiverConfig, at: Date): boolean {
+  return at.getTime() > Date.parse(`${waiver.expires}T23:59:59.999Z`);
+}
+
+export function applyWaivers(results: Result[], waivers: WaiverConfig[], at: Date): { results: Result[]; report: WaiverReport[] } {
+  const compiled = waivers.map((w) => ({ w, re: globToRegExp(w.resource), expired: isExpired(w, at), matched: 0 }));
+  const out = results.map((result) => {
+    if (!WAIVABLE.has(result.status)) return result;
+    const hit = compiled.find((c) => c.w.check === result.checkId && c.re.test(result.resource) && (c.w.account === undefined || c.w.account === result.account));
+    if (!hit) return result;
+    hit.matched++;
+    if (hit.expired) return result;
+    return {
+      ...result,
+      status: 'WAIVED' as const,
+      waiver: { reason: hit.w.reason, owner: hit.w.owner, expires: hit.w.expires, originalStatus: result.status },
+    };
+  });
+  const report: WaiverReport[] = compiled.map(({ w, expired, matched }) => {
+    const entry: WaiverReport = { checkId: w.check, resource: w.resource, reason: w.reason, owner: w.owner, expires: w.expires, expired, matched };
+    if (w.account !== undefined) entry.account = w.account;
+    return entry;
+  });
+  return { results: out, report };
+}

@@ -1,0 +1,165 @@
+// Runs the selected checks over the estate in isolation (a check that throws becomes one ERROR result),
+// stamps metadata, applies severity overrides and waivers, and assembles the findings file.
+import { randomUUID } from 'node:crypto';
+import { suggest, type Config } from '../config/load.js';
+import { applyWaivers } from '../config/waivers.js';
+import { TrailproofError, errorMessage } from '../errors.js';
+import type { Bundle } from '../evidence/bundle.js';
+import { Estate } from '../evidence/estate.js';
+import { STATUSES, type Findings, type Result, type Severity, type Summary } from '../model/types.js';
+import { toolVersion } from '../paths.js';
+import { globToRegExp } from '../config/waivers.js';
+import { createContext, type AnyCheck } from './check.js';
+import { frameworkView, indexFrameworks, type Framework, type FrameworkIndex } from './frameworks.js';
+import { resolveOptions } from './options.js';
+import type { CheckRegistry } from './registry.js';
+
+export interface PlannedCheck {
+  check: AnyCheck;
+  options: Record<string, unknown>;
+  severity: Severity;
+}
+
+export interface AuditPlan {
+  checks: PlannedCheck[];
+  frameworks: Framework[];
+  frameworkIndex: FrameworkIndex;
+  /** Framework ids whose requirement views go into the findings. */
+  views: string[];
+  config: Config;
+}
+
+export interface PlanRequest {
+  /** --checks: ids or patterns (`bucket.*`). */
+  checks?: string[];
+  /** --framework: run the checks this framework maps, and report it requirement by requirement. */
+  framework?: string;
+  configFile?: string;
+}
+
+function unknownCheck(id: string, registry: CheckRegistry, where: string): TrailproofError {
+  const hint = suggest(id, registry.ids());
+  return new TrailproofError('TP_CHECK_UNKNOWN', `${where}: unknown check id "${id}"${hint ? ` (did you mean ${hint}?)` : ''}; \`trailproof checks list\` shows the catalog`);
+}
+
+/** Validates the request against the catalog and the config before any evidence is read. */
+export function planAudit(registry: CheckRegistry, frameworks: Framework[], config: Config, request: PlanRequest = {}): AuditPlan {
+  const where = request.configFile ?? 'config';
+  const frameworkIndex = indexFrameworks(frameworks, registry);
+  for (const id of Object.keys(config.checks ?? {})) {
+    if (!registry.has(id)) {
+      const err = unknownCheck(id, registry, `${where}: checks.${id}`);
+      throw new TrailproofError('TP_CONFIG_INVALID', err.message);
+    }
+  }
+  for (const [i, waiver] of (config.waivers ?? []).entries()) {
+    if (!registry.has(waiver.check)) throw new TrailproofError('TP_CONFIG_INVALID', unknownCheck(waiver.check, registry, `${where}: waivers.${i}.check`).message);
+  }
+  const frameworkIds = frameworks.map((f) => f.id);
+  const requested = request.framework !== undefined ? [request.framework] : (config.frameworks ?? []);
+  for (const id of requested) {
+    if (!frameworkIds.includes(id)) {
+      const hint = suggest(id, frameworkIds);
+      throw new TrailproofError('TP_FRAMEWORK_UNKNOWN', `unknown framework "${id}"${hint ? ` (did you mean ${hint}?)` : ''}; known: ${frameworkIds.join(', ')}`);
+    }
+  }
+
+  let selected = registry.all().map((r) => r.check);
+  if (request.checks && request.checks.length > 0) {
+    const patterns = request.checks.map((p) => ({ p, re: globToRegExp(p) }));
+    for (const { p, re } of patterns) if (!selected.some((c) => re.test(c.meta.id))) throw unknownCheck(p, registry, '--checks');
+    selected = selected.filter((c) => patterns.some(({ re }) => re.test(c.meta.id)));
+  }
+  if (request.framework !== undefined) {
+    const fw = frameworks.find((f) => f.id === request.framework) as Framework;
+    const mapped = new Set(fw.requirements.flatMap((r) => r.checks));
+    selected = selected.filter((c) => mapped.has(c.meta.id));
+  }
+  const checks = selected
+    .filter((c) => config.checks?.[c.meta.id]?.enabled !== false)
+    .map((check) => {
+      const configured = config.checks?.[check.meta.id];
+      return {
+        check,
+        options: resolveOptions(check, configured, where),
+        severity: configured?.severity ?? check.meta.severity,
+      };
+    });
+  return { checks, frameworks, frameworkIndex, views: requested.length > 0 ? requested : frameworkIds, config };
+}
+
+export interface RunRequest {
+  source: 'live' | 'bundle';
+  bundlePath?: string;
+  accounts?: string[];
+  failOn: Severity | 'none';
+  framework?: string;
+  startedAt?: Date;
+}
+
+export function runAudit(bundle: Bundle, plan: AuditPlan, request: RunRequest): Findings {
+  const startedAt = request.startedAt ?? new Date();
+  const estate = new Estate(bundle);
+  const fallbackAccount = bundle.manifest.identity.Account;
+  let results: Result[] = [];
+  for (const { check, options, severity } of plan.checks) {
+    const { meta } = check;
+    const stamp = (partial: Omit<Result, 'checkId' | 'title' | 'severity' | 'frameworks'>): Result => {
+      const result: Result = { checkId: meta.id, title: meta.title, severity, ...partial, frameworks: structuredClone(plan.frameworkIndex.get(meta.id) ?? {}) };
+      if (partial.status === 'FAIL' || partial.status === 'MANUAL') result.remediation = { ...meta.remediation };
+      return result;
+    };
+    try {
+      const ctx = createContext(meta, options, estate.collectedAt);
+      for (const r of check.run(estate, ctx)) results.push(stamp(r));
+    } catch (err) {
+      results.push(stamp({
+        status: 'ERROR',
+        account: fallbackAccount,
+        region: 'global',
+        resource: `trailproof:check/${meta.id}`,
+        message: `check ${meta.id} failed: ${errorMessage(err)}`,
+        evidence: [],
+      }));
+    }
+  }
+  const accounts = request.accounts ?? plan.config.accounts;
+  if (accounts && accounts.length > 0) results = results.filter((r) => accounts.includes(r.account));
+  const waived = applyWaivers(results, plan.config.waivers ?? [], estate.collectedAt);
+  results = waived.results.sort(compareResults);
+
+  const summary = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Summary;
+  summary.detections = 0;
+  for (const r of results) summary[r.status]++;
+  const findings: Findings = {
+    schemaVersion: '1',
+    tool: { name: 'trailproof', version: toolVersion },
+    run: {
+      id: randomUUID(),
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      source: request.source,
+      scope: { accounts: [...bundle.manifest.scope.accounts].sort(), regions: [...bundle.manifest.scope.regions].sort() },
+      period: { from: null, to: null },
+      collectedAt: estate.collectedAt.toISOString(),
+      failOn: request.failOn,
+      bundle: { path: request.bundlePath ?? bundle.dir, manifestSha256: bundle.manifestSha256, tool: bundle.manifest.tool, version: bundle.manifest.version },
+    },
+    summary,
+    results,
+    detections: [],
+    waivers: waived.report,
+    integrity: bundle.integrity,
+    frameworks: plan.views.map((id) => frameworkView(plan.frameworks.find((f) => f.id === id) as Framework, results)),
+  };
+  if (request.framework !== undefined) findings.run.framework = request.framework;
+  return findings;
+}
+
+export function compareResults(a: Result, b: Result): number {
+  return cmp(a.account, b.account) || cmp(a.region, b.region) || cmp(a.checkId, b.checkId) || cmp(a.resource, b.resource) || cmp(a.message, b.message);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

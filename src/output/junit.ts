@@ -1,0 +1,63 @@
+// JUnit XML that CI systems show natively: one test suite per check, one test case per result. FAIL is a
+// failure (message and remediation), ERROR an error, MANUAL / NOT_APPLICABLE / WAIVED are skipped with why.
+import type { Findings, Result } from '../model/types.js';
+
+export function xmlEscape(text: string): string {
+  return text
+    // XML 1.0 cannot carry most control characters at all, escaped or not.
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+function testCase(r: Result): string {
+  const name = xmlEscape(`${r.resource} [${r.account} ${r.region}]`);
+  const open = `    <testcase classname="${xmlEscape(r.checkId)}" name="${name}" time="0"`;
+  const body = (lines: string[]): string => xmlEscape(lines.filter((l) => l !== '').join('\n'));
+  const remediation = r.remediation ? [`Remediation: ${r.remediation.text}`, r.remediation.cli ? `CLI: ${r.remediation.cli}` : ''] : [];
+  const evidence = r.evidence.map((e) => `Evidence: ${e.file}#${e.pointer} (sha256 ${e.sha256}${e.tampered ? ', TAMPERED' : ''})`);
+  switch (r.status) {
+    case 'PASS':
+      return `${open}/>`;
+    case 'FAIL':
+      return `${open}>\n      <failure type="${r.severity}" message="${xmlEscape(r.message)}">${body([`[${r.severity}] ${r.message}`, ...remediation, ...evidence])}</failure>\n    </testcase>`;
+    case 'ERROR':
+      return `${open}>\n      <error type="ERROR" message="${xmlEscape(r.message)}">${body([r.message, ...evidence])}</error>\n    </testcase>`;
+    case 'MANUAL':
+    case 'NOT_APPLICABLE':
+      return `${open}>\n      <skipped message="${xmlEscape(`${r.status}: ${r.message}`)}"/>\n    </testcase>`;
+    case 'WAIVED':
+      return `${open}>\n      <skipped message="${xmlEscape(`WAIVED until ${r.waiver?.expires ?? '?'} by ${r.waiver?.owner ?? '?'}: ${r.waiver?.reason ?? ''} (${r.message})`)}"/>\n    </testcase>`;
+  }
+}
+
+export function renderJunit(findings: Findings): string {
+  const byCheck = new Map<string, Result[]>();
+  for (const r of findings.results) {
+    const list = byCheck.get(r.checkId) ?? [];
+    list.push(r);
+    byCheck.set(r.checkId, list);
+  }
+  const count = (list: Result[], ...statuses: string[]): number => list.filter((r) => statuses.includes(r.status)).length;
+  const all = findings.results;
+  const suites = [...byCheck.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([checkId, list]) => {
+    const title = list[0]?.title ?? checkId;
+    return [
+      `  <testsuite name="${xmlEscape(checkId)}" tests="${list.length}" failures="${count(list, 'FAIL')}" errors="${count(list, 'ERROR')}" skipped="${count(list, 'MANUAL', 'NOT_APPLICABLE', 'WAIVED')}" time="0" timestamp="${findings.run.finishedAt}">`,
+      `    <properties><property name="title" value="${xmlEscape(title)}"/><property name="severity" value="${list[0]?.severity ?? ''}"/></properties>`,
+      ...list.map(testCase),
+      '  </testsuite>',
+    ].join('\n');
+  });
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="trailproof audit ${xmlEscape(findings.run.id)}" tests="${all.length}" failures="${count(all, 'FAIL')}" errors="${count(all, 'ERROR')}" skipped="${count(all, 'MANUAL', 'NOT_APPLICABLE', 'WAIVED')}" time="0">`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

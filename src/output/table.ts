@@ -1,0 +1,38 @@
+// The readable summary for a terminal: counts, then every result that needs attention.
+import type { Findings, Result, Status } from '../model/types.js';
+
+const ATTENTION: Status[] = ['FAIL', 'ERROR', 'MANUAL'];
+
+export function table(rows: string[][], header: string[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function renderSummary(findings: Findings, gate: { failOn: string; exitCode: number }): string {
+  const s = findings.summary;
+  const attention = findings.results.filter((r: Result) => ATTENTION.includes(r.status));
+  const out: string[] = [];
+  out.push(`trailproof ${findings.tool.version} audit ${findings.run.id}`);
+  out.push(`evidence collected ${findings.run.collectedAt}: ${findings.run.scope.accounts.length} accounts, ${findings.run.scope.regions.length} regions`);
+  if (findings.integrity && !findings.integrity.verified) {
+    out.push(`EVIDENCE INTEGRITY: ${findings.integrity.modified.length} modified, ${findings.integrity.missing.length} missing file(s) (results citing them are marked tampered)`);
+  }
+  out.push('');
+  if (attention.length > 0) {
+    out.push(table(
+      attention.map((r) => [r.status, r.severity, r.checkId, r.account, r.region, truncate(r.message, 110)]),
+      ['STATUS', 'SEVERITY', 'CHECK', 'ACCOUNT', 'REGION', 'MESSAGE'],
+    ));
+    out.push('');
+  }
+  const expired = findings.waivers.filter((w) => w.expired);
+  if (expired.length > 0) out.push(`expired waivers: ${expired.map((w) => `${w.checkId} ${w.resource} (expired ${w.expires})`).join('; ')}`);
+  out.push(`${s.PASS} passed, ${s.FAIL} failed, ${s.MANUAL} manual, ${s.ERROR} error, ${s.WAIVED} waived, ${s.NOT_APPLICABLE} not applicable`);
+  out.push(`gate: --fail-on ${gate.failOn} -> exit ${gate.exitCode}`);
+  return out.join('\n') + '\n';
+}
