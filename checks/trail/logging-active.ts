@@ -1,0 +1,107 @@
+import { defineCheck } from '../../src/engine/check.js';
+import { readRef } from '../../src/evidence/bundle.js';
+import type { EvidenceRef } from '../../src/model/types.js';
+
+const HOUR_MS = 3_600_000;
+
+export const check = defineCheck({
+  meta: {
+    id: 'trail.logging-active',
+    title: 'Trails are logging and delivering their log files',
+    severity: 'high',
+    scope: 'trail',
+    description:
+      'GetTrailStatus tells whether a trail is logging, when it last delivered a log file to its bucket and whether that delivery failed.',
+    rationale:
+      'A trail that was stopped, or that can no longer write to its bucket, records nothing while its configuration still looks right; ' +
+      'stopping a trail is a classic first step of an intruder, and a broken bucket policy or KMS key silently loses the logs.',
+    remediation: {
+      text: 'Start logging on the trail and fix the cause of the delivery error (bucket policy, deleted bucket, KMS key policy or key state).',
+      cli: 'aws cloudtrail start-logging --name <trail> && aws cloudtrail get-trail-status --name <trail>',
+      iac: 'AWS::CloudTrail::Trail IsLogging: true',
+    },
+    defaultOptions: { maxDeliveryAgeHours: 24 },
+    schema: {
+      type: 'object',
+      properties: {
+        maxDeliveryAgeHours: {
+          type: 'integer',
+          minimum: 1,
+          default: 24,
+          description: 'Hours before collection within which the trail must have delivered a log file to S3.',
+        },
+      },
+      additionalProperties: false,
+    },
+    messages: {
+      active: 'Trail {{trail}} is logging and delivered its latest log file {{age}} before collection.',
+      inactive: 'Trail {{trail}} is not delivering its logs: {{problems}}.',
+      unreadableTime: 'Trail {{trail}} is logging but its LatestDeliveryTime "{{time}}" is not a valid time, so its last delivery cannot be dated.',
+    },
+  },
+  run(estate, ctx) {
+    const maxHours = ctx.options.maxDeliveryAgeHours;
+    return estate.trails.map((trail) => {
+      const subject = { account: trail.ownerAccount, region: trail.homeRegion, resource: trail.arn };
+      const read = trail.status;
+      if (read.kind === 'missing' && !estate.isCollectedAccount(trail.ownerAccount)) {
+        return ctx.notCollected(subject, `The status (GetTrailStatus) of trail ${trail.name}`);
+      }
+      if (read.kind !== 'ok') return ctx.error(read, subject, `Trail ${trail.name}`);
+
+      const status = read.value;
+      const isLogging = status.IsLogging === true;
+      const deliveryError = status.LatestDeliveryError;
+      const age = ageInHours(status.LatestDeliveryTime, ctx.collectedAt);
+      const problems: string[] = [];
+      const evidence: EvidenceRef[] = [...readRef(read, '/IsLogging')];
+      if (!isLogging) problems.push('logging is stopped (IsLogging is false)');
+      if (typeof deliveryError === 'string' && deliveryError !== '') {
+        problems.push(`its latest delivery to S3 failed with ${deliveryError}`);
+        evidence.push(...readRef(read, '/LatestDeliveryError'));
+      }
+      if (age.kind === 'never') {
+        problems.push('it has never delivered a log file');
+      } else {
+        evidence.push(...readRef(read, '/LatestDeliveryTime'));
+        if (age.kind === 'dated' && age.hours > maxHours) {
+          problems.push(`its latest log file was delivered ${formatHours(age.hours)} before collection (limit ${maxHours} hours)`);
+        }
+      }
+      const details = {
+        isLogging,
+        latestDeliveryTime: status.LatestDeliveryTime ?? null,
+        ageHours: age.kind === 'dated' ? roundHours(age.hours) : null,
+        maxDeliveryAgeHours: maxHours,
+        ...(typeof deliveryError === 'string' && deliveryError !== '' ? { latestDeliveryError: deliveryError } : {}),
+      };
+      const base = { ...subject, evidence, details };
+      if (problems.length > 0) {
+        return ctx.result('FAIL', { ...base, messageId: 'inactive', data: { trail: trail.name, problems: problems.join('; ') } });
+      }
+      if (age.kind === 'invalid') {
+        return ctx.result('ERROR', { ...base, messageId: 'unreadableTime', data: { trail: trail.name, time: age.text } });
+      }
+      return ctx.result('PASS', { ...base, messageId: 'active', data: { trail: trail.name, age: formatHours(age.kind === 'dated' ? age.hours : 0) } });
+    });
+  },
+});
+
+type Age = { kind: 'never' } | { kind: 'invalid'; text: string } | { kind: 'dated'; hours: number };
+
+/** Hours from a delivery time to the collection time; a time after collection (clock skew) counts as fresh. */
+function ageInHours(time: string | undefined, collectedAt: Date): Age {
+  if (time === undefined || time === '') return { kind: 'never' };
+  const at = Date.parse(time);
+  if (Number.isNaN(at)) return { kind: 'invalid', text: time };
+  return { kind: 'dated', hours: Math.max(0, (collectedAt.getTime() - at) / HOUR_MS) };
+}
+
+function roundHours(hours: number): number {
+  return Math.round(hours * 100) / 100;
+}
+
+function formatHours(hours: number): string {
+  const rounded = Math.round(hours * 10) / 10;
+  return `${rounded} ${rounded === 1 ? 'hour' : 'hours'}`;
+}
