@@ -1,0 +1,17 @@
+// `npm run demo`: audit the bundled demo organization and write its reports into reports/demo/.
+// The demo has failures on purpose, so the gate's exit 1 is the expected outcome here, not an error.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = ['audit', '--bundle', 'examples/demo-org', '--out', 'reports/demo', '--format', 'json,junit'];
+console.error(`$ trailproof ${args.join(' ')}`);
+const run = spawnSync(process.execPath, [join(root, 'bin', 'trailproof.js'), ...args], { cwd: root, stdio: 'inherit' });
+if (run.status === 1) {
+  console.error('\ndemo: exit 1 is the gate reporting the demo organization\'s failures (as intended).');
+  console.error('demo: reports written to reports/demo/ (findings.json, junit.xml)');
+  process.exitCode = 0;
+} else {
+  process.exitCode = run.status ?? 2;
+}
