@@ -1,0 +1,84 @@
+import { expect } from 'chai';
+import { check } from '../../../checks/trail/global-service-events.js';
+import { resultFor, runCheck } from '../../helpers/check-tester.js';
+import { Fixture, MANAGEMENT, MEMBER, STANDALONE, accountResource } from '../h4-fixtures.js';
+
+const pointers = (r: { evidence: { file: string; pointer: string }[] }): string[] => r.evidence.map((e) => `${e.file}#${e.pointer}`);
+
+describe('trail.global-service-events', () => {
+  it('PASSes an account whose logging multi-region trail includes global service events', () => {
+    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
+    f.trail({ account: STANDALONE, name: 'main' });
+    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    expect(r.status).to.equal('PASS');
+    expect(r.message).to.equal(`Account ${STANDALONE} is recorded by logging multi-region trail main, which includes global service events.`);
+    expect(pointers(r)).to.have.members([
+      `accounts/${STANDALONE}/us-east-1/cloudtrail/DescribeTrails.json#/trailList/0/IsMultiRegionTrail`,
+      `accounts/${STANDALONE}/us-east-1/cloudtrail/DescribeTrails.json#/trailList/0/IncludeGlobalServiceEvents`,
+      `accounts/${STANDALONE}/us-east-1/cloudtrail/GetTrailStatus/main.json#/IsLogging`,
+    ]);
+  });
+
+  it('PASSes a member through the organization trail, whether or not its DescribeTrails lists it', () => {
+    const f = new Fixture([MANAGEMENT, MEMBER]).organization(MANAGEMENT, [MEMBER]);
+    f.trail({ account: MANAGEMENT, name: 'org-trail', organization: true, hiddenFrom: [MEMBER] });
+    expect(resultFor(runCheck(check, f.build()), accountResource(MEMBER)).status).to.equal('PASS');
+  });
+
+  it('PASSes through a shadow trail of a multi-region trail homed outside the audited regions', () => {
+    const f = new Fixture([STANDALONE], ['us-east-1']).standalone(STANDALONE);
+    f.trail({ account: STANDALONE, name: 'frankfurt', home: 'eu-central-1', filesAt: { account: STANDALONE, region: 'us-east-1' } });
+    expect(resultFor(runCheck(check, f.build()), accountResource(STANDALONE)).status).to.equal('PASS');
+  });
+
+  it('FAILs a multi-region trail without global service events', () => {
+    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
+    f.trail({ account: STANDALONE, name: 'main', globalServiceEvents: false });
+    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    expect(r.status).to.equal('FAIL');
+    expect(r.message).to.equal(
+      `Account ${STANDALONE} has no logging multi-region trail that includes global service events (IAM, STS) (trail main: does not include global service events).`,
+    );
+    expect(pointers(r)).to.include(`accounts/${STANDALONE}/us-east-1/cloudtrail/DescribeTrails.json#/trailList/0/IncludeGlobalServiceEvents`);
+  });
+
+  it('FAILs a multi-region trail with global service events that is not logging', () => {
+    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
+    f.trail({ account: STANDALONE, name: 'main', logging: false });
+    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    expect(r.status).to.equal('FAIL');
+    expect(r.message).to.contain('(trail main: not logging)');
+  });
+
+  it('FAILs a single-region trail that includes global service events', () => {
+    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
+    f.trail({ account: STANDALONE, name: 'local', multiRegion: false });
+    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    expect(r.status).to.equal('FAIL');
+    expect(r.message).to.contain('(trail local: not multi-region)');
+  });
+
+  it('ERRORs naming GetTrailStatus when it was denied', () => {
+    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
+    f.trail({ account: STANDALONE, name: 'main', logging: { error: 'AccessDeniedException' } });
+    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    expect(r.status).to.equal('ERROR');
+    expect(r.message).to.contain(`accounts/${STANDALONE}/us-east-1/cloudtrail/GetTrailStatus/main.json holds a failed call: AccessDeniedException`);
+  });
+
+  it('ERRORs naming GetTrailStatus when it is missing from the bundle', () => {
+    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
+    f.trail({ account: STANDALONE, name: 'main', logging: null });
+    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    expect(r.status).to.equal('ERROR');
+    expect(r.message).to.contain('GetTrailStatus/main.json is missing from the bundle');
+  });
+
+  it('ERRORs naming DescribeTrails when no region of the account could be listed', () => {
+    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
+    f.describeTrailsFails(STANDALONE, 'eu-west-1', 'AccessDeniedException').describeTrailsFails(STANDALONE, 'us-east-1', 'AccessDeniedException');
+    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    expect(r.status).to.equal('ERROR');
+    expect(r.message).to.contain('DescribeTrails.json holds a failed call: AccessDeniedException');
+  });
+});
