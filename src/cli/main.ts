@@ -1,67 +1,43 @@
 // The command line. main() parses, runs one command and returns its exit code (CONTRACT section 1);
 // only bin/trailproof.js touches the process. Errors print one line (a stack only with --debug).
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { TrailproofError, errorMessage } from '../errors.js';
 import { toolVersion } from '../paths.js';
-import { audit } from './commands/audit.js';
-import { checksList } from './commands/checks.js';
+import type { CommandSpec } from './command.js';
+import { command as audit } from './commands/audit.js';
+import { command as checksList } from './commands/checks.js';
+import { command as collect } from './commands/collect.js';
+import { command as events } from './commands/events.js';
+import { command as report } from './commands/report.js';
+import { command as scan } from './commands/scan.js';
+import { command as validateLogs } from './commands/validate-logs.js';
 import { processIo, type Io } from './io.js';
-import { auditOptions, commonOptions } from './options.js';
+import { commonOptions } from './options.js';
+
+/** Top-level commands, in the contract's order; `checks` holds subcommands. */
+const COMMANDS: CommandSpec[] = [audit, collect, scan, events, report, validateLogs];
+const CHECKS_SUBCOMMANDS: CommandSpec[] = [checksList];
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let exitCode = 0;
   const debug = argv.includes('--debug');
-  const parser = yargs(argv)
+  const register = (y: Argv, spec: CommandSpec): Argv =>
+    y.command(spec.name, spec.describe, (sub) => spec.builder(sub), async (args) => {
+      exitCode = await spec.run(args as Record<string, unknown>, io);
+    });
+
+  let parser: Argv = yargs(argv)
     .scriptName('trailproof')
     .usage('$0 <command> [options]\n\nCompliance auditing and evidence reports for AWS CloudTrail.')
-    .options(commonOptions)
-    .command(
-      'audit',
-      'Run every enabled check over an evidence bundle, write outputs, exit by the gate',
-      (y) => y.options(auditOptions).example('$0 audit --bundle examples/demo-org --out reports/demo --format json,junit', 'Audit the demo organization'),
-      async (args) => {
-        exitCode = await audit(
-          {
-            ...(args.bundle !== undefined && { bundle: args.bundle }),
-            ...(args.out !== undefined && { out: args.out }),
-            ...(args.format !== undefined && { format: args.format }),
-            ...(args['fail-on'] !== undefined && { failOn: args['fail-on'] }),
-            ...(args.framework !== undefined && { framework: args.framework }),
-            ...(args.accounts !== undefined && { accounts: args.accounts }),
-            ...(args.checks !== undefined && { checks: args.checks.map(String) }),
-            ...(args.plugin !== undefined && { plugin: args.plugin.map(String) }),
-            ...(args.config !== undefined && { config: args.config }),
-            quiet: args.quiet,
-            allowModifiedEvidence: args['allow-modified-evidence'],
-          },
-          io,
-        );
-      },
-    )
-    .command('checks', 'The check catalog', (y) =>
-      y
-        .command(
-          'list',
-          'List every check: id, title, severity, framework mappings, parameters',
-          (yy) =>
-            yy.options({
-              format: { type: 'string', describe: 'table or json', requiresArg: true },
-              plugin: { type: 'string', array: true, describe: 'Also list checks from a folder, file or npm package', requiresArg: true },
-            }),
-          async (args) => {
-            exitCode = await checksList(
-              {
-                ...(args.format !== undefined && { format: args.format }),
-                ...(args.config !== undefined && { config: args.config }),
-                ...(args.plugin !== undefined && { plugin: args.plugin.map(String) }),
-              },
-              io,
-            );
-          },
-        )
-        .demandCommand(1, 'checks needs a subcommand: list'),
-    )
-    .demandCommand(1, 'Give a command: audit or checks list (see --help)')
+    .options(commonOptions);
+  for (const spec of COMMANDS) parser = register(parser, spec);
+  parser = parser
+    .command('checks', 'The check catalog', (y) => {
+      let sub = y;
+      for (const spec of CHECKS_SUBCOMMANDS) sub = register(sub, spec);
+      return sub.demandCommand(1, 'checks needs a subcommand: list');
+    })
+    .demandCommand(1, 'Give a command (see --help)')
     .strict()
     .version(toolVersion)
     .help()

@@ -1,4 +1,5 @@
 // The option table, kept apart from the parser. Flags that set a config key are typed against Config, so a
+import { FORMATS } from '../output/index.js';
 // config key without its flag (or a flag naming a key that does not exist) fails the type check.
 import type { Config } from '../config/load.js';
 import { SEVERITIES } from '../model/types.js';
@@ -26,7 +27,7 @@ export const commonOptions = {
 export const auditOptions = {
   bundle: { type: 'string', describe: 'Evidence bundle folder to audit (offline)', requiresArg: true },
   out: { type: 'string', describe: 'Write outputs into this folder (findings.json, junit.xml, ...)', requiresArg: true },
-  format: { type: 'string', describe: 'Comma list of output formats: json,junit (stdout when no --out)', requiresArg: true },
+  format: { type: 'string', describe: `Comma list of output formats: ${FORMATS.join(',')} (stdout when no --out)`, requiresArg: true },
   'fail-on': { type: 'string', choices: FAIL_ON_CHOICES, describe: 'Lowest severity of a FAIL that makes the run exit 1 (default high; none never fails)' },
   framework: { type: 'string', describe: 'Run and report one framework, requirement by requirement (e.g. cis-aws-3.0)', requiresArg: true },
   accounts: { type: 'string', describe: 'Comma list of account ids to report on', requiresArg: true },

@@ -11,8 +11,9 @@ import { CheckRegistry, loadBuiltinChecks, loadPlugin } from '../../engine/regis
 import type { Severity } from '../../model/types.js';
 import { FORMATS, isFormat, renderers, type Format } from '../../output/index.js';
 import { renderSummary } from '../../output/table.js';
+import { arg, type CommandSpec } from '../command.js';
 import type { Io } from '../io.js';
-import { splitList } from '../options.js';
+import { auditOptions, splitList } from '../options.js';
 
 export interface AuditArgs {
   bundle?: string;
@@ -114,3 +115,29 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
   }
   return exitCode;
 }
+
+export const command: CommandSpec = {
+  name: 'audit',
+  describe: 'Run every enabled check over an evidence bundle, write outputs, exit by the gate',
+  builder: (y) =>
+    y
+      .options(auditOptions)
+      .example('$0 audit --bundle examples/demo-org --out reports/demo --format json,junit', 'Audit the demo organization')
+      .example('$0 audit --bundle ./evidence --format json --fail-on medium > findings.json', 'A CI gate with JSON on stdout'),
+  run: (args, io) => {
+    const parsed: AuditArgs = { quiet: arg.boolean(args, 'quiet'), allowModifiedEvidence: arg.boolean(args, 'allow-modified-evidence') };
+    const set = <K extends keyof AuditArgs>(key: K, value: AuditArgs[K] | undefined): void => {
+      if (value !== undefined) parsed[key] = value;
+    };
+    set('bundle', arg.string(args, 'bundle'));
+    set('out', arg.string(args, 'out'));
+    set('format', arg.string(args, 'format'));
+    set('failOn', arg.string(args, 'fail-on'));
+    set('framework', arg.string(args, 'framework'));
+    set('accounts', arg.string(args, 'accounts'));
+    set('checks', arg.strings(args, 'checks'));
+    set('plugin', arg.strings(args, 'plugin'));
+    set('config', arg.string(args, 'config'));
+    return audit(parsed, io);
+  },
+};

@@ -1,6 +1,7 @@
 // `trailproof checks list`: the catalog, as a table or JSON, with framework mappings and parameters.
 import { loadFrameworks, indexFrameworks } from '../../engine/frameworks.js';
 import { table } from '../../output/table.js';
+import { arg, type CommandSpec } from '../command.js';
 import type { Io } from '../io.js';
 import { splitList } from '../options.js';
 import { loadRegistry } from './audit.js';
@@ -57,3 +58,23 @@ export async function checksList(args: ChecksListArgs, io: Io): Promise<number> 
   io.stdout(table(rows, ['ID', 'SEVERITY', 'TITLE', 'FRAMEWORKS', 'PARAMETERS']) + '\n');
   return 0;
 }
+
+export const command: CommandSpec = {
+  name: 'list',
+  describe: 'List every check: id, title, severity, framework mappings, parameters',
+  builder: (y) =>
+    y.options({
+      format: { type: 'string', describe: 'table or json', requiresArg: true },
+      plugin: { type: 'string', array: true, describe: 'Also list checks from a folder, file or npm package', requiresArg: true },
+    }),
+  run: (args, io) => {
+    const parsed: ChecksListArgs = {};
+    const format = arg.string(args, 'format');
+    const config = arg.string(args, 'config');
+    const plugin = arg.strings(args, 'plugin');
+    if (format !== undefined) parsed.format = format;
+    if (config !== undefined) parsed.config = config;
+    if (plugin !== undefined) parsed.plugin = plugin;
+    return checksList(parsed, io);
+  },
+};
