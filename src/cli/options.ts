@@ -1,8 +1,8 @@
 // The option table, kept apart from the parser. Flags that set a config key are typed against Config, so a
-import { FORMATS } from '../output/index.js';
 // config key without its flag (or a flag naming a key that does not exist) fails the type check.
 import type { Config } from '../config/load.js';
 import { SEVERITIES } from '../model/types.js';
+import { FORMATS } from '../output/index.js';
 
 /** Config keys that are set in the file only (structured values with no sensible flag). */
 type FileOnlyKeys = 'checks' | 'waivers' | 'report';
