@@ -334,7 +334,10 @@ export class Estate {
     const parsed = parseTrailArn(arn) as { region: string; account: string; name: string };
     const first = sightings[0] as TrailSighting;
     const homeRegion = first.entry.value.HomeRegion ?? parsed.region;
-    const home = sightings.find((s) => s.account === parsed.account && s.region === homeRegion) ?? sightings.find((s) => s.view === 'owned-home') ?? first;
+    const home =
+      sightings.find((s) => s.account === parsed.account && s.region === homeRegion) ??
+      sightings.find((s) => s.region === homeRegion) ??
+      first;
     const config = home.entry.value;
     const name = config.Name ?? parsed.name;
     // Status, selectors and insights are collected in the owner's home region; a bundle of member accounts
