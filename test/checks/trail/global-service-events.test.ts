@@ -81,4 +81,12 @@ describe('trail.global-service-events', () => {
     expect(r.status).to.equal('ERROR');
     expect(r.message).to.contain('DescribeTrails.json holds a failed call: AccessDeniedException');
   });
+
+  it('is NOT_APPLICABLE for an account with no enabled region in scope', () => {
+    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
+    f.builder.put(STANDALONE, 'global', 'ec2/DescribeRegions.json', { Regions: [{ RegionName: 'ap-south-1', OptInStatus: 'opt-in-not-required' }] });
+    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    expect(r.status).to.equal('NOT_APPLICABLE');
+    expect(r.message).to.contain('has no enabled region in the audited scope');
+  });
 });

@@ -106,4 +106,12 @@ describe('trail.insights', () => {
     f.trail({ account: MANAGEMENT, name: 'org-trail', organization: true });
     expect(resultFor(runCheck(check, f.build()), accountResource(MEMBER)).status).to.equal('MANUAL');
   });
+
+  it('is NOT_APPLICABLE for an account with no enabled region in scope', () => {
+    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
+    f.builder.put(STANDALONE, 'global', 'ec2/DescribeRegions.json', { Regions: [{ RegionName: 'ap-south-1', OptInStatus: 'opt-in-not-required' }] });
+    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    expect(r.status).to.equal('NOT_APPLICABLE');
+    expect(r.message).to.contain('has no enabled region in the audited scope');
+  });
 });

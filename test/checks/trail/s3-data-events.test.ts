@@ -102,4 +102,20 @@ describe('trail.s3-data-events', () => {
     expect(r.status).to.equal('MANUAL');
     expect(r.message).to.contain(`Trail org-trail of account ${MANAGEMENT}, which records account ${MEMBER}, was not collected`);
   });
+
+  it('ERRORs naming GetEventSelectors when it is missing from the bundle', () => {
+    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
+    f.trail({ account: STANDALONE, name: 'main', selectors: null });
+    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    expect(r.status).to.equal('ERROR');
+    expect(r.message).to.contain(`${SELECTORS} is missing from the bundle`);
+  });
+
+  it('is NOT_APPLICABLE for an account with no enabled region in scope', () => {
+    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
+    f.builder.put(STANDALONE, 'global', 'ec2/DescribeRegions.json', { Regions: [{ RegionName: 'ap-south-1', OptInStatus: 'opt-in-not-required' }] });
+    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    expect(r.status).to.equal('NOT_APPLICABLE');
+    expect(r.message).to.contain('has no enabled region in the audited scope');
+  });
 });
