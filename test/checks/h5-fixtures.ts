@@ -36,7 +36,7 @@ export interface BucketSpec {
   name: string;
   account: string;
   region?: string;
-  /** Trail ARNs the default policy lets CloudTrail write for (bound with aws:SourceArn). */
+  /** Trail ARNs the default policy lets CloudTrail write for (bound with aws:SourceArn); default: any trail of the owner. */
   trailArns?: string[];
   /** Replaces the default response of an operation; undefined leaves the default. */
   responses?: Partial<Record<S3Operation, unknown>>;
@@ -90,7 +90,7 @@ export const fullBlockPublicAccess = {
 
 function defaultBucketResponses(spec: BucketSpec): Record<S3Operation, unknown> {
   return {
-    GetBucketPolicy: policyResponse(cloudTrailBucketPolicy(spec.name, spec.trailArns ?? [])),
+    GetBucketPolicy: policyResponse(cloudTrailBucketPolicy(spec.name, spec.trailArns ?? [`arn:aws:cloudtrail:*:${spec.account}:trail/*`])),
     GetBucketPolicyStatus: { PolicyStatus: { IsPublic: false } },
     GetPublicAccessBlock: fullBlockPublicAccess,
     GetBucketAcl: {
