@@ -165,13 +165,16 @@ export class Estate {
     this.trails = [...trails.entries()].sort(([a], [b]) => compare(a, b)).map(([arn, t]) => this.buildTrail(arn, t.sightings));
 
     const orgTrails = this.trails.filter((t) => t.isOrganizationTrail && this.organization !== undefined && t.ownerAccount === this.organization.managementAccountId);
+    // Indexes, so an organization of thousands of accounts builds in linear time.
+    const seenIn = new Map<string, TrailModel[]>();
+    const ownedBy = new Map<string, TrailModel[]>();
+    for (const trail of this.trails) {
+      for (const s of trail.sightings) push(seenIn, `${s.account}/${s.region}`, trail);
+      push(ownedBy, trail.ownerAccount, trail);
+    }
     this.accountRegions = perRegion.map(({ account, region, describeTrails }) => {
-      const applicable = new Set<TrailModel>();
-      for (const trail of this.trails) {
-        const seenHere = trail.sightings.some((s) => s.account === account && s.region === region);
-        const ownsIt = trail.ownerAccount === account && (trail.isMultiRegion || trail.homeRegion === region);
-        if (seenHere || ownsIt) applicable.add(trail);
-      }
+      const applicable = new Set<TrailModel>(seenIn.get(`${account}/${region}`) ?? []);
+      for (const trail of ownedBy.get(account) ?? []) if (trail.isMultiRegion || trail.homeRegion === region) applicable.add(trail);
       const member = this.organization?.members.has(account) === true;
       for (const trail of orgTrails) if (member && (trail.isMultiRegion || trail.homeRegion === region)) applicable.add(trail);
       const ar: AccountRegion = {
@@ -385,6 +388,12 @@ export class Estate {
     }
     return model;
   }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function compare(a: string, b: string): number {

@@ -84,8 +84,6 @@ export interface IntegrityReport {
   manifestSha256: string;
   modified: string[];
   missing: string[];
-  /** Files present in the bundle but not listed in the manifest (ignored by the audit). */
-  unlisted: string[];
   allowedModified: boolean;
 }
 

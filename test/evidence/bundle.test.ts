@@ -35,13 +35,14 @@ describe('evidence bundle reader', () => {
     expect(read.kind === 'ok' && read.source.tampered).to.equal(true);
   });
 
-  it('lists files named in the manifest but absent as missing, and files not in the manifest as unlisted', () => {
+  it('lists files named in the manifest but absent as missing, and never reads files the manifest does not list', () => {
     const dir = sample().writeTemp();
     rmSync(join(dir, 'accounts/111111111111/us-east-1/cloudtrail/DescribeTrails.json'));
     writeFileSync(join(dir, 'extra.json'), '{}');
     const bundle = Bundle.open(dir);
     expect(bundle.integrity.missing).to.deep.equal(['accounts/111111111111/us-east-1/cloudtrail/DescribeTrails.json']);
-    expect(bundle.integrity.unlisted).to.deep.equal(['extra.json']);
+    expect(bundle.files()).to.not.include('extra.json');
+    expect(bundle.read('extra.json').kind).to.equal('missing');
     expect(bundle.read('accounts/111111111111/us-east-1/cloudtrail/DescribeTrails.json').kind).to.equal('missing');
   });
 
