@@ -1,0 +1,167 @@
+import { expect } from 'chai';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { Bundle } from '../../src/evidence/bundle.js';
+import { Estate } from '../../src/evidence/estate.js';
+import { packageRoot } from '../../src/paths.js';
+import { ACCOUNTS, ORG_ID, SCOPE_REGIONS, buildDemoOrg } from '../helpers/demo-org.js';
+
+const script = fileURLToPath(new URL('../../scripts/make-demo-org.js', import.meta.url));
+const committed = join(packageRoot, 'examples', 'demo-org');
+
+function listFiles(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else out.push(relative(root, full).split(sep).join('/'));
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+
+interface LogRecord {
+  eventTime: string;
+  eventName: string;
+  eventSource: string;
+  awsRegion: string;
+  sourceIPAddress: string;
+  userAgent: string;
+  recipientAccountId: string;
+  userIdentity: { type: string; arn?: string; accessKeyId?: string; userName?: string };
+  requestParameters: Record<string, unknown> | null;
+  eventCategory: string;
+  errorCode?: string;
+}
+
+function records(dir: string, file: string): LogRecord[] {
+  return (JSON.parse(gunzipSync(readFileSync(join(dir, file))).toString('utf8')) as { Records: LogRecord[] }).Records;
+}
+
+describe('examples/demo-org (the demo organization)', function () {
+  this.timeout(120000);
+  let tmp: string;
+  let generated: string;
+
+  before(function () {
+    tmp = mkdtempSync(join(tmpdir(), 'trailproof-demo-org-'));
+    generated = join(tmp, 'demo-org');
+    execFileSync(process.execPath, [script, generated], { stdio: 'pipe' });
+  });
+
+  after(function () {
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('regenerates byte for byte: the script writes exactly the committed files and manifest', function () {
+    const expected = listFiles(committed);
+    const actual = listFiles(generated);
+    expect(actual).to.deep.equal(expected);
+    const differing = actual.filter((f) => !readFileSync(join(generated, f)).equals(readFileSync(join(committed, f))));
+    expect(differing, 'files that differ from examples/demo-org (run: node dist/scripts/make-demo-org.js)').to.deep.equal([]);
+  });
+
+  it('builds the same bundle twice in one process (no clock, no unseeded randomness)', function () {
+    expect(buildDemoOrg().manifest()).to.deep.equal(buildDemoOrg().manifest());
+  });
+
+  it('writes a manifest that validates and names every file of the bundle with its SHA-256', function () {
+    const bundle = Bundle.open(generated);
+    expect(bundle.integrity.verified).to.equal(true);
+    expect(bundle.manifest.tool).to.equal('trailproof-demo-generator');
+    expect(bundle.manifest.version).to.equal('1');
+    expect(bundle.manifest.collectedAt).to.equal('2026-10-01T06:00:00.000Z');
+    expect(bundle.manifest.identity.Account).to.equal('111111111111');
+    expect(bundle.manifest.scope).to.deep.equal({ accounts: Object.values(ACCOUNTS), regions: [...SCOPE_REGIONS] });
+    expect(Object.keys(bundle.manifest.files)).to.deep.equal(listFiles(generated).filter((f) => f !== 'manifest.json'));
+  });
+
+  it('stays under 3 MB', function () {
+    const bytes = listFiles(committed).reduce((sum, f) => sum + statSync(join(committed, f)).size, 0);
+    expect(bytes).to.be.below(3 * 1024 * 1024);
+  });
+
+  it('models the organization the README describes', function () {
+    const estate = new Estate(Bundle.open(committed));
+    expect(estate.organization?.id).to.equal(ORG_ID);
+    expect(estate.accounts.map((a) => [a.id, a.name])).to.deep.equal([
+      ['111111111111', 'example-management'], ['222222222222', 'example-log-archive'], ['333333333333', 'example-security'],
+      ['444444444444', 'example-workload-prod'], ['555555555555', 'example-workload-staging'], ['666666666666', 'example-sandbox-new'],
+    ]);
+    expect(estate.organization?.members.has('777777777777')).to.equal(false);
+    expect(estate.trails.map((t) => t.name)).to.deep.equal(['security-audit', 'staging-legacy', 'example-org-trail', 'prod-trail']);
+    expect(estate.trailsFor(ACCOUNTS.sandbox).map((t) => t.name)).to.deep.equal(['example-org-trail']);
+    const org = estate.trails.find((t) => t.name === 'example-org-trail');
+    expect(org?.isOrganizationTrail).to.equal(true);
+    expect(org?.bucket?.account).to.equal(ACCOUNTS.logArchive);
+    expect(org?.key?.collected).to.equal(true);
+    expect(org?.key?.account).to.equal(ACCOUNTS.security);
+    const legacy = estate.trails.find((t) => t.name === 'staging-legacy');
+    expect(legacy?.bucket?.collected).to.equal(false);
+    expect(legacy?.status.kind === 'ok' && legacy.status.value.IsLogging).to.equal(false);
+    const sydney = estate.regionsOf(ACCOUNTS.staging).find((ar) => ar.region === 'ap-southeast-2');
+    expect(sydney?.describeTrails.kind === 'error' && sydney.describeTrails.error.name).to.equal('AccessDeniedException');
+  });
+
+  it('delivers log files in the S3 layout with the organization prefix, 50 to 300 records each, a few thousand in all', function () {
+    const logs = listFiles(committed).filter((f) => f.startsWith('logs/'));
+    const layout = /^logs\/AWSLogs\/o-a1b2c3d4e5\/(\d{12})\/CloudTrail\/([a-z0-9-]+)\/2026\/09\/(\d{2})\/\1_CloudTrail_\2_202609\3T\d{4}Z_[A-Za-z0-9]{16}\.json\.gz$/;
+    expect(logs.filter((f) => !layout.test(f))).to.deep.equal([]);
+    let total = 0;
+    for (const file of logs) {
+      const recs = records(committed, file);
+      expect(recs.length, file).to.be.within(50, 300);
+      const account = (layout.exec(file) as RegExpExecArray)[1];
+      expect(recs.every((r) => r.recipientAccountId === account), file).to.equal(true);
+      total += recs.length;
+    }
+    expect(total).to.be.within(2000, 8000);
+  });
+
+  it('holds the story: Winter deletes example-prod-customer-data at 03:32:07 UTC on 2026-09-14, after emptying it', function () {
+    const dir = 'logs/AWSLogs/o-a1b2c3d4e5/444444444444/CloudTrail/us-east-1/2026/09/14/';
+    const recs = listFiles(committed).filter((f) => f.startsWith(dir)).flatMap((f) => records(committed, f));
+    const byWinter = recs.filter((r) => r.userIdentity.userName === 'Winter');
+    const deletion = byWinter.find((r) => r.eventName === 'DeleteBucket');
+    expect(deletion).to.include({ eventTime: '2026-09-14T03:32:07Z', eventSource: 's3.amazonaws.com', awsRegion: 'us-east-1', sourceIPAddress: '192.0.2.55' });
+    expect(deletion?.userIdentity).to.include({ type: 'IAMUser', arn: 'arn:aws:iam::444444444444:user/Winter' });
+    expect(deletion?.userIdentity.accessKeyId).to.match(/^AKIA[A-Z0-9]{16}$/);
+    expect(deletion?.userAgent).to.match(/^aws-cli\/2\.17\.20 .*md\/command#s3api\.delete-bucket$/);
+    expect(deletion?.requestParameters).to.deep.equal({ bucketName: 'example-prod-customer-data', Host: 'example-prod-customer-data.s3.us-east-1.amazonaws.com' });
+    const before = byWinter.filter((r) => r.eventTime < '2026-09-14T03:32:07Z');
+    expect(before.every((r) => r.sourceIPAddress === '192.0.2.55')).to.equal(true);
+    expect(before.map((r) => r.eventName)).to.include.members(['PutBucketVersioning', 'ListObjects', 'DeleteObjects']);
+    expect(before.find((r) => r.eventName === 'PutBucketVersioning')?.requestParameters?.['VersioningConfiguration']).to.deep.include({ Status: 'Suspended' });
+    const afterwards = recs.filter((r) => r.eventTime > '2026-09-14T03:32:07Z' && r.requestParameters?.['bucketName'] === 'example-prod-customer-data');
+    expect(afterwards.length).to.be.above(0);
+    expect(afterwards.every((r) => r.errorCode === 'NoSuchBucket')).to.equal(true);
+  });
+
+  it('holds the other risky events: root sign-in, sign-in without MFA, a StopLogging denied by an SCP, an AccessDenied burst', function () {
+    const all = listFiles(committed).filter((f) => f.startsWith('logs/')).flatMap((f) => records(committed, f));
+    expect(all.some((r) => r.eventName === 'ConsoleLogin' && r.userIdentity.type === 'Root')).to.equal(true);
+    expect(all.some((r) => r.eventName === 'ConsoleLogin' && r.userIdentity.type === 'IAMUser' && (r as unknown as { additionalEventData: { MFAUsed: string } }).additionalEventData.MFAUsed === 'No')).to.equal(true);
+    const stop = all.find((r) => r.eventName === 'StopLogging');
+    expect(stop?.errorCode).to.equal('AccessDenied');
+    expect((stop as unknown as { errorMessage: string }).errorMessage).to.contain('explicit deny in a service control policy');
+    expect(all.some((r) => r.eventName === 'PutBucketPolicy' && r.requestParameters?.['bucketName'] === 'example-prod-trail-logs')).to.equal(true);
+    const denied = all.filter((r) => r.sourceIPAddress === '198.51.100.23' && /AccessDenied|UnauthorizedOperation/.test(r.errorCode ?? ''));
+    expect(denied.length).to.be.at.least(30);
+  });
+
+  it('refuses to delete a folder that is not a demo bundle', function () {
+    const other = join(tmp, 'not-a-bundle');
+    mkdirSync(other);
+    writeFileSync(join(other, 'notes.txt'), 'keep me\n');
+    const run = spawnSync(process.execPath, [script, other], { encoding: 'utf8' });
+    expect(run.status).to.equal(2);
+    expect(run.stderr).to.contain('refusing to delete');
+    expect(readFileSync(join(other, 'notes.txt'), 'utf8')).to.equal('keep me\n');
+  });
+});
