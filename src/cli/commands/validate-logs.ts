@@ -1,3 +1,164 @@
-import { notYet } from '../command.js';
+// `trailproof validate-logs`: verify CloudTrail log-file integrity from digest files (CONTRACT section 5),
+// offline from a local copy of the log bucket (--logs DIR) or live from S3 (--trail ARN, --logs s3://...).
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { TrailproofError, errorMessage } from '../../errors.js';
+import { discoverChains, type FoundChain } from '../../integrity/discover.js';
+import { parsePublicKeys, type PublicKeyEntry } from '../../integrity/keys.js';
+import { describeChain } from '../../integrity/layout.js';
+import { listPublicKeys, resolveTrail } from '../../integrity/live.js';
+import { exitCodeOf, renderJson, renderText } from '../../integrity/render.js';
+import { S3Store, type AwsClientConfig } from '../../integrity/s3-store.js';
+import { LocalStore, type ObjectStore } from '../../integrity/store.js';
+import { validateChains } from '../../integrity/validate.js';
+import { parseTrailArn } from '../../evidence/estate.js';
+import { arg, type CommandSpec } from '../command.js';
+import type { Io } from '../io.js';
+import { splitList } from '../options.js';
 
-export const command = notYet('validate-logs', 'Verify CloudTrail log-file integrity from digest files', 'log-file integrity validation is being built');
+export const validateLogsOptions = {
+  logs: { type: 'string', describe: 'Log files in the S3 delivery layout: a local copy (DIR) or s3://bucket[/prefix]', requiresArg: true },
+  trail: { type: 'string', describe: 'Trail ARN: validate its digests live from its bucket (or, with --logs DIR, only its chains in the copy)', requiresArg: true },
+  'account-id': { type: 'string', describe: 'Member account whose logs to validate (organization trails)', requiresArg: true },
+  'public-keys': { type: 'string', array: true, describe: 'ListPublicKeys output (JSON); repeatable. Live without it: ListPublicKeys is called', requiresArg: true },
+  from: { type: 'string', describe: 'Start of the range (ISO-8601 instant or date); default: the oldest digest', requiresArg: true },
+  to: { type: 'string', describe: 'End of the range (instant, or a date meaning its end); default: now', requiresArg: true },
+  period: { type: 'string', describe: 'The range as a period: 2026-Q3, 2026-09 or 2026', requiresArg: true },
+  bucket: { type: 'string', describe: 'Offline: the bucket the copy came from (default: the bucket the newest digest names)', requiresArg: true },
+  regions: { type: 'string', describe: 'Live: comma list of regions whose digests to validate (default: every region with digests)', requiresArg: true },
+  format: { type: 'string', choices: ['text', 'json'], describe: 'Output format on stdout', default: 'text' },
+  verbose: { type: 'boolean', describe: "List every file's verdict (text: on stderr; json: a files list)", default: false },
+  stricter: { type: 'boolean', describe: 'Run the checks the AWS CLI does not make (--no-stricter: its checks only)', default: true },
+  logging: { type: 'boolean', describe: 'Offline: the trail was logging until --to, so a stale newest digest is a problem', default: false },
+  concurrency: { type: 'number', describe: 'Log files verified at once', default: 8 },
+} as const;
+
+export interface Range {
+  start: Date | undefined;
+  end: Date;
+}
+
+/** --from/--to/--period to a range; `now` is the default end. A date alone means its start (from) or end (to). */
+export function parseRange(from: string | undefined, to: string | undefined, period: string | undefined, now: Date): Range {
+  if (period !== undefined) {
+    if (from !== undefined || to !== undefined) throw new TrailproofError('TP_USAGE', '--period cannot be combined with --from or --to');
+    const q = /^(\d{4})-Q([1-4])$/.exec(period);
+    const m = /^(\d{4})-(\d{2})$/.exec(period);
+    const y = /^(\d{4})$/.exec(period);
+    const [year, month, months] = q ? [Number(q[1]), (Number(q[2]) - 1) * 3, 3] : m ? [Number(m[1]), Number(m[2]) - 1, 1] : y ? [Number(y[1]), 0, 12] : [NaN, 0, 0];
+    if (Number.isNaN(year) || month > 11) throw new TrailproofError('TP_USAGE', `--period: "${period}" is not a period (2026-Q3, 2026-09 or 2026)`);
+    return { start: new Date(Date.UTC(year, month, 1)), end: new Date(Date.UTC(year, month + months, 1)) };
+  }
+  const start = from === undefined ? undefined : instant(from, '--from', false);
+  const end = to === undefined ? now : instant(to, '--to', true);
+  if (start !== undefined && start > end) throw new TrailproofError('TP_USAGE', `--from ${from} is after --to ${to ?? 'now'}`);
+  return { start, end };
+}
+
+function instant(value: string, flag: string, endOfDay: boolean): Date {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const day = new Date(`${value}T00:00:00Z`);
+    if (!Number.isNaN(day.getTime())) return endOfDay ? new Date(day.getTime() + 86_400_000) : day;
+  } else if (/^\d{4}-\d{2}-\d{2}T/.test(value)) {
+    const date = new Date(value);
+    if (!Number.isNaN(date.getTime())) return date;
+  }
+  throw new TrailproofError('TP_USAGE', `${flag}: "${value}" is not an ISO-8601 instant or date (2026-09-14T03:00:00Z or 2026-09-14)`);
+}
+
+function readKeyFiles(files: string[], cwd: string): PublicKeyEntry[] {
+  return files.flatMap((file) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(readFileSync(resolve(cwd, file), 'utf8'));
+    } catch (err) {
+      throw new TrailproofError('TP_USAGE', `--public-keys ${file}: cannot read it as JSON: ${errorMessage(err)}`);
+    }
+    return parsePublicKeys(value, file);
+  });
+}
+
+export async function validateLogs(args: Record<string, unknown>, io: Io): Promise<number> {
+  const logs = arg.string(args, 'logs');
+  const trailArn = arg.string(args, 'trail');
+  const accountId = arg.string(args, 'account-id');
+  const keyFiles = arg.strings(args, 'public-keys') ?? [];
+  const json = arg.string(args, 'format') === 'json';
+  const quiet = arg.boolean(args, 'quiet');
+  const concurrency = arg.number(args, 'concurrency') ?? 8;
+  if (logs === undefined && trailArn === undefined) throw new TrailproofError('TP_USAGE', 'validate-logs needs --logs DIR|s3://bucket/prefix or --trail ARN');
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId)) throw new TrailproofError('TP_USAGE', `--account-id: "${accountId}" is not a 12-digit account id`);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new TrailproofError('TP_USAGE', '--concurrency must be a whole number of at least 1');
+  const range = parseRange(arg.string(args, 'from'), arg.string(args, 'to'), arg.string(args, 'period'), new Date());
+  const endpoint = io.env.AWS_ENDPOINT_URL_S3 ?? io.env.AWS_ENDPOINT_URL;
+  const region = io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
+  const aws: AwsClientConfig = { ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}) };
+
+  let store: ObjectStore;
+  let chains: FoundChain[];
+  let logging = arg.boolean(args, 'logging');
+  let source: string;
+  if (logs !== undefined && !logs.startsWith('s3://')) {
+    const local = new LocalStore(resolve(io.cwd, logs), logs);
+    local.allKeys();
+    store = local;
+    chains = await discoverChains(local, arg.string(args, 'bucket'));
+    if (trailArn !== undefined) {
+      const t = parseTrailArn(trailArn);
+      if (t === undefined) throw new TrailproofError('TP_USAGE', `--trail: "${trailArn}" is not a trail ARN`);
+      chains = chains.filter((c) => c.chain.trail === t.name && c.chain.homeRegion === t.region && c.chain.account === (accountId ?? c.chain.account));
+    }
+    source = logs;
+  } else if (logs !== undefined) {
+    const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(logs);
+    if (!m) throw new TrailproofError('TP_USAGE', `--logs: "${logs}" is not s3://bucket[/prefix]`);
+    const s3 = new S3Store(aws);
+    store = s3;
+    chains = await discoverChains(s3, m[1] as string, m[2] as string);
+    source = logs;
+  } else {
+    const s3 = new S3Store(aws);
+    store = s3;
+    const live = await resolveTrail(s3, aws, trailArn as string, accountId, splitList(arg.string(args, 'regions')));
+    chains = live.chains.map((chain) => ({ chain, bucket: live.bucket }));
+    logging = live.logging;
+    source = `s3://${live.bucket}`;
+  }
+
+  let keys: PublicKeyEntry[];
+  let keysSource: string;
+  if (keyFiles.length > 0) {
+    keys = readKeyFiles(keyFiles, io.cwd);
+    keysSource = `--public-keys ${keyFiles.join(', ')}`;
+  } else if (store instanceof S3Store) {
+    const start = range.start ?? new Date(0);
+    keys = await listPublicKeys(aws, chains.map((c) => c.chain.region), start, new Date(range.end.getTime() + 2 * 3600_000));
+    keysSource = 'ListPublicKeys';
+  } else {
+    throw new TrailproofError('TP_USAGE', 'validate-logs --logs DIR needs --public-keys FILE (the output of `aws cloudtrail list-public-keys`)');
+  }
+
+  const progress = !quiet && args.progress !== false && !json;
+  if (progress) io.stderr(`Validating ${chains.length} digest chain${chains.length === 1 ? '' : 's'} in ${source}${chains.length > 0 ? `: ${chains.map((c) => describeChain(c.chain)).join('; ')}` : ''}\n`);
+  const report = await validateChains({
+    store, chains, keys, keysSource, start: range.start, end: range.end, concurrency,
+    stricter: args.stricter !== false, logging, verbose: arg.boolean(args, 'verbose'),
+  });
+  if (json) io.stdout(renderJson(report));
+  else io.stdout(renderText(report));
+  if (!json && arg.boolean(args, 'verbose')) {
+    for (const f of report.files ?? []) io.stderr(`${f.type === 'log' ? 'Log file' : f.type === 'digest' ? 'Digest file' : '(backfill) Digest file'}\t${store.describe(f.bucket, f.key)}\t${f.valid ? 'valid' : `INVALID: ${f.reason ?? ''}`}\n`);
+  }
+  return exitCodeOf(report);
+}
+
+export const command: CommandSpec = {
+  name: 'validate-logs',
+  describe: 'Verify CloudTrail log-file integrity from digest files (offline or live), like aws cloudtrail validate-logs and stricter',
+  builder: (y) =>
+    y
+      .options(validateLogsOptions)
+      .example('$0 validate-logs --logs ./log-bucket --public-keys keys.json --from 2026-09-01 --to 2026-09-30', 'Validate a downloaded copy of the log bucket for September')
+      .example('$0 validate-logs --trail arn:aws:cloudtrail:us-east-1:111111111111:trail/main --from 2026-09-14 --format json', 'Validate live from S3, JSON on stdout'),
+  run: (args, io) => validateLogs(args, io),
+};

@@ -1,0 +1,108 @@
+// Where digest and log files are read from: a local copy of the bucket (the S3 delivery layout, with each
+// digest's S3 metadata in a sidecar file) or S3 itself (s3-store.ts). The validator only lists and gets.
+import { readFileSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { TrailproofError, errorMessage } from '../errors.js';
+import { SIDECAR_SUFFIX, compareStrings } from './layout.js';
+
+export interface StoredObject {
+  body: Buffer;
+  /** The object's user metadata (`x-amz-meta-*` without the prefix, lower-case names). */
+  metadata: Record<string, string>;
+  /** Why the metadata could not be read (a local sidecar that is not valid JSON), when it could not. */
+  metadataProblem?: string;
+}
+
+export interface ObjectStore {
+  /** Keys under a prefix in S3 order (ascending by UTF-8 bytes), after `startAfter` when given. */
+  list(bucket: string, prefix: string, startAfter?: string): AsyncIterable<string>;
+  /** The object, or undefined when there is no such key. Other failures throw (unreadable input). */
+  get(bucket: string, key: string): Promise<StoredObject | undefined>;
+  /** How messages name an object: a local path or s3://bucket/key. */
+  describe(bucket: string, key: string): string;
+}
+
+/**
+ * A local copy of a log bucket: DIR holds `[prefix/]AWSLogs/...` as S3 delivered it. The copy stands for
+ * every bucket a chain names (a chain that moved between buckets is read from the one folder), so buckets
+ * are compared with the digests' own fields, not with the folder.
+ */
+export class LocalStore implements ObjectStore {
+  private keys: string[] | undefined;
+
+  constructor(readonly dir: string, private readonly shownAs: string = dir) {}
+
+  /** Every object key in the copy (sidecars excluded), sorted. */
+  allKeys(): string[] {
+    if (this.keys === undefined) {
+      const out: string[] = [];
+      const walk = (dir: string): void => {
+        let entries;
+        try {
+          entries = readdirSync(dir, { withFileTypes: true });
+        } catch (err) {
+          throw new TrailproofError('TP_USAGE', `cannot read log folder ${dir}: ${errorMessage(err)}`);
+        }
+        for (const entry of entries) {
+          const full = join(dir, entry.name);
+          if (entry.isDirectory()) walk(full);
+          else if (entry.isFile() && !entry.name.endsWith(SIDECAR_SUFFIX)) out.push(relative(this.dir, full).split(sep).join('/'));
+        }
+      };
+      walk(this.dir);
+      this.keys = out.sort(compareStrings);
+    }
+    return this.keys;
+  }
+
+  async *list(_bucket: string, prefix: string, startAfter?: string): AsyncIterable<string> {
+    for (const key of this.allKeys()) {
+      if (key.startsWith(prefix) && (startAfter === undefined || key > startAfter)) yield key;
+    }
+  }
+
+  async get(_bucket: string, key: string): Promise<StoredObject | undefined> {
+    const path = join(this.dir, ...key.split('/'));
+    let body: Buffer;
+    try {
+      body = await readFile(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+      throw new TrailproofError('TP_USAGE', `cannot read ${this.describe('', key)}: ${errorMessage(err)}`);
+    }
+    const object: StoredObject = { body, metadata: {} };
+    const sidecar = readSidecar(`${path}${SIDECAR_SUFFIX}`);
+    if (typeof sidecar === 'string') object.metadataProblem = sidecar;
+    else if (sidecar !== undefined) object.metadata = sidecar;
+    return object;
+  }
+
+  describe(_bucket: string, key: string): string {
+    return join(this.shownAs, ...key.split('/'));
+  }
+}
+
+/** A sidecar's metadata, undefined when there is none, or a string saying why it is unusable. */
+function readSidecar(path: string): Record<string, string> | string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new TrailproofError('TP_USAGE', `cannot read ${path}: ${errorMessage(err)}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return `metadata sidecar ${path} is not valid JSON (${errorMessage(err)})`;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `metadata sidecar ${path} is not a JSON object`;
+  const metadata: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    // Sidecars written from a GetObject response may keep the header form of the names.
+    if (typeof v === 'string') metadata[k.toLowerCase().replace(/^x-amz-meta-/, '')] = v;
+  }
+  return metadata;
+}
