@@ -16,7 +16,9 @@ import {
   type RecordInput,
   type UserIdentity,
 } from './demo-org-events.js';
-import { ACCOUNTS, BUCKETS, KEYS, NETWORKS, ORG_ID, TRAILS, cliUserAgent, keyArn, trailArn } from './demo-org-profile.js';
+import { trailArnOf } from './demo-org-aws.js';
+import { ACCOUNTS, BUCKETS, KEYS, NETWORKS, ORG_ID, TRAILS, cliUserAgent } from './demo-org-profile.js';
+import { keyArnOf } from './demo-org-storage.js';
 
 export interface Persona {
   key: string;
@@ -123,7 +125,7 @@ export function expiration(ms: number): string {
 
 /** CloudTrail encrypting each delivered log file with the organization trail's key (recorded in the key's account). */
 function cloudTrailKeyUse(): Persona {
-  const key = keyArn(KEYS.orgTrail);
+  const key = keyArnOf(KEYS.orgTrail);
   const members = Object.values(ACCOUNTS);
   const generate: Action = {
     source: 'kms.amazonaws.com', name: 'GenerateDataKey', readOnly: true, version: '1.11',
@@ -134,7 +136,7 @@ function cloudTrailKeyUse(): Persona {
       return {
         keySpec: 'AES_256',
         encryptionContext: {
-          'aws:cloudtrail:arn': trailArn(TRAILS.org),
+          'aws:cloudtrail:arn': trailArnOf(TRAILS.org),
           'aws:s3:arn': `arn:aws:s3:::${BUCKETS.orgLogs}/AWSLogs/${ORG_ID}/${member}/CloudTrail/${region}/${eventTimeOf(c.at).slice(0, 10).replace(/-/g, '/')}/${member}_CloudTrail_${region}_${stamp}Z_${c.rng.alnum(16)}.json.gz`,
         },
         keyId: key,
@@ -173,7 +175,7 @@ export function personas(): Persona[] {
     cloudTrailKeyUse(),
   );
 
-  const ordersKey = keyArn(KEYS.prodApp);
+  const ordersKey = keyArnOf(KEYS.prodApp);
   const decrypt: Action = {
     source: 'kms.amazonaws.com', name: 'Decrypt', readOnly: true, version: '1.11',
     params: () => ({ encryptionAlgorithm: 'SYMMETRIC_DEFAULT', encryptionContext: { SecretARN: `arn:aws:secretsmanager:us-east-1:${prod}:secret:prod/orders-api/db-Xq3k9Z`, SecretVersionId: 'c1f3e5a7-9b2d-4f60-8e1a-3c5b7d9f0a21' } }),

@@ -43,15 +43,11 @@ export const SCPS = {
 export const AUDIT_ROLE = { name: 'TrailproofAuditRole', id: 'AROA6TRLPRF2AUDIT7QX4', session: 'trailproof-collect' } as const;
 
 export const TRAILS = {
-  org: { owner: ACCOUNTS.management, name: 'example-org-trail', home: 'us-east-1' },
-  securityAudit: { owner: ACCOUNTS.security, name: 'security-audit', home: 'eu-west-1' },
-  prod: { owner: ACCOUNTS.prod, name: 'prod-trail', home: 'us-east-1' },
-  stagingLegacy: { owner: ACCOUNTS.staging, name: 'staging-legacy', home: 'eu-west-1' },
+  org: { owner: ACCOUNTS.management, name: 'example-org-trail', homeRegion: 'us-east-1' },
+  securityAudit: { owner: ACCOUNTS.security, name: 'security-audit', homeRegion: 'eu-west-1' },
+  prod: { owner: ACCOUNTS.prod, name: 'prod-trail', homeRegion: 'us-east-1' },
+  stagingLegacy: { owner: ACCOUNTS.staging, name: 'staging-legacy', homeRegion: 'eu-west-1' },
 } as const;
-
-export function trailArn(t: { owner: string; name: string; home: string }): string {
-  return `arn:aws:cloudtrail:${t.home}:${t.owner}:trail/${t.name}`;
-}
 
 export const BUCKETS = {
   orgLogs: 'example-org-cloudtrail-logs',
@@ -74,10 +70,6 @@ export const KEYS = {
   stagingLegacy: { account: ACCOUNTS.staging, region: 'eu-west-1', keyId: '2e9a6c13-8b4f-4d71-a5e2-7c3b0f1d9e86' },
   prodApp: { account: ACCOUNTS.prod, region: 'us-east-1', keyId: '5a8c3e71-0d2b-4f96-b1e4-9c6a2d7f3b05' },
 } as const;
-
-export function keyArn(k: { account: string; region: string; keyId: string }): string {
-  return `arn:aws:kms:${k.region}:${k.account}:key/${k.keyId}`;
-}
 
 export const EVENT_DATA_STORES = {
   orgLake: { account: ACCOUNTS.security, region: 'us-east-1', id: '9f3e1c7a-2b8d-4a65-b0c4-6e1d8f2a7b93', name: 'example-org-lake' },

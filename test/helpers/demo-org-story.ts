@@ -5,8 +5,9 @@ import type { PolicyDocument } from '../../src/evidence/aws.js';
 import { role, ssoRole, type ScriptedRecord, UA } from './demo-org-activity.js';
 import { instanceIds, s3Additional, s3Host } from './demo-org-actions.js';
 import { Rng, cloudTrailRecord, iamUserIdentity, rootIdentity, tls, type RecordInput, type UserIdentity } from './demo-org-events.js';
-import { ACCOUNTS, BUCKETS, KEYS, MARCO, NETWORKS, SCPS, TRAILS, WINTER, cliUserAgent, keyArn, trailArn } from './demo-org-profile.js';
-import { cloudTrailBucketPolicy } from './demo-org-storage.js';
+import { trailArnOf } from './demo-org-aws.js';
+import { ACCOUNTS, BUCKETS, KEYS, MARCO, NETWORKS, SCPS, TRAILS, WINTER, cliUserAgent } from './demo-org-profile.js';
+import { cloudTrailBucketPolicy, keyArnOf } from './demo-org-storage.js';
 
 const STORY_SEED = 20260914;
 const S3_CONSOLE_UA = '[S3Console/0.4, aws-internal/3 aws-sdk-java/1.12.750 Linux/5.10.225-191.878.amzn2int.x86_64 OpenJDK_64-Bit_Server_VM/25.412-b09 java/1.8.0_412 vendor/Oracle_Corporation cfg/retry-mode/standard]';
@@ -15,7 +16,7 @@ const S3_CONSOLE_UA = '[S3Console/0.4, aws-internal/3 aws-sdk-java/1.12.750 Linu
 export function prodTrailBucketPolicy(): PolicyDocument {
   return cloudTrailBucketPolicy({
     bucket: BUCKETS.prodTrailLogs,
-    trailArns: [trailArn(TRAILS.prod)],
+    trailArns: [trailArnOf(TRAILS.prod)],
     accounts: [ACCOUNTS.prod],
     unbound: true,
     extra: [{ Sid: 'AllowBIVendorRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKETS.prodTrailLogs}/*` }],
@@ -139,7 +140,7 @@ function marcoMakesTrailBucketPublic(rng: Rng): RecordInput[] {
 
 function deniedStopLogging(rng: Rng): RecordInput {
   const identity = ssoRole(ACCOUNTS.staging, 'PowerUserAccess', 'ravi@example.com')(Date.parse('2026-09-14T11:05:33Z'));
-  const orgTrail = trailArn(TRAILS.org);
+  const orgTrail = trailArnOf(TRAILS.org);
   return {
     userIdentity: identity, eventTime: '2026-09-14T11:05:33Z', eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging', awsRegion: 'us-east-1',
     sourceIPAddress: NETWORKS.home[0], userAgent: cliUserAgent('cloudtrail.stop-logging'), errorCode: 'AccessDenied',
@@ -152,7 +153,7 @@ function deniedStopLogging(rng: Rng): RecordInput {
 function stagingKeyScheduledForDeletion(rng: Rng): RecordInput {
   const at = '2026-09-15T09:12:40Z';
   const identity = ssoRole(ACCOUNTS.staging, 'PowerUserAccess', 'mia@example.com')(Date.parse(at));
-  const arn = keyArn(KEYS.stagingLegacy);
+  const arn = keyArnOf(KEYS.stagingLegacy);
   return {
     userIdentity: identity, eventTime: at, eventSource: 'kms.amazonaws.com', eventName: 'ScheduleKeyDeletion', awsRegion: KEYS.stagingLegacy.region,
     sourceIPAddress: NETWORKS.office[2], userAgent: 'AWS Internal', requestParameters: { keyId: arn, pendingWindowInDays: 30 },

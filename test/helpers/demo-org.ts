@@ -6,15 +6,14 @@
 import { rmSync } from 'node:fs';
 import { BundleBuilder } from './bundle-builder.js';
 import { buildLogFiles } from './demo-org-activity.js';
-import { addAccountBaseline, addEventDataStore, addOrganization, addTrail, type OptInStatus, type OrganizationSpec } from './demo-org-aws.js';
+import { addAccountBaseline, addEventDataStore, addOrganization, addTrail, trailArnOf, type OptInStatus, type OrganizationSpec } from './demo-org-aws.js';
 import { addLogFile, stableHex } from './demo-org-events.js';
 import { addMonitoring, logGroupArnOf, topicArnOf, type CisMetric } from './demo-org-monitoring.js';
 import {
   ACCOUNTS, ACCOUNT_NAMES, AUDIT_ROLE, BUCKETS, COLLECTED_AT, EVENT_DATA_STORES, KEYS, LOG_GROUPS, ORG_ID, SCOPE_REGIONS, SCPS, SUSPENDED_ACCOUNT, TOOL, TRAILS,
-  keyArn, trailArn,
 } from './demo-org-profile.js';
 import { prodTrailBucketPolicy, storyRecords } from './demo-org-story.js';
-import { ALL_BLOCKED, addBucket, addKey, cloudTrailBucketPolicy } from './demo-org-storage.js';
+import { ALL_BLOCKED, addBucket, addKey, cloudTrailBucketPolicy, keyArnOf } from './demo-org-storage.js';
 
 export * from './demo-org-aws.js';
 export * from './demo-org-storage.js';
@@ -86,7 +85,7 @@ function stagingSydneyDenied(b: BundleBuilder): void {
 }
 
 function addKeys(b: BundleBuilder): void {
-  const orgTrail = trailArn(TRAILS.org);
+  const orgTrail = trailArnOf(TRAILS.org);
   const root = (account: string) => ({ Sid: 'Enable IAM User Permissions', Effect: 'Allow' as const, Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' });
   addKey(b, {
     ...KEYS.orgTrail, description: 'CloudTrail log encryption for example-org-trail', createdAt: '2023-02-27T14:21:09.512Z', rotation: true, nextRotation: '2027-02-27T14:21:09.512Z',
@@ -121,17 +120,17 @@ function addKeys(b: BundleBuilder): void {
 function addBuckets(b: BundleBuilder): void {
   addBucket(b, {
     account: LOG_ARCHIVE, region: 'us-east-1', name: BUCKETS.orgLogs, ownerCanonicalId: canonicalId(LOG_ARCHIVE),
-    policy: cloudTrailBucketPolicy({ bucket: BUCKETS.orgLogs, trailArns: [trailArn(TRAILS.org)], accounts: [MGMT], orgId: ORG_ID, denyInsecureTransport: true }),
+    policy: cloudTrailBucketPolicy({ bucket: BUCKETS.orgLogs, trailArns: [trailArnOf(TRAILS.org)], accounts: [MGMT], orgId: ORG_ID, denyInsecureTransport: true }),
     policyIsPublic: false, publicAccessBlock: ALL_BLOCKED, versioning: { Status: 'Enabled', MFADelete: 'Disabled' },
     logging: { TargetBucket: BUCKETS.orgAccessLogs, TargetPrefix: `${BUCKETS.orgLogs}/` },
-    encryption: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn(KEYS.orgTrail), BucketKeyEnabled: true },
+    encryption: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArnOf(KEYS.orgTrail), BucketKeyEnabled: true },
     // Seven years, but in Glacier after 30 days: older logs need a restore before anyone can read them.
     lifecycle: [{ Expiration: { Days: 2555 }, ID: 'archive-cloudtrail-logs', Filter: { Prefix: 'AWSLogs/' }, Status: 'Enabled', Transitions: [{ Days: 30, StorageClass: 'GLACIER' }],
       AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }],
   });
   addBucket(b, {
     account: SECURITY, region: 'eu-west-1', name: BUCKETS.securityLogs, ownerCanonicalId: canonicalId(SECURITY),
-    policy: cloudTrailBucketPolicy({ bucket: BUCKETS.securityLogs, trailArns: [trailArn(TRAILS.securityAudit)], accounts: [SECURITY], keyPrefix: 'security-audit', denyInsecureTransport: true }),
+    policy: cloudTrailBucketPolicy({ bucket: BUCKETS.securityLogs, trailArns: [trailArnOf(TRAILS.securityAudit)], accounts: [SECURITY], keyPrefix: 'security-audit', denyInsecureTransport: true }),
     policyIsPublic: false, publicAccessBlock: ALL_BLOCKED, versioning: { Status: 'Enabled', MFADelete: 'Enabled' },
     logging: { TargetBucket: BUCKETS.securityAccessLogs, TargetPrefix: `${BUCKETS.securityLogs}/` },
     encryption: { SSEAlgorithm: 'AES256', BucketKeyEnabled: false },
@@ -148,27 +147,27 @@ const MANAGEMENT_ONLY = [{ Name: 'Management events', FieldSelectors: [{ Field: 
 
 function addTrails(b: BundleBuilder): void {
   addTrail(b, {
-    owner: SECURITY, name: TRAILS.securityAudit.name, homeRegion: TRAILS.securityAudit.home, multiRegion: false, globalServiceEvents: false,
+    ...TRAILS.securityAudit, multiRegion: false, globalServiceEvents: false,
     bucket: BUCKETS.securityLogs, keyPrefix: 'security-audit', validation: false,
     status: { logging: true, latestDelivery: '2026-10-01T05:54:37.092Z', startedAt: '2024-04-18T13:40:02.551Z' },
     selectors: { EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }] },
   });
   addTrail(b, {
-    owner: PROD, name: TRAILS.prod.name, homeRegion: TRAILS.prod.home, multiRegion: true, bucket: BUCKETS.prodTrailLogs, validation: false,
+    ...TRAILS.prod, multiRegion: true, bucket: BUCKETS.prodTrailLogs, validation: false,
     logGroupArn: logGroupArnOf(PROD, LOG_GROUPS.prodTrail.region, LOG_GROUPS.prodTrail.name), cloudWatchRoleArn: `arn:aws:iam::${PROD}:role/prod-trail-cloudwatch`,
     status: { logging: true, latestDelivery: '2026-10-01T05:52:03.447Z', startedAt: '2021-05-10T07:33:18.020Z', cloudWatchDelivery: '2026-10-01T05:58:55.610Z' },
     selectors: { EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }], ExcludeManagementEventSources: [] }] },
     insights: ['ApiCallRateInsight', 'ApiErrorRateInsight'],
   });
   addTrail(b, {
-    owner: STAGING, name: TRAILS.stagingLegacy.name, homeRegion: TRAILS.stagingLegacy.home, multiRegion: true, bucket: BUCKETS.legacyLogs, keyPrefix: 'staging', validation: true,
-    kmsKeyId: keyArn(KEYS.stagingLegacy),
+    ...TRAILS.stagingLegacy, multiRegion: true, bucket: BUCKETS.legacyLogs, keyPrefix: 'staging', validation: true,
+    kmsKeyId: keyArnOf(KEYS.stagingLegacy),
     status: { logging: false, latestDelivery: '2026-06-30T17:02:56.310Z', startedAt: '2020-07-14T09:02:11.873Z', stoppedAt: '2026-06-30T17:04:11.528Z', digestDelivery: '2026-06-30T16:33:40.002Z' },
     selectors: { EventSelectors: [{ ReadWriteType: 'WriteOnly', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }] },
   });
   addTrail(b, {
-    owner: MGMT, name: TRAILS.org.name, homeRegion: TRAILS.org.home, multiRegion: true, organization: true, bucket: BUCKETS.orgLogs, validation: true,
-    kmsKeyId: keyArn(KEYS.orgTrail), logGroupArn: logGroupArnOf(MGMT, LOG_GROUPS.orgTrail.region, LOG_GROUPS.orgTrail.name),
+    ...TRAILS.org, multiRegion: true, organization: true, bucket: BUCKETS.orgLogs, validation: true,
+    kmsKeyId: keyArnOf(KEYS.orgTrail), logGroupArn: logGroupArnOf(MGMT, LOG_GROUPS.orgTrail.region, LOG_GROUPS.orgTrail.name),
     cloudWatchRoleArn: `arn:aws:iam::${MGMT}:role/CloudTrailRoleForCloudWatchLogs_example-org-trail`,
     status: { logging: true, latestDelivery: '2026-10-01T05:50:12.618Z', startedAt: '2023-03-01T10:12:44.391Z', cloudWatchDelivery: '2026-10-01T05:57:41.203Z', digestDelivery: '2026-10-01T05:31:08.774Z' },
     selectors: { AdvancedEventSelectors: [
@@ -185,7 +184,7 @@ function addTrails(b: BundleBuilder): void {
 
 function addLake(b: BundleBuilder): void {
   addEventDataStore(b, {
-    ...EVENT_DATA_STORES.orgLake, retentionDays: 2557, terminationProtection: true, kmsKeyId: keyArn(KEYS.lake), organization: true, multiRegion: true,
+    ...EVENT_DATA_STORES.orgLake, retentionDays: 2557, terminationProtection: true, kmsKeyId: keyArnOf(KEYS.lake), organization: true, multiRegion: true,
     billingMode: 'FIXED_RETENTION_PRICING', createdAt: '2024-05-02T09:41:17.734Z', updatedAt: '2025-11-20T16:03:29.118Z', selectors: MANAGEMENT_ONLY,
   });
   // Created in a hurry the morning after the bucket deletion: default key, 90 days, no termination protection.
