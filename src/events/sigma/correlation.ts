@@ -1,0 +1,348 @@
+// Sigma correlations evaluated in one pass over time-ordered base-rule matches, with bounded memory.
+//
+// Per correlation and group (the group-by values), a sliding window of `timespan` holds the recent
+// matches. When the windowed measure (events, distinct values, or distinct rules) first reaches the
+// condition's lower bound, a burst begins; it takes in every later match of the group and ends when the
+// group has been quiet for a whole timespan. At its end the burst's peak measure is tested against the
+// whole condition (so upper bounds such as `lte` hold for the burst) and one CorrelationMatch is emitted:
+// one detection per burst, never one per event. Windows are inclusive: matches `timespan` apart are in.
+// Groups quiet for longer than the timespan are dropped, so memory follows the active groups only.
+import type { CorrelationInput, CorrelationMatch, CorrelationSample, CountCondition } from './types.js';
+import type { ResolvedCorrelation, RuleSet } from './ruleset.js';
+
+export const MAX_SAMPLES = 10;
+export const MAX_DISTINCT_REPORTED = 100;
+const MAX_DISTINCT_KEPT = 10_000;
+/** Summaries held per group before a burst, so samples exist without holding every event of a busy window. */
+const MAX_HELD = 50;
+
+export interface CorrelatorOptions {
+  /**
+   * How far out of time order inputs may arrive: they are re-sorted in a buffer this wide before they are
+   * correlated. Inputs older than what was already correlated are counted in `stats.late`, not used.
+   */
+  reorderWindowMs?: number;
+}
+
+interface Entry {
+  time: number;
+  rule: number;
+  value: string | null;
+  sample: CorrelationSample | null;
+}
+
+interface Burst {
+  firstSeen: number;
+  lastSeen: number;
+  events: number;
+  peak: number;
+  samples: CorrelationSample[];
+  distinct: Set<string>;
+  rules: Set<number>;
+}
+
+interface Chain {
+  start: number;
+  entries: Entry[];
+}
+
+interface Group {
+  key: string;
+  values: Array<string | null>;
+  last: number;
+  window: Entry[];
+  head: number;
+  held: number;
+  counts: Map<string, number>;
+  latest: Map<number, Entry>;
+  chains: Array<Chain | undefined>;
+  burst: Burst | null;
+}
+
+function satisfies(c: CountCondition, x: number): boolean {
+  return (c.gt === undefined || x > c.gt) && (c.gte === undefined || x >= c.gte) && (c.lt === undefined || x < c.lt) && (c.lte === undefined || x <= c.lte) && (c.eq === undefined || x === c.eq) && (c.neq === undefined || x !== c.neq);
+}
+
+class CorrelationState {
+  readonly groups = new Map<string, Group>();
+  private readonly lower: number;
+  private readonly distinctMembers: number[];
+
+  constructor(
+    readonly resolved: ResolvedCorrelation,
+    private readonly ruleIds: readonly string[],
+  ) {
+    const c = resolved.rule.condition;
+    this.distinctMembers = [...new Set(resolved.members)];
+    const floor = resolved.rule.type === 'temporal' || resolved.rule.type === 'temporal_ordered' ? (Object.keys(c).length === 0 ? this.distinctMembers.length : 1) : 1;
+    this.lower = Math.max(floor, c.gte ?? 0, c.gt === undefined ? 0 : c.gt + 1, c.eq ?? 0);
+  }
+
+  push(input: CorrelationInput, out: CorrelationMatch[]): void {
+    const { rule: c, groupFields } = this.resolved;
+    const fields = groupFields.get(input.rule) ?? [];
+    const values = fields.map((f) => input.values[f] ?? null);
+    const value = c.field === null ? null : (input.values[c.field] ?? null);
+    if (c.type === 'value_count' && value === null) return;
+    const key = JSON.stringify(values);
+    const t = input.time;
+    const span = c.timespanMs;
+    let g = this.groups.get(key);
+    if (g !== undefined && t - g.last > span) {
+      this.close(g, out);
+      g = undefined;
+    }
+    if (g === undefined) {
+      g = { key, values, last: t, window: [], head: 0, held: 0, counts: new Map(), latest: new Map(), chains: [], burst: null };
+      this.groups.set(key, g);
+    }
+    this.evict(g, t - span);
+    const sample: CorrelationSample = { eventIndex: input.eventIndex, rule: this.ruleIds[input.rule] ?? '', summary: input.summary };
+    // Windowed types hold summaries for the first matches only; temporal state is a few entries per group.
+    const windowed = c.type === 'event_count' || c.type === 'value_count';
+    const holding = !windowed || (g.burst === null && g.held < MAX_HELD);
+    const entry: Entry = { time: t, rule: input.rule, value, sample: holding ? sample : null };
+    if (windowed && holding) g.held++;
+    let measure: number;
+    switch (c.type) {
+      case 'event_count':
+      case 'value_count':
+        g.window.push(entry);
+        if (value !== null) g.counts.set(value, (g.counts.get(value) ?? 0) + 1);
+        measure = c.type === 'event_count' ? g.window.length - g.head : g.counts.size;
+        break;
+      case 'temporal':
+        g.latest.set(input.rule, entry);
+        for (const [r, e] of g.latest) if (e.time < t - span) g.latest.delete(r);
+        measure = g.latest.size;
+        break;
+      case 'temporal_ordered':
+        measure = this.advanceChains(g, input.rule, entry, t, span);
+        break;
+    }
+    g.last = t;
+    const burst = g.burst;
+    if (burst !== null) {
+      burst.events++;
+      burst.lastSeen = t;
+      burst.peak = Math.max(burst.peak, measure);
+      if (burst.samples.length < MAX_SAMPLES) burst.samples.push(sample);
+      if (value !== null && burst.distinct.size < MAX_DISTINCT_KEPT) burst.distinct.add(value);
+      burst.rules.add(input.rule);
+    } else if (measure >= this.lower) {
+      // The burst starts with what is in the window now: the matches that met the condition.
+      const start =
+        c.type === 'temporal'
+          ? [...g.latest.values()].sort((a, b) => a.time - b.time)
+          : c.type === 'temporal_ordered'
+            ? (g.chains[this.resolved.members.length]?.entries ?? [entry])
+            : g.window.slice(g.head);
+      g.burst = {
+        firstSeen: start[0]?.time ?? t,
+        lastSeen: t,
+        events: start.length,
+        peak: measure,
+        samples: start.flatMap((e) => (e.sample === null ? [] : [e.sample])).slice(0, MAX_SAMPLES),
+        distinct: new Set(start.flatMap((e) => (e.value === null ? [] : [e.value]))),
+        rules: new Set(start.map((e) => e.rule)),
+      };
+      g.chains = [];
+    }
+  }
+
+  /** Ordered sequences: chains[k] is the latest-starting run of the first k rules still inside the window. */
+  private advanceChains(g: Group, rule: number, entry: Entry, t: number, span: number): number {
+    const members = this.resolved.members;
+    const n = members.length;
+    for (let k = 1; k <= n; k++) {
+      const chain = g.chains[k];
+      if (chain !== undefined && t - chain.start > span) g.chains[k] = undefined;
+    }
+    for (let j = n - 1; j >= 0; j--) {
+      if (members[j] !== rule) continue;
+      if (j === 0) {
+        g.chains[1] = { start: t, entries: [entry] };
+        continue;
+      }
+      const prev = g.chains[j];
+      if (prev === undefined) continue;
+      const next = g.chains[j + 1];
+      if (next === undefined || next.start <= prev.start) g.chains[j + 1] = { start: prev.start, entries: [...prev.entries, entry] };
+    }
+    return g.chains[n] !== undefined ? n : 0;
+  }
+
+  private evict(g: Group, cutoff: number): void {
+    while (g.head < g.window.length && (g.window[g.head] as Entry).time < cutoff) {
+      const e = g.window[g.head++] as Entry;
+      if (e.sample !== null) g.held--;
+      if (e.value !== null) {
+        const n = (g.counts.get(e.value) ?? 1) - 1;
+        if (n === 0) g.counts.delete(e.value);
+        else g.counts.set(e.value, n);
+      }
+    }
+    if (g.head > 1024 && g.head * 2 > g.window.length) {
+      g.window = g.window.slice(g.head);
+      g.head = 0;
+    }
+  }
+
+  close(g: Group, out: CorrelationMatch[]): void {
+    this.groups.delete(g.key);
+    const b = g.burst;
+    if (b === null || !satisfies(this.resolved.rule.condition, b.peak)) return;
+    const c = this.resolved.rule;
+    const count = c.type === 'event_count' ? b.events : c.type === 'value_count' ? b.distinct.size : b.rules.size;
+    const names = c.groupBy;
+    out.push({
+      ruleId: c.ruleId,
+      rule: c,
+      title: c.title,
+      severity: c.severity,
+      type: c.type,
+      count,
+      events: b.events,
+      peak: b.peak,
+      firstSeen: new Date(b.firstSeen).toISOString(),
+      lastSeen: new Date(b.lastSeen).toISOString(),
+      groupBy: Object.fromEntries(names.map((n, i) => [n, g.values[i] ?? null])),
+      values: [...b.distinct].slice(0, MAX_DISTINCT_REPORTED),
+      rules: [...b.rules].sort((x, y) => x - y).map((r) => this.ruleIds[r] ?? ''),
+      samples: b.samples,
+    });
+  }
+
+  /** Ends the groups quiet since before `cutoff` (all of them when cutoff is +Infinity). */
+  sweep(now: number, out: CorrelationMatch[]): void {
+    for (const g of [...this.groups.values()]) if (now - g.last > this.resolved.rule.timespanMs) this.close(g, out);
+  }
+}
+
+/** A binary min-heap on (time, arrival) for the reorder buffer. */
+class Heap {
+  private readonly items: Array<{ input: CorrelationInput; seq: number }> = [];
+  get size(): number {
+    return this.items.length;
+  }
+  peek(): CorrelationInput | undefined {
+    return this.items[0]?.input;
+  }
+  private less(a: number, b: number): boolean {
+    const x = this.items[a] as { input: CorrelationInput; seq: number };
+    const y = this.items[b] as { input: CorrelationInput; seq: number };
+    return x.input.time < y.input.time || (x.input.time === y.input.time && x.seq < y.seq);
+  }
+  private swap(a: number, b: number): void {
+    const t = this.items[a] as { input: CorrelationInput; seq: number };
+    this.items[a] = this.items[b] as { input: CorrelationInput; seq: number };
+    this.items[b] = t;
+  }
+  push(input: CorrelationInput, seq: number): void {
+    this.items.push({ input, seq });
+    let i = this.items.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(i, p)) break;
+      this.swap(i, p);
+      i = p;
+    }
+  }
+  pop(): CorrelationInput | undefined {
+    const top = this.items[0];
+    const last = this.items.pop();
+    if (top === undefined || last === undefined) return undefined;
+    if (this.items.length > 0) {
+      this.items[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < this.items.length && this.less(l, m)) m = l;
+        if (r < this.items.length && this.less(r, m)) m = r;
+        if (m === i) break;
+        this.swap(i, m);
+        i = m;
+      }
+    }
+    return top.input;
+  }
+}
+
+export interface CorrelatorStats {
+  inputs: number;
+  /** Inputs older than what had already been correlated (beyond the reorder window): not correlated. */
+  late: number;
+  /** Inputs whose event had no readable eventTime. */
+  untimed: number;
+  /** Groups alive now. */
+  groups: number;
+}
+
+/**
+ * Runs every correlation of a RuleSet over base-rule matches pushed in time order (within the reorder
+ * window). Deterministic: the same inputs in the same order give the same matches in the same order.
+ */
+export class Correlator {
+  private readonly states: CorrelationState[];
+  private readonly byRule = new Map<number, CorrelationState[]>();
+  private readonly heap = new Heap();
+  private readonly reorderMs: number;
+  private seq = 0;
+  private maxSeen = Number.NEGATIVE_INFINITY;
+  private watermark = Number.NEGATIVE_INFINITY;
+  private lastSweep = Number.NEGATIVE_INFINITY;
+  private readonly minSpan: number;
+  readonly stats: CorrelatorStats = { inputs: 0, late: 0, untimed: 0, groups: 0 };
+
+  constructor(ruleSet: RuleSet, options: CorrelatorOptions = {}) {
+    const ruleIds = ruleSet.rules.map((r) => r.ruleId);
+    this.states = ruleSet.correlations.map((c) => new CorrelationState(c, ruleIds));
+    for (const s of this.states) for (const m of new Set(s.resolved.members)) this.byRule.set(m, [...(this.byRule.get(m) ?? []), s]);
+    this.reorderMs = options.reorderWindowMs ?? 0;
+    this.minSpan = Math.min(...this.states.map((s) => s.resolved.rule.timespanMs), Number.POSITIVE_INFINITY);
+  }
+
+  /** Feeds one base-rule match; returns the correlation matches whose bursts ended by then. */
+  push(input: CorrelationInput): CorrelationMatch[] {
+    this.stats.inputs++;
+    if (!Number.isFinite(input.time)) {
+      this.stats.untimed++;
+      return [];
+    }
+    if (input.time < this.watermark) {
+      this.stats.late++;
+      return [];
+    }
+    this.heap.push(input, this.seq++);
+    this.maxSeen = Math.max(this.maxSeen, input.time);
+    const out: CorrelationMatch[] = [];
+    for (let next = this.heap.peek(); next !== undefined && next.time <= this.maxSeen - this.reorderMs; next = this.heap.peek()) this.process(this.heap.pop() as CorrelationInput, out);
+    return out;
+  }
+
+  /** The end of the stream: correlates what is buffered and ends every burst. */
+  flush(): CorrelationMatch[] {
+    const out: CorrelationMatch[] = [];
+    for (let next = this.heap.pop(); next !== undefined; next = this.heap.pop()) this.process(next, out);
+    for (const s of this.states) s.sweep(Number.POSITIVE_INFINITY, out);
+    this.stats.groups = 0;
+    return out;
+  }
+
+  private process(input: CorrelationInput, out: CorrelationMatch[]): void {
+    this.watermark = input.time;
+    const before = out.length;
+    for (const s of this.byRule.get(input.rule) ?? []) s.push(input, out);
+    if (input.time - this.lastSweep >= this.minSpan) {
+      for (const s of this.states) s.sweep(input.time, out);
+      this.lastSweep = input.time;
+    }
+    if (out.length - before > 1) {
+      const batch = out.splice(before).sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.ruleId.localeCompare(b.ruleId));
+      out.push(...batch);
+    }
+    this.stats.groups = this.states.reduce((n, s) => n + s.groups.size, 0);
+  }
+}

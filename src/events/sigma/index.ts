@@ -1,0 +1,63 @@
+// The Sigma rule engine for CloudTrail: the public API.
+//
+// Loading
+//   loadRules(dirOrFiles, {parameters?}) -> {ruleSet, rules, errors, sources}
+//       Every .yml/.yaml file below a folder (or the files and folders listed), sorted by path. A file that
+//       does not load yields one RuleLoadError (file, rule title, unsupported feature) and the others load.
+//       `parameters` sets rule parameters by ruleId (the config's `checks.<ruleId>`).
+//   compileRuleSource(text, file, {parameters?}) -> SigmaRule[]      throws RuleLoadError
+//   compileSources(sources, {parameters?}) -> {ruleSet, rules, errors}
+//       What a worker thread runs on the `sources` posted to it: the same sources and options give the same
+//       RuleSet with the same rule ordinals in every thread.
+//
+// Matching
+//   ruleSet.matchIndices(record) -> number[]   ordinals into ruleSet.rules, ascending (cheap to post)
+//   ruleSet.matches(record) -> CompiledRule[]
+//       Uses the index: a rule whose condition pins eventName (or else eventSource) in every branch is only
+//       tested against events with one of those values; the others are tested against every event.
+//       matchIndicesWithoutIndex(record) is the brute-force reference.
+//   rule.match(record) -> boolean              one compiled rule, no index
+//   rule.generate                              false for a rule that only feeds correlations (Sigma's
+//                                              `generate: false`): its own matches are not detections.
+//
+// Correlation (run in one thread, over the time-ordered stream of base-rule matches)
+//   ruleSet.correlationInput(ordinal, record, eventIndex) -> CorrelationInput | null
+//       Computed where the record is (a worker): event time, the grouping/counted values, the summary.
+//   new Correlator(ruleSet, {reorderWindowMs?}); correlator.push(input) -> CorrelationMatch[];
+//   correlator.flush() -> CorrelationMatch[]; correlator.stats {inputs, late, untimed, groups}
+//       One match per burst (see correlation.ts), with count, firstSeen, lastSeen, the group-by values and
+//       the first contributing events. Deterministic for a given input order.
+//
+// Linting
+//   lintRule(rule) -> LintIssue[]   a field CloudTrail never has, an eventSource that does not exist, a
+//                                   condition that can never hold, a value that looks like a field name,
+//                                   `counts: success` without an outcome test.
+//
+// Rule files are Sigma (specification 2.x) with `logsource: {product: aws, service: cloudtrail}`, plus an
+// optional `trailproof:` block: `id` (the fixed ruleId), `severity` (overrides `level`), `counts`
+// (success | attempts), `cis` (e.g. '4.3'), `parameters` (name -> JSON Schema with a default). Parameters
+// reach the rule as Sigma placeholders: `field|expand: '%name%'` in a detection, and a whole-value
+// `'%name%'` for a correlation's `timespan`, condition bounds and `field`.
+export { compileRuleSource, type CompileOptions } from './compile.js';
+export { Correlator, MAX_DISTINCT_REPORTED, MAX_SAMPLES, type CorrelatorOptions, type CorrelatorStats } from './correlation.js';
+export { CLOUDTRAIL_RECORD, eventSources, fieldProblem, lintRule, type LintCode, type LintIssue } from './lint.js';
+export { compileSources, loadRules, readRuleSources, type LoadedRules } from './load.js';
+export { RuleSet, type ResolvedCorrelation } from './ruleset.js';
+export {
+  CORRELATION_TYPES,
+  RuleLoadError,
+  type CompiledRule,
+  type CorrelationInput,
+  type CorrelationMatch,
+  type CorrelationRule,
+  type CorrelationSample,
+  type CorrelationType,
+  type CountCondition,
+  type FieldUse,
+  type IndexKeys,
+  type RuleMeta,
+  type RuleParameters,
+  type RuleSource,
+  type SigmaRule,
+  type TrailproofExtension,
+} from './types.js';

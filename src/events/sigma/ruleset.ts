@@ -1,0 +1,182 @@
+// A loaded set of rules: the event rules indexed by eventName / eventSource (an event is tested only against
+// the rules that can match it, plus the few that cannot be keyed), and the correlations resolved against the
+// rules they reference. Built the same way from the same sources in every worker, so rule ordinals agree.
+import { eventTimeMs, summarizeEvent, type CloudTrailRecord } from '../record.js';
+import { fieldReader, firstText, type FieldReader } from './fields.js';
+import { RuleLoadError, type CompiledRule, type CorrelationInput, type CorrelationRule, type SigmaRule } from './types.js';
+
+/** A correlation with its references resolved to event-rule ordinals and its grouping fields per rule. */
+export interface ResolvedCorrelation {
+  rule: CorrelationRule;
+  /** Ordinals of the referenced rules, in the order the correlation lists them. */
+  members: number[];
+  /** Per member ordinal: the field read for each group-by name (aliases applied). */
+  groupFields: Map<number, string[]>;
+}
+
+const MEMO_LIMIT = 50_000;
+
+function identifiers(rule: SigmaRule): string[] {
+  return [rule.ruleId, rule.meta.id, rule.meta.name].filter((v): v is string => v !== undefined);
+}
+
+export class RuleSet {
+  readonly rules: readonly CompiledRule[];
+  readonly correlations: readonly ResolvedCorrelation[];
+  /** Every rule of the set (event rules and correlations) in load order. */
+  readonly all: readonly SigmaRule[];
+  private readonly byName = new Map<string, number[]>();
+  private readonly bySource = new Map<string, number[]>();
+  private readonly catchAll: number[] = [];
+  private readonly nameMemo = new Map<string, number[] | undefined>();
+  private readonly sourceMemo = new Map<string, number[] | undefined>();
+  private readonly inputFields = new Map<number, Array<[string, FieldReader]>>();
+
+  private constructor(rules: CompiledRule[], correlations: ResolvedCorrelation[], all: SigmaRule[]) {
+    this.rules = rules;
+    this.correlations = correlations;
+    this.all = all;
+    rules.forEach((rule, ordinal) => {
+      const keys = rule.index.eventNames ?? rule.index.eventSources;
+      const map = rule.index.eventNames !== null ? this.byName : this.bySource;
+      if (keys === null) this.catchAll.push(ordinal);
+      else for (const key of keys) map.set(key, [...(map.get(key) ?? []), ordinal]);
+    });
+    const needed = new Map<number, Set<string>>();
+    for (const c of correlations) {
+      for (const m of c.members) {
+        const set = needed.get(m) ?? new Set<string>();
+        for (const f of c.groupFields.get(m) ?? []) set.add(f);
+        if (c.rule.field !== null) set.add(c.rule.field);
+        needed.set(m, set);
+      }
+    }
+    for (const [m, set] of needed) this.inputFields.set(m, [...set].sort().map((f) => [f, fieldReader(f)]));
+  }
+
+  /**
+   * Builds a set from loaded rules, in their order. A duplicate rule id, a correlation naming a rule that
+   * is not there, or a correlation of correlations is an error for that rule; the rest still load.
+   */
+  static build(loaded: readonly SigmaRule[]): { ruleSet: RuleSet; errors: RuleLoadError[] } {
+    const errors: RuleLoadError[] = [];
+    const seen = new Map<string, SigmaRule>();
+    const kept: SigmaRule[] = [];
+    for (const rule of loaded) {
+      const other = seen.get(rule.ruleId);
+      if (other !== undefined) {
+        errors.push(new RuleLoadError(rule.file, rule.title, `rule id "${rule.ruleId}" is already used by ${other.file}`));
+        continue;
+      }
+      seen.set(rule.ruleId, rule);
+      kept.push(rule);
+    }
+    const events = kept.filter((r): r is CompiledRule => r.kind === 'event').map((r) => ({ ...r }));
+    const correlations: ResolvedCorrelation[] = [];
+    for (const c of kept) {
+      if (c.kind !== 'correlation') continue;
+      try {
+        correlations.push(resolve(c, events, kept));
+      } catch (err) {
+        if (!(err instanceof RuleLoadError)) throw err;
+        errors.push(err);
+      }
+    }
+    // Sigma: rules a correlation refers to produce no matches of their own unless it says generate: true.
+    for (const [ordinal, rule] of events.entries()) {
+      const users = correlations.filter((c) => c.members.includes(ordinal));
+      if (users.length > 0 && users.every((c) => !c.rule.generate)) rule.generate = false;
+    }
+    const loadedCorrelations = new Set<SigmaRule>(correlations.map((c) => c.rule));
+    const all = kept.flatMap((r) => (r.kind === 'event' ? [events.find((e) => e.ruleId === r.ruleId) as CompiledRule] : loadedCorrelations.has(r) ? [r] : []));
+    return { ruleSet: new RuleSet(events, correlations, all), errors };
+  }
+
+  /** Ordinals (into `rules`) of the rules the record matches, ascending. */
+  matchIndices(record: CloudTrailRecord): number[] {
+    const out: number[] = [];
+    const byName = typeof record.eventName === 'string' ? this.lookup(this.byName, this.nameMemo, record.eventName) : undefined;
+    const bySource = typeof record.eventSource === 'string' ? this.lookup(this.bySource, this.sourceMemo, record.eventSource) : undefined;
+    let lists = 0;
+    for (const list of [byName, bySource, this.catchAll]) {
+      if (list === undefined || list.length === 0) continue;
+      lists++;
+      for (const ordinal of list) if ((this.rules[ordinal] as CompiledRule).match(record)) out.push(ordinal);
+    }
+    if (lists > 1 && out.length > 1) out.sort((a, b) => a - b);
+    return out;
+  }
+
+  matches(record: CloudTrailRecord): CompiledRule[] {
+    return this.matchIndices(record).map((i) => this.rules[i] as CompiledRule);
+  }
+
+  /** Every rule tested, no index: the reference the index must agree with. */
+  matchIndicesWithoutIndex(record: CloudTrailRecord): number[] {
+    const out: number[] = [];
+    this.rules.forEach((rule, ordinal) => {
+      if (rule.match(record)) out.push(ordinal);
+    });
+    return out;
+  }
+
+  /** How the rules are keyed: by eventName, by eventSource, or tested against every event. */
+  indexStats(): { byName: number; bySource: number; catchAll: number } {
+    const byName = this.rules.filter((r) => r.index.eventNames !== null).length;
+    return { byName, bySource: this.rules.length - byName - this.catchAll.length, catchAll: this.catchAll.length };
+  }
+
+  /** Whether matches of this rule feed a correlation (and so need a correlationInput). */
+  feedsCorrelation(ordinal: number): boolean {
+    return this.inputFields.has(ordinal);
+  }
+
+  /**
+   * What the correlator needs from a base-rule match, computed where the record is (a worker thread):
+   * the event time, the grouping and counted field values, and the event's summary. Null when no
+   * correlation uses the rule.
+   */
+  correlationInput(ordinal: number, record: CloudTrailRecord, eventIndex: number): CorrelationInput | null {
+    const fields = this.inputFields.get(ordinal);
+    if (fields === undefined) return null;
+    const values: Record<string, string | null> = {};
+    for (const [name, read] of fields) values[name] = firstText(read(record));
+    return { rule: ordinal, eventIndex, time: eventTimeMs(record), values, summary: summarizeEvent(record) };
+  }
+
+  private lookup(map: Map<string, number[]>, memo: Map<string, number[] | undefined>, key: string): number[] | undefined {
+    if (memo.has(key)) return memo.get(key);
+    const found = map.get(key.toLowerCase());
+    if (memo.size < MEMO_LIMIT) memo.set(key, found);
+    return found;
+  }
+}
+
+function resolve(c: CorrelationRule, events: CompiledRule[], all: SigmaRule[]): ResolvedCorrelation {
+  const members = c.rules.map((ref) => {
+    const candidates = all.filter((r) => identifiers(r).includes(ref));
+    const local = candidates.filter((r) => r.file === c.file);
+    const pick = local.length > 0 ? local : candidates;
+    if (pick.length === 0) throw new RuleLoadError(c.file, c.title, `correlation refers to rule "${ref}", which is not loaded`);
+    if (pick.length > 1) throw new RuleLoadError(c.file, c.title, `correlation refers to "${ref}", which names more than one rule (${pick.map((r) => r.file).join(', ')})`);
+    const target = pick[0] as SigmaRule;
+    if (target.kind === 'correlation') throw new RuleLoadError(c.file, c.title, `"${ref}" is itself a correlation; chaining correlations is not evaluated`, 'correlation chaining');
+    return events.findIndex((e) => e.ruleId === target.ruleId);
+  });
+  const groupFields = new Map<number, string[]>();
+  for (const m of members) {
+    const ids = identifiers(events[m] as CompiledRule);
+    groupFields.set(
+      m,
+      c.groupBy.map((g) => {
+        const alias = c.aliases[g];
+        if (alias === undefined) return g;
+        const field = ids.map((id) => alias[id]).find((f) => f !== undefined);
+        if (field === undefined) throw new RuleLoadError(c.file, c.title, `alias "${g}" gives no field for rule "${ids[0] ?? ''}"`);
+        return field;
+      }),
+    );
+  }
+  for (const alias of Object.keys(c.aliases)) if (!c.groupBy.includes(alias)) throw new RuleLoadError(c.file, c.title, `alias "${alias}" is not used in group-by`);
+  return { rule: c, members, groupFields };
+}
