@@ -6,9 +6,8 @@ import { TrailproofError, errorMessage } from '../../errors.js';
 import { discoverChains, type FoundChain } from '../../integrity/discover.js';
 import { parsePublicKeys, type PublicKeyEntry } from '../../integrity/keys.js';
 import { describeChain } from '../../integrity/layout.js';
-import { listPublicKeys, resolveTrail } from '../../integrity/live.js';
 import { exitCodeOf, renderJson, renderText } from '../../integrity/render.js';
-import { S3Store, type AwsClientConfig } from '../../integrity/s3-store.js';
+import type { AwsClientConfig, S3Store } from '../../integrity/s3-store.js';
 import { LocalStore, type ObjectStore } from '../../integrity/store.js';
 import { validateChains } from '../../integrity/validate.js';
 import { parseTrailArn } from '../../evidence/estate.js';
@@ -94,6 +93,9 @@ export async function validateLogs(args: Record<string, unknown>, io: Io): Promi
   const region = io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
   const aws: AwsClientConfig = { ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}) };
 
+  // The AWS SDK loads only for the live forms: offline validation starts fast.
+  const newS3Store = async (): Promise<S3Store> => new (await import('../../integrity/s3-store.js')).S3Store(aws);
+  let s3: S3Store | undefined;
   let store: ObjectStore;
   let chains: FoundChain[];
   let logging = arg.boolean(args, 'logging');
@@ -112,13 +114,14 @@ export async function validateLogs(args: Record<string, unknown>, io: Io): Promi
   } else if (logs !== undefined) {
     const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(logs);
     if (!m) throw new TrailproofError('TP_USAGE', `--logs: "${logs}" is not s3://bucket[/prefix]`);
-    const s3 = new S3Store(aws);
+    s3 = await newS3Store();
     store = s3;
     chains = await discoverChains(s3, m[1] as string, m[2] as string);
     source = logs;
   } else {
-    const s3 = new S3Store(aws);
+    s3 = await newS3Store();
     store = s3;
+    const { resolveTrail } = await import('../../integrity/live.js');
     const live = await resolveTrail(s3, aws, trailArn as string, accountId, splitList(arg.string(args, 'regions')));
     chains = live.chains.map((chain) => ({ chain, bucket: live.bucket }));
     logging = live.logging;
@@ -130,8 +133,9 @@ export async function validateLogs(args: Record<string, unknown>, io: Io): Promi
   if (keyFiles.length > 0) {
     keys = readKeyFiles(keyFiles, io.cwd);
     keysSource = `--public-keys ${keyFiles.join(', ')}`;
-  } else if (store instanceof S3Store) {
+  } else if (s3 !== undefined) {
     const start = range.start ?? new Date(0);
+    const { listPublicKeys } = await import('../../integrity/live.js');
     keys = await listPublicKeys(aws, chains.map((c) => c.chain.region), start, new Date(range.end.getTime() + 2 * 3600_000));
     keysSource = 'ListPublicKeys';
   } else {
