@@ -88,7 +88,8 @@ export class RuleSet {
       if (users.length > 0 && users.every((c) => !c.rule.generate)) rule.generate = false;
     }
     const loadedCorrelations = new Set<SigmaRule>(correlations.map((c) => c.rule));
-    const all = kept.flatMap((r) => (r.kind === 'event' ? [events.find((e) => e.ruleId === r.ruleId) as CompiledRule] : loadedCorrelations.has(r) ? [r] : []));
+    const copies = new Map<string, SigmaRule>(events.map((e) => [e.ruleId, e]));
+    const all = kept.flatMap((r): SigmaRule[] => (r.kind === 'event' ? [copies.get(r.ruleId) as SigmaRule] : loadedCorrelations.has(r) ? [r] : []));
     return { ruleSet: new RuleSet(events, correlations, all), errors };
   }
 
