@@ -1,7 +1,7 @@
-import { defineCheck, type Subject } from '../../src/engine/check.js';
+import { defineCheck } from '../../src/engine/check.js';
+import { bucketSubject } from '../../src/engine/subjects.js';
 import type { GetBucketLoggingResponse } from '../../src/evidence/aws.js';
 import { evidenceRef } from '../../src/evidence/bundle.js';
-import type { BucketModel, TrailModel } from '../../src/evidence/estate.js';
 
 export const check = defineCheck({
   meta: {
@@ -47,10 +47,3 @@ export const check = defineCheck({
     });
   },
 });
-
-function bucketSubject(bucket: BucketModel, trails: TrailModel[]): Subject {
-  const resource = `arn:aws:s3:::${bucket.name}`;
-  return bucket.collected && bucket.account !== undefined && bucket.region !== undefined
-    ? { account: bucket.account, region: bucket.region, resource }
-    : { account: trails[0]?.ownerAccount ?? '', region: 'global', resource };
-}

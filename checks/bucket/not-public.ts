@@ -1,7 +1,7 @@
-import { defineCheck, type Subject } from '../../src/engine/check.js';
+import { defineCheck } from '../../src/engine/check.js';
+import { bucketSubject } from '../../src/engine/subjects.js';
 import type * as Aws from '../../src/evidence/aws.js';
 import { evidenceRef, readRef, type Read } from '../../src/evidence/bundle.js';
-import type { BucketModel, TrailModel } from '../../src/evidence/estate.js';
 import {
   blockPublicAccessComplete, parsePolicy, publicAclGrants, publicPolicyStatements, statementPointer,
 } from '../../src/evidence/s3-policy.js';
@@ -115,11 +115,4 @@ export const check = defineCheck({
 /** The settings that are off, or null when they could not be read. */
 function offOf(state: BlockState): string[] | null {
   return 'complete' in state ? state.off : null;
-}
-
-function bucketSubject(bucket: BucketModel, trails: TrailModel[]): Subject {
-  const resource = `arn:aws:s3:::${bucket.name}`;
-  return bucket.collected && bucket.account !== undefined && bucket.region !== undefined
-    ? { account: bucket.account, region: bucket.region, resource }
-    : { account: trails[0]?.ownerAccount ?? '', region: 'global', resource };
 }

@@ -1,7 +1,7 @@
-import { defineCheck, type Subject } from '../../src/engine/check.js';
+import { defineCheck } from '../../src/engine/check.js';
+import { bucketSubject } from '../../src/engine/subjects.js';
 import type { GetObjectLockConfigurationResponse } from '../../src/evidence/aws.js';
 import { evidenceRef, readRef } from '../../src/evidence/bundle.js';
-import type { BucketModel, TrailModel } from '../../src/evidence/estate.js';
 
 const MODE_EFFECT: Record<string, string> = {
   COMPLIANCE: 'COMPLIANCE mode: nobody, the root user included, can delete or shorten the lock',
@@ -65,10 +65,3 @@ export const check = defineCheck({
     });
   },
 });
-
-function bucketSubject(bucket: BucketModel, trails: TrailModel[]): Subject {
-  const resource = `arn:aws:s3:::${bucket.name}`;
-  return bucket.collected && bucket.account !== undefined && bucket.region !== undefined
-    ? { account: bucket.account, region: bucket.region, resource }
-    : { account: trails[0]?.ownerAccount ?? '', region: 'global', resource };
-}

@@ -1,4 +1,5 @@
 import { defineCheck } from '../../src/engine/check.js';
+import { accountSubject } from '../../src/engine/subjects.js';
 import { readRef, type Read } from '../../src/evidence/bundle.js';
 import type { TrailModel } from '../../src/evidence/estate.js';
 import { managementCoverage } from '../../src/evidence/selectors.js';
@@ -37,7 +38,7 @@ export const check = defineCheck({
   run(estate, ctx) {
     const { managementEventsPerMonth: volume, pricePer100kEvents: price } = ctx.options;
     return estate.accountRegions.map((ar) => {
-      const subject = { account: ar.account, region: ar.region, resource: `AWS::::Account:${ar.account}` };
+      const subject = accountSubject(ar.account, ar.region);
       const recording: { trail: TrailModel; read: boolean; write: boolean; detail: string; pointers: string[] }[] = [];
       const unknown: { trail: TrailModel; read: Exclude<Read<unknown>, { kind: 'ok' }> }[] = [];
       const stopped: string[] = [];

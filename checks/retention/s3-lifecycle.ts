@@ -1,7 +1,7 @@
-import { defineCheck, type Subject } from '../../src/engine/check.js';
+import { defineCheck } from '../../src/engine/check.js';
+import { bucketSubject } from '../../src/engine/subjects.js';
 import type { GetBucketLifecycleConfigurationResponse } from '../../src/evidence/aws.js';
 import { evidenceRef, readRef } from '../../src/evidence/bundle.js';
-import type { BucketModel, TrailModel } from '../../src/evidence/estate.js';
 import { lifecycleViolations, logPrefixOf, ruleCoversPrefix, type LifecycleViolation } from '../../src/evidence/s3-lifecycle.js';
 
 export const check = defineCheck({
@@ -77,11 +77,4 @@ export const check = defineCheck({
 
 function coveringText(n: number): string {
   return n === 0 ? 'no enabled lifecycle rule applies to them' : n === 1 ? '1 enabled lifecycle rule applies to them' : `${n} enabled lifecycle rules apply to them`;
-}
-
-function bucketSubject(bucket: BucketModel, trails: TrailModel[]): Subject {
-  const resource = `arn:aws:s3:::${bucket.name}`;
-  return bucket.collected && bucket.account !== undefined && bucket.region !== undefined
-    ? { account: bucket.account, region: bucket.region, resource }
-    : { account: trails[0]?.ownerAccount ?? '', region: 'global', resource };
 }

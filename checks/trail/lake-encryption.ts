@@ -1,4 +1,5 @@
 import { defineCheck, type CheckResult } from '../../src/engine/check.js';
+import { accountSubject } from '../../src/engine/subjects.js';
 import { describeUnusable, evidenceRef, readRef, type Read, type Source } from '../../src/evidence/bundle.js';
 import type { EventDataStore, GetEventDataStoreResponse } from '../../src/evidence/aws.js';
 import type { EvidenceRef } from '../../src/model/types.js';
@@ -55,7 +56,7 @@ export const check = defineCheck({
       const read = ar.eventDataStores;
       if (read.kind !== 'ok') {
         unusable.add(ar.account);
-        const subject = { account: ar.account, region: ar.region, resource: `AWS::::Account:${ar.account}` };
+        const subject = accountSubject(ar.account, ar.region);
         results.push(ctx.error(read, subject, `CloudTrail Lake event data stores of account ${ar.account} in ${ar.region}`));
         continue;
       }
@@ -71,7 +72,7 @@ export const check = defineCheck({
       for (const account of estate.accounts) {
         if (unusable.has(account.id)) continue;
         const evidence = estate.regionsOf(account.id).flatMap((ar) => readRef(ar.eventDataStores, '/EventDataStores'));
-        const subject = { account: account.id, region: 'global', resource: `AWS::::Account:${account.id}` };
+        const subject = accountSubject(account.id);
         results.push(ctx.result('NOT_APPLICABLE', { ...subject, messageId: 'none', data: { account: account.id }, evidence }));
       }
       return results;

@@ -1,4 +1,5 @@
 import { defineCheck } from '../../src/engine/check.js';
+import { accountSubject } from '../../src/engine/subjects.js';
 import { describeUnusable, evidenceRef, readRef, type Read } from '../../src/evidence/bundle.js';
 import type { TrailModel } from '../../src/evidence/estate.js';
 import { managementCoverage } from '../../src/evidence/selectors.js';
@@ -70,7 +71,7 @@ export const check = defineCheck({
     };
 
     return estate.accounts.map((account) => {
-      const subject = { account: account.id, region: 'global', resource: `AWS::::Account:${account.id}` };
+      const subject = accountSubject(account.id);
       const views = estate.regionsOf(account.id);
       if (views.length === 0) {
         return ctx.result('NOT_APPLICABLE', { ...subject, messageId: 'noRegions', data: { account: account.id }, evidence: readRef(account.describeRegions, '/Regions') });

@@ -1,4 +1,5 @@
 import { defineCheck, type CheckResult } from '../../src/engine/check.js';
+import { accountSubject } from '../../src/engine/subjects.js';
 import { describeUnusable, readRef, type Read } from '../../src/evidence/bundle.js';
 import type { DescribeOrganizationResponse } from '../../src/evidence/aws.js';
 import { locatedRef, type Estate, type OrganizationModel, type TrailModel } from '../../src/evidence/estate.js';
@@ -85,7 +86,7 @@ export const check = defineCheck({
   run(estate, ctx) {
     const org = estate.organization;
     return estate.accounts.map((account) => {
-      const subject = { account: account.id, region: 'global', resource: `AWS::::Account:${account.id}` };
+      const subject = accountSubject(account.id);
       // The account's own answer: "not in use" is a fact; a denied or missing call is not.
       const own = estate.bundle.read<DescribeOrganizationResponse>(`accounts/${account.id}/global/organizations/DescribeOrganization.json`);
       const inNone = own.kind === 'error' ? own.error.name === 'AWSOrganizationsNotInUseException' : own.kind === 'ok' && own.value.Organization?.Id === undefined;

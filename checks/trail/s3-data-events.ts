@@ -1,4 +1,5 @@
 import { defineCheck } from '../../src/engine/check.js';
+import { accountSubject } from '../../src/engine/subjects.js';
 import { evidenceRef, readRef, type Read } from '../../src/evidence/bundle.js';
 import { locatedRef, type TrailModel } from '../../src/evidence/estate.js';
 import { dataCoverage } from '../../src/evidence/selectors.js';
@@ -58,7 +59,7 @@ export const check = defineCheck({
   },
   run(estate, ctx) {
     return estate.accounts.map((account) => {
-      const subject = { account: account.id, region: 'global', resource: `AWS::::Account:${account.id}` };
+      const subject = accountSubject(account.id);
       const views = estate.regionsOf(account.id);
       if (views.length === 0) {
         return ctx.result('NOT_APPLICABLE', { ...subject, messageId: 'noRegions', data: { account: account.id }, evidence: readRef(account.describeRegions, '/Regions') });
