@@ -1,9 +1,8 @@
 import { defineCheck } from '../../src/engine/check.js';
 import { readRef } from '../../src/evidence/bundle.js';
 import { locatedRef } from '../../src/evidence/estate.js';
+import { deliveryAge, formatHours, roundHours } from '../../src/evidence/time.js';
 import type { EvidenceRef } from '../../src/model/types.js';
-
-const HOUR_MS = 3_600_000;
 
 export const check = defineCheck({
   meta: {
@@ -65,7 +64,7 @@ export const check = defineCheck({
       const status = read.value;
       const deliveryError = status.LatestCloudWatchLogsDeliveryError;
       const time = status.LatestCloudWatchLogsDeliveryTime;
-      const age = ageInHours(time, ctx.collectedAt);
+      const age = deliveryAge(time, ctx.collectedAt);
       const problems: string[] = [];
       const evidence: EvidenceRef[] = [locatedRef(trail.entry, '/CloudWatchLogsLogGroupArn')];
       if (typeof deliveryError === 'string' && deliveryError !== '') {
@@ -84,7 +83,7 @@ export const check = defineCheck({
       const details = {
         logGroupArn: group,
         latestDeliveryTime: time ?? null,
-        ageHours: age.kind === 'dated' ? Math.round(age.hours * 100) / 100 : null,
+        ageHours: age.kind === 'dated' ? roundHours(age.hours) : null,
         maxDeliveryAgeHours: maxHours,
         ...(typeof deliveryError === 'string' && deliveryError !== '' ? { latestDeliveryError: deliveryError } : {}),
       };
@@ -99,18 +98,3 @@ export const check = defineCheck({
     });
   },
 });
-
-type Age = { kind: 'never' } | { kind: 'invalid'; text: string } | { kind: 'dated'; hours: number };
-
-/** Hours from a delivery time to the collection time; a time after collection (clock skew) counts as fresh. */
-function ageInHours(time: string | undefined, collectedAt: Date): Age {
-  if (time === undefined || time === '') return { kind: 'never' };
-  const at = Date.parse(time);
-  if (Number.isNaN(at)) return { kind: 'invalid', text: time };
-  return { kind: 'dated', hours: Math.max(0, (collectedAt.getTime() - at) / HOUR_MS) };
-}
-
-function formatHours(hours: number): string {
-  const rounded = Math.round(hours * 10) / 10;
-  return `${rounded} ${rounded === 1 ? 'hour' : 'hours'}`;
-}

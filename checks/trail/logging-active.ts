@@ -1,8 +1,7 @@
 import { defineCheck } from '../../src/engine/check.js';
 import { readRef } from '../../src/evidence/bundle.js';
+import { deliveryAge, formatHours, roundHours } from '../../src/evidence/time.js';
 import type { EvidenceRef } from '../../src/model/types.js';
-
-const HOUR_MS = 3_600_000;
 
 export const check = defineCheck({
   meta: {
@@ -52,7 +51,7 @@ export const check = defineCheck({
       const status = read.value;
       const isLogging = status.IsLogging === true;
       const deliveryError = status.LatestDeliveryError;
-      const age = ageInHours(status.LatestDeliveryTime, ctx.collectedAt);
+      const age = deliveryAge(status.LatestDeliveryTime, ctx.collectedAt);
       const problems: string[] = [];
       const evidence: EvidenceRef[] = [...readRef(read, '/IsLogging')];
       if (!isLogging) problems.push('logging is stopped (IsLogging is false)');
@@ -86,22 +85,3 @@ export const check = defineCheck({
     });
   },
 });
-
-type Age = { kind: 'never' } | { kind: 'invalid'; text: string } | { kind: 'dated'; hours: number };
-
-/** Hours from a delivery time to the collection time; a time after collection (clock skew) counts as fresh. */
-function ageInHours(time: string | undefined, collectedAt: Date): Age {
-  if (time === undefined || time === '') return { kind: 'never' };
-  const at = Date.parse(time);
-  if (Number.isNaN(at)) return { kind: 'invalid', text: time };
-  return { kind: 'dated', hours: Math.max(0, (collectedAt.getTime() - at) / HOUR_MS) };
-}
-
-function roundHours(hours: number): number {
-  return Math.round(hours * 100) / 100;
-}
-
-function formatHours(hours: number): string {
-  const rounded = Math.round(hours * 10) / 10;
-  return `${rounded} ${rounded === 1 ? 'hour' : 'hours'}`;
-}
