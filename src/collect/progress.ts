@@ -1,0 +1,67 @@
+// The progress display on stderr: one line redrawn in place on a terminal, or a plain line every few seconds
+// when stderr is a file or a pipe (or --no-progress), so CI logs stay readable. Nothing with --quiet.
+export type ProgressMode = 'tty' | 'lines' | 'off';
+
+export interface ProgressCounts {
+  accountsDone: number;
+  accountsTotal: number;
+  regionsDone: number;
+  /** Account-regions known so far (an account's regions are known once DescribeRegions answered). */
+  regionsKnown: number;
+  calls: number;
+  errors: number;
+}
+
+export interface ProgressOptions {
+  mode: ProgressMode;
+  write: (text: string) => void;
+  counts: () => ProgressCounts;
+  /** How often a plain line is printed (redraws on a terminal are faster). */
+  intervalMs?: number;
+}
+
+function duration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const m = Math.floor(s / 60);
+  return m > 0 ? `${m}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+export function progressLine(c: ProgressCounts, elapsedMs: number): string {
+  // Accounts finish at a steady rate once the first few are done; the ETA is their remaining share.
+  const eta = c.accountsDone > 0 && c.accountsDone < c.accountsTotal
+    ? `, ETA ${duration((elapsedMs / c.accountsDone) * (c.accountsTotal - c.accountsDone))}`
+    : '';
+  return `collecting: ${c.accountsDone}/${c.accountsTotal} accounts, ${c.regionsDone}/${c.regionsKnown} regions, ${c.calls} calls, ${c.errors} errors, ${duration(elapsedMs)} elapsed${eta}`;
+}
+
+export class Progress {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly started = Date.now();
+  private drawn = false;
+
+  constructor(private readonly options: ProgressOptions) {}
+
+  start(): void {
+    if (this.options.mode === 'off') return;
+    const every = this.options.mode === 'tty' ? 250 : (this.options.intervalMs ?? 10_000);
+    this.timer = setInterval(() => this.draw(), every);
+    this.timer.unref();
+  }
+
+  /** Stops the display and clears the terminal line, so the summary starts on a clean line. */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.options.mode === 'tty' && this.drawn) this.options.write('\r\x1b[2K');
+  }
+
+  private draw(): void {
+    const line = progressLine(this.options.counts(), Date.now() - this.started);
+    if (this.options.mode === 'tty') {
+      this.options.write(`\r\x1b[2K${line}`);
+      this.drawn = true;
+    } else {
+      this.options.write(`trailproof: ${line}\n`);
+    }
+  }
+}
