@@ -1,3 +1,95 @@
-import { notYet } from '../command.js';
+// `trailproof collect --out DIR`: live collection from AWS into an evidence bundle, and nothing else. The
+// options that choose what to collect are shared with `trailproof audit` without --bundle. The collector (and
+// with it the AWS SDK) is imported when a collection runs, so other commands start fast.
+import { resolve } from 'node:path';
+import { TrailproofError } from '../../errors.js';
+import type { CollectOptions, ProgressMode } from '../../collect/index.js';
+import { readPolicy } from '../../collect/policy.js';
+import { arg, type CommandSpec } from '../command.js';
+import { processIo, type Io } from '../io.js';
+import { splitList } from '../options.js';
 
-export const command = notYet('collect', 'Collect evidence from AWS into a bundle', 'live collection is being built; audit a bundle with --bundle');
+/** What to collect and how: the flags of `collect` that `audit` also takes for a live audit (it has --accounts). */
+export const liveOptions = {
+  profile: { type: 'string', describe: 'AWS profile to use (default: the SDK default credential chain)', requiresArg: true },
+  region: { type: 'string', describe: 'Region for global calls (STS, Organizations, DescribeRegions); default: the profile or AWS_REGION, else us-east-1', requiresArg: true },
+  regions: { type: 'string', describe: "Comma list of regions to collect (default: each account's enabled regions)", requiresArg: true },
+  'exclude-accounts': { type: 'string', describe: 'Comma list of account ids to leave out', requiresArg: true },
+  'assume-role': { type: 'string', describe: 'Role NAME to assume in every account other than the caller\'s (e.g. a read-only audit role)', requiresArg: true },
+  'external-id': { type: 'string', describe: 'External id for --assume-role', requiresArg: true },
+  org: { type: 'boolean', describe: "Collect every ACTIVE account of the organization (default when the caller can list them; --no-org: the caller's account only)" },
+  concurrency: { type: 'number', describe: 'AWS calls in flight at once (default 32)', requiresArg: true },
+  'call-timeout': { type: 'number', describe: 'Seconds one call (or one page) may take before it counts as timed out (default 30)', requiresArg: true },
+  'lookup-events': { type: 'boolean', describe: 'Also collect the 90-day event history (LookupEvents, 2 requests/s per account and region)', default: false },
+} as const;
+
+export const collectOptions = {
+  out: { type: 'string', describe: 'Folder to write the evidence bundle to (must not exist or be empty)', requiresArg: true },
+  accounts: { type: 'string', describe: 'Comma list of account ids to collect (default: every ACTIVE account of the organization)', requiresArg: true },
+  ...liveOptions,
+  archive: { type: 'boolean', describe: 'Also write DIR.tar.gz of the bundle for evidence retention', default: false },
+  'print-policy': { type: 'boolean', describe: 'Print the least-privilege IAM policy the collection needs, and exit', default: false },
+} as const;
+
+function stderrIsTty(io: Io): boolean {
+  return io.stderr === processIo.stderr && process.stderr.isTTY === true;
+}
+
+/** The live-collection options from parsed arguments, for `collect` and for `audit` without --bundle. */
+export function liveCollectOptions(args: Record<string, unknown>, io: Io): Omit<CollectOptions, 'out' | 'archive'> {
+  // The SDK warns on every run that future releases need a newer Node; the package's engines field says what this one supports.
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  const quiet = arg.boolean(args, 'quiet');
+  const progress: ProgressMode = quiet ? 'off' : args['progress'] !== false && stderrIsTty(io) ? 'tty' : 'lines';
+  const list = (key: string): string[] | undefined => {
+    const values = splitList(arg.string(args, key));
+    return values.length > 0 ? values : undefined;
+  };
+  const timeout = arg.number(args, 'call-timeout');
+  const options: Omit<CollectOptions, 'out' | 'archive'> = {
+    profile: arg.string(args, 'profile'),
+    region: arg.string(args, 'region'),
+    regions: list('regions'),
+    accounts: list('accounts'),
+    excludeAccounts: list('exclude-accounts'),
+    assumeRole: arg.string(args, 'assume-role'),
+    externalId: arg.string(args, 'external-id'),
+    org: typeof args['org'] === 'boolean' ? args['org'] : undefined,
+    concurrency: arg.number(args, 'concurrency'),
+    callTimeoutMs: timeout === undefined ? undefined : timeout * 1000,
+    lookupEvents: arg.boolean(args, 'lookup-events'),
+    progress,
+    log: (text) => io.stderr(text),
+  };
+  if (options.concurrency !== undefined && Number.isNaN(options.concurrency)) throw new TrailproofError('TP_USAGE', '--concurrency: give a whole number');
+  return options;
+}
+
+export async function collect(args: Record<string, unknown>, io: Io): Promise<number> {
+  if (arg.boolean(args, 'print-policy')) {
+    io.stdout(readPolicy(arg.string(args, 'assume-role')));
+    return 0;
+  }
+  const out = arg.string(args, 'out');
+  if (out === undefined) throw new TrailproofError('TP_USAGE', 'collect needs --out DIR, the folder to write the evidence bundle to');
+  const options = liveCollectOptions(args, io);
+  // The AWS SDK takes seconds to load: only a command that calls AWS pays for it.
+  const { collectBundle, formatSummary, insufficient } = await import('../../collect/index.js');
+  const result = await collectBundle({ ...options, out: resolve(io.cwd, out), archive: arg.boolean(args, 'archive') });
+  if (!arg.boolean(args, 'quiet')) io.stderr(formatSummary(result));
+  // The bundle is kept: its $error files say what went wrong where.
+  if (!result.usable) throw insufficient(result);
+  return 0;
+}
+
+export const command: CommandSpec = {
+  name: 'collect',
+  describe: 'Collect evidence from AWS (every account and enabled region) into a bundle',
+  builder: (y) =>
+    y
+      .options(collectOptions)
+      .example('$0 collect --out evidence/2026-Q3 --assume-role TrailproofAudit --archive', 'Collect the whole organization from the management account')
+      .example('$0 collect --out evidence/dev --no-org --regions us-east-1,eu-west-1', "Only the caller's account, two regions")
+      .example('$0 collect --print-policy --assume-role TrailproofAudit > trailproof-policy.json', 'The IAM policy the collection needs'),
+  run: (args, io) => collect(args, io),
+};

@@ -1,0 +1,241 @@
+// The collection itself: every account in scope (a bounded number at once), every enabled region of each
+// (in parallel, calls bounded by the scheduler), and the evidence followed to where it lives: a trail's
+// status in its home region, its bucket in the owning account and the bucket's region, its key in the key's
+// account and region, an alarm's topic in the topic's account. What lives outside the scope is recorded as
+// not collected and no file is written for it, so the checks say MANUAL rather than guess.
+import type { Trail } from '@aws-sdk/client-cloudtrail';
+import { parseTrailArn } from '../evidence/estate.js';
+import type { AccountAccess, AwsSession, ClientSet } from './clients.js';
+import { describeTrails, eventDataStores, lookupEvents, trailDetails } from './cloudtrail.js';
+import { alarms } from './cloudwatch.js';
+import { enabledRegions } from './ec2.js';
+import { keyEvidence, keyLocation } from './kms.js';
+import { logGroupsAndFilters } from './logs.js';
+import { describeOrganization } from './organizations.js';
+import type { Recorder } from './record.js';
+import { bucketEvidence, ownedBuckets } from './s3.js';
+import { accountPublicAccessBlock } from './s3control.js';
+import type { Pacer } from './scheduler.js';
+import type { Scope } from './scope.js';
+import { parseTopicArn, topicSubscriptions } from './sns.js';
+import { isSafePath } from './writer.js';
+
+export interface NotCollected {
+  kind: 'account' | 'bucket' | 'key' | 'topic' | 'trail' | 'event-data-store';
+  id: string;
+  reason: string;
+}
+
+export interface CollectorOptions {
+  /** --regions: only these (each account's enabled ones among them). */
+  regions?: string[] | undefined;
+  lookupEvents: boolean;
+  /** Whether Organizations is asked at all (--no-org: not). */
+  organization: boolean;
+  /** Accounts collected at once; their regions run in parallel under the scheduler's bound. */
+  accountParallelism: number;
+}
+
+export interface CollectorProgress {
+  accountsDone: number;
+  regionsDone: number;
+  regionsKnown: number;
+}
+
+export class Collector {
+  readonly notCollected: NotCollected[] = [];
+  readonly progress: CollectorProgress = { accountsDone: 0, regionsDone: 0, regionsKnown: 0 };
+  /** Regions collected, across accounts (the manifest's scope when --regions is not given). */
+  readonly regions = new Set<string>();
+  /** Account-regions whose DescribeTrails answered: the run collected something usable. */
+  trailListings = 0;
+  private readonly inScope: Set<string>;
+  private readonly once = new Map<string, Promise<void>>();
+  private readonly bucketLists = new Map<string, Promise<Set<string> | undefined>>();
+
+  constructor(
+    private readonly options: CollectorOptions,
+    private readonly session: AwsSession,
+    private readonly rec: Recorder,
+    private readonly scope: Scope,
+    private readonly pacer: Pacer,
+  ) {
+    this.inScope = new Set(scope.accounts);
+  }
+
+  async run(): Promise<void> {
+    const queue = [...this.scope.accounts];
+    const worker = async (): Promise<void> => {
+      for (let account = queue.shift(); account !== undefined; account = queue.shift()) {
+        await this.collectAccount(account);
+        this.progress.accountsDone++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(queue.length, Math.max(1, this.options.accountParallelism)) }, worker));
+  }
+
+  private async collectAccount(account: string): Promise<void> {
+    const access = await this.session.credentialsFor(account);
+    if (!access.ok) {
+      this.notCollected.push({ kind: 'account', id: account, reason: `cannot assume ${access.roleArn}: ${access.error.name}: ${firstLine(access.error.message)}` });
+      return;
+    }
+    const global = this.session.clients(account, this.session.options.region, access.credentials);
+    const isCaller = account === this.scope.identity.Account;
+    // The caller's DescribeRegions and DescribeOrganization were made while resolving the scope.
+    const [enabled] = await Promise.all([
+      isCaller ? Promise.resolve(this.scope.callerRegions) : enabledRegions(this.rec, global),
+      accountPublicAccessBlock(this.rec, global),
+      isCaller || !this.options.organization ? Promise.resolve(undefined) : describeOrganization(this.rec, global),
+    ]);
+    const wanted = this.options.regions;
+    const regions = enabled === undefined
+      ? (wanted ?? this.scope.callerRegions ?? [this.session.options.region])
+      : wanted === undefined ? enabled : wanted.filter((r) => enabled.includes(r));
+    this.progress.regionsKnown += regions.length;
+    await Promise.all(regions.map(async (region) => {
+      this.regions.add(region);
+      await this.collectRegion(account, region, access.credentials);
+      this.progress.regionsDone++;
+    }));
+  }
+
+  private async collectRegion(account: string, region: string, credentials: ClientSet['credentials']): Promise<void> {
+    const clients = this.session.clients(account, region, credentials);
+    const trails = await describeTrails(this.rec, clients);
+    if (trails !== undefined) this.trailListings++;
+    await Promise.all([
+      ...(trails ?? []).map((trail) => this.followTrail(trail, account)),
+      eventDataStores(this.rec, clients).then((ids) => {
+        for (const id of ids) this.notCollected.push({ kind: 'event-data-store', id, reason: `account ${account} ${region}: the store's id cannot be a file name` });
+      }),
+      logGroupsAndFilters(this.rec, clients),
+      alarms(this.rec, clients).then((topics) => Promise.all(topics.map((t) => this.followTopic(t)))),
+      this.options.lookupEvents ? lookupEvents(this.rec, clients, this.pacer) : undefined,
+    ]);
+  }
+
+  /** Runs `task` once per key for the whole run (a trail seen from 200 accounts is read once). */
+  private onceFor(key: string, task: () => Promise<void>): Promise<void> {
+    let pending = this.once.get(key);
+    if (pending === undefined) {
+      pending = task();
+      this.once.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Credentials for an account in scope that could be reached; undefined otherwise. */
+  private async reachable(account: string): Promise<Extract<AccountAccess, { ok: true }> | undefined> {
+    if (!this.inScope.has(account)) return undefined;
+    const access = await this.session.credentialsFor(account);
+    return access.ok ? access : undefined;
+  }
+
+  private followTrail(trail: Trail, seenFrom: string): Promise<void> {
+    const arn = trail.TrailARN;
+    const parsed = arn === undefined ? undefined : parseTrailArn(arn);
+    if (arn === undefined || parsed === undefined) return Promise.resolve();
+    return this.onceFor(`trail ${arn}`, async () => {
+      const name = trail.Name ?? parsed.name;
+      const home = trail.HomeRegion ?? parsed.region;
+      if (!isSafePath(name)) {
+        this.notCollected.push({ kind: 'trail', id: arn, reason: 'the trail name cannot be a file name' });
+        return;
+      }
+      // The owner's home region when the owner is reachable; else where it was seen (a member account may ask
+      // for its organization trail's status by ARN).
+      const owner = await this.reachable(parsed.account);
+      const via = owner === undefined ? seenFrom : parsed.account;
+      const credentials = owner?.credentials ?? (await this.reachable(seenFrom))?.credentials;
+      if (credentials === undefined) return;
+      await trailDetails(this.rec, this.session.clients(via, home, credentials), arn, name);
+      await Promise.all([
+        trail.S3BucketName === undefined ? undefined : this.followBucket(trail.S3BucketName, parsed.account, home),
+        trail.KmsKeyId === undefined ? undefined : this.followKey(trail.KmsKeyId, parsed.account, home),
+      ]);
+    });
+  }
+
+  private followBucket(bucket: string, trailOwner: string, trailHome: string): Promise<void> {
+    return this.onceFor(`bucket ${bucket}`, async () => {
+      if (!isSafePath(bucket)) {
+        this.notCollected.push({ kind: 'bucket', id: bucket, reason: 'the bucket name cannot be a file name' });
+        return;
+      }
+      const owner = await this.bucketOwner(bucket, trailOwner);
+      if (typeof owner !== 'string') {
+        this.notCollected.push({ kind: 'bucket', id: bucket, reason: owner.reason });
+        return;
+      }
+      const access = await this.reachable(owner);
+      if (access === undefined) return;
+      const inRegion = (region: string): ClientSet => this.session.clients(owner, region, access.credentials);
+      await bucketEvidence(this.rec, inRegion(this.session.options.region), inRegion, bucket, trailHome);
+    });
+  }
+
+  /**
+   * The account in scope that owns a bucket, from ListBuckets (the trail's owner first, then every other
+   * account). When no listing names it and the trail owner's listing failed, the owner is assumed to be the
+   * trail's owner, whose calls then answer (or fail) for themselves.
+   */
+  private async bucketOwner(bucket: string, trailOwner: string): Promise<string | { reason: string }> {
+    const candidates = [trailOwner, ...this.scope.accounts.filter((a) => a !== trailOwner)];
+    const lists = new Map<string, Set<string> | undefined>();
+    for (const batch of [candidates.slice(0, 1), candidates.slice(1)]) {
+      const reachable = batch.filter((a) => this.inScope.has(a));
+      const found = await Promise.all(reachable.map(async (a) => [a, await this.bucketsOf(a)] as const));
+      for (const [a, names] of found) {
+        lists.set(a, names);
+        if (names?.has(bucket)) return a;
+      }
+    }
+    if (this.inScope.has(trailOwner) && lists.get(trailOwner) === undefined && (await this.reachable(trailOwner)) !== undefined) return trailOwner;
+    const failed = [...lists.entries()].filter(([, v]) => v === undefined).map(([a]) => a);
+    return {
+      reason: `owned by none of the ${this.scope.accounts.length} accounts in scope${this.inScope.has(trailOwner) ? '' : ` (the trail's owner ${trailOwner} is not in scope)`}` +
+        (failed.length > 0 ? `; the bucket lists of ${failed.join(', ')} could not be read` : ''),
+    };
+  }
+
+  private bucketsOf(account: string): Promise<Set<string> | undefined> {
+    let pending = this.bucketLists.get(account);
+    if (pending === undefined) {
+      pending = this.reachable(account).then((access) =>
+        access === undefined ? undefined : ownedBuckets(this.rec.scheduler, this.session.clients(account, this.session.options.region, access.credentials)));
+      this.bucketLists.set(account, pending);
+    }
+    return pending;
+  }
+
+  private followKey(ref: string, trailOwner: string, trailHome: string): Promise<void> {
+    const where = keyLocation(ref, trailOwner, trailHome);
+    return this.onceFor(`key ${where.account}/${where.region}/${ref}`, async () => {
+      const access = await this.reachable(where.account);
+      if (access === undefined) {
+        this.notCollected.push({ kind: 'key', id: ref, reason: `account ${where.account} is not in scope or could not be reached` });
+        return;
+      }
+      const named = await keyEvidence(this.rec, this.session.clients(where.account, where.region, access.credentials), ref, where.keyId);
+      if (!named) this.notCollected.push({ kind: 'key', id: ref, reason: 'DescribeKey did not name the key (an alias that cannot be resolved)' });
+    });
+  }
+
+  private followTopic(arn: string): Promise<void> {
+    const topic = parseTopicArn(arn);
+    if (topic === undefined) return Promise.resolve();
+    return this.onceFor(`topic ${arn}`, async () => {
+      const access = await this.reachable(topic.account);
+      if (access === undefined) {
+        this.notCollected.push({ kind: 'topic', id: arn, reason: `account ${topic.account} is not in scope or could not be reached` });
+        return;
+      }
+      await topicSubscriptions(this.rec, this.session.clients(topic.account, topic.region, access.credentials), arn, topic.name);
+    });
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? '';
+}

@@ -1,0 +1,239 @@
+// Live collection from AWS into an evidence bundle (CONTRACT section 2): `trailproof collect` writes one to
+// keep, `trailproof audit` without --bundle collects into a temporary one and audits it, so the live audit and
+// the audit of the written bundle read the very same evidence.
+import { existsSync, mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { TrailproofError } from '../errors.js';
+import { toolVersion } from '../paths.js';
+import { AwsSession, type SessionOptions } from './clients.js';
+import { Collector, type NotCollected } from './collector.js';
+import type { IamAction } from './policy.js';
+import { Progress, type ProgressMode } from './progress.js';
+import type { CredentialProvider } from './s3control.js';
+import { Pacer, Scheduler, type ErrorKind } from './scheduler.js';
+import { checkAccountIds, resolveScope } from './scope.js';
+import { writeTarGz } from './tar.js';
+import { BundleWriter } from './writer.js';
+
+export type { NotCollected } from './collector.js';
+export type { ProgressMode } from './progress.js';
+
+export const DEFAULT_CONCURRENCY = 32;
+export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
+/** LookupEvents allows two requests per second per account and region. */
+export const LOOKUP_EVENTS_PER_SECOND = 2;
+
+export interface CollectOptions {
+  /** The bundle folder to write (must not exist, or be empty). */
+  out: string;
+  profile?: string | undefined;
+  /** Region for calls that have none; default: the profile's or environment's region, else us-east-1. */
+  region?: string | undefined;
+  regions?: string[] | undefined;
+  accounts?: string[] | undefined;
+  excludeAccounts?: string[] | undefined;
+  assumeRole?: string | undefined;
+  externalId?: string | undefined;
+  /** undefined: the organization's accounts when the caller can list them. */
+  org?: boolean | undefined;
+  concurrency?: number | undefined;
+  callTimeoutMs?: number | undefined;
+  lookupEvents?: boolean | undefined;
+  /** Also write <out>.tar.gz. */
+  archive?: boolean | undefined;
+  /** Where log lines go (stderr in the CLI); each ends with a newline. */
+  log?: ((text: string) => void) | undefined;
+  progress?: ProgressMode | undefined;
+  /** The caller's credentials instead of the SDK's default chain (embedding, tests). */
+  credentials?: CredentialProvider | undefined;
+  s3control?: SessionOptions['s3control'];
+  tuning?: { throttleBaseDelayMs?: number; lookupEventsPerSecond?: number; progressIntervalMs?: number; maxAttempts?: number } | undefined;
+}
+
+export interface CollectSummary {
+  accounts: number;
+  regions: number;
+  files: number;
+  calls: number;
+  durationMs: number;
+  errors: number;
+  errorsByKind: Partial<Record<ErrorKind, number>>;
+  errorsByName: Record<string, number>;
+  notConfigured: number;
+  skipped: number;
+  throttleRetries: number;
+  notCollected: NotCollected[];
+}
+
+export interface CollectResult {
+  dir: string;
+  manifest: Record<string, unknown>;
+  summary: CollectSummary;
+  /** False when no account and region answered DescribeTrails: nothing to audit. */
+  usable: boolean;
+  warnings: string[];
+  /** The IAM actions the run called (the policy file is tested against them). */
+  actions: IamAction[];
+  archive?: { path: string; sha256: string };
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+function validate(options: CollectOptions): void {
+  for (const r of options.regions ?? []) if (!REGION.test(r)) throw new TrailproofError('TP_USAGE', `--regions: "${r}" is not a region name (e.g. us-east-1)`);
+  if (options.region !== undefined && !REGION.test(options.region)) throw new TrailproofError('TP_USAGE', `--region: "${options.region}" is not a region name (e.g. us-east-1)`);
+  checkAccountIds('--accounts', options.accounts ?? []);
+  checkAccountIds('--exclude-accounts', options.excludeAccounts ?? []);
+  const c = options.concurrency;
+  if (c !== undefined && (!Number.isInteger(c) || c < 1 || c > 512)) throw new TrailproofError('TP_USAGE', `--concurrency: ${String(c)} is not a whole number from 1 to 512`);
+  const t = options.callTimeoutMs;
+  if (t !== undefined && (!Number.isFinite(t) || t <= 0)) throw new TrailproofError('TP_USAGE', '--call-timeout: give a positive number of seconds');
+  if (options.externalId !== undefined && options.assumeRole === undefined) throw new TrailproofError('TP_USAGE', '--external-id goes with --assume-role NAME');
+  if (options.assumeRole !== undefined && !/^[\w+=,.@/-]{1,64}$/.test(options.assumeRole)) throw new TrailproofError('TP_USAGE', `--assume-role: "${options.assumeRole}" is not an IAM role name`);
+}
+
+/** The region the SDK would use (AWS_REGION, the profile's region), else us-east-1. */
+async function defaultRegion(profile: string | undefined): Promise<string> {
+  const { STSClient } = await import('@aws-sdk/client-sts');
+  try {
+    const region = await new STSClient(profile === undefined ? {} : { profile }).config.region();
+    return region || 'us-east-1';
+  } catch {
+    return 'us-east-1';
+  }
+}
+
+export async function collectBundle(options: CollectOptions): Promise<CollectResult> {
+  validate(options);
+  const started = Date.now();
+  const out = resolve(options.out);
+  const archivePath = `${out}.tar.gz`;
+  if (options.archive === true && existsSync(archivePath)) throw new TrailproofError('TP_USAGE', `--archive: ${archivePath} already exists; choose a new --out`);
+  const writer = await BundleWriter.create(out);
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const scheduler = new Scheduler({ concurrency, callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, ...(options.tuning?.throttleBaseDelayMs === undefined ? {} : { throttleBaseDelayMs: options.tuning.throttleBaseDelayMs }) });
+  const region = options.region ?? (await defaultRegion(options.profile));
+  const session = new AwsSession({
+    profile: options.profile, region, concurrency, callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+    assumeRole: options.assumeRole, externalId: options.externalId, credentials: options.credentials,
+    maxAttempts: options.tuning?.maxAttempts, s3control: options.s3control,
+  }, scheduler);
+  const rec = { scheduler, writer };
+  const log = options.log ?? ((): void => undefined);
+  let collector: Collector | undefined;
+  let accountsTotal = 0;
+  const progress = new Progress({
+    mode: options.progress ?? 'off',
+    write: log,
+    intervalMs: options.tuning?.progressIntervalMs ?? 10_000,
+    counts: () => ({
+      accountsDone: collector?.progress.accountsDone ?? 0, accountsTotal,
+      regionsDone: collector?.progress.regionsDone ?? 0, regionsKnown: collector?.progress.regionsKnown ?? 0,
+      calls: scheduler.stats.calls, errors: scheduler.errorCount,
+    }),
+  });
+  try {
+    const collectedAt = new Date(started).toISOString();
+    const scope = await resolveScope(options, session, rec);
+    for (const w of scope.warnings) log(`trailproof: warning: ${w}\n`);
+    accountsTotal = scope.accounts.length;
+    collector = new Collector(
+      { regions: options.regions, lookupEvents: options.lookupEvents === true, organization: options.org !== false, accountParallelism: Math.max(2, Math.ceil(concurrency / 4)) },
+      session, rec, scope, new Pacer(1000 / (options.tuning?.lookupEventsPerSecond ?? LOOKUP_EVENTS_PER_SECOND)),
+    );
+    progress.start();
+    await collector.run();
+    progress.stop();
+
+    const stats = scheduler.stats;
+    const regions = options.regions ?? [...collector.regions].sort();
+    const summary: CollectSummary = {
+      accounts: scope.accounts.length, regions: regions.length, files: writer.files.size, calls: stats.calls, durationMs: Date.now() - started,
+      errors: scheduler.errorCount, errorsByKind: stats.errorsByKind, errorsByName: stats.errorsByName, notConfigured: stats.notConfigured,
+      skipped: stats.skipped, throttleRetries: stats.throttleRetries,
+      notCollected: [...collector.notCollected].sort((a, b) => (a.kind + a.id < b.kind + b.id ? -1 : 1)),
+    };
+    const manifest = await writer.commit({
+      tool: 'trailproof',
+      version: toolVersion,
+      collectedAt,
+      identity: scope.identity,
+      scope: { accounts: scope.accounts, regions },
+      collection: {
+        finishedAt: new Date().toISOString(),
+        region,
+        organization: scope.fromOrganization ? (scope.organizationId ?? null) : null,
+        assumeRole: options.assumeRole ?? null,
+        lookupEvents: options.lookupEvents === true,
+        calls: summary.calls,
+        errors: { byKind: summary.errorsByKind, byName: summary.errorsByName },
+        notConfigured: summary.notConfigured,
+        skipped: summary.skipped,
+        notCollected: summary.notCollected,
+      },
+    });
+    const result: CollectResult = { dir: out, manifest, summary, usable: collector.trailListings > 0, warnings: scope.warnings, actions: [...stats.actions].sort() };
+    if (options.archive === true) {
+      const files = [...Object.keys(manifest['files'] as Record<string, string>), 'manifest.json'];
+      result.archive = { path: archivePath, sha256: await writeTarGz(out, files, basename(out), archivePath, started) };
+    }
+    return result;
+  } catch (err) {
+    progress.stop();
+    await writer.abort();
+    throw err;
+  } finally {
+    session.destroy();
+  }
+}
+
+/**
+ * Collects into a new temporary folder and returns the bundle's path, for `trailproof audit` without
+ * --bundle. Refuses (exit 3) when nothing usable was collected. The caller removes the folder when done.
+ */
+export async function collectToTempBundle(options: Omit<CollectOptions, 'out' | 'archive'>): Promise<string> {
+  const parent = mkdtempSync(join(tmpdir(), 'trailproof-live-'));
+  const out = join(parent, 'bundle');
+  try {
+    const result = await collectBundle({ ...options, out });
+    options.log?.(formatSummary(result));
+    if (!result.usable) throw insufficient(result);
+    return out;
+  } catch (err) {
+    await rm(parent, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+export function insufficient(result: CollectResult): TrailproofError {
+  const names = Object.entries(result.summary.errorsByName).sort(([, a], [, b]) => b - a).slice(0, 3).map(([n, c]) => `${n} ${c}`).join(', ');
+  return new TrailproofError(
+    'TP_EVIDENCE_INSUFFICIENT',
+    `nothing usable was collected: no account and region answered cloudtrail:DescribeTrails (${result.summary.errors} errors${names ? `: ${names}` : ''}); check the credentials and the policy (trailproof collect --print-policy)`,
+    { exitCode: 3 },
+  );
+}
+
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** The end-of-run lines for stderr: what was collected, failures counted by kind, what was left out. */
+export function formatSummary(result: CollectResult): string {
+  const s = result.summary;
+  const lines = [
+    `trailproof: collected ${count(s.accounts, 'account')} x ${count(s.regions, 'region')}: ${count(s.calls, 'call')} in ${(s.durationMs / 1000).toFixed(1)} s, ${count(s.files, 'file')} in ${result.dir}`,
+  ];
+  const kinds = Object.entries(s.errorsByKind).map(([k, n]) => `${k} ${n}`).join(', ');
+  const names = Object.entries(s.errorsByName).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).map(([k, n]) => `${k} ${n}`).join(', ');
+  lines.push(s.errors === 0 ? 'trailproof: no call failed' : `trailproof: ${count(s.errors, 'call')} failed (${kinds}; by error: ${names}); each is stored as $error in its file`);
+  if (s.notConfigured > 0) lines.push(`trailproof: ${count(s.notConfigured, 'answer')} said a setting is not configured (stored as $error, read by the checks)`);
+  if (s.skipped > 0) lines.push(`trailproof: ${count(s.skipped, 'call')} not made in regions that had timed out`);
+  if (s.throttleRetries > 0) lines.push(`trailproof: ${count(s.throttleRetries, 'call')} retried after throttling`);
+  for (const n of s.notCollected.slice(0, 20)) lines.push(`trailproof: not collected: ${n.kind} ${n.id}: ${n.reason}`);
+  if (s.notCollected.length > 20) lines.push(`trailproof: not collected: ${s.notCollected.length - 20} more (manifest.json collection.notCollected)`);
+  if (result.archive) lines.push(`trailproof: archive ${result.archive.path} sha256 ${result.archive.sha256}`);
+  return lines.join('\n') + '\n';
+}
