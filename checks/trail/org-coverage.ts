@@ -1,7 +1,6 @@
 import { defineCheck, type CheckResult } from '../../src/engine/check.js';
 import { accountSubject } from '../../src/engine/subjects.js';
 import { describeUnusable, readRef, type Read } from '../../src/evidence/bundle.js';
-import type { DescribeOrganizationResponse } from '../../src/evidence/aws.js';
 import { locatedRef, type Estate, type OrganizationModel, type TrailModel } from '../../src/evidence/estate.js';
 import type { EvidenceRef } from '../../src/model/types.js';
 
@@ -88,7 +87,7 @@ export const check = defineCheck({
     return estate.accounts.map((account) => {
       const subject = accountSubject(account.id);
       // The account's own answer: "not in use" is a fact; a denied or missing call is not.
-      const own = estate.bundle.read<DescribeOrganizationResponse>(`accounts/${account.id}/global/organizations/DescribeOrganization.json`);
+      const own = account.describeOrganization;
       const inNone = own.kind === 'error' ? own.error.name === 'AWSOrganizationsNotInUseException' : own.kind === 'ok' && own.value.Organization?.Id === undefined;
       const notInOrganization = (): CheckResult =>
         ctx.result('NOT_APPLICABLE', { ...subject, messageId: 'notInOrganization', data: { account: account.id }, evidence: readRef(own) });

@@ -93,6 +93,8 @@ export interface AccountModel {
   /** Regions in scope that are enabled for the account. */
   regions: string[];
   describeRegions: Read<Aws.DescribeRegionsResponse>;
+  /** The account's own answer: its organization, or AWSOrganizationsNotInUseException when it is in none. */
+  describeOrganization: Read<Aws.DescribeOrganizationResponse>;
 }
 
 export interface AccountRegion {
@@ -330,6 +332,7 @@ export class Estate {
       inOrganization: this.organization?.members.has(id) === true,
       regions,
       describeRegions,
+      describeOrganization: this.bundle.read(`accounts/${id}/global/organizations/DescribeOrganization.json`),
     };
   }
 
