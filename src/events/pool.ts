@@ -1,0 +1,126 @@
+// Runs units through processors on worker threads (or in this thread with 0 workers) and hands the results
+// back in dispatch order, whatever order the workers finish in: the merge, and so every output, is the same
+// for any worker count. Units in flight and results waiting for an earlier one are bounded, so memory stays
+// flat however long the stream is.
+//
+// A worker takes a few hundred milliseconds to start (it loads the modules and compiles the rules), more
+// than a small input takes to read: this thread starts on the units itself, starts the workers only once the
+// input has kept it busy for `spawnAfterMs`, and hands units to them as soon as one is ready.
+import { Worker } from 'node:worker_threads';
+import { createProcessor, type Processor, type Task, type UnitResult } from './processor.js';
+import type { LogUnit } from './readers/types.js';
+import type { WorkReply, WorkRequest } from './worker.js';
+
+export interface PoolOptions {
+  /** Worker threads; 0 processes the units in this thread. */
+  workers: number;
+  /** Units in flight per worker (one being parsed, one being read). */
+  depth?: number;
+  /** Work this thread does before it starts the workers (0: start them at once). */
+  spawnAfterMs?: number;
+  /** Called once per unit, in dispatch order. */
+  onResult: (result: UnitResult) => void;
+}
+
+export const DEFAULT_SPAWN_AFTER_MS = 150;
+
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+interface Slot {
+  worker: Worker;
+  inflight: number;
+  ready: boolean;
+}
+
+/** A unit's bytes moved, not copied, to the worker when the buffer is the unit's own. */
+function transferList(unit: LogUnit): ArrayBuffer[] {
+  if (unit.kind !== 'bytes') return [];
+  const { bytes } = unit;
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return [bytes.buffer];
+  unit.bytes = new Uint8Array(bytes);
+  return [unit.bytes.buffer as ArrayBuffer];
+}
+
+export async function processUnits(task: Task, units: AsyncIterable<LogUnit>, options: PoolOptions): Promise<void> {
+  const depth = Math.max(1, options.depth ?? 2);
+  const spawnAfter = options.spawnAfterMs ?? DEFAULT_SPAWN_AFTER_MS;
+  const slots: Slot[] = [];
+  const results = new Map<number, UnitResult>();
+  let dispatched = 0;
+  let emitted = 0;
+  let busyMs = 0;
+  let inline: Processor | undefined;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+
+  const notify = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const fail = (err: unknown): void => {
+    failure ??= err instanceof Error ? err : new Error(String(err));
+    notify();
+  };
+  const emitInOrder = (): void => {
+    for (let next = results.get(emitted); next !== undefined; next = results.get(emitted)) {
+      results.delete(emitted++);
+      options.onResult(next);
+    }
+  };
+  const spawn = (): void => {
+    for (let i = 0; i < options.workers; i++) {
+      const slot: Slot = { worker: new Worker(WORKER_URL, { workerData: task }), inflight: 0, ready: false };
+      slot.worker.on('message', (reply: WorkReply | { ready: true }) => {
+        if (!('seq' in reply)) slot.ready = true;
+        else {
+          slot.inflight--;
+          if (!reply.ok) return fail(new Error(reply.error));
+          results.set(reply.seq, reply.result);
+          try {
+            emitInOrder();
+          } catch (err) {
+            return fail(err);
+          }
+        }
+        notify();
+      });
+      slot.worker.on('error', fail);
+      slot.worker.on('exit', (code) => {
+        if (code !== 0) fail(new Error(`a scan worker thread exited with code ${code}`));
+      });
+      slots.push(slot);
+    }
+  };
+  const waitFor = async (condition: () => boolean): Promise<void> => {
+    while (failure === undefined && !condition()) await new Promise<void>((resolve) => (wake = resolve));
+    if (failure !== undefined) throw failure;
+  };
+
+  try {
+    if (options.workers > 0 && spawnAfter <= 0) spawn();
+    for await (const unit of units) {
+      if (failure !== undefined) throw failure;
+      const ready = slots.filter((s) => s.ready);
+      if (ready.length === 0) {
+        const started = Date.now();
+        inline ??= createProcessor(task);
+        results.set(dispatched++, await inline(unit));
+        emitInOrder();
+        busyMs += Date.now() - started;
+        if (slots.length === 0 && options.workers > 0 && busyMs >= spawnAfter) spawn();
+        continue;
+      }
+      // A slot free, and not too many results held back behind a slow earlier unit.
+      await waitFor(() => dispatched - emitted < options.workers * depth * 2 && slots.some((s) => s.ready && s.inflight < depth));
+      const slot = slots.filter((s) => s.ready).reduce((a, b) => (b.inflight < a.inflight ? b : a));
+      slot.inflight++;
+      const request: WorkRequest = { seq: dispatched++, unit };
+      slot.worker.postMessage(request, transferList(unit));
+    }
+    await waitFor(() => emitted === dispatched);
+  } finally {
+    for (const slot of slots) slot.worker.removeAllListeners('exit');
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+}

@@ -1,0 +1,121 @@
+// What happens to one unit where its records are (a worker thread, or the main thread with --workers 0):
+// read it, keep the records in scope, and either test them against the rule index (scan) or the query
+// (events). The output is plain data, small beside the input: detections, the inputs correlations need,
+// or the events the query found.
+import type { Detection } from '../model/types.js';
+import { eventDetection } from './detections.js';
+import { decodeUnit } from './readers/decode.js';
+import type { LogUnit, ScanScope, SkippedInput } from './readers/types.js';
+import type { CloudTrailRecord } from './record.js';
+import { compileQuery, type EventQuery } from './search.js';
+import { compileSources, type CompiledRule, type CorrelationInput, type RuleSource } from './sigma/index.js';
+
+export type Task =
+  | { mode: 'scan'; sources: RuleSource[]; parameters: Record<string, Record<string, unknown>>; scope: ScanScope }
+  | { mode: 'search'; query: EventQuery; scope: ScanScope };
+
+export interface FoundEvent {
+  /** eventTime, epoch ms (NaN when it has none). */
+  time: number;
+  eventId: string;
+  record: CloudTrailRecord;
+}
+
+export interface UnitResult {
+  name: string;
+  size: number;
+  delivered: number | null;
+  /** Events read from the unit. */
+  events: number;
+  /** Of those, the events in scope (tested against the rules or the query). */
+  inScope: number;
+  /** JSON text parsed, in bytes. */
+  bytes: number;
+  problems: SkippedInput[];
+  /** Bundle files whose SHA-256 differs from the manifest. */
+  modified: string[];
+  detections: Detection[];
+  inputs: CorrelationInput[];
+  found: FoundEvent[];
+}
+
+export type Processor = (unit: LogUnit) => Promise<UnitResult>;
+
+/** CloudTrail's eventTime form, `2026-09-14T03:32:07Z`, which compares as text in time order. */
+const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The scope as one test on a record: time (as text when it can be), account and region. */
+export function scopeTest(scope: ScanScope): (record: CloudTrailRecord) => boolean {
+  const { from, to } = scope;
+  const accounts = scope.accounts.length > 0 ? new Set(scope.accounts) : null;
+  const regions = scope.regions.length > 0 ? new Set(scope.regions) : null;
+  if (from === null && to === null && accounts === null && regions === null) return () => true;
+  // Bounds to the second: --from includes its whole second, --to (an inclusive instant) too.
+  const fromText = from === null ? null : isoSeconds(Math.floor(from / 1000) * 1000);
+  const toText = to === null ? null : isoSeconds(Math.floor(to / 1000) * 1000);
+  return (record) => {
+    if (from !== null || to !== null) {
+      const t = record.eventTime;
+      if (typeof t !== 'string') return false;
+      if (CANONICAL_TIME.test(t)) {
+        if (fromText !== null && t < fromText) return false;
+        if (toText !== null && t > toText) return false;
+      } else {
+        const ms = Date.parse(t);
+        if (Number.isNaN(ms) || (from !== null && ms < from) || (to !== null && ms > to)) return false;
+      }
+    }
+    if (accounts !== null) {
+      const account = record.recipientAccountId ?? record.userIdentity?.accountId;
+      if (typeof account !== 'string' || !accounts.has(account)) return false;
+    }
+    if (regions !== null && (typeof record.awsRegion !== 'string' || !regions.has(record.awsRegion))) return false;
+    return true;
+  };
+}
+
+function emptyResult(unit: LogUnit): UnitResult {
+  return { name: unit.name, size: unit.size, delivered: unit.delivered, events: 0, inScope: 0, bytes: 0, problems: [], modified: [], detections: [], inputs: [], found: [] };
+}
+
+export function createProcessor(task: Task): Processor {
+  const inScope = scopeTest(task.scope);
+  if (task.mode === 'search') {
+    const predicate = compileQuery(task.query);
+    return async (unit) => {
+      const result = emptyResult(unit);
+      const stats = await decodeUnit(unit, (record) => {
+        if (!inScope(record)) return;
+        result.inScope++;
+        if (!predicate(record)) return;
+        const time = typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : Number.NaN;
+        result.found.push({ time, eventId: typeof record.eventID === 'string' ? record.eventID : '', record });
+      });
+      return Object.assign(result, { events: stats.events, bytes: stats.bytes, problems: stats.problems, modified: stats.modified });
+    };
+  }
+
+  const { ruleSet } = compileSources(task.sources, { parameters: task.parameters });
+  const rules = ruleSet.rules;
+  return async (unit) => {
+    const result = emptyResult(unit);
+    let index = 0;
+    const stats = await decodeUnit(unit, (record) => {
+      const i = index++;
+      if (!inScope(record)) return;
+      result.inScope++;
+      const matched = ruleSet.matchIndices(record);
+      for (const ordinal of matched) {
+        const rule = rules[ordinal] as CompiledRule;
+        if (rule.generate) result.detections.push(eventDetection(rule, record));
+        const input = ruleSet.correlationInput(ordinal, record, i);
+        if (input !== null) result.inputs.push(input);
+      }
+    });
+    return Object.assign(result, { events: stats.events, bytes: stats.bytes, problems: stats.problems, modified: stats.modified });
+  };
+}
