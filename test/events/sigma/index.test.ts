@@ -74,11 +74,14 @@ describe('RuleSet index', function () {
     expect(errors).to.deep.equal([]);
     let matched = 0;
     const records = corpus(6000);
+    const disagreements: string[] = [];
     for (const [i, record] of records.entries()) {
-      const indexed = ruleSet.matchIndices(record);
-      expect(indexed, `record ${i} (${record.eventSource} ${record.eventName})`).to.deep.equal(ruleSet.matchIndicesWithoutIndex(record));
-      matched += indexed.length;
+      const indexed = ruleSet.matchIndices(record).join(',');
+      const brute = ruleSet.matchIndicesWithoutIndex(record).join(',');
+      if (indexed !== brute) disagreements.push(`record ${i} (${record.eventSource} ${record.eventName}): indexed [${indexed}] brute force [${brute}]`);
+      matched += indexed === '' ? 0 : indexed.split(',').length;
     }
+    expect(disagreements).to.deep.equal([]);
     expect(matched).to.be.greaterThan(records.length / 2);
   });
 
