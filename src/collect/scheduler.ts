@@ -87,9 +87,10 @@ const MAX_MESSAGE = 2000;
 /** The name and message of anything thrown by the SDK (or by us), in the contract's `$error` shape. */
 export function toCallError(err: unknown): { error: CallError; status?: number } {
   if (typeof err === 'object' && err !== null) {
-    const e = err as { name?: unknown; code?: unknown; message?: unknown; $metadata?: { httpStatusCode?: unknown } };
-    // Node's network errors carry the useful part in `code` (ECONNREFUSED...), the SDK's in `name`.
-    const code = typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code) ? e.code : undefined;
+    const e = err as { name?: unknown; code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown }; $metadata?: { httpStatusCode?: unknown } };
+    // Node's network errors carry the useful part in `code` (ECONNREFUSED...), the SDK's in `name`; fetch's in its cause.
+    const codeOf = (v: unknown): string | undefined => (typeof v === 'string' && /^E[A-Z]+$/.test(v) ? v : undefined);
+    const code = codeOf(e.code) ?? codeOf(e.cause?.code);
     const name = code ?? (typeof e.name === 'string' && e.name !== '' ? e.name : 'Error');
     const message = (typeof e.message === 'string' ? e.message : String(err)).slice(0, MAX_MESSAGE);
     const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;

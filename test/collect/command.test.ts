@@ -1,0 +1,122 @@
+// `trailproof collect` as a command: its exit codes (0 collected, 2 bad usage, 3 nothing usable), logs and
+// progress on stderr, nothing on stdout, the bundle and its archive on disk.
+import { expect } from 'chai';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { memoryIo } from '../../src/cli/io.js';
+import { runCli } from './cli.js';
+import { FakeAws, awsError } from './fake-aws.js';
+import { MGMT, orgEstate } from './estates.js';
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), 'trailproof-collect-cli-'));
+}
+
+function expectOneLine(stderr: string, pattern: RegExp): void {
+  const lines = stderr.trim().split('\n');
+  expect(lines, stderr).to.have.length(1);
+  expect(lines[0]).to.match(/^trailproof: /);
+  expect(lines[0]).to.match(pattern);
+}
+
+describe('trailproof collect (command)', () => {
+  it('exits 2 with one line for bad usage', async () => {
+    const cases: [string[], RegExp][] = [
+      [['collect'], /collect needs --out DIR/],
+      [['collect', '--out', join(tmp(), 'b'), '--regions', 'moon-1'], /--regions: "moon-1" is not a region name/],
+      [['collect', '--out', join(tmp(), 'b'), '--concurrency', '0'], /--concurrency: 0 is not a whole number from 1 to 512/],
+      [['collect', '--out', join(tmp(), 'b'), '--accounts', '12345'], /--accounts: "12345" is not a 12-digit account id/],
+      [['collect', '--out', join(tmp(), 'b'), '--external-id', 'x'], /--external-id goes with --assume-role NAME/],
+    ];
+    for (const [argv, pattern] of cases) {
+      const io = memoryIo();
+      expect(await main(argv, io), argv.join(' ')).to.equal(2);
+      expectOneLine(io.err, pattern);
+      expect(io.out).to.equal('');
+    }
+    const full = tmp();
+    writeFileSync(join(full, 'old.json'), '{}');
+    const io = memoryIo();
+    expect(await main(['collect', '--out', full], io)).to.equal(2);
+    expectOneLine(io.err, /already exists and is not empty/);
+  });
+
+  it('exits 3 with one line when there are no credentials', async () => {
+    const empty = join(tmp(), 'empty');
+    writeFileSync(empty, '');
+    const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], HOME: tmp(), AWS_CONFIG_FILE: empty, AWS_SHARED_CREDENTIALS_FILE: empty, AWS_EC2_METADATA_DISABLED: 'true', AWS_REGION: 'us-east-1' };
+    const out = join(tmp(), 'bundle');
+    const run = await runCli(['collect', '--out', out], env);
+    expect(run.code).to.equal(3);
+    expectOneLine(run.stderr, /^trailproof: cannot identify the caller \(sts:GetCallerIdentity\): CredentialsProviderError: .*configure AWS credentials/);
+    expect(run.stdout).to.equal('');
+    expect(existsSync(out)).to.equal(false);
+  });
+
+  describe('against the mocked SDK', () => {
+    let fake: FakeAws | undefined;
+    let server: Server;
+    const saved: Record<string, string | undefined> = {};
+    const env = (values: Record<string, string>): void => {
+      for (const [k, v] of Object.entries(values)) {
+        saved[k] = process.env[k];
+        process.env[k] = v;
+      }
+    };
+
+    before(async () => {
+      // S3 Control is called over HTTP by our own client: a local endpoint answers it.
+      server = createServer((_req, res) => res.writeHead(404).end('<Error><Code>NoSuchPublicAccessBlockConfiguration</Code><Message>The public access block configuration was not found</Message></Error>'));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      env({
+        AWS_ACCESS_KEY_ID: `AKIAFAKE${MGMT}`, AWS_SECRET_ACCESS_KEY: 'fake', AWS_REGION: 'us-east-1',
+        AWS_ENDPOINT_URL_S3_CONTROL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      });
+    });
+    after(() => {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      server.close();
+    });
+    afterEach(() => fake?.restore());
+
+    it('writes the bundle and its archive, logs to stderr and prints nothing on stdout', async () => {
+      fake = new FakeAws(orgEstate()).install();
+      const out = join(tmp(), 'evidence');
+      const io = memoryIo();
+      const code = await main(['collect', '--out', out, '--assume-role', 'TrailproofAudit', '--archive', '--no-progress'], io);
+      expect(code, io.err).to.equal(0);
+      expect(io.out).to.equal('');
+      expect(existsSync(join(out, 'manifest.json'))).to.equal(true);
+      expect(existsSync(`${out}.tar.gz`)).to.equal(true);
+      const lines = io.err.trim().split('\n');
+      expect(lines[0]).to.match(new RegExp(`^trailproof: collected 4 accounts x 2 regions: \\d+ calls in [0-9.]+ s, \\d+ files in ${out}$`));
+      expect(io.err).to.include('trailproof: not collected: bucket vendor-archive-bucket: owned by none of the 4 accounts in scope');
+      expect(io.err).to.match(/trailproof: archive .*evidence\.tar\.gz sha256 [0-9a-f]{64}/);
+    });
+
+    it('warns and collects only the caller when the organization is found but no role is given', async () => {
+      fake = new FakeAws(orgEstate()).install();
+      const io = memoryIo();
+      expect(await main(['collect', '--out', join(tmp(), 'b'), '--no-progress'], io)).to.equal(0);
+      expect(io.err).to.include(`trailproof: warning: organization o-fake12345 has 4 ACTIVE accounts in scope, but without --assume-role only the caller's account ${MGMT} is collected`);
+      expect(io.err).to.match(/collected 1 account x 2 regions/);
+    });
+
+    it('exits 3 and keeps the bundle when nothing usable was collected', async () => {
+      fake = new FakeAws(orgEstate({ fault: (c) => (c.op === 'DescribeTrails' ? awsError('AccessDeniedException', 'User is not authorized to perform cloudtrail:DescribeTrails') : undefined) })).install();
+      const out = join(tmp(), 'denied');
+      const io = memoryIo();
+      expect(await main(['collect', '--out', out, '--assume-role', 'TrailproofAudit', '--no-progress'], io)).to.equal(3);
+      const last = io.err.trim().split('\n').pop();
+      expect(last).to.match(/^trailproof: nothing usable was collected: no account and region answered cloudtrail:DescribeTrails \(8 errors: AccessDeniedException 8\)/);
+      expect(existsSync(join(out, `accounts/${MGMT}/us-east-1/cloudtrail/DescribeTrails.json`))).to.equal(true);
+    });
+  });
+});
