@@ -1,0 +1,116 @@
+// `--bundle DIR`: the events an evidence bundle holds, its `logs/` (S3 delivery layout) and every
+// `accounts/<account>/<region>/cloudtrail/LookupEvents.jsonl`. As for the posture checks, only files the
+// manifest lists are read (a file dropped into the folder cannot change a detection) and each is checked
+// against the manifest's SHA-256 as it is read.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { TrailproofError, errorMessage } from '../../errors.js';
+import { parseJson } from '../../evidence/bundle.js';
+import { validateManifest, type Manifest } from '../../evidence/manifest.js';
+import { byDelivery, descend, keepFile } from './layout.js';
+import type { FileUnit, JsonlUnit, LogSource, LogUnit, Pruned, ScanScope, SkippedInput } from './types.js';
+
+const LOOKUP_EVENTS = /^accounts\/(\d{12})\/([a-z0-9-]+)\/cloudtrail\/LookupEvents\.jsonl$/;
+
+export function readManifest(dir: string, flag = '--bundle'): Manifest {
+  const path = join(dir, 'manifest.json');
+  let bytes: Buffer;
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error('not a folder');
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new TrailproofError('TP_BUNDLE_UNREADABLE', `${flag} ${dir}: cannot read the evidence bundle: ${path}: ${errorMessage(err)}`);
+  }
+  return validateManifest(parseJson(bytes, 'manifest.json'));
+}
+
+/** Whether a bundle's manifest lists any events (log files or LookupEvents), for `audit` to decide to scan. */
+export function bundleHasEvents(manifest: Manifest): boolean {
+  return Object.keys(manifest.files).some((f) => (f.startsWith('logs/') && keepFile(f.slice(f.lastIndexOf('/') + 1), { from: null, to: null, accounts: [], regions: [] }).keep) || LOOKUP_EVENTS.test(f));
+}
+
+export interface BundlePlan {
+  units: LogUnit[];
+  pruned: Pruned;
+  skipped: SkippedInput[];
+}
+
+/** The units of a bundle in dispatch order: LookupEvents files first (their order is not by delivery), then logs by delivery. */
+export function planBundle(dir: string, manifest: Manifest, scope: ScanScope): BundlePlan {
+  const pruned: Pruned = { folders: 0, files: 0 };
+  const skipped: SkippedInput[] = [];
+  const lookups: JsonlUnit[] = [];
+  const logs: FileUnit[] = [];
+  const folderVerdicts = new Map<string, boolean>();
+  const folderKept = (parts: string[]): boolean => {
+    // A folder is in scope when every folder above it is: decided once per folder, as the walker would.
+    for (let i = 1; i <= parts.length; i++) {
+      const key = parts.slice(0, i).join('/');
+      let verdict = folderVerdicts.get(key);
+      if (verdict === undefined) {
+        verdict = descend(parts.slice(0, i), scope);
+        folderVerdicts.set(key, verdict);
+        if (!verdict) pruned.folders++;
+      }
+      if (!verdict) return false;
+    }
+    return true;
+  };
+  const present = (file: string): number | undefined => {
+    try {
+      return statSync(join(dir, file)).size;
+    } catch {
+      skipped.push({ name: file, reason: 'listed in the bundle manifest but missing', events: null });
+      return undefined;
+    }
+  };
+
+  for (const [file, sha256] of Object.entries(manifest.files)) {
+    const lookup = LOOKUP_EVENTS.exec(file);
+    if (lookup) {
+      const [, account, region] = lookup as unknown as [string, string, string];
+      if ((scope.accounts.length > 0 && !scope.accounts.includes(account)) || (scope.regions.length > 0 && !scope.regions.includes(region))) {
+        pruned.files++;
+        continue;
+      }
+      const size = present(file);
+      if (size !== undefined) lookups.push({ kind: 'jsonl', name: file, path: join(dir, file), size, delivered: null, sha256, account, region });
+      continue;
+    }
+    if (!file.startsWith('logs/')) continue;
+    const parts = file.slice('logs/'.length).split('/');
+    const name = parts.pop() as string;
+    if (!folderKept(parts)) continue;
+    const { keep, facts } = keepFile(name, scope);
+    if (!keep) {
+      if (facts !== undefined) pruned.files++;
+      continue;
+    }
+    const size = present(file);
+    if (size !== undefined) logs.push({ kind: 'file', name: file, path: join(dir, file), size, delivered: facts?.delivered ?? null, sha256 });
+  }
+  lookups.sort((a, b) => (a.name < b.name ? -1 : 1));
+  logs.sort(byDelivery);
+  return { units: [...lookups, ...logs], pruned, skipped };
+}
+
+export function bundleEvents(dir: string, scope: ScanScope, displayRoot: string = dir): LogSource {
+  let plan: BundlePlan | undefined;
+  const planned = (): BundlePlan => {
+    plan ??= planBundle(dir, readManifest(dir), scope);
+    return plan;
+  };
+  return {
+    describe: `bundle ${displayRoot}`,
+    async *units() {
+      yield* planned().units;
+    },
+    skipped: () => plan?.skipped ?? [],
+    pruned: () => plan?.pruned ?? { folders: 0, files: 0 },
+  };
+}
+
+/** Whether a folder looks like a bundle with events, without reading the manifest. */
+export function hasLogsFolder(dir: string): boolean {
+  return existsSync(join(dir, 'logs'));
+}
