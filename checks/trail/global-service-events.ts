@@ -1,19 +1,10 @@
+import { accountVerdicts, type TrailJudgement } from '../../src/engine/account-verdict.js';
 import { defineCheck } from '../../src/engine/check.js';
-import { accountSubject } from '../../src/engine/subjects.js';
-import { readRef, type Read } from '../../src/evidence/bundle.js';
+import { readRef } from '../../src/evidence/bundle.js';
 import { locatedRef, type TrailModel } from '../../src/evidence/estate.js';
-import type { EvidenceRef } from '../../src/model/types.js';
 
-/** One trail judged for the account: why it does not qualify, or the read that kept us from knowing. */
-interface Verdict {
-  trail: TrailModel;
-  reasons: string[];
-  unusable: Exclude<Read<unknown>, { kind: 'ok' }> | undefined;
-  evidence: EvidenceRef[];
-}
-
-function judge(trail: TrailModel): Verdict {
-  const v: Verdict = {
+function judge(trail: TrailModel): TrailJudgement {
+  const v: TrailJudgement = {
     trail,
     reasons: [],
     unusable: undefined,
@@ -52,46 +43,10 @@ export const check = defineCheck({
     },
   },
   run(estate, ctx) {
-    return estate.accounts.map((account) => {
-      const subject = accountSubject(account.id);
-      const views = estate.regionsOf(account.id);
-      if (views.length === 0) {
-        return ctx.result('NOT_APPLICABLE', { ...subject, messageId: 'noRegions', data: { account: account.id }, evidence: readRef(account.describeRegions, '/Regions') });
-      }
-      const verdicts = estate.trailsFor(account.id).map(judge);
-      const best = verdicts.find((v) => v.reasons.length === 0 && v.unusable === undefined);
-      if (best !== undefined) {
-        return ctx.result('PASS', {
-          ...subject,
-          messageId: 'included',
-          data: { account: account.id, trail: best.trail.name },
-          evidence: best.evidence,
-          details: { trail: best.trail.arn },
-        });
-      }
-      const open = verdicts.filter((v) => v.reasons.length === 0);
-      const undecided = open.find((v) => v.unusable?.kind === 'error' || estate.isCollectedAccount(v.trail.ownerAccount)) ?? open[0];
-      if (undecided?.unusable !== undefined) {
-        const { trail, unusable } = undecided;
-        if (unusable.kind === 'missing' && !estate.isCollectedAccount(trail.ownerAccount)) {
-          return ctx.notCollected(subject, `Trail ${trail.name} of account ${trail.ownerAccount}, which records account ${account.id},`);
-        }
-        return ctx.error(unusable, subject, `Account ${account.id}: no trail is proven to qualify, and trail ${trail.name} could not be judged`);
-      }
-      // Multi-region trails show (as shadow trails) in every region, so one readable region lists them all.
-      const listed = views.filter((v) => v.describeTrails.kind === 'ok');
-      const unlisted = views.find((v) => v.describeTrails.kind !== 'ok')?.describeTrails;
-      if (listed.length === 0 && unlisted !== undefined && unlisted.kind !== 'ok') {
-        return ctx.error(unlisted, subject, `Account ${account.id}: no trail is proven to qualify, and its trails could not be listed`);
-      }
-      const reasons = verdicts.map((v) => `trail ${v.trail.name}: ${v.reasons.join(', ')}`);
-      return ctx.result('FAIL', {
-        ...subject,
-        messageId: 'missing',
-        data: { account: account.id, reasons: reasons.length > 0 ? reasons.join('; ') : 'no trail records the account' },
-        evidence: [...verdicts.flatMap((v) => v.evidence), ...listed.flatMap((v) => readRef(v.describeTrails, '/trailList'))],
-        details: { trails: Object.fromEntries(verdicts.map((v) => [v.trail.arn, v.reasons])) },
-      });
+    return accountVerdicts(estate, ctx, {
+      judge,
+      trailsKnownWhen: 'any-region-listed',
+      messages: { proven: 'included', failed: 'missing', noRegions: 'noRegions' },
     });
   },
 });

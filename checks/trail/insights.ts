@@ -1,18 +1,10 @@
+import { accountVerdicts, type TrailJudgement } from '../../src/engine/account-verdict.js';
 import { defineCheck } from '../../src/engine/check.js';
-import { accountSubject } from '../../src/engine/subjects.js';
-import { evidenceRef, readRef, type Read } from '../../src/evidence/bundle.js';
+import { evidenceRef, readRef } from '../../src/evidence/bundle.js';
 import { locatedRef, type TrailModel } from '../../src/evidence/estate.js';
 import type { EvidenceRef } from '../../src/model/types.js';
 
 const INSIGHT_TYPES = ['ApiCallRateInsight', 'ApiErrorRateInsight'] as const;
-
-/** One trail judged: why it does not qualify, or the read that kept us from knowing. */
-interface Verdict {
-  trail: TrailModel;
-  reasons: string[];
-  unusable: Exclude<Read<unknown>, { kind: 'ok' }> | undefined;
-  evidence: EvidenceRef[];
-}
 
 /** The Insights types a trail has, with the evidence; undefined when its insight selectors cannot be known. */
 function insightTypes(trail: TrailModel): { types: string[]; evidence: EvidenceRef[] } | undefined {
@@ -27,8 +19,8 @@ function insightTypes(trail: TrailModel): { types: string[]; evidence: EvidenceR
   return undefined;
 }
 
-function judge(trail: TrailModel): Verdict {
-  const v: Verdict = { trail, reasons: [], unusable: undefined, evidence: [] };
+function judge(trail: TrailModel): TrailJudgement {
+  const v: TrailJudgement = { trail, reasons: [], unusable: undefined, evidence: [] };
   if (trail.status.kind === 'ok') {
     v.evidence.push(...readRef(trail.status, '/IsLogging'));
     if (trail.status.value.IsLogging !== true) v.reasons.push('not logging');
@@ -70,39 +62,11 @@ export const check = defineCheck({
     },
   },
   run(estate, ctx) {
-    return estate.accounts.map((account) => {
-      const subject = accountSubject(account.id);
-      const views = estate.regionsOf(account.id);
-      if (views.length === 0) {
-        return ctx.result('NOT_APPLICABLE', { ...subject, messageId: 'noRegions', data: { account: account.id }, evidence: readRef(account.describeRegions, '/Regions') });
-      }
-      const verdicts = estate.trailsFor(account.id).map(judge);
-      const best = verdicts.find((v) => v.reasons.length === 0 && v.unusable === undefined);
-      if (best !== undefined) {
-        return ctx.result('PASS', { ...subject, messageId: 'enabled', data: { account: account.id, trail: best.trail.name }, evidence: best.evidence, details: { trail: best.trail.arn } });
-      }
-      const open = verdicts.filter((v) => v.reasons.length === 0);
-      const undecided = open.find((v) => v.unusable?.kind === 'error' || estate.isCollectedAccount(v.trail.ownerAccount)) ?? open[0];
-      if (undecided?.unusable !== undefined) {
-        const { trail, unusable } = undecided;
-        if (unusable.kind === 'missing' && !estate.isCollectedAccount(trail.ownerAccount)) {
-          return ctx.notCollected(subject, `Trail ${trail.name} of account ${trail.ownerAccount}, which records account ${account.id},`);
-        }
-        return ctx.error(unusable, subject, `Account ${account.id}: no trail is proven to qualify, and trail ${trail.name} could not be judged`);
-      }
-      // Any trail homed in a region that could not be listed might have had Insights.
-      const unlisted = views.find((v) => v.describeTrails.kind !== 'ok')?.describeTrails;
-      if (unlisted !== undefined && unlisted.kind !== 'ok') {
-        return ctx.error(unlisted, subject, `Account ${account.id}: no trail is proven to qualify, and a region's trails could not be listed`);
-      }
-      const reasons = verdicts.map((v) => `trail ${v.trail.name}: ${v.reasons.join(', ')}`);
-      return ctx.result('FAIL', {
-        ...subject,
-        messageId: 'missing',
-        data: { account: account.id, reasons: reasons.length > 0 ? reasons.join('; ') : 'no trail records the account' },
-        evidence: [...verdicts.flatMap((v) => v.evidence), ...views.flatMap((v) => readRef(v.describeTrails, '/trailList'))],
-        details: { trails: Object.fromEntries(verdicts.map((v) => [v.trail.arn, v.reasons])) },
-      });
+    return accountVerdicts(estate, ctx, {
+      judge,
+      // Insights can be on a single-region trail, which shows only in its home region's DescribeTrails.
+      trailsKnownWhen: 'every-region-listed',
+      messages: { proven: 'enabled', failed: 'missing', noRegions: 'noRegions' },
     });
   },
 });

@@ -1,22 +1,14 @@
+import { decideTrails, noRegionsResult, type TrailDecision, type TrailJudgement } from '../../src/engine/account-verdict.js';
 import { defineCheck } from '../../src/engine/check.js';
 import { accountSubject } from '../../src/engine/subjects.js';
-import { describeUnusable, evidenceRef, readRef, type Read } from '../../src/evidence/bundle.js';
+import { describeUnusable, evidenceRef, readRef } from '../../src/evidence/bundle.js';
 import type { TrailModel } from '../../src/evidence/estate.js';
 import { managementCoverage } from '../../src/evidence/selectors.js';
 import type { EvidenceRef } from '../../src/model/types.js';
 
-type Unusable = Exclude<Read<unknown>, { kind: 'ok' }>;
-
-/** One trail judged: why it does not record every management event, or the first read that kept us from knowing. */
-interface Verdict {
-  trail: TrailModel;
-  reasons: string[];
-  unusable: Unusable | undefined;
-  evidence: EvidenceRef[];
-}
-
-function judge(trail: TrailModel): Verdict {
-  const v: Verdict = { trail, reasons: [], unusable: undefined, evidence: [] };
+// Reasons name the trail: a region's gap lists the reasons of every trail that records it.
+function judge(trail: TrailModel): TrailJudgement {
+  const v: TrailJudgement = { trail, reasons: [], unusable: undefined, evidence: [] };
   if (trail.status.kind === 'ok') {
     v.evidence.push(...readRef(trail.status, '/IsLogging'));
     if (trail.status.value.IsLogging !== true) v.reasons.push(`trail ${trail.name} is not logging`);
@@ -30,10 +22,27 @@ function judge(trail: TrailModel): Verdict {
   return v;
 }
 
-type Outcome =
-  | { region: string; state: 'covered'; by: Verdict }
-  | { region: string; state: 'failed'; reason: string; evidence: EvidenceRef[] }
-  | { region: string; state: 'undecided'; unusable: Unusable; trail: TrailModel | undefined };
+type RegionDecision = TrailDecision<TrailJudgement>;
+
+/** A region's line in the details: who covers it, its gap, or why it could not be decided. */
+function regionState(decision: RegionDecision): string {
+  switch (decision.kind) {
+    case 'proven':
+      return `covered by ${decision.by.trail.arn}`;
+    case 'failed':
+      return gapOf(decision);
+    case 'undecided':
+    case 'outside':
+    case 'unlisted':
+      return `undecided: ${describeUnusable(decision.unusable)}`;
+    case 'partial':
+      throw new Error('management events are never judged in part');
+  }
+}
+
+function gapOf(decision: Extract<RegionDecision, { kind: 'failed' }>): string {
+  return decision.judged.length > 0 ? decision.judged.flatMap((j) => j.reasons).join(', ') : 'no trail records the region';
+}
 
 function unique(refs: EvidenceRef[]): EvidenceRef[] {
   return [...new Map(refs.map((r) => [`${r.file}#${r.pointer}`, r])).values()];
@@ -63,66 +72,52 @@ export const check = defineCheck({
     },
   },
   run(estate, ctx) {
-    const verdicts = new Map<TrailModel, Verdict>();
-    const verdictOf = (trail: TrailModel): Verdict => {
-      const known = verdicts.get(trail) ?? judge(trail);
-      verdicts.set(trail, known);
+    // A trail records many regions (an organization trail, many accounts too): judge each trail once.
+    const judgements = new Map<TrailModel, TrailJudgement>();
+    const judgeOnce = (trail: TrailModel): TrailJudgement => {
+      const known = judgements.get(trail) ?? judge(trail);
+      judgements.set(trail, known);
       return known;
     };
 
     return estate.accounts.map((account) => {
       const subject = accountSubject(account.id);
       const views = estate.regionsOf(account.id);
-      if (views.length === 0) {
-        return ctx.result('NOT_APPLICABLE', { ...subject, messageId: 'noRegions', data: { account: account.id }, evidence: readRef(account.describeRegions, '/Regions') });
-      }
-      const outcomes = views.map((view): Outcome => {
-        const judged = view.trails.map(verdictOf);
-        const by = judged.find((v) => v.reasons.length === 0 && v.unusable === undefined);
-        if (by !== undefined) return { region: view.region, state: 'covered', by };
-        const open = judged.filter((v) => v.reasons.length === 0);
-        const undecided = open.find((v) => v.unusable?.kind === 'error' || estate.isCollectedAccount(v.trail.ownerAccount)) ?? open[0];
-        if (undecided?.unusable !== undefined) return { region: view.region, state: 'undecided', unusable: undecided.unusable, trail: undecided.trail };
-        // Trails seen elsewhere (multi-region, organization) are known; a single-region trail homed here is not.
-        if (view.describeTrails.kind !== 'ok') return { region: view.region, state: 'undecided', unusable: view.describeTrails, trail: undefined };
-        const reason = judged.length > 0 ? judged.flatMap((v) => v.reasons).join(', ') : 'no trail records the region';
-        return { region: view.region, state: 'failed', reason, evidence: [...judged.flatMap((v) => v.evidence), ...readRef(view.describeTrails, '/trailList')] };
-      });
-
-      const failed = outcomes.filter((o) => o.state === 'failed');
-      const undecided = outcomes.filter((o) => o.state === 'undecided');
-      const details = {
-        regions: Object.fromEntries(outcomes.map((o) => [o.region,
-          o.state === 'covered' ? `covered by ${o.by.trail.arn}` : o.state === 'failed' ? o.reason : `undecided: ${describeUnusable(o.unusable)}`])),
-      };
+      if (views.length === 0) return noRegionsResult(ctx, account, 'noRegions');
+      // Trails seen elsewhere (multi-region, organization) are known; a single-region trail homed here shows only in this region's list.
+      const regions = views.map((view) => ({ region: view.region, decision: decideTrails(estate, view.trails.map(judgeOnce), [view], 'every-region-listed') }));
+      const details = { regions: Object.fromEntries(regions.map((r) => [r.region, regionState(r.decision)])) };
+      const failed = regions.flatMap(({ region, decision: d }) => (d.kind === 'failed' ? [{ region, gap: gapOf(d), evidence: d.evidence }] : []));
+      const undecided = regions.flatMap(({ region, decision: d }) => (d.kind === 'undecided' || d.kind === 'outside' || d.kind === 'unlisted' ? [{ region, ...d }] : []));
       if (failed.length > 0) {
-        const byReason = new Map<string, string[]>();
-        for (const o of failed) byReason.set(o.reason, [...(byReason.get(o.reason) ?? []), o.region]);
-        const gaps = [...byReason].map(([reason, regions]) => `${regions.join(', ')}: ${reason}`).join('; ');
-        const more = undecided.length > 0 ? ` Could not decide ${undecided.map((o) => o.region).join(', ')} (see details).` : '';
+        const byGap = new Map<string, string[]>();
+        for (const f of failed) byGap.set(f.gap, [...(byGap.get(f.gap) ?? []), f.region]);
+        const gaps = [...byGap].map(([gap, regionNames]) => `${regionNames.join(', ')}: ${gap}`).join('; ');
+        const more = undecided.length > 0 ? ` Could not decide ${undecided.map((u) => u.region).join(', ')} (see details).` : '';
         return ctx.result('FAIL', {
           ...subject,
           messageId: 'gaps',
           data: { account: account.id, gaps, undecided: more },
-          evidence: unique(failed.flatMap((o) => o.evidence)),
+          evidence: unique(failed.flatMap((f) => f.evidence)),
           details,
         });
       }
-      const first = undecided.find((o) => o.unusable.kind === 'error' || o.trail === undefined || estate.isCollectedAccount(o.trail.ownerAccount)) ?? undecided[0];
-      if (first !== undefined) {
-        const { trail, unusable } = first;
-        if (trail !== undefined && unusable.kind === 'missing' && !estate.isCollectedAccount(trail.ownerAccount)) {
-          return { ...ctx.notCollected(subject, `Trail ${trail.name} of account ${trail.ownerAccount}, which records account ${account.id} in ${first.region},`), details };
-        }
-        const cause = trail === undefined ? "the region's trails could not be listed" : `trail ${trail.name} could not be judged`;
-        return { ...ctx.error(unusable, subject, `Account ${account.id}, region ${first.region}: no trail is proven to record every management event, and ${cause}`), details };
+      // A gap in our evidence comes before a trail in an account that was not collected, as in decideTrails.
+      const first = undecided.find((u) => u.kind !== 'outside') ?? undecided[0];
+      if (first?.kind === 'outside') {
+        const { trail } = first;
+        return { ...ctx.notCollected(subject, `Trail ${trail.name} of account ${trail.ownerAccount}, which records account ${account.id} in ${first.region},`), details };
       }
-      const covering = outcomes.flatMap((o) => (o.state === 'covered' ? [o.by] : []));
+      if (first !== undefined) {
+        const cause = first.kind === 'unlisted' ? "the region's trails could not be listed" : `trail ${first.trail.name} could not be judged`;
+        return { ...ctx.error(first.unusable, subject, `Account ${account.id}, region ${first.region}: no trail is proven to record every management event, and ${cause}`), details };
+      }
+      const covering = regions.flatMap(({ decision: d }) => (d.kind === 'proven' ? [d.by] : []));
       return ctx.result('PASS', {
         ...subject,
         messageId: 'covered',
-        data: { account: account.id, regions: views.map((v) => v.region).join(', '), trails: [...new Set(covering.map((v) => `trail ${v.trail.name}`))].join(', ') },
-        evidence: unique(covering.flatMap((v) => v.evidence)),
+        data: { account: account.id, regions: views.map((v) => v.region).join(', '), trails: [...new Set(covering.map((j) => `trail ${j.trail.name}`))].join(', ') },
+        evidence: unique(covering.flatMap((j) => j.evidence)),
         details,
       });
     });

@@ -1,23 +1,18 @@
+import { accountVerdicts, type TrailJudgement } from '../../src/engine/account-verdict.js';
 import { defineCheck } from '../../src/engine/check.js';
-import { accountSubject } from '../../src/engine/subjects.js';
-import { evidenceRef, readRef, type Read } from '../../src/evidence/bundle.js';
+import { evidenceRef, readRef } from '../../src/evidence/bundle.js';
 import { locatedRef, type TrailModel } from '../../src/evidence/estate.js';
 import { managementCoverage } from '../../src/evidence/selectors.js';
-import type { EvidenceRef } from '../../src/model/types.js';
 
-/** One trail judged for the account: why it does not qualify, or the first read that kept us from knowing. */
-interface Verdict {
-  trail: TrailModel;
-  reasons: string[];
-  unusable: Exclude<Read<unknown>, { kind: 'ok' }> | undefined;
-  evidence: EvidenceRef[];
+/** A trail judged for the account, with the event sources its selectors leave out. */
+interface Judgement extends TrailJudgement {
   excluded: string[];
 }
 
 // Every fact that can be read is judged, so a trail that is plainly not multi-region fails even when its
 // status could not be read; only a trail with no reason against it and an unreadable input is undecided.
-function judge(trail: TrailModel): Verdict {
-  const v: Verdict = { trail, reasons: [], unusable: undefined, evidence: [locatedRef(trail.entry, '/IsMultiRegionTrail')], excluded: [] };
+function judge(trail: TrailModel): Judgement {
+  const v: Judgement = { trail, reasons: [], unusable: undefined, evidence: [locatedRef(trail.entry, '/IsMultiRegionTrail')], excluded: [] };
   if (!trail.isMultiRegion) v.reasons.push('not multi-region');
   if (trail.status.kind === 'ok') {
     v.evidence.push(...readRef(trail.status, '/IsLogging'));
@@ -57,50 +52,16 @@ export const check = defineCheck({
     },
   },
   run(estate, ctx) {
-    return estate.accounts.map((account) => {
-      const subject = accountSubject(account.id);
-      const views = estate.regionsOf(account.id);
-      if (views.length === 0) {
-        return ctx.result('NOT_APPLICABLE', { ...subject, messageId: 'noRegions', data: { account: account.id }, evidence: readRef(account.describeRegions, '/Regions') });
-      }
-      const verdicts = estate.trailsFor(account.id).map(judge);
-      const proven = verdicts.filter((v) => v.reasons.length === 0 && v.unusable === undefined);
+    return accountVerdicts(estate, ctx, {
+      judge,
       // Prefer a trail without exclusions: it is the one that answers the requirement in full.
-      const best = proven.find((v) => v.excluded.length === 0) ?? proven[0];
-      if (best !== undefined) {
-        const exclusions = best.excluded.length > 0 ? ` but leaves out ${best.excluded.join(', ')} (judged by trail.management-events)` : '';
-        return ctx.result('PASS', {
-          ...subject,
-          messageId: 'recorded',
-          data: { account: account.id, trail: best.trail.name, exclusions },
-          evidence: best.evidence,
-          details: { trail: best.trail.arn, excludedSources: best.excluded },
-        });
-      }
-      const open = verdicts.filter((v) => v.reasons.length === 0);
-      const undecided = open.find((v) => v.unusable?.kind === 'error' || estate.isCollectedAccount(v.trail.ownerAccount)) ?? open[0];
-      if (undecided?.unusable !== undefined) {
-        const { trail, unusable } = undecided;
-        if (unusable.kind === 'missing' && !estate.isCollectedAccount(trail.ownerAccount)) {
-          return ctx.notCollected(subject, `Trail ${trail.name} of account ${trail.ownerAccount}, which records account ${account.id},`);
-        }
-        return ctx.error(unusable, subject, `Account ${account.id}: no trail is proven to qualify, and trail ${trail.name} could not be judged`);
-      }
-      // A multi-region trail shows (as a shadow trail) in every region's DescribeTrails, so one readable region
-      // is enough to know the account's multi-region trails; with none readable we cannot know.
-      const listed = views.filter((v) => v.describeTrails.kind === 'ok');
-      const unlisted = views.find((v) => v.describeTrails.kind !== 'ok')?.describeTrails;
-      if (listed.length === 0 && unlisted !== undefined && unlisted.kind !== 'ok') {
-        return ctx.error(unlisted, subject, `Account ${account.id}: no trail is proven to qualify, and its trails could not be listed`);
-      }
-      const reasons = verdicts.map((v) => `trail ${v.trail.name}: ${v.reasons.join(', ')}`);
-      return ctx.result('FAIL', {
-        ...subject,
-        messageId: 'unrecorded',
-        data: { account: account.id, reasons: reasons.length > 0 ? reasons.join('; ') : 'no trail records the account' },
-        evidence: [...verdicts.flatMap((v) => v.evidence), ...listed.flatMap((v) => readRef(v.describeTrails, '/trailList'))],
-        details: { trails: Object.fromEntries(verdicts.map((v) => [v.trail.arn, v.reasons])) },
-      });
+      prefer: (j) => j.excluded.length === 0,
+      trailsKnownWhen: 'any-region-listed',
+      messages: { proven: 'recorded', failed: 'unrecorded', noRegions: 'noRegions' },
+      describe: (by) => ({
+        data: { exclusions: by.excluded.length > 0 ? ` but leaves out ${by.excluded.join(', ')} (judged by trail.management-events)` : '' },
+        details: { excludedSources: by.excluded },
+      }),
     });
   },
 });

@@ -1,21 +1,11 @@
+import { accountVerdicts, type TrailJudgement } from '../../src/engine/account-verdict.js';
 import { defineCheck } from '../../src/engine/check.js';
-import { accountSubject } from '../../src/engine/subjects.js';
-import { evidenceRef, readRef, type Read } from '../../src/evidence/bundle.js';
+import { evidenceRef, readRef } from '../../src/evidence/bundle.js';
 import { locatedRef, type TrailModel } from '../../src/evidence/estate.js';
 import { dataCoverage } from '../../src/evidence/selectors.js';
-import type { EvidenceRef } from '../../src/model/types.js';
 
-/** One trail judged: why it does not qualify, how its S3 selectors are narrowed, or the read that kept us from knowing. */
-interface Verdict {
-  trail: TrailModel;
-  reasons: string[];
-  narrowed: string | undefined;
-  unusable: Exclude<Read<unknown>, { kind: 'ok' }> | undefined;
-  evidence: EvidenceRef[];
-}
-
-function judge(trail: TrailModel): Verdict {
-  const v: Verdict = { trail, reasons: [], narrowed: undefined, unusable: undefined, evidence: [locatedRef(trail.entry, '/IsMultiRegionTrail')] };
+function judge(trail: TrailModel): TrailJudgement {
+  const v: TrailJudgement = { trail, reasons: [], unusable: undefined, evidence: [locatedRef(trail.entry, '/IsMultiRegionTrail')] };
   if (!trail.isMultiRegion) v.reasons.push('not multi-region');
   if (trail.status.kind === 'ok') {
     v.evidence.push(...readRef(trail.status, '/IsLogging'));
@@ -25,9 +15,10 @@ function judge(trail: TrailModel): Verdict {
     const coverage = dataCoverage(trail.selectors.value, 'AWS::S3::Object');
     const source = trail.selectors.source;
     v.evidence.push(...(coverage.pointers.length > 0 ? coverage.pointers.map((p) => evidenceRef(source, p)) : [evidenceRef(source)]));
-    // A kind not recorded at all (write-only selectors) is a plain gap, not a narrowing a person must weigh.
+    // A kind not recorded at all (write-only selectors) is a plain gap; selectors narrowed to some buckets or
+    // objects qualify in part, and a person weighs what they leave out.
     if (coverage.read === 'none' || coverage.write === 'none') v.reasons.push(coverage.detail);
-    else if (coverage.level === 'narrowed') v.narrowed = coverage.detail;
+    else if (coverage.level === 'narrowed') v.partial = coverage.detail;
   } else v.unusable ??= trail.selectors;
   return v;
 }
@@ -58,50 +49,11 @@ export const check = defineCheck({
     },
   },
   run(estate, ctx) {
-    return estate.accounts.map((account) => {
-      const subject = accountSubject(account.id);
-      const views = estate.regionsOf(account.id);
-      if (views.length === 0) {
-        return ctx.result('NOT_APPLICABLE', { ...subject, messageId: 'noRegions', data: { account: account.id }, evidence: readRef(account.describeRegions, '/Regions') });
-      }
-      const verdicts = estate.trailsFor(account.id).map(judge);
-      const qualifying = verdicts.filter((v) => v.reasons.length === 0);
-      const best = qualifying.find((v) => v.unusable === undefined && v.narrowed === undefined);
-      if (best !== undefined) {
-        return ctx.result('PASS', { ...subject, messageId: 'recorded', data: { account: account.id, trail: best.trail.name }, evidence: best.evidence, details: { trail: best.trail.arn } });
-      }
-      // An unreadable trail might have recorded everything, so it outranks a narrowed one.
-      const open = qualifying.filter((v) => v.unusable !== undefined);
-      const undecided = open.find((v) => v.unusable?.kind === 'error' || estate.isCollectedAccount(v.trail.ownerAccount));
-      if (undecided?.unusable !== undefined) {
-        return ctx.error(undecided.unusable, subject, `Account ${account.id}: no trail is proven to qualify, and trail ${undecided.trail.name} could not be judged`);
-      }
-      const narrowed = qualifying.find((v) => v.narrowed !== undefined && v.unusable === undefined);
-      if (narrowed?.narrowed !== undefined) {
-        return ctx.result('MANUAL', {
-          ...subject,
-          messageId: 'narrowed',
-          data: { account: account.id, trail: narrowed.trail.name, detail: narrowed.narrowed },
-          evidence: narrowed.evidence,
-          details: { trail: narrowed.trail.arn, narrowedBy: narrowed.narrowed },
-        });
-      }
-      const outside = open[0];
-      if (outside !== undefined) return ctx.notCollected(subject, `Trail ${outside.trail.name} of account ${outside.trail.ownerAccount}, which records account ${account.id},`);
-      // Multi-region trails show (as shadow trails) in every region, so one readable region lists them all.
-      const listed = views.filter((v) => v.describeTrails.kind === 'ok');
-      const unlisted = views.find((v) => v.describeTrails.kind !== 'ok')?.describeTrails;
-      if (listed.length === 0 && unlisted !== undefined && unlisted.kind !== 'ok') {
-        return ctx.error(unlisted, subject, `Account ${account.id}: no trail is proven to qualify, and its trails could not be listed`);
-      }
-      const reasons = verdicts.map((v) => `trail ${v.trail.name}: ${v.reasons.join(', ')}`);
-      return ctx.result('FAIL', {
-        ...subject,
-        messageId: 'unrecorded',
-        data: { account: account.id, reasons: reasons.length > 0 ? reasons.join('; ') : 'no trail records the account' },
-        evidence: [...verdicts.flatMap((v) => v.evidence), ...listed.flatMap((v) => readRef(v.describeTrails, '/trailList'))],
-        details: { trails: Object.fromEntries(verdicts.map((v) => [v.trail.arn, v.reasons])) },
-      });
+    return accountVerdicts(estate, ctx, {
+      judge,
+      trailsKnownWhen: 'any-region-listed',
+      messages: { proven: 'recorded', partial: 'narrowed', failed: 'unrecorded', noRegions: 'noRegions' },
+      describe: (by) => (by.partial === undefined ? {} : { data: { detail: by.partial }, details: { narrowedBy: by.partial } }),
     });
   },
 });
