@@ -4,7 +4,7 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { TrailproofError } from '../errors.js';
 import { toolVersion } from '../paths.js';
 import { AwsSession, type SessionOptions } from './clients.js';
@@ -189,22 +189,38 @@ export async function collectBundle(options: CollectOptions): Promise<CollectRes
   }
 }
 
+export type LiveCollectOptions = Omit<CollectOptions, 'out' | 'archive'> & {
+  /** Keep the bundle here (a folder that does not exist or is empty) instead of a temporary folder. */
+  keepAs?: string | undefined;
+};
+
+const LIVE_PREFIX = 'trailproof-live-';
+
 /**
- * Collects into a new temporary folder and returns the bundle's path, for `trailproof audit` without
- * --bundle. Refuses (exit 3) when nothing usable was collected. The caller removes the folder when done.
+ * Collects into a new temporary folder (or `keepAs`) and returns the bundle's path, for `trailproof audit`
+ * without --bundle: the live audit reads the very bundle a `collect` would have written, so auditing it again
+ * with --bundle gives the same findings. Logs the summary; refuses (exit 3) when nothing usable was collected.
+ * Remove a temporary bundle with removeTempBundle() when done.
  */
-export async function collectToTempBundle(options: Omit<CollectOptions, 'out' | 'archive'>): Promise<string> {
-  const parent = mkdtempSync(join(tmpdir(), 'trailproof-live-'));
-  const out = join(parent, 'bundle');
+export async function collectToTempBundle(options: LiveCollectOptions): Promise<string> {
+  const { keepAs, ...rest } = options;
+  const parent = keepAs === undefined ? mkdtempSync(join(tmpdir(), LIVE_PREFIX)) : undefined;
+  const out = keepAs ?? join(parent as string, 'bundle');
   try {
-    const result = await collectBundle({ ...options, out });
+    const result = await collectBundle({ ...rest, out });
     options.log?.(formatSummary(result));
     if (!result.usable) throw insufficient(result);
-    return out;
+    return result.dir;
   } catch (err) {
-    await rm(parent, { recursive: true, force: true });
+    if (parent !== undefined) await rm(parent, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** Removes a bundle collectToTempBundle() put in a temporary folder (a kept one is left alone). */
+export async function removeTempBundle(dir: string): Promise<void> {
+  const parent = dirname(dir);
+  if (basename(dir) === 'bundle' && dirname(parent) === tmpdir() && basename(parent).startsWith(LIVE_PREFIX)) await rm(parent, { recursive: true, force: true });
 }
 
 export function insufficient(result: CollectResult): TrailproofError {
