@@ -57,7 +57,7 @@ export function gzipHeaderLength(bytes: Buffer): number | undefined {
 async function firstMember(bytes: Buffer, onChunk: (chunk: Buffer) => void): Promise<Omit<FirstMember, 'sha256'>> {
   const header = gzipHeaderLength(bytes);
   if (header === undefined) return { size: 0, trailingBytes: 0, truncated: true };
-  const inflater = createInflateRaw({ chunkSize: 256 * 1024 });
+  const inflater = createInflateRaw({ chunkSize: outputChunkSize(bytes) });
   let crc = 0;
   let size = 0;
   let truncated = false;
@@ -83,6 +83,16 @@ async function firstMember(bytes: Buffer, onChunk: (chunk: Buffer) => void): Pro
   if (bytes.readUInt32LE(trailerAt) !== crc >>> 0) throw new GzipFormatError('gzip CRC-32 does not match the inflated data');
   if (bytes.readUInt32LE(trailerAt + 4) !== size % 2 ** 32) throw new GzipFormatError('gzip length does not match the inflated data');
   return { size, trailingBytes: bytes.length - trailerAt - 8, truncated: false };
+}
+
+/**
+ * An output buffer that fits the whole inflated file when it is small: the gzip trailer's last four bytes
+ * give the inflated size of a single-member file, and a buffer far larger than the output (allocated per
+ * file) would cost more in garbage collection than the inflating itself.
+ */
+function outputChunkSize(bytes: Buffer): number {
+  const hint = bytes.length >= 18 ? bytes.readUInt32LE(bytes.length - 4) + 1 : 0;
+  return Math.min(Math.max(hint, 16 * 1024), 1024 * 1024);
 }
 
 /** SHA-256 of the first member's inflated bytes, streamed. */

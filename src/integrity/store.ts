@@ -30,6 +30,8 @@ export interface ObjectStore {
  */
 export class LocalStore implements ObjectStore {
   private keys: string[] | undefined;
+  /** Keys that have a sidecar, found by the same walk: no failed open per log file. */
+  private readonly sidecars = new Set<string>();
 
   constructor(readonly dir: string, private readonly shownAs: string = dir) {}
 
@@ -47,7 +49,9 @@ export class LocalStore implements ObjectStore {
         for (const entry of entries) {
           const full = join(dir, entry.name);
           if (entry.isDirectory()) walk(full);
-          else if (entry.isFile() && !entry.name.endsWith(SIDECAR_SUFFIX)) out.push(relative(this.dir, full).split(sep).join('/'));
+          else if (!entry.isFile()) continue;
+          else if (entry.name.endsWith(SIDECAR_SUFFIX)) this.sidecars.add(relative(this.dir, full).split(sep).join('/').slice(0, -SIDECAR_SUFFIX.length));
+          else out.push(relative(this.dir, full).split(sep).join('/'));
         }
       };
       walk(this.dir);
@@ -72,6 +76,8 @@ export class LocalStore implements ObjectStore {
       throw new TrailproofError('TP_USAGE', `cannot read ${this.describe('', key)}: ${errorMessage(err)}`);
     }
     const object: StoredObject = { body, metadata: {} };
+    this.allKeys();
+    if (!this.sidecars.has(key)) return object;
     const sidecar = readSidecar(`${path}${SIDECAR_SUFFIX}`);
     if (typeof sidecar === 'string') object.metadataProblem = sidecar;
     else if (sidecar !== undefined) object.metadata = sidecar;

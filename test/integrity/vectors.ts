@@ -74,6 +74,8 @@ export interface ChainOptions {
   /** Hours with no digest and no logs (logging off): the next digest restarts the chain. */
   skipHours?: number[];
   key?: SigningKey;
+  /** The inflated bytes of log file n delivered at `at` (default: two small records). */
+  logBody?: (chain: ChainId, at: Date, n: number) => Buffer;
 }
 
 export function tempDir(): string {
@@ -141,7 +143,7 @@ export function writeChain(options: ChainOptions = {}): Vectors {
       for (let i = 0; i < perHour; i++) {
         const at = new Date(start.getTime() + ((i + 1) * 3600_000) / (perHour + 1));
         const logKey = logKeyFor(chain, at, `${randomBytes(8).toString('hex')}`);
-        const inflated = logBody(chain, at, h * 1000 + i);
+        const inflated = (options.logBody ?? logBody)(chain, at, h * 1000 + i);
         writeObject(dir, logKey, gzipSync(inflated));
         logs.push({ key: logKey, inflated });
         logFiles.push({ s3Bucket: bucket, s3Object: logKey, hashValue: createHash('sha256').update(inflated).digest('hex'), hashAlgorithm: 'SHA-256', newestEventTime: isoSeconds(at), oldestEventTime: isoSeconds(at) });
