@@ -45,6 +45,6 @@ describe('lintRule', function () {
   it('checks the fields a correlation groups and counts by', function () {
     const text = `title: Base\nname: base\n${LOGSOURCE}detection:\n  sel:\n    eventName: A\n  condition: sel\n---\ntitle: C\ncorrelation:\n  type: value_count\n  rules: [base]\n  group-by: [sourceIp]\n  timespan: 5m\n  condition:\n    field: userIdentity.userName\n    gte: 2\n`;
     const correlation = compileRuleSource(text, 'c.yml')[1];
-    expect(lintRule(correlation as SigmaRule).map((i) => i.message)).to.deep.equal(['correlation: field "sourceIp" never matches raw CloudTrail: CloudTrail records have no field "sourceIp"']);
+    expect(lintRule(correlation as SigmaRule).map((i) => i.message)).to.deep.equal(['correlation: field "sourceIp" never matches raw CloudTrail: CloudTrail records have no field "sourceIp" (did you mean sourceIPAddress?)']);
   });
 });
