@@ -1,0 +1,178 @@
+// The scan: files -> records -> rule index -> base matches (worker threads) -> correlation (this thread, in
+// time order) -> detections, sorted. Base matches of one event seen twice (an organization trail and an
+// account trail both deliver it; a bundle holds it in its logs and in LookupEvents) count once.
+import type { Detection } from '../model/types.js';
+import { compareDetections, correlationDetection } from './detections.js';
+import { runPipeline, type PipelineStats } from './pipeline.js';
+import type { UnitResult } from './processor.js';
+import type { LogSource, ScanScope } from './readers/types.js';
+import { compileSources, Correlator, type CorrelationInput, type RuleLoadError, type RuleSource } from './sigma/index.js';
+
+/**
+ * How far out of time order base matches may arrive and still be correlated in order. Files are read in
+ * delivery order and CloudTrail delivers within about 5 minutes, so an event is at most this much older than
+ * the files around it; one delivered later still counts as a detection, but is counted as late by the
+ * correlations (stats.late) rather than used.
+ */
+export const ORDER_ALLOWANCE_MS = 3_600_000;
+
+export interface ScanOptions {
+  rules: RuleSource[];
+  /** Rule parameters by ruleId (the config's `checks.<ruleId>`). */
+  parameters?: Record<string, Record<string, unknown>>;
+  scope: ScanScope;
+  workers: number;
+  /** See PipelineOptions.spawnAfterMs. */
+  spawnAfterMs?: number;
+  onProgress?: (stats: ScanStats) => void;
+}
+
+export interface ScanStats extends PipelineStats {
+  detections: number;
+  /** Base matches dropped because the same event was already seen. */
+  duplicates: number;
+  /** Correlation inputs that arrived after later events had been correlated. */
+  late: number;
+  /** Correlation inputs whose event had no readable eventTime. */
+  untimed: number;
+  rules: { event: number; correlations: number };
+  ruleErrors: RuleLoadError[];
+}
+
+export interface ScanResult {
+  detections: Detection[];
+  stats: ScanStats;
+}
+
+interface Pending {
+  input: CorrelationInput;
+  seq: number;
+}
+
+/** A min-heap on (time, arrival): the reorder buffer in front of the correlator. */
+class InputHeap {
+  private readonly items: Pending[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  private less(a: Pending, b: Pending): boolean {
+    return a.input.time < b.input.time || (a.input.time === b.input.time && a.seq < b.seq);
+  }
+  peek(): CorrelationInput | undefined {
+    return this.items[0]?.input;
+  }
+  push(p: Pending): void {
+    const items = this.items;
+    items.push(p);
+    for (let i = items.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (!this.less(items[i] as Pending, items[parent] as Pending)) break;
+      [items[i], items[parent]] = [items[parent] as Pending, items[i] as Pending];
+      i = parent;
+    }
+  }
+  pop(): CorrelationInput | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (top === undefined || last === undefined) return undefined;
+    if (items.length > 0) {
+      items[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < items.length && this.less(items[l] as Pending, items[m] as Pending)) m = l;
+        if (r < items.length && this.less(items[r] as Pending, items[m] as Pending)) m = r;
+        if (m === i) break;
+        [items[i], items[m]] = [items[m] as Pending, items[i] as Pending];
+        i = m;
+      }
+    }
+    return top.input;
+  }
+}
+
+/** Remembers recent keys (by event time) to drop a second copy of the same event; forgets old ones. */
+export class RecentKeys {
+  private readonly seen = new Map<string, number>();
+  private horizon = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly keepMs: number) {}
+
+  /** True when the key was already seen (and the caller should drop this copy). */
+  seenBefore(key: string, time: number): boolean {
+    if (this.seen.has(key)) return true;
+    this.seen.set(key, Number.isFinite(time) ? time : Number.POSITIVE_INFINITY);
+    return false;
+  }
+
+  /** Forgets keys of events older than `now - keepMs`, now and then (not on every call). */
+  advance(now: number): void {
+    if (now - this.horizon < this.keepMs) return;
+    this.horizon = now;
+    for (const [key, time] of this.seen) if (time < now - this.keepMs) this.seen.delete(key);
+  }
+}
+
+export async function scanEvents(sources: readonly LogSource[], options: ScanOptions): Promise<ScanResult> {
+  const parameters = options.parameters ?? {};
+  const { ruleSet, errors } = compileSources(options.rules, { parameters });
+  const correlator = new Correlator(ruleSet);
+  const detections: Detection[] = [];
+  const seenBase = new Set<string>();
+  const seenInputs = new RecentKeys(2 * ORDER_ALLOWANCE_MS);
+  const heap = new InputHeap();
+  let seq = 0;
+  let duplicates = 0;
+  const extra = { detections: 0, duplicates: 0, late: 0, untimed: 0, rules: { event: ruleSet.rules.length, correlations: ruleSet.correlations.length }, ruleErrors: errors };
+  const correlate = (input: CorrelationInput): void => {
+    for (const match of correlator.push(input)) detections.push(correlationDetection(match));
+  };
+
+  const merge = (result: UnitResult): void => {
+    for (const d of result.detections) {
+      const key = d.eventId === '' ? '' : `${d.ruleId}\0${d.eventId}`;
+      if (key !== '' && seenBase.has(key)) {
+        duplicates++;
+        continue;
+      }
+      if (key !== '') seenBase.add(key);
+      detections.push(d);
+    }
+    for (const input of result.inputs) {
+      if (!Number.isFinite(input.time)) {
+        correlate(input);
+        continue;
+      }
+      const id = input.summary.eventID;
+      if (id !== '' && seenInputs.seenBefore(`${input.rule}\0${id}`, input.time)) continue;
+      heap.push({ input, seq: seq++ });
+    }
+    if (result.delivered !== null) {
+      // Every later unit was delivered no earlier than this one, so holds nothing older than the watermark.
+      const watermark = result.delivered - ORDER_ALLOWANCE_MS;
+      for (let next = heap.peek(); next !== undefined && next.time <= watermark; next = heap.peek()) correlate(heap.pop() as CorrelationInput);
+      seenInputs.advance(watermark);
+    }
+  };
+
+  const onProgress = options.onProgress;
+  const stats = await runPipeline(
+    { mode: 'scan', sources: options.rules, parameters, scope: options.scope },
+    sources,
+    {
+      workers: options.workers,
+      ...(options.spawnAfterMs === undefined ? {} : { spawnAfterMs: options.spawnAfterMs }),
+      ...(onProgress === undefined ? {} : { onProgress: (s: PipelineStats) => onProgress({ ...s, ...extra, detections: detections.length, duplicates }) }),
+    },
+    merge,
+  );
+  for (let next = heap.pop(); next !== undefined; next = heap.pop()) correlate(next);
+  for (const match of correlator.flush()) detections.push(correlationDetection(match));
+  detections.sort(compareDetections);
+  return {
+    detections,
+    stats: { ...stats, ...extra, detections: detections.length, duplicates, late: correlator.stats.late, untimed: correlator.stats.untimed },
+  };
+}
