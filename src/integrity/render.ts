@@ -1,17 +1,12 @@
 // How a validation reads: one line per problem naming the file and what is wrong, then the summary in the
 // AWS CLI's words (`N/M digest files valid`) with the time range proven; or the report as JSON.
 import { toolVersion } from '../paths.js';
-import { compareStrings, describeChain } from './layout.js';
+import { describeChain } from './layout.js';
 import type { Count, ValidationReport } from './validate.js';
-
-/** Problems in a stable order: by file, then reason. */
-export function sortedProblems(report: ValidationReport): ValidationReport['problems'] {
-  return [...report.problems].sort((a, b) => compareStrings(a.where, b.where) || compareStrings(a.reason, b.reason) || compareStrings(a.message, b.message));
-}
 
 export function renderText(report: ValidationReport): string {
   const lines: string[] = [];
-  for (const p of sortedProblems(report)) lines.push(p.message);
+  for (const p of report.problems) lines.push(p.message);
   if (lines.length > 0) lines.push('');
   for (const c of report.chains) lines.push(`Chain: ${describeChain(c.chain)}, bucket ${c.bucket}`);
   lines.push(`Results requested for ${report.requested.from ?? 'the oldest digest'} to ${report.requested.to}`);
@@ -35,13 +30,7 @@ function ratio(count: Count, name: string): string {
 }
 
 export function renderJson(report: ValidationReport): string {
-  const out = {
-    schemaVersion: '1',
-    tool: { name: 'trailproof', version: toolVersion },
-    ...report,
-    problems: sortedProblems(report),
-    ...(report.files === undefined ? {} : { files: [...report.files].sort((a, b) => compareStrings(a.type, b.type) || compareStrings(a.key, b.key)) }),
-  };
+  const out = { schemaVersion: '1', tool: { name: 'trailproof', version: toolVersion }, ...report };
   return JSON.stringify(out, null, 2) + '\n';
 }
 

@@ -6,7 +6,7 @@ import { walkChain, listChainDigests, type ChainEvent } from './chain.js';
 import { REASON_TEXT, type DigestReason, type LoadedDigest } from './digest.js';
 import { GzipFormatError, hashFirstMember } from './gzip.js';
 import { keysInRange, type PublicKeyEntry } from './keys.js';
-import { chainKey, describeChain, logPrefix, parseLogKey, type ChainId } from './layout.js';
+import { chainKey, compareStrings, describeChain, logPrefix, parseLogKey, type ChainId } from './layout.js';
 import { Pool } from './pool.js';
 import type { ObjectStore } from './store.js';
 
@@ -275,10 +275,11 @@ function assemble(input: ValidateInput, chains: ChainReport[], problems: Problem
       gaps: gaps.length,
     },
     chains,
-    problems,
+    // Log files are verified in parallel: sort so the same files always give the same report.
+    problems: [...problems].sort((a, b) => compareStrings(a.where, b.where) || compareStrings(a.reason, b.reason) || compareStrings(a.message, b.message)),
     gaps,
   };
-  if (files !== undefined) report.files = files;
+  if (files !== undefined) report.files = [...files].sort((a, b) => compareStrings(a.type, b.type) || compareStrings(a.key, b.key));
   return report;
 }
 

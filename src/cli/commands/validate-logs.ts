@@ -147,6 +147,9 @@ export async function validateLogs(args: Record<string, unknown>, io: Io): Promi
   const report = await validateChains({
     store, chains, keys, keysSource, start: range.start, end: range.end, concurrency,
     stricter: args.stricter !== false, logging, verbose: arg.boolean(args, 'verbose'),
+    ...(progress ? { onProgress: (done: { digests: number; logs: number }) => {
+      if (done.digests % 100 === 0) io.stderr(`  ${done.digests} digest files and ${done.logs} log files checked\n`);
+    } } : {}),
   });
   if (json) io.stdout(renderJson(report));
   else io.stdout(renderText(report));
