@@ -114,7 +114,7 @@ export async function loadPlugin(spec: string, baseDir: string, registry: CheckR
   const asPath = isAbsolute(spec) ? spec : resolve(baseDir, spec);
   let files: string[];
   const looksLikePath = spec.startsWith('.') || spec.startsWith('/') || isAbsolute(spec);
-  let isDir = false;
+  let isDir: boolean;
   try {
     isDir = statSync(asPath).isDirectory();
   } catch {
