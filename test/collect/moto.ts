@@ -1,0 +1,61 @@
+// Runs moto's server (python3 -m moto.server) on a free loopback port for the integration suite, and stops
+// the process it started. Undefined, with the reason, when python3 or moto is not installed.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+export interface MotoServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function motoMissing(): string | undefined {
+  const probe = spawnSync('python3', ['-c', 'import moto, moto.server; print(moto.__version__)'], { encoding: 'utf8' });
+  if (probe.error) return `python3 is not on PATH (${probe.error.message})`;
+  if (probe.status !== 0) return `moto is not installed for python3 (pip install 'moto[server]'): ${probe.stderr.trim().split('\n').pop() ?? ''}`;
+  return undefined;
+}
+
+export async function startMoto(timeoutMs = 30_000): Promise<MotoServer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString('utf8')).slice(-4000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      // werkzeug can take seconds to finish its threads; the server holds no state worth waiting for.
+      const hard = setTimeout(() => child.kill('SIGKILL'), 1500);
+      await exited;
+      clearTimeout(hard);
+    }
+    await exited;
+  };
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/moto-api/reset`, { method: 'POST' });
+      if (res.ok) return { url, stop };
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`moto server did not start on ${url}: ${log.trim().split('\n').slice(-3).join(' | ')}`);
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
