@@ -1,22 +1,18 @@
-import { accountVerdicts, type TrailJudgement } from '../../src/engine/account-verdict.js';
+import { accountVerdicts, judgeLogging, type TrailJudgement } from '../../src/engine/account-verdict.js';
 import { defineCheck } from '../../src/engine/check.js';
-import { readRef } from '../../src/evidence/bundle.js';
 import { locatedRef, type TrailModel } from '../../src/evidence/estate.js';
 
 function judge(trail: TrailModel): TrailJudgement {
-  const v: TrailJudgement = {
+  const j: TrailJudgement = {
     trail,
     reasons: [],
     unusable: undefined,
     evidence: [locatedRef(trail.entry, '/IsMultiRegionTrail'), locatedRef(trail.entry, '/IncludeGlobalServiceEvents')],
   };
-  if (!trail.isMultiRegion) v.reasons.push('not multi-region');
-  if (trail.config.IncludeGlobalServiceEvents !== true) v.reasons.push('does not include global service events');
-  if (trail.status.kind === 'ok') {
-    v.evidence.push(...readRef(trail.status, '/IsLogging'));
-    if (trail.status.value.IsLogging !== true) v.reasons.push('not logging');
-  } else v.unusable = trail.status;
-  return v;
+  if (!trail.isMultiRegion) j.reasons.push('not multi-region');
+  if (trail.config.IncludeGlobalServiceEvents !== true) j.reasons.push('does not include global service events');
+  judgeLogging(j);
+  return j;
 }
 
 export const check = defineCheck({

@@ -1,4 +1,4 @@
-import { accountVerdicts, type TrailJudgement } from '../../src/engine/account-verdict.js';
+import { accountVerdicts, judgeLogging, type TrailJudgement } from '../../src/engine/account-verdict.js';
 import { defineCheck } from '../../src/engine/check.js';
 import { evidenceRef, readRef } from '../../src/evidence/bundle.js';
 import { locatedRef, type TrailModel } from '../../src/evidence/estate.js';
@@ -20,22 +20,19 @@ function insightTypes(trail: TrailModel): { types: string[]; evidence: EvidenceR
 }
 
 function judge(trail: TrailModel): TrailJudgement {
-  const v: TrailJudgement = { trail, reasons: [], unusable: undefined, evidence: [] };
-  if (trail.status.kind === 'ok') {
-    v.evidence.push(...readRef(trail.status, '/IsLogging'));
-    if (trail.status.value.IsLogging !== true) v.reasons.push('not logging');
-  } else v.unusable = trail.status;
+  const j: TrailJudgement = { trail, reasons: [], unusable: undefined, evidence: [] };
+  judgeLogging(j);
   const insights = insightTypes(trail);
   if (insights === undefined) {
-    if (trail.insights.kind !== 'ok') v.unusable ??= trail.insights;
-    return v;
+    if (trail.insights.kind !== 'ok') j.unusable ??= trail.insights;
+    return j;
   }
-  v.evidence.push(...insights.evidence);
+  j.evidence.push(...insights.evidence);
   const missing = INSIGHT_TYPES.filter((t) => !insights.types.includes(t));
   const present = INSIGHT_TYPES.filter((t) => insights.types.includes(t));
-  if (present.length === 0) v.reasons.push('no Insights enabled');
-  else if (missing.length > 0) v.reasons.push(`${missing.join(', ')} missing (only ${present.join(', ')} enabled)`);
-  return v;
+  if (present.length === 0) j.reasons.push('no Insights enabled');
+  else if (missing.length > 0) j.reasons.push(`${missing.join(', ')} missing (only ${present.join(', ')} enabled)`);
+  return j;
 }
 
 export const check = defineCheck({

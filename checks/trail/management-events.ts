@@ -1,25 +1,18 @@
-import { decideTrails, noRegionsResult, type TrailDecision, type TrailJudgement } from '../../src/engine/account-verdict.js';
+import { decideTrails, judgeLogging, judgeSelectors, noRegionsResult, type TrailDecision, type TrailJudgement } from '../../src/engine/account-verdict.js';
 import { defineCheck } from '../../src/engine/check.js';
 import { accountSubject } from '../../src/engine/subjects.js';
-import { describeUnusable, evidenceRef, readRef } from '../../src/evidence/bundle.js';
+import { describeUnusable } from '../../src/evidence/bundle.js';
 import type { TrailModel } from '../../src/evidence/estate.js';
 import { managementCoverage } from '../../src/evidence/selectors.js';
 import type { EvidenceRef } from '../../src/model/types.js';
 
 // Reasons name the trail: a region's gap lists the reasons of every trail that records it.
 function judge(trail: TrailModel): TrailJudgement {
-  const v: TrailJudgement = { trail, reasons: [], unusable: undefined, evidence: [] };
-  if (trail.status.kind === 'ok') {
-    v.evidence.push(...readRef(trail.status, '/IsLogging'));
-    if (trail.status.value.IsLogging !== true) v.reasons.push(`trail ${trail.name} is not logging`);
-  } else v.unusable = trail.status;
-  if (trail.selectors.kind === 'ok') {
-    const coverage = managementCoverage(trail.selectors.value);
-    const source = trail.selectors.source;
-    v.evidence.push(...(coverage.pointers.length > 0 ? coverage.pointers.map((p) => evidenceRef(source, p)) : [evidenceRef(source)]));
-    if (!coverage.complete) v.reasons.push(`trail ${trail.name} ${coverage.detail}`);
-  } else v.unusable ??= trail.selectors;
-  return v;
+  const j: TrailJudgement = { trail, reasons: [], unusable: undefined, evidence: [] };
+  judgeLogging(j, `trail ${trail.name} is not logging`);
+  const coverage = judgeSelectors(j, managementCoverage);
+  if (coverage?.complete === false) j.reasons.push(`trail ${trail.name} ${coverage.detail}`);
+  return j;
 }
 
 type RegionDecision = TrailDecision<TrailJudgement>;

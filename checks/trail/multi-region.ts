@@ -1,6 +1,5 @@
-import { accountVerdicts, type TrailJudgement } from '../../src/engine/account-verdict.js';
+import { accountVerdicts, judgeLogging, judgeSelectors, type TrailJudgement } from '../../src/engine/account-verdict.js';
 import { defineCheck } from '../../src/engine/check.js';
-import { evidenceRef, readRef } from '../../src/evidence/bundle.js';
 import { locatedRef, type TrailModel } from '../../src/evidence/estate.js';
 import { managementCoverage } from '../../src/evidence/selectors.js';
 
@@ -12,20 +11,15 @@ interface Judgement extends TrailJudgement {
 // Every fact that can be read is judged, so a trail that is plainly not multi-region fails even when its
 // status could not be read; only a trail with no reason against it and an unreadable input is undecided.
 function judge(trail: TrailModel): Judgement {
-  const v: Judgement = { trail, reasons: [], unusable: undefined, evidence: [locatedRef(trail.entry, '/IsMultiRegionTrail')], excluded: [] };
-  if (!trail.isMultiRegion) v.reasons.push('not multi-region');
-  if (trail.status.kind === 'ok') {
-    v.evidence.push(...readRef(trail.status, '/IsLogging'));
-    if (trail.status.value.IsLogging !== true) v.reasons.push('not logging');
-  } else v.unusable = trail.status;
-  if (trail.selectors.kind === 'ok') {
-    const coverage = managementCoverage(trail.selectors.value);
-    const source = trail.selectors.source;
-    v.evidence.push(...(coverage.pointers.length > 0 ? coverage.pointers.map((p) => evidenceRef(source, p)) : [evidenceRef(source)]));
-    if (!coverage.read || !coverage.write) v.reasons.push(coverage.detail);
-    v.excluded = coverage.excludedSources;
-  } else v.unusable ??= trail.selectors;
-  return v;
+  const j: Judgement = { trail, reasons: [], unusable: undefined, evidence: [locatedRef(trail.entry, '/IsMultiRegionTrail')], excluded: [] };
+  if (!trail.isMultiRegion) j.reasons.push('not multi-region');
+  judgeLogging(j);
+  const coverage = judgeSelectors(j, managementCoverage);
+  if (coverage !== undefined) {
+    if (!coverage.read || !coverage.write) j.reasons.push(coverage.detail);
+    j.excluded = coverage.excludedSources;
+  }
+  return j;
 }
 
 export const check = defineCheck({

@@ -1,10 +1,10 @@
+import { judgeLogging, type TrailJudgement, type Unusable } from '../../src/engine/account-verdict.js';
 import { defineCheck, type CheckResult } from '../../src/engine/check.js';
 import { accountSubject } from '../../src/engine/subjects.js';
-import { describeUnusable, readRef, type Read } from '../../src/evidence/bundle.js';
+import { describeUnusable, readRef } from '../../src/evidence/bundle.js';
 import { locatedRef, type Estate, type OrganizationModel, type TrailModel } from '../../src/evidence/estate.js';
 import type { EvidenceRef } from '../../src/model/types.js';
 
-type Unusable = Exclude<Read<unknown>, { kind: 'ok' }>;
 /** One condition of the gate: met, missing (with why), or undecided because an input could not be read. */
 type Condition =
   | { state: 'met'; evidence: EvidenceRef[]; label: string }
@@ -14,14 +14,10 @@ type Condition =
 function orgTrailCondition(estate: Estate, org: OrganizationModel, account: string): Condition {
   const management = org.managementAccountId;
   const judged = estate.trails.filter((t) => t.isOrganizationTrail && t.ownerAccount === management).map((trail) => {
-    const reasons: string[] = [];
-    const evidence = [locatedRef(trail.entry, '/IsOrganizationTrail'), locatedRef(trail.entry, '/IsMultiRegionTrail')];
-    if (!trail.isMultiRegion) reasons.push('not multi-region');
-    if (trail.status.kind === 'ok') {
-      evidence.push(...readRef(trail.status, '/IsLogging'));
-      if (trail.status.value.IsLogging !== true) reasons.push('not logging');
-    }
-    return { trail, reasons, evidence, unusable: trail.status.kind === 'ok' ? undefined : trail.status };
+    const j: TrailJudgement = { trail, reasons: [], unusable: undefined, evidence: [locatedRef(trail.entry, '/IsOrganizationTrail'), locatedRef(trail.entry, '/IsMultiRegionTrail')] };
+    if (!trail.isMultiRegion) j.reasons.push('not multi-region');
+    judgeLogging(j);
+    return j;
   });
   const proven = judged.find((j) => j.reasons.length === 0 && j.unusable === undefined);
   if (proven !== undefined) return { state: 'met', evidence: proven.evidence, label: proven.trail.name };

@@ -1,26 +1,18 @@
-import { accountVerdicts, type TrailJudgement } from '../../src/engine/account-verdict.js';
+import { accountVerdicts, judgeLogging, judgeSelectors, type TrailJudgement } from '../../src/engine/account-verdict.js';
 import { defineCheck } from '../../src/engine/check.js';
-import { evidenceRef, readRef } from '../../src/evidence/bundle.js';
 import { locatedRef, type TrailModel } from '../../src/evidence/estate.js';
 import { dataCoverage } from '../../src/evidence/selectors.js';
 
 function judge(trail: TrailModel): TrailJudgement {
-  const v: TrailJudgement = { trail, reasons: [], unusable: undefined, evidence: [locatedRef(trail.entry, '/IsMultiRegionTrail')] };
-  if (!trail.isMultiRegion) v.reasons.push('not multi-region');
-  if (trail.status.kind === 'ok') {
-    v.evidence.push(...readRef(trail.status, '/IsLogging'));
-    if (trail.status.value.IsLogging !== true) v.reasons.push('not logging');
-  } else v.unusable = trail.status;
-  if (trail.selectors.kind === 'ok') {
-    const coverage = dataCoverage(trail.selectors.value, 'AWS::S3::Object');
-    const source = trail.selectors.source;
-    v.evidence.push(...(coverage.pointers.length > 0 ? coverage.pointers.map((p) => evidenceRef(source, p)) : [evidenceRef(source)]));
-    // A kind not recorded at all (write-only selectors) is a plain gap; selectors narrowed to some buckets or
-    // objects qualify in part, and a person weighs what they leave out.
-    if (coverage.read === 'none' || coverage.write === 'none') v.reasons.push(coverage.detail);
-    else if (coverage.level === 'narrowed') v.partial = coverage.detail;
-  } else v.unusable ??= trail.selectors;
-  return v;
+  const j: TrailJudgement = { trail, reasons: [], unusable: undefined, evidence: [locatedRef(trail.entry, '/IsMultiRegionTrail')] };
+  if (!trail.isMultiRegion) j.reasons.push('not multi-region');
+  judgeLogging(j);
+  const coverage = judgeSelectors(j, (selectors) => dataCoverage(selectors, 'AWS::S3::Object'));
+  // A kind not recorded at all (write-only selectors) is a plain gap; selectors narrowed to some buckets or
+  // objects qualify in part, and a person weighs what they leave out.
+  if (coverage?.read === 'none' || coverage?.write === 'none') j.reasons.push(coverage.detail);
+  else if (coverage?.level === 'narrowed') j.partial = coverage.detail;
+  return j;
 }
 
 export const check = defineCheck({

@@ -3,10 +3,11 @@
 // "no trail qualifies": PASS on the first trail proven to qualify; else, while a trail that might qualify has an
 // input we could not read, ERROR naming that call (or MANUAL when the trail lives in an account that was not
 // collected); else ERROR while the trails themselves could not be listed; else FAIL with each trail's reasons.
-// Each check brings its own judge and messages.
+// Each check brings its own judge (judgeLogging and judgeSelectors read the inputs most judges share) and messages.
 import type { CheckContext, CheckResult } from './check.js';
 import { accountSubject } from './subjects.js';
-import { readRef, type Read } from '../evidence/bundle.js';
+import type { GetEventSelectorsResponse } from '../evidence/aws.js';
+import { evidenceRef, readRef, type Read } from '../evidence/bundle.js';
 import type { AccountModel, AccountRegion, Estate, TrailModel } from '../evidence/estate.js';
 import type { EvidenceRef } from '../model/types.js';
 
@@ -24,6 +25,30 @@ export interface TrailJudgement {
   partial?: string | undefined;
   /** The responses that show each fact judged. */
   evidence: EvidenceRef[];
+}
+
+/** Judges that the trail is logging (GetTrailStatus IsLogging): `reason` when it is not, unread while its status cannot be read. */
+export function judgeLogging(judgement: TrailJudgement, reason = 'not logging'): void {
+  const status = judgement.trail.status;
+  if (status.kind === 'ok') {
+    judgement.evidence.push(...readRef(status, '/IsLogging'));
+    if (status.value.IsLogging !== true) judgement.reasons.push(reason);
+  } else judgement.unusable ??= status;
+}
+
+/**
+ * The trail's event selectors as `coverageOf` sees them, citing the selectors it names (the whole response when
+ * it names none); undefined, with the trail left unread, while the selectors cannot be read.
+ */
+export function judgeSelectors<C extends { pointers: string[] }>(judgement: TrailJudgement, coverageOf: (selectors: GetEventSelectorsResponse) => C): C | undefined {
+  const read = judgement.trail.selectors;
+  if (read.kind !== 'ok') {
+    judgement.unusable ??= read;
+    return undefined;
+  }
+  const coverage = coverageOf(read.value);
+  judgement.evidence.push(...(coverage.pointers.length > 0 ? coverage.pointers.map((p) => evidenceRef(read.source, p)) : [evidenceRef(read.source)]));
+  return coverage;
 }
 
 /**
