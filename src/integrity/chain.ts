@@ -4,7 +4,7 @@
 // with the next older digest in the listing. The walk yields what it finds; the caller verifies log files.
 import { digestKeyFor, digestPrefix, parseDigestKey, sameChain, type ChainId, type DigestKey } from './layout.js';
 import { loadDigest, type DigestOutcome, type KeyLookup, type LoadedDigest } from './digest.js';
-import type { ObjectStore } from './store.js';
+import type { ObjectStore, StoredObject } from './store.js';
 
 export type ChainEvent =
   | { type: 'digest'; backfill: boolean; bucket: string; key: string; outcome: DigestOutcome }
@@ -20,6 +20,8 @@ export interface WalkRange {
 }
 
 const HOUR = 3600_000;
+/** Digests read ahead of the walk: the next older listed digests are almost always the next links. */
+const READ_AHEAD = 4;
 
 /** Digest keys of the chain whose file-name time lies in [start, end + 1 h], in S3 order. */
 export async function listChainDigests(store: ObjectStore, bucket: string, chain: ChainId, start: Date | undefined, end: Date): Promise<{ standard: DigestKey[]; backfill: DigestKey[] }> {
@@ -65,8 +67,22 @@ export async function* walkChain(input: WalkInput): AsyncGenerator<ChainEvent> {
   let key = newest?.key;
   let lastStart = newest?.end;
   let link: { newer: LoadedDigest } | undefined;
+  const ahead = new Map<string, Promise<StoredObject | undefined>>();
+  const consumed = new Set<string>();
+  const readAhead = (k: string): void => {
+    const id = `${bucket}/${k}`;
+    if (ahead.has(id) || consumed.has(id)) return;
+    const read = store.get(bucket, k);
+    // A read ahead that fails is reported when the walk reaches it, not as an unhandled rejection.
+    read.catch(() => undefined);
+    ahead.set(id, read);
+  };
   while (key !== undefined && lastStart !== undefined && start <= lastStart) {
-    const outcome = await loadDigest(store, bucket, key, lookup, backfill);
+    for (const d of olderThan(pending, key, READ_AHEAD)) readAhead(d.key);
+    const read = ahead.get(`${bucket}/${key}`) ?? store.get(bucket, key);
+    ahead.delete(`${bucket}/${key}`);
+    consumed.add(`${bucket}/${key}`);
+    const outcome = await loadDigest(read, bucket, key, lookup, backfill);
     yield { type: 'digest', backfill, bucket, key, outcome };
     if (outcome.kind === 'valid') {
       const digest = outcome.digest;
@@ -92,6 +108,20 @@ export async function* walkChain(input: WalkInput): AsyncGenerator<ChainEvent> {
       key = lastDigest(pending, key)?.key;
     }
   }
+}
+
+/** The `count` newest listed digests older than `key` (the listing is in time order). */
+function olderThan(digests: DigestKey[], key: string, count: number): DigestKey[] {
+  const end = parseDigestKey(key)?.end;
+  if (end === undefined) return [];
+  let lo = 0;
+  let hi = digests.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((digests[mid] as DigestKey).end < end) lo = mid + 1;
+    else hi = mid;
+  }
+  return digests.slice(Math.max(0, lo - count), lo);
 }
 
 /** The newest listed digest (removing it), or the newest one older than `before` (removing those passed). */

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { GzipFormatError, inflateFirstMember } from './gzip.js';
 import { verifySignature, type PublicKeyEntry } from './keys.js';
-import type { ObjectStore } from './store.js';
+import type { StoredObject } from './store.js';
 
 export interface LogEntry {
   s3Bucket: string;
@@ -58,9 +58,10 @@ export interface KeyLookup {
   region: string;
 }
 
-export async function loadDigest(store: ObjectStore, bucket: string, key: string, lookup: KeyLookup, backfill: boolean): Promise<DigestOutcome> {
+/** `fetched` is the object as read from the store (undefined: no such key). */
+export async function loadDigest(fetched: Promise<StoredObject | undefined>, bucket: string, key: string, lookup: KeyLookup, backfill: boolean): Promise<DigestOutcome> {
   const invalid = (reason: DigestReason, detail: string = REASON_TEXT[reason]): DigestOutcome => ({ kind: 'invalid', reason, detail });
-  const object = await store.get(bucket, key);
+  const object = await fetched;
   if (object === undefined) return invalid('not-found');
 
   let inflated: { data: Buffer; trailingBytes: number; truncated: boolean };
