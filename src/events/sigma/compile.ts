@@ -81,6 +81,7 @@ function countCondition(raw: unknown, values: Record<string, unknown>, type: Cor
   if (!isMap(raw)) throw new RuleProblem('correlation.condition must be a map such as {gte: 10}');
   const condition: CountCondition = {};
   let field: string | null = null;
+  const allowed = type === 'rate_anomaly' ? ['factor', 'gte'] : ['gt', 'gte', 'lt', 'lte', 'eq', 'neq'];
   for (const [key, v] of Object.entries(raw)) {
     const value = resolveSetting(v, values);
     if (key === 'field') {
@@ -88,18 +89,20 @@ function countCondition(raw: unknown, values: Record<string, unknown>, type: Cor
       field = value;
       continue;
     }
-    if (key !== 'gt' && key !== 'gte' && key !== 'lt' && key !== 'lte' && key !== 'eq' && key !== 'neq') throw unsupported(`correlation condition ${key}`, 'the condition takes gt, gte, lt, lte, eq, neq (and field for value_count)');
-    const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    if (!Number.isInteger(n) || n < 0) throw new RuleProblem(`correlation.condition.${key} must be a whole number, not ${JSON.stringify(value)}`);
-    condition[key] = n;
+    if (!allowed.includes(key)) throw unsupported(`correlation condition ${key}`, `a ${type} condition takes ${allowed.join(', ')}${type === 'value_count' ? ' and field' : ''}`);
+    const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+    if (key === 'factor') {
+      if (!(n > 0)) throw new RuleProblem(`correlation.condition.factor must be a number above zero, not ${JSON.stringify(value)}`);
+    } else if (!Number.isInteger(n) || n < 0) throw new RuleProblem(`correlation.condition.${key} must be a whole number, not ${JSON.stringify(value)}`);
+    condition[key as keyof CountCondition] = n;
   }
-  if (Object.keys(condition).length === 0 && (type === 'event_count' || type === 'value_count')) throw new RuleProblem('correlation.condition needs a bound such as gte: 10');
+  if (Object.keys(condition).length === 0 && type !== 'temporal' && type !== 'temporal_ordered') throw new RuleProblem('correlation.condition needs a bound such as gte: 10');
   return { condition, field };
 }
 
-const CORRELATION_KEYS = new Set(['type', 'rules', 'group-by', 'timespan', 'condition', 'field', 'aliases', 'generate']);
+const CORRELATION_KEYS = new Set(['type', 'rules', 'group-by', 'timespan', 'condition', 'field', 'aliases', 'generate', 'baseline', 'warmup']);
 
-type CorrelationPart = Pick<CorrelationRule, 'kind' | 'type' | 'rules' | 'groupBy' | 'timespan' | 'timespanMs' | 'condition' | 'field' | 'aliases' | 'generate'>;
+type CorrelationPart = Pick<CorrelationRule, 'kind' | 'type' | 'rules' | 'groupBy' | 'timespan' | 'timespanMs' | 'baselineMs' | 'warmupMs' | 'condition' | 'field' | 'aliases' | 'generate'>;
 
 function readCorrelation(block: unknown, doc: Record<string, unknown>, values: Record<string, unknown>): CorrelationPart {
   if (!isMap(block)) throw new RuleProblem('correlation must be a map (type, rules, group-by, timespan, condition)');
@@ -114,6 +117,16 @@ function readCorrelation(block: unknown, doc: Record<string, unknown>, values: R
   const timespanValue = resolveSetting(block.timespan, values);
   const timespanMs = parseTimespan(timespanValue);
   const { condition, field: conditionField } = countCondition(block.condition, values, t);
+  let baselineMs: number | null = null;
+  let warmupMs: number | null = null;
+  if (t === 'rate_anomaly') {
+    if (block.baseline === undefined) throw new RuleProblem('a rate_anomaly correlation needs baseline: the trailing window its average is taken over (e.g. 7d)');
+    baselineMs = parseTimespan(resolveSetting(block.baseline, values), 'baseline');
+    warmupMs = block.warmup === undefined ? 0 : parseTimespan(resolveSetting(block.warmup, values), 'warmup', true);
+    if (baselineMs <= timespanMs) throw new RuleProblem('baseline must be longer than the timespan (interval)');
+  } else if (block.baseline !== undefined || block.warmup !== undefined) {
+    throw new RuleProblem(`baseline and warmup only apply to rate_anomaly, not ${t}`);
+  }
   const topField = block.field === undefined ? null : resolveSetting(block.field, values);
   if (topField !== null && (typeof topField !== 'string' || topField === '')) throw new RuleProblem('correlation.field must name a field');
   const field = conditionField ?? (topField as string | null);
@@ -132,7 +145,7 @@ function readCorrelation(block: unknown, doc: Record<string, unknown>, values: R
   }
   const generate = block.generate ?? doc.generate ?? false;
   if (typeof generate !== 'boolean') throw new RuleProblem('generate must be true or false');
-  return { kind: 'correlation', type: t, rules: rules as string[], groupBy: groupBy as string[], timespan: String(timespanValue), timespanMs, condition, field, aliases, generate };
+  return { kind: 'correlation', type: t, rules: rules as string[], groupBy: groupBy as string[], timespan: String(timespanValue), timespanMs, baselineMs, warmupMs, condition, field, aliases, generate };
 }
 
 function compileDocument(doc: unknown, textDoc: unknown, file: string, index: number, count: number, options: CompileOptions): SigmaRule {

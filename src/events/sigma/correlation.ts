@@ -7,11 +7,10 @@
 // whole condition (so upper bounds such as `lte` hold for the burst) and one CorrelationMatch is emitted:
 // one detection per burst, never one per event. Windows are inclusive: matches `timespan` apart are in.
 // Groups quiet for longer than the timespan are dropped, so memory follows the active groups only.
-import type { CorrelationInput, CorrelationMatch, CorrelationSample, CountCondition } from './types.js';
+import { AnomalyState } from './anomaly.js';
 import type { ResolvedCorrelation, RuleSet } from './ruleset.js';
+import { MAX_DISTINCT_REPORTED, MAX_SAMPLES, type CorrelationInput, type CorrelationMatch, type CorrelationSample, type CountCondition } from './types.js';
 
-export const MAX_SAMPLES = 10;
-export const MAX_DISTINCT_REPORTED = 100;
 const MAX_DISTINCT_KEPT = 10_000;
 /** Summaries held per group before a burst, so samples exist without holding every event of a busy window. */
 const MAX_HELD = 50;
@@ -63,8 +62,19 @@ function satisfies(c: CountCondition, x: number): boolean {
   return (c.gt === undefined || x > c.gt) && (c.gte === undefined || x >= c.gte) && (c.lt === undefined || x < c.lt) && (c.lte === undefined || x <= c.lte) && (c.eq === undefined || x === c.eq) && (c.neq === undefined || x !== c.neq);
 }
 
-class CorrelationState {
+/** The state of one correlation rule over the stream. */
+interface StateMachine {
+  readonly resolved: ResolvedCorrelation;
+  readonly groups: Map<string, unknown>;
+  /** How often (in stream time) quiet groups are looked for. */
+  readonly sweepEveryMs: number;
+  push(input: CorrelationInput, out: CorrelationMatch[]): void;
+  sweep(now: number, out: CorrelationMatch[]): void;
+}
+
+class CorrelationState implements StateMachine {
   readonly groups = new Map<string, Group>();
+  readonly sweepEveryMs: number;
   private readonly lower: number;
   private readonly distinctMembers: number[];
 
@@ -73,6 +83,7 @@ class CorrelationState {
     private readonly ruleIds: readonly string[],
   ) {
     const c = resolved.rule.condition;
+    this.sweepEveryMs = resolved.rule.timespanMs;
     this.distinctMembers = [...new Set(resolved.members)];
     const floor = resolved.rule.type === 'temporal' || resolved.rule.type === 'temporal_ordered' ? (Object.keys(c).length === 0 ? this.distinctMembers.length : 1) : 1;
     this.lower = Math.max(floor, c.gte ?? 0, c.gt === undefined ? 0 : c.gt + 1, c.eq ?? 0);
@@ -119,6 +130,8 @@ class CorrelationState {
       case 'temporal_ordered':
         measure = this.advanceChains(g, input.rule, entry, t, span);
         break;
+      case 'rate_anomaly':
+        throw new Error('rate_anomaly correlations run in AnomalyState');
     }
     g.last = t;
     const burst = g.burst;
@@ -285,23 +298,22 @@ export interface CorrelatorStats {
  * window). Deterministic: the same inputs in the same order give the same matches in the same order.
  */
 export class Correlator {
-  private readonly states: CorrelationState[];
-  private readonly byRule = new Map<number, CorrelationState[]>();
+  private readonly states: StateMachine[];
+  private readonly lastSweep: number[];
+  private readonly byRule = new Map<number, StateMachine[]>();
   private readonly heap = new Heap();
   private readonly reorderMs: number;
   private seq = 0;
   private maxSeen = Number.NEGATIVE_INFINITY;
   private watermark = Number.NEGATIVE_INFINITY;
-  private lastSweep = Number.NEGATIVE_INFINITY;
-  private readonly minSpan: number;
   readonly stats: CorrelatorStats = { inputs: 0, late: 0, untimed: 0, groups: 0 };
 
   constructor(ruleSet: RuleSet, options: CorrelatorOptions = {}) {
     const ruleIds = ruleSet.rules.map((r) => r.ruleId);
-    this.states = ruleSet.correlations.map((c) => new CorrelationState(c, ruleIds));
+    this.states = ruleSet.correlations.map((c): StateMachine => (c.rule.type === 'rate_anomaly' ? new AnomalyState(c, ruleIds) : new CorrelationState(c, ruleIds)));
+    this.lastSweep = this.states.map(() => Number.NEGATIVE_INFINITY);
     for (const s of this.states) for (const m of new Set(s.resolved.members)) this.byRule.set(m, [...(this.byRule.get(m) ?? []), s]);
     this.reorderMs = options.reorderWindowMs ?? 0;
-    this.minSpan = Math.min(...this.states.map((s) => s.resolved.rule.timespanMs), Number.POSITIVE_INFINITY);
   }
 
   /** Feeds one base-rule match; returns the correlation matches whose bursts ended by then. */
@@ -335,10 +347,11 @@ export class Correlator {
     this.watermark = input.time;
     const before = out.length;
     for (const s of this.byRule.get(input.rule) ?? []) s.push(input, out);
-    if (input.time - this.lastSweep >= this.minSpan) {
-      for (const s of this.states) s.sweep(input.time, out);
-      this.lastSweep = input.time;
-    }
+    this.states.forEach((s, i) => {
+      if (input.time - (this.lastSweep[i] as number) < s.sweepEveryMs) return;
+      s.sweep(input.time, out);
+      this.lastSweep[i] = input.time;
+    });
     if (out.length - before > 1) {
       const batch = out.splice(before).sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.ruleId.localeCompare(b.ruleId));
       out.push(...batch);

@@ -39,13 +39,17 @@
 // reach the rule as Sigma placeholders: `field|expand: '%name%'` in a detection, and a whole-value
 // `'%name%'` for a correlation's `timespan`, condition bounds and `field`.
 export { compileRuleSource, type CompileOptions } from './compile.js';
-export { Correlator, MAX_DISTINCT_REPORTED, MAX_SAMPLES, type CorrelatorOptions, type CorrelatorStats } from './correlation.js';
+export { Correlator, type CorrelatorOptions, type CorrelatorStats } from './correlation.js';
 export { CLOUDTRAIL_RECORD, eventSources, fieldProblem, lintRule, type LintCode, type LintIssue } from './lint.js';
 export { compileSources, loadRules, readRuleSources, type LoadedRules } from './load.js';
 export { RuleSet, type ResolvedCorrelation } from './ruleset.js';
 export {
   CORRELATION_TYPES,
+  MAX_DISTINCT_REPORTED,
+  MAX_SAMPLES,
   RuleLoadError,
+  type AnomalyDetails,
+  type Tally,
   type CompiledRule,
   type CorrelationInput,
   type CorrelationMatch,

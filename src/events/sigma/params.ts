@@ -134,10 +134,10 @@ export function resolveSetting(value: unknown, values: Record<string, unknown>):
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** Sigma timespan: a number and a lowercase unit, `30s`, `5m`, `1h`, `7d`. */
-export function parseTimespan(value: unknown): number {
+export function parseTimespan(value: unknown, what = 'timespan', allowZero = false): number {
   const match = typeof value === 'string' ? /^(\d+)([smhd])$/.exec(value) : null;
-  if (!match) throw new RuleProblem(`timespan ${JSON.stringify(value)} must be a number and a unit s, m, h or d (e.g. 5m)`);
+  if (!match) throw new RuleProblem(`${what} ${JSON.stringify(value)} must be a number and a unit s, m, h or d (e.g. 5m)`);
   const ms = Number(match[1]) * (UNIT_MS[match[2] as string] as number);
-  if (ms <= 0) throw new RuleProblem(`timespan ${JSON.stringify(value)} must be longer than zero`);
+  if (ms <= 0 && !allowZero) throw new RuleProblem(`${what} ${JSON.stringify(value)} must be longer than zero`);
   return ms;
 }

@@ -4,6 +4,11 @@ import { TrailproofError } from '../../errors.js';
 import type { Severity } from '../../model/types.js';
 import type { CloudTrailRecord, EventSummary } from '../record.js';
 
+/** Contributing events a correlation match keeps as samples. */
+export const MAX_SAMPLES = 10;
+/** Distinct values a value_count match lists. */
+export const MAX_DISTINCT_REPORTED = 100;
+
 export const SIGMA_LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
 export type SigmaLevel = (typeof SIGMA_LEVELS)[number];
 
@@ -87,7 +92,11 @@ export interface CompiledRule extends RuleBase {
   generate: boolean;
 }
 
-export const CORRELATION_TYPES = ['event_count', 'value_count', 'temporal', 'temporal_ordered'] as const;
+/**
+ * The Sigma correlation types, and trailproof's `rate_anomaly` (per-interval counts against a trailing
+ * baseline, in the spirit of CloudTrail Insights), which plain Sigma cannot express.
+ */
+export const CORRELATION_TYPES = ['event_count', 'value_count', 'temporal', 'temporal_ordered', 'rate_anomaly'] as const;
 export type CorrelationType = (typeof CORRELATION_TYPES)[number];
 
 /** A count condition: every bound given must hold (a range is gt/gte with lt/lte). */
@@ -98,6 +107,8 @@ export interface CountCondition {
   lte?: number;
   eq?: number;
   neq?: number;
+  /** rate_anomaly: an interval is unusual at this many times the baseline average per interval. */
+  factor?: number;
 }
 
 export interface CorrelationRule extends RuleBase {
@@ -108,6 +119,10 @@ export interface CorrelationRule extends RuleBase {
   groupBy: string[];
   timespan: string;
   timespanMs: number;
+  /** rate_anomaly: the trailing window whose average count per interval (timespan) is the baseline. */
+  baselineMs: number | null;
+  /** rate_anomaly: history a group needs before its intervals are judged. */
+  warmupMs: number | null;
   /** For temporal types without a condition: all referenced rules. */
   condition: CountCondition;
   /** value_count: the field whose distinct values are counted. */
@@ -185,4 +200,22 @@ export interface CorrelationMatch {
   rules: string[];
   /** The first contributing events (at most MAX_SAMPLES). */
   samples: CorrelationSample[];
+  /** rate_anomaly only: the unusual period (firstSeen/lastSeen are its interval bounds). */
+  anomaly?: AnomalyDetails;
+}
+
+export interface Tally {
+  value: string;
+  count: number;
+}
+
+export interface AnomalyDetails {
+  intervalMs: number;
+  /** Unusual intervals in the period. */
+  intervals: number;
+  /** Average count per interval over the trailing baseline, before the period began. */
+  baselineAverage: number;
+  topActors: Tally[];
+  topUserAgents: Tally[];
+  topErrorCodes: Tally[];
 }
