@@ -2,7 +2,7 @@
 // order, the units processed on worker threads, and the counts the summary and the progress display show.
 import { availableParallelism } from 'node:os';
 import { processUnits } from './pool.js';
-import type { Task, UnitResult } from './processor.js';
+import type { Processor, Task, UnitResult } from './processor.js';
 import type { LogSource, LogUnit, Pruned, SkippedInput } from './readers/types.js';
 
 export interface PipelineStats {
@@ -32,6 +32,8 @@ export interface PipelineOptions {
   workers: number;
   /** This thread's work before the workers are started (see pool.ts); tests set 0 to use them at once. */
   spawnAfterMs?: number;
+  /** This thread's processor, when the caller has built one. */
+  inline?: Processor;
   /** Called after each unit is merged, with the counts so far. */
   onProgress?: (stats: PipelineStats) => void;
 }
@@ -95,6 +97,7 @@ export async function runPipeline(task: Task, sources: readonly LogSource[], opt
   await processUnits(task, mergeSources(sources), {
     workers: options.workers,
     ...(options.spawnAfterMs === undefined ? {} : { spawnAfterMs: options.spawnAfterMs }),
+    ...(options.inline === undefined ? {} : { inline: options.inline }),
     onResult: (result) => {
       stats.files++;
       stats.events += result.events;

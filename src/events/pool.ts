@@ -20,6 +20,8 @@ export interface PoolOptions {
   spawnAfterMs?: number;
   /** Called once per unit, in dispatch order. */
   onResult: (result: UnitResult) => void;
+  /** The processor for this thread, when the caller has one built (rules already compiled here). */
+  inline?: Processor;
 }
 
 export const DEFAULT_SPAWN_AFTER_MS = 150;
@@ -49,7 +51,7 @@ export async function processUnits(task: Task, units: AsyncIterable<LogUnit>, op
   let dispatched = 0;
   let emitted = 0;
   let busyMs = 0;
-  let inline: Processor | undefined;
+  let inline: Processor | undefined = options.inline;
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
 

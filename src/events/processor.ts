@@ -8,7 +8,7 @@ import { decodeUnit } from './readers/decode.js';
 import type { LogUnit, ScanScope, SkippedInput } from './readers/types.js';
 import type { CloudTrailRecord } from './record.js';
 import { compileQuery, type EventQuery } from './search.js';
-import { compileSources, type CompiledRule, type CorrelationInput, type RuleSource } from './sigma/index.js';
+import { compileSources, type CompiledRule, type CorrelationInput, type RuleSet, type RuleSource } from './sigma/index.js';
 
 export type Task =
   | { mode: 'scan'; sources: RuleSource[]; parameters: Record<string, Record<string, unknown>>; scope: ScanScope }
@@ -82,7 +82,8 @@ function emptyResult(unit: LogUnit): UnitResult {
   return { name: unit.name, size: unit.size, delivered: unit.delivered, events: 0, inScope: 0, bytes: 0, problems: [], modified: [], detections: [], inputs: [], found: [] };
 }
 
-export function createProcessor(task: Task): Processor {
+/** `ruleSet`: the set already compiled from the task's sources in this thread, to save compiling it twice. */
+export function createProcessor(task: Task, ruleSet?: RuleSet): Processor {
   const inScope = scopeTest(task.scope);
   if (task.mode === 'search') {
     const predicate = compileQuery(task.query);
@@ -99,8 +100,8 @@ export function createProcessor(task: Task): Processor {
     };
   }
 
-  const { ruleSet } = compileSources(task.sources, { parameters: task.parameters });
-  const rules = ruleSet.rules;
+  const set = ruleSet ?? compileSources(task.sources, { parameters: task.parameters }).ruleSet;
+  const rules = set.rules;
   return async (unit) => {
     const result = emptyResult(unit);
     let index = 0;
@@ -108,11 +109,11 @@ export function createProcessor(task: Task): Processor {
       const i = index++;
       if (!inScope(record)) return;
       result.inScope++;
-      const matched = ruleSet.matchIndices(record);
+      const matched = set.matchIndices(record);
       for (const ordinal of matched) {
         const rule = rules[ordinal] as CompiledRule;
         if (rule.generate) result.detections.push(eventDetection(rule, record));
-        const input = ruleSet.correlationInput(ordinal, record, i);
+        const input = set.correlationInput(ordinal, record, i);
         if (input !== null) result.inputs.push(input);
       }
     });

@@ -4,7 +4,7 @@
 import type { Detection } from '../model/types.js';
 import { compareDetections, correlationDetection } from './detections.js';
 import { runPipeline, type PipelineStats } from './pipeline.js';
-import type { UnitResult } from './processor.js';
+import { createProcessor, type Task, type UnitResult } from './processor.js';
 import type { LogSource, ScanScope } from './readers/types.js';
 import { compileSources, Correlator, type CorrelationInput, type RuleLoadError, type RuleSource } from './sigma/index.js';
 
@@ -158,11 +158,13 @@ export async function scanEvents(sources: readonly LogSource[], options: ScanOpt
   };
 
   const onProgress = options.onProgress;
+  const task: Task = { mode: 'scan', sources: options.rules, parameters, scope: options.scope };
   const stats = await runPipeline(
-    { mode: 'scan', sources: options.rules, parameters, scope: options.scope },
+    task,
     sources,
     {
       workers: options.workers,
+      inline: createProcessor(task, ruleSet),
       ...(options.spawnAfterMs === undefined ? {} : { spawnAfterMs: options.spawnAfterMs }),
       ...(onProgress === undefined ? {} : { onProgress: (s: PipelineStats) => onProgress({ ...s, ...extra, detections: detections.length, duplicates }) }),
     },

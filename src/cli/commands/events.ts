@@ -1,3 +1,102 @@
-import { notYet } from '../command.js';
+// `trailproof events`: the investigator's search over event history. Who did what, when, from where, as an
+// aligned table, JSON lines (the records as CloudTrail wrote them) or CSV; the summary goes to stderr.
+import { loadConfig } from '../../config/load.js';
+import { TrailproofError } from '../../errors.js';
+import { findEvents, type SortOrder } from '../../events/find.js';
+import { eventSourceOptions, progressMode, readCommonArgs } from '../../events/flags.js';
+import { defaultWorkers } from '../../events/pipeline.js';
+import { ProgressDisplay } from '../../events/progress.js';
+import { eventsCsv, eventsJsonl, eventsTable, readSummary } from '../../events/render.js';
+import type { EventQuery } from '../../events/search.js';
+import { openSources, scopeFromFlags } from '../../events/sources.js';
+import { type CommandSpec } from '../command.js';
+import { processIo, type Io } from '../io.js';
 
-export const command = notYet('events', 'Search event history: who did what, when, from where', 'event search is being built');
+export const EVENT_FORMATS = ['table', 'jsonl', 'csv'] as const;
+
+export const eventsOptions = {
+  ...eventSourceOptions,
+  name: { type: 'string', array: true, requiresArg: true, describe: 'Event name, e.g. DeleteBucket (repeatable: any of them)' },
+  user: { type: 'string', requiresArg: true, describe: 'The caller: a user or role name, or an ARN (a role ARN also finds its sessions)' },
+  ip: { type: 'string', requiresArg: true, describe: 'Source address or CIDR block (e.g. 192.0.2.55 or 192.0.2.0/24)' },
+  source: { type: 'string', requiresArg: true, describe: 'The service: s3 or s3.amazonaws.com' },
+  'errors-only': { type: 'boolean', default: false, describe: 'Only calls that failed (with an errorCode)' },
+  resource: { type: 'string', requiresArg: true, describe: 'A resource ARN or name (a bucket, a role, an instance id...)' },
+  limit: { type: 'number', requiresArg: true, describe: 'Show at most this many events (the first ones in --sort order)' },
+  sort: { type: 'string', choices: ['time', '-time'], default: 'time', describe: 'time: oldest first; -time (write --sort=-time): newest first' },
+  format: { type: 'string', choices: EVENT_FORMATS, default: 'table', describe: 'table, jsonl (one CloudTrail record per line) or csv' },
+} as const;
+
+function queryOf(args: Record<string, unknown>): EventQuery {
+  const names = args['name'] === undefined ? [] : (Array.isArray(args['name']) ? args['name'] : [args['name']]).flatMap((n) => String(n).split(',')).map((n) => n.trim()).filter((n) => n !== '');
+  const query: EventQuery = { names, errorsOnly: args['errors-only'] === true };
+  for (const key of ['user', 'ip', 'source', 'resource'] as const) {
+    const v = args[key];
+    if (v === undefined) continue;
+    const text = String(v).trim();
+    if (text === '') throw new TrailproofError('TP_USAGE', `--${key}: give a value`);
+    query[key] = text;
+  }
+  return query;
+}
+
+export async function events(args: Record<string, unknown>, io: Io): Promise<number> {
+  const common = readCommonArgs(args);
+  const { config } = loadConfig(common.config, io.cwd);
+  if (common.scope.accounts.length === 0 && config.accounts !== undefined) common.scope.accounts = [...config.accounts];
+  const query = queryOf(args);
+  let limit: number | undefined;
+  if (args['limit'] !== undefined) {
+    limit = Number(args['limit']);
+    if (!Number.isInteger(limit) || limit < 1) throw new TrailproofError('TP_USAGE', `--limit ${String(args['limit'])}: give a whole number of events, 1 or more`);
+  }
+  const format = String(args['format'] ?? 'table');
+  const sort = String(args['sort'] ?? 'time') as SortOrder;
+  const { scope } = scopeFromFlags(common.scope);
+  const opened = await openSources(common.source, scope, io.cwd);
+
+  const progress = new ProgressDisplay(progressMode(common, io === processIo && process.stderr.isTTY === true), io.stderr, 'events');
+  let result;
+  try {
+    result = await findEvents(opened.sources, {
+      query,
+      scope,
+      sort,
+      workers: common.workers ?? defaultWorkers(),
+      ...(limit === undefined ? {} : { limit }),
+      onProgress: (s) => progress.update(s),
+    });
+  } finally {
+    progress.done();
+  }
+  const { events: found, stats } = result;
+  if (format === 'jsonl') io.stdout(eventsJsonl(found));
+  else if (format === 'csv') io.stdout(eventsCsv(found));
+  else io.stdout(found.length > 0 ? eventsTable(found) : 'no events match\n');
+
+  if (!common.quiet) {
+    const shown = limit !== undefined && stats.found > found.length ? `${found.length} of ${stats.found} matching events shown (--limit ${limit})` : `${found.length} matching events`;
+    io.stderr([...readSummary(stats), shown].join('\n') + '\n');
+  }
+  if (stats.modified.length > 0 && !common.allowModified) {
+    throw new TrailproofError('TP_BUNDLE_TAMPERED', `evidence bundle ${common.source.bundle ?? ''} does not match its manifest (${stats.modified.length} modified: ${stats.modified.slice(0, 3).join(', ')}). Use --allow-modified-evidence to accept it`);
+  }
+  // Every input failed: the search could not look at anything, which is not "no match".
+  if (stats.events === 0 && stats.filesSkipped > 0) {
+    io.stderr('trailproof: no events could be read: the search could not look at anything\n');
+    return 3;
+  }
+  return 0;
+}
+
+export const command: CommandSpec = {
+  name: 'events',
+  describe: 'Search event history: who did what, when, from where',
+  builder: (y) =>
+    y
+      .options(eventsOptions)
+      .example('$0 events --bundle examples/demo-org --name DeleteBucket', 'Who deleted a bucket, when and from where')
+      .example('$0 events --logs ./AWSLogs --user Winter --from 2026-09-14 --to 2026-09-14 --format csv > winter.csv', "One user's day as CSV")
+      .example('$0 events --logs s3://org-trail-bucket --ip 192.0.2.0/24 --errors-only --sort=-time --limit 50', 'The latest failed calls from a network'),
+  run: (args, io) => events(args, io),
+};

@@ -2,7 +2,7 @@
 // `accounts/<account>/<region>/cloudtrail/LookupEvents.jsonl`. As for the posture checks, only files the
 // manifest lists are read (a file dropped into the folder cannot change a detection) and each is checked
 // against the manifest's SHA-256 as it is read.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrailproofError, errorMessage } from '../../errors.js';
 import { parseJson } from '../../evidence/bundle.js';
@@ -108,9 +108,4 @@ export function bundleEvents(dir: string, scope: ScanScope, displayRoot: string 
     skipped: () => plan?.skipped ?? [],
     pruned: () => plan?.pruned ?? { folders: 0, files: 0 },
   };
-}
-
-/** Whether a folder looks like a bundle with events, without reading the manifest. */
-export function hasLogsFolder(dir: string): boolean {
-  return existsSync(join(dir, 'logs'));
 }

@@ -1,0 +1,71 @@
+// Progress of a scan or search on stderr: one line redrawn in place on a terminal, a plain line every few
+// seconds otherwise (CI logs, --no-progress), nothing with --quiet. Only counts: files, events, MB/s,
+// detections (or events found) so far.
+import type { PipelineStats } from './pipeline.js';
+
+export type ProgressMode = 'tty' | 'lines' | 'off';
+
+export interface ProgressCounts extends PipelineStats {
+  detections?: number;
+  found?: number;
+}
+
+const MB = 1024 * 1024;
+
+function rate(n: number, ms: number): number {
+  return ms > 0 ? (n * 1000) / ms : 0;
+}
+
+function thousands(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+export function progressLine(c: ProgressCounts): string {
+  const secs = c.elapsedMs / 1000;
+  const parts = [
+    `${thousands(c.files)} files`,
+    `${thousands(c.events)} events`,
+    `${(c.bytesRead / MB).toFixed(1)} MB (${rate(c.bytesRead / MB, c.elapsedMs).toFixed(1)} MB/s, ${thousands(rate(c.events, c.elapsedMs))} events/s)`,
+  ];
+  if (c.detections !== undefined) parts.push(`${thousands(c.detections)} detections`);
+  if (c.found !== undefined) parts.push(`${thousands(c.found)} found`);
+  if (c.filesSkipped > 0) parts.push(`${thousands(c.filesSkipped)} skipped`);
+  return `${parts.join(', ')}, ${secs.toFixed(1)}s`;
+}
+
+export class ProgressDisplay {
+  private lastDrawn = 0;
+  private drawn = false;
+  private readonly started = Date.now();
+
+  constructor(
+    private readonly mode: ProgressMode,
+    private readonly write: (text: string) => void,
+    private readonly label: string,
+    /** Plain lines are printed at most this often; terminal redraws at most every 200 ms. */
+    private readonly intervalMs = 5000,
+  ) {}
+
+  update(counts: ProgressCounts): void {
+    if (this.mode === 'off') return;
+    const now = Date.now();
+    const every = this.mode === 'tty' ? 200 : this.intervalMs;
+    if (now - this.lastDrawn < every || now - this.started < every) return;
+    this.lastDrawn = now;
+    this.draw(counts);
+  }
+
+  /** Clears a terminal line so the next output starts clean. */
+  done(): void {
+    if (this.mode === 'tty' && this.drawn) this.write('\r\x1b[2K');
+    this.drawn = false;
+  }
+
+  private draw(counts: ProgressCounts): void {
+    const line = `${this.label}: ${progressLine(counts)}`;
+    if (this.mode === 'tty') {
+      this.write(`\r\x1b[2K${line}`);
+      this.drawn = true;
+    } else this.write(`${line}\n`);
+  }
+}

@@ -1,0 +1,112 @@
+// Text forms of events and detections: aligned tables for a person, CSV and JSON lines for machines, and the
+// summary a scan or search ends with. Fields a caller controls (the user agent above all) are made safe for a
+// terminal (no control characters) and for a spreadsheet (no formula at the start of a cell).
+import { SEVERITIES, type Detection } from '../model/types.js';
+import { table } from '../output/table.js';
+import type { PipelineStats } from './pipeline.js';
+import { summarizeEvent, type CloudTrailRecord } from './record.js';
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** A cell for a terminal: control characters (escape sequences, newlines) shown as `?`, long text clipped. */
+export function cell(value: unknown, max = 80): string {
+  const text = (value === null || value === undefined ? '' : String(value)).replace(CONTROL, '?');
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function service(eventSource: string): string {
+  return eventSource.replace(/\.amazonaws\.com$/, '');
+}
+
+export function eventsTable(records: readonly CloudTrailRecord[]): string {
+  const rows = records.map((r) => {
+    const s = summarizeEvent(r);
+    return [s.eventTime, s.eventName, service(s.eventSource), s.actor, s.sourceIPAddress, s.userAgent, s.account, s.region, s.errorCode ?? 'ok'].map((v, i) => cell(v, i === 5 ? 60 : 90));
+  });
+  return table(rows, ['TIME', 'EVENT', 'SERVICE', 'ACTOR', 'SOURCE IP', 'USER AGENT', 'ACCOUNT', 'REGION', 'RESULT']) + '\n';
+}
+
+export const CSV_COLUMNS = [
+  'eventTime', 'eventName', 'eventSource', 'actor', 'actorType', 'sessionIssuer', 'sourceIPAddress', 'userAgent',
+  'account', 'region', 'errorCode', 'errorMessage', 'eventId', 'readOnly', 'resources', 'requestParameters',
+] as const;
+
+/** RFC 4180 quoting; a cell that a spreadsheet would run as a formula gets a leading apostrophe. */
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function eventsCsv(records: readonly CloudTrailRecord[]): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const r of records) {
+    const s = summarizeEvent(r);
+    const values: Record<(typeof CSV_COLUMNS)[number], string> = {
+      eventTime: s.eventTime,
+      eventName: s.eventName,
+      eventSource: s.eventSource,
+      actor: s.actor,
+      actorType: s.actorType,
+      sessionIssuer: s.sessionIssuer ?? '',
+      sourceIPAddress: s.sourceIPAddress,
+      userAgent: s.userAgent,
+      account: s.account,
+      region: s.region,
+      errorCode: s.errorCode ?? '',
+      errorMessage: typeof r.errorMessage === 'string' ? r.errorMessage : '',
+      eventId: s.eventID,
+      readOnly: r.readOnly === undefined ? '' : String(r.readOnly),
+      resources: (r.resources ?? []).map((x) => x.ARN ?? '').filter((a) => a !== '').join(' '),
+      requestParameters: r.requestParameters === undefined || r.requestParameters === null ? '' : JSON.stringify(r.requestParameters),
+    };
+    lines.push(CSV_COLUMNS.map((c) => csvCell(values[c])).join(','));
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+/** One record per line, as CloudTrail wrote it. */
+export function eventsJsonl(records: readonly CloudTrailRecord[]): string {
+  return records.map((r) => JSON.stringify(r) + '\n').join('');
+}
+
+export function detectionsTable(detections: readonly Detection[]): string {
+  const rows = detections.map((d) => [
+    d.severity,
+    d.ruleId,
+    d.count > 1 ? `${d.firstSeen} .. ${d.lastSeen}` : d.eventTime,
+    String(d.count),
+    d.actor,
+    d.eventName,
+    d.sourceIPAddress,
+    d.account,
+    d.region,
+    d.errorCode ?? 'ok',
+  ].map((v) => cell(v, 90)));
+  return table(rows, ['SEVERITY', 'RULE', 'WHEN', 'COUNT', 'WHO', 'WHAT', 'FROM', 'ACCOUNT', 'REGION', 'RESULT']) + '\n';
+}
+
+function n(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+/** The lines every scan and search ends with: what was read, skipped and left out. */
+export function readSummary(stats: PipelineStats, maxSkippedShown = 20): string[] {
+  const secs = stats.elapsedMs / 1000;
+  const perSecond = secs > 0 ? Math.round(stats.events / secs) : stats.events;
+  const out = [
+    `read ${stats.sources.join(' + ')}: ${n(stats.files - stats.filesSkipped)} files read, ${n(stats.filesSkipped)} skipped; ` +
+      `${n(stats.events)} events (${n(stats.eventsInScope)} in scope${stats.eventsSkipped > 0 ? `, ${n(stats.eventsSkipped)} unreadable` : ''}) ` +
+      `in ${secs.toFixed(1)}s, ${n(perSecond)} events/s, ${stats.workers === 0 ? 'one thread' : `${stats.workers} worker threads`}`,
+  ];
+  if (stats.pruned.folders + stats.pruned.files > 0) out.push(`left unopened, out of scope by their key: ${n(stats.pruned.folders)} folders, ${n(stats.pruned.files)} files`);
+  for (const s of stats.skipped.slice(0, maxSkippedShown)) out.push(`skipped ${cell(s.name, 200)}: ${cell(s.reason, 200)}`);
+  if (stats.skipped.length > maxSkippedShown) out.push(`... and ${n(stats.skipped.length - maxSkippedShown)} more skipped (all of them are in the findings file)`);
+  if (stats.modified.length > 0) out.push(`EVIDENCE INTEGRITY: ${n(stats.modified.length)} file(s) do not match the bundle manifest: ${stats.modified.slice(0, 3).join(', ')}${stats.modified.length > 3 ? ' ...' : ''}`);
+  return out;
+}
+
+export function severityCounts(detections: readonly Detection[]): string {
+  const counts = SEVERITIES.map((s) => [s, detections.filter((d) => d.severity === s).length] as const).filter(([, c]) => c > 0);
+  return counts.length === 0 ? 'none' : counts.map(([s, c]) => `${c} ${s}`).join(', ');
+}
