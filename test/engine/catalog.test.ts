@@ -8,12 +8,14 @@ import { indexFrameworks, loadFrameworks } from '../../src/engine/frameworks.js'
 import { resolveOptions } from '../../src/engine/options.js';
 import { packageRoot } from '../../src/paths.js';
 
-/** The fixed ids of the audit-engine issue (CONTRACT section 4). */
+/** The fixed ids of the issues (CONTRACT section 4). */
 const CONTRACT_IDS = [
   'trail.multi-region', 'trail.management-events', 'trail.org-coverage', 'trail.logging-active', 'trail.log-file-validation',
   'trail.kms-encryption', 'trail.kms-key-rotation', 'trail.global-service-events', 'trail.cloudwatch-logs', 'trail.s3-data-events',
   'trail.insights', 'trail.lake-encryption', 'bucket.not-public', 'bucket.access-logging', 'bucket.versioning-mfa-delete',
   'bucket.object-lock', 'bucket.secure-transport', 'retention.s3-lifecycle', 'retention.cloudwatch-logs', 'cost.duplicate-management-copies',
+  // The log-integrity issue.
+  'trail.log-integrity',
 ];
 
 /** Checks that no framework requirement asks for, on purpose. */

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { TrailproofError } from '../../errors.js';
 import { Bundle } from '../../evidence/bundle.js';
+import { attachLogIntegrity, verifyBundleLogs } from '../../integrity/bundle.js';
 import { planAudit, runAudit } from '../../engine/audit.js';
 import { loadFrameworks } from '../../engine/frameworks.js';
 import { gateExitCode } from '../../engine/gate.js';
@@ -78,6 +79,9 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
 
   const bundlePath = resolve(io.cwd, args.bundle);
   const bundle = Bundle.open(bundlePath, { allowModified: args.allowModifiedEvidence });
+  // Verifying digest chains reads files and is asynchronous, so it runs before the (pure, synchronous) checks
+  // and trail.log-integrity reads the outcome from the bundle.
+  if (plan.checks.some((c) => c.check.meta.id === 'trail.log-integrity')) attachLogIntegrity(bundle, await verifyBundleLogs(bundle));
   const runRequest: Parameters<typeof runAudit>[2] = { source: 'bundle', bundlePath: args.bundle, failOn };
   if (accounts.length > 0) runRequest.accounts = accounts;
   if (args.framework !== undefined) runRequest.framework = args.framework;
