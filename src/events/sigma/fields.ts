@@ -6,23 +6,26 @@ const hasOwn = Object.hasOwn;
 
 export type FieldReader = (record: unknown) => unknown;
 
-function walk(value: unknown, segments: readonly string[], i: number): unknown {
+/** Names an object inherits (toString, __proto__...): only these need an own-property check when read. */
+const inherited = (key: string): boolean => key in Object.prototype;
+
+function walk(value: unknown, segments: readonly string[], i: number, checked: boolean): unknown {
   if (i === segments.length) return value;
   if (value === null || typeof value !== 'object') return undefined;
   if (Array.isArray(value)) {
     const out: unknown[] = [];
     for (const element of value) {
-      const found = walk(element, segments, i);
+      const found = walk(element, segments, i, checked);
       if (found !== undefined) out.push(found);
     }
     return out.length === 0 ? undefined : out;
   }
   const obj = value as Record<string, unknown>;
   let key = segments[i] as string;
-  if (hasOwn(obj, key)) return walk(obj[key], segments, i + 1);
+  if (checked ? hasOwn(obj, key) : obj[key] !== undefined) return walk(obj[key], segments, i + 1, checked);
   for (let j = i + 1; j < segments.length; j++) {
     key += '.' + (segments[j] as string);
-    if (hasOwn(obj, key)) return walk(obj[key], segments, j + 1);
+    if (hasOwn(obj, key)) return walk(obj[key], segments, j + 1, checked);
   }
   return undefined;
 }
@@ -33,10 +36,12 @@ function walk(value: unknown, segments: readonly string[], i: number): unknown {
  */
 export function fieldReader(path: string): FieldReader {
   const segments = path.split('.');
-  if (segments.length === 1) {
-    return (record) => (record !== null && typeof record === 'object' && hasOwn(record, path) ? (record as Record<string, unknown>)[path] : undefined);
+  // Plain property reads are the fast path; a segment an object could inherit is read as an own property.
+  const checked = segments.some(inherited);
+  if (segments.length === 1 && !checked) {
+    return (record) => (record !== null && typeof record === 'object' ? (record as Record<string, unknown>)[path] : undefined);
   }
-  return (record) => walk(record, segments, 0);
+  return (record) => walk(record, segments, 0, checked);
 }
 
 function has(value: unknown, segments: readonly string[], i: number): boolean {
