@@ -15,10 +15,17 @@ const MAX_DISTINCT_KEPT = 10_000;
 /** Summaries held per group before a burst, so samples exist without holding every event of a busy window. */
 const MAX_HELD = 50;
 
+/**
+ * CloudTrail does not write events in strict time order: a log file's records, and files of different
+ * regions and accounts, interleave within minutes. Matches are re-sorted within this window by default.
+ */
+export const DEFAULT_REORDER_WINDOW_MS = 15 * 60_000;
+
 export interface CorrelatorOptions {
   /**
-   * How far out of time order inputs may arrive: they are re-sorted in a buffer this wide before they are
-   * correlated. Inputs older than what was already correlated are counted in `stats.late`, not used.
+   * How far out of time order inputs may arrive (default DEFAULT_REORDER_WINDOW_MS): they are re-sorted in
+   * a buffer this wide before they are correlated. Inputs older than what was already correlated are
+   * counted in `stats.late`, not used.
    */
   reorderWindowMs?: number;
 }
@@ -313,7 +320,7 @@ export class Correlator {
     this.states = ruleSet.correlations.map((c): StateMachine => (c.rule.type === 'rate_anomaly' ? new AnomalyState(c, ruleIds) : new CorrelationState(c, ruleIds)));
     this.lastSweep = this.states.map(() => Number.NEGATIVE_INFINITY);
     for (const s of this.states) for (const m of new Set(s.resolved.members)) this.byRule.set(m, [...(this.byRule.get(m) ?? []), s]);
-    this.reorderMs = options.reorderWindowMs ?? 0;
+    this.reorderMs = options.reorderWindowMs ?? DEFAULT_REORDER_WINDOW_MS;
   }
 
   /** Feeds one base-rule match; returns the correlation matches whose bursts ended by then. */

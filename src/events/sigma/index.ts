@@ -25,8 +25,11 @@
 //       Computed where the record is (a worker): event time, the grouping/counted values, the summary.
 //   new Correlator(ruleSet, {reorderWindowMs?}); correlator.push(input) -> CorrelationMatch[];
 //   correlator.flush() -> CorrelationMatch[]; correlator.stats {inputs, late, untimed, groups}
-//       One match per burst (see correlation.ts), with count, firstSeen, lastSeen, the group-by values and
-//       the first contributing events. Deterministic for a given input order.
+//       Inputs may arrive up to reorderWindowMs (default 15 minutes) out of time order. One match per
+//       burst (see correlation.ts), with count, firstSeen, lastSeen, the group-by values and the first
+//       contributing events. Deterministic for a given input order. Besides the four Sigma types,
+//       trailproof's `rate_anomaly` (anomaly.ts: per-interval counts against a trailing `baseline`, with
+//       `warmup` and condition {factor, gte}) reports unusual periods with `match.anomaly` details.
 //
 // Linting
 //   lintRule(rule) -> LintIssue[]   a field CloudTrail never has, an eventSource that does not exist, a
@@ -39,7 +42,7 @@
 // reach the rule as Sigma placeholders: `field|expand: '%name%'` in a detection, and a whole-value
 // `'%name%'` for a correlation's `timespan`, condition bounds and `field`.
 export { compileRuleSource, type CompileOptions } from './compile.js';
-export { Correlator, type CorrelatorOptions, type CorrelatorStats } from './correlation.js';
+export { Correlator, DEFAULT_REORDER_WINDOW_MS, type CorrelatorOptions, type CorrelatorStats } from './correlation.js';
 export { CLOUDTRAIL_RECORD, eventSources, fieldProblem, lintRule, type LintCode, type LintIssue } from './lint.js';
 export { compileSources, loadRules, readRuleSources, type LoadedRules } from './load.js';
 export { RuleSet, type ResolvedCorrelation } from './ruleset.js';

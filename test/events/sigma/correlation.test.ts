@@ -208,6 +208,15 @@ describe('Sigma correlations', function () {
       expect(matches.map((m) => [m.count, m.firstSeen, m.lastSeen])).to.deep.equal([[5, '2026-09-14T03:32:07.000Z', '2026-09-14T03:34:07.000Z']]);
     });
 
+    it('re-sorts within 15 minutes by default', function () {
+      const correlator = new Correlator(ruleSet);
+      const records = [600, 0, 120, 30, 90, 60].map((s) => failure('alice', s));
+      const matches = records.flatMap((r, i) => correlator.push(ruleSet.correlationInput(0, r, i) ?? (null as never)));
+      matches.push(...correlator.flush());
+      expect(correlator.stats.late).to.equal(0);
+      expect(matches.map((m) => [m.count, m.firstSeen])).to.deep.equal([[5, '2026-09-14T03:32:07.000Z']]);
+    });
+
     it('counts inputs without a readable time instead of correlating them', function () {
       const { correlator } = run(ruleSet, [{ ...failure('alice', 0), eventTime: 'not a time' }]);
       expect(correlator.stats.untimed).to.equal(1);
