@@ -234,6 +234,14 @@ export function compileField(key: string, raw: unknown, parameters: Record<strin
   if (values.length === 0) throw new RuleProblem(`"${key}" has an empty list of values`);
   if (mods.has('expand')) values = values.flatMap((v) => expandPlaceholders(v, parameters));
   const use: FieldUse = { field: field === '' ? null : field, modifiers: modifierList, values, selection };
+  // A list parameter set to [] (e.g. no exempt roles): the entry matches nothing, so a filter on it excludes nothing.
+  if (values.length === 0) {
+    if (mods.has('neq') && field !== '') {
+      const read = fieldReader(field);
+      return { test: (r) => !isAbsent(read(r)), exact: null, use, cost: 0 };
+    }
+    return { test: () => false, exact: [], use, cost: 0 };
+  }
   const position = one(mods, TEXT_MATCH, 'contains, startswith and endswith');
   const kind = one(mods, KINDS, 're, cidr, exists, lt, lte, gt, gte and fieldref');
   for (const sub of ['i', 'm', 's']) if (mods.has(sub) && kind !== 're') throw new RuleProblem(`"${key}": the ${sub} modifier only qualifies re`);

@@ -91,6 +91,14 @@ describe('The trailproof: block and rule parameters', function () {
     expect(base.match(ct({ eventName: 'BatchGetSecretValue' }))).to.equal(true);
   });
 
+  it('matches nothing with a list parameter set to [], so a filter on it excludes nothing', function () {
+    const text = `title: Deletes\n${LOGSOURCE}detection:\n  sel:\n    eventName: DeleteBucket\n  exempt:\n    userIdentity.arn|expand: '%exempt%'\n  condition: sel and not exempt\ntrailproof:\n  id: deletes\n  parameters:\n    exempt: {type: array, items: {type: string}, default: []}\n`;
+    const open = compileRuleSource(text, 'd.yml')[0] as CompiledRule;
+    expect(open.match(ct({ eventName: 'DeleteBucket' }))).to.equal(true);
+    const exempted = compileRuleSource(text, 'd.yml', { parameters: { deletes: { exempt: ['arn:aws:iam::111122223333:user/winter'] } } })[0] as CompiledRule;
+    expect(exempted.match(ct({ eventName: 'DeleteBucket' }))).to.equal(false);
+  });
+
   it('sets a correlation timespan and threshold from parameters', function () {
     const read = (s: number): ReturnType<typeof ct> => at(ct({ eventSource: 'secretsmanager.amazonaws.com', eventName: 'GetSecretValue' }), s);
     const fire = (parameters: Record<string, unknown> | undefined, seconds: number[]): number => {
