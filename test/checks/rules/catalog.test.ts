@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../../../src/paths.js';
 import { lintRule, loadRules } from '../../../src/events/sigma/index.js';
 import { CATEGORIES, CIS_MONITORING, countsParagraph, renderCatalog } from './catalog-doc.js';
-import { catalogFiles, loadFile, PENDING_FEATURES, reportingDoc, RULES_DIR, type YamlDoc } from './harness.js';
+import { catalogFiles, loadFile, reportingDoc, RULES_DIR, type YamlDoc } from './harness.js';
 
 /** The rule ids issue 3 fixes (part of the contract: detections carry them as ruleId). */
 const ISSUE_RULE_IDS = [
@@ -57,15 +57,13 @@ describe('built-in rule catalog (checks/rules)', () => {
     expect(new Set(names).size).to.equal(names.length);
   });
 
-  it('loads as one rule set: no duplicate ruleIds, no unresolved correlation, nothing failing but the pending features', () => {
+  it('loads as one rule set: no load error, no duplicate ruleId, every correlation resolved', () => {
     const loaded = loadRules(RULES_DIR);
-    const unexpected = loaded.errors.filter((e) => e.feature === null || !PENDING_FEATURES.includes(e.feature));
-    expect(unexpected.map((e) => e.message)).to.deep.equal([]);
+    expect(loaded.errors.map((e) => e.message)).to.deep.equal([]);
     const ruleIds = loaded.rules.map((r) => r.ruleId);
     expect(new Set(ruleIds).size).to.equal(ruleIds.length);
-    const reporting = loaded.rules.filter((r) => r.trailproof !== null).map((r) => r.ruleId);
-    const pendingFiles = loaded.errors.length;
-    expect(reporting.length + pendingFiles).to.equal(ISSUE_RULE_IDS.length);
+    expect(loaded.rules.filter((r) => r.trailproof !== null).map((r) => r.ruleId)).to.have.members(ISSUE_RULE_IDS);
+    expect(loaded.ruleSet.correlations.map((c) => c.rule.ruleId)).to.have.members(loaded.rules.filter((r) => r.kind === 'correlation').map((r) => r.ruleId));
   });
 
   it('keys every event rule on eventName or eventSource, except the few that must see every event', () => {
@@ -85,20 +83,10 @@ describe('built-in rule catalog (checks/rules)', () => {
       const doc = reportingDoc(file);
       const block = doc.trailproof as Record<string, unknown>;
 
-      it('loads with the engine', function () {
-        const loaded = loadFile(file);
-        if (loaded.kind === 'pending') {
-          console.warn(`      (skipped: the engine does not evaluate ${loaded.feature} yet)`);
-          this.skip();
-        }
-        if (loaded.kind === 'error') throw loaded.error;
-      });
-
-      it('lints clean', function () {
-        const loaded = loadFile(file);
-        if (loaded.kind === 'pending') this.skip();
-        if (loaded.kind === 'error') throw loaded.error;
-        expect(loaded.rules.flatMap((r) => lintRule(r)).map((i) => `${i.level} ${i.code}: ${i.message}`)).to.deep.equal([]);
+      it('loads with the engine and lints clean', () => {
+        const rules = loadFile(file);
+        expect(rules.map((r) => r.kind)).to.deep.equal(file.docs.map((d) => (d.correlation === undefined ? 'event' : 'correlation')));
+        expect(rules.flatMap((r) => lintRule(r)).map((i) => `${i.level} ${i.code}: ${i.message}`)).to.deep.equal([]);
       });
 
       it('carries the Sigma fields of a catalog rule in every document', () => {

@@ -1,5 +1,5 @@
 // Reading the built-in catalog for its tests: the rule files as text and as plain YAML (for metadata that
-// must hold whatever the engine supports), compiled through the engine's public API, and correlation
+// holds for any Sigma tool), compiled through the engine's public API, and correlation
 // streams run the way a scan runs them (base-rule matches in time order through a Correlator).
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -7,16 +7,9 @@ import { parseAllDocuments } from 'yaml';
 import type { CloudTrailRecord } from '../../../src/events/record.js';
 import { eventTimeMs } from '../../../src/events/record.js';
 import { checksDir } from '../../../src/paths.js';
-import { compileRuleSource, compileSources, Correlator, RuleLoadError, type CorrelationMatch, type RuleSet, type SigmaRule } from '../../../src/events/sigma/index.js';
+import { compileRuleSource, compileSources, Correlator, type CorrelationMatch, type RuleSet, type SigmaRule } from '../../../src/events/sigma/index.js';
 
 export const RULES_DIR = join(checksDir, 'rules');
-
-/**
- * Parts of the catalog's own design that the engine does not evaluate yet (trailproof's rate_anomaly
- * correlation type for the two anomaly rules). A rule that fails to load on one of these is skipped with
- * a notice naming the feature; any other load error fails.
- */
-export const PENDING_FEATURES: readonly string[] = ['correlation type "rate_anomaly"', 'correlation.baseline', 'correlation.warmup', 'correlation condition factor'];
 
 export type YamlDoc = Record<string, unknown>;
 
@@ -53,34 +46,30 @@ export function reportingDoc(file: CatalogFile): YamlDoc {
   return found[0] as YamlDoc;
 }
 
-export type Loaded = { kind: 'ok'; rules: SigmaRule[] } | { kind: 'pending'; feature: string } | { kind: 'error'; error: unknown };
-
-export function loadFile(file: CatalogFile, parameters?: Record<string, unknown>): Loaded {
-  try {
-    return { kind: 'ok', rules: compileRuleSource(file.text, file.path, parameters === undefined ? {} : { parameters: { [file.ruleId]: parameters } }) };
-  } catch (error) {
-    if (error instanceof RuleLoadError && error.feature !== null && PENDING_FEATURES.includes(error.feature)) return { kind: 'pending', feature: error.feature };
-    return { kind: 'error', error };
-  }
-}
+const compiled = new Map<string, SigmaRule[]>();
+const ruleSets = new Map<string, RuleSet>();
 
 /**
- * The event rules of a file compiled document by document, so the base rules of a correlation the engine
- * cannot evaluate yet are still tested.
+ * A file's rules compiled through the engine (throws RuleLoadError naming the file, rule and feature);
+ * compiled once per file with the default parameters.
  */
-export function baseRules(file: CatalogFile): SigmaRule[] {
-  const texts = file.text.split(/^---\s*$/m);
-  const out: SigmaRule[] = [];
-  texts.forEach((text, i) => {
-    if (!isMap(file.docs[i]) || file.docs[i]?.correlation !== undefined) return;
-    out.push(...compileRuleSource(text, `${file.path}#${i + 1}`));
-  });
-  return out;
+export function loadFile(file: CatalogFile, parameters?: Record<string, unknown>): SigmaRule[] {
+  if (parameters !== undefined) return compileRuleSource(file.text, file.path, { parameters: { [file.ruleId]: parameters } });
+  let rules = compiled.get(file.path);
+  if (rules === undefined) {
+    rules = compileRuleSource(file.text, file.path);
+    compiled.set(file.path, rules);
+  }
+  return rules;
 }
 
+/** The file alone as a RuleSet (index and correlations), built once per file with the default parameters. */
 export function ruleSetOf(file: CatalogFile, parameters?: Record<string, unknown>): RuleSet {
+  const cached = parameters === undefined ? ruleSets.get(file.path) : undefined;
+  if (cached !== undefined) return cached;
   const built = compileSources([{ file: file.path, text: file.text }], parameters === undefined ? {} : { parameters: { [file.ruleId]: parameters } });
   if (built.errors.length > 0) throw built.errors[0];
+  if (parameters === undefined) ruleSets.set(file.path, built.ruleSet);
   return built.ruleSet;
 }
 
