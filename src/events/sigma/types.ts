@@ -151,7 +151,7 @@ export class RuleLoadError extends TrailproofError {
 
   constructor(file: string, rule: string | null, message: string, feature: string | null = null) {
     const where = rule === null ? file : `${file}: rule "${rule}"`;
-    super('TP_CHECK_INVALID', feature === null ? `${where}: ${message}` : `${where}: unsupported feature ${feature}: ${message}`);
+    super('TP_RULE_INVALID', feature === null ? `${where}: ${message}` : `${where}: unsupported feature ${feature}: ${message}`);
     this.name = 'RuleLoadError';
     this.file = file;
     this.rule = rule;
