@@ -1,35 +1,27 @@
 // Test vectors for log-file integrity: a generated RSA key signs hourly digests over gzip log files, written
 // in the S3 delivery layout with each digest's metadata in a sidecar, exactly as CloudTrail and `collect`
 // would leave them. Tests then break one thing at a time.
-import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { signedString } from '../../src/integrity/digest.js';
-import { digestKeyFor, formatStamp, logPrefix, type ChainId } from '../../src/integrity/layout.js';
+import { formatStamp, logPrefix, type ChainId } from '../../src/integrity/layout.js';
+import {
+  digestFields, digestLogFile, digestMetadata, isoSeconds, publicKeysDocument, signDigest, signingKeyOf, type DigestLogFile, type DigestSpec, type SigningKey,
+} from '../helpers/cloudtrail-digest.js';
 
-export interface SigningKey {
-  privateKey: KeyObject;
-  /** base64 DER PKCS#1, as ListPublicKeys returns it. */
-  value: string;
-  fingerprint: string;
-}
+export { isoSeconds, publicKeysDocument, signDigest, type DigestSpec, type SigningKey } from '../helpers/cloudtrail-digest.js';
 
 let cachedKeys: SigningKey[] = [];
 
 /** RSA keys, generated once per test run (2048-bit generation takes a moment). */
 export function signingKey(index = 0): SigningKey {
   while (cachedKeys.length <= index) {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const der = publicKey.export({ type: 'pkcs1', format: 'der' });
-    cachedKeys = [...cachedKeys, { privateKey: createPrivateKey(privateKey.export({ type: 'pkcs8', format: 'pem' })), value: der.toString('base64'), fingerprint: createHash('md5').update(der).digest('hex') }];
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    cachedKeys = [...cachedKeys, signingKeyOf(privateKey)];
   }
   return cachedKeys[index] as SigningKey;
-}
-
-export function publicKeysDocument(keys: SigningKey[], from = '2026-01-01T00:00:00Z', to = '2027-01-01T00:00:00Z'): { PublicKeyList: Record<string, string>[] } {
-  return { PublicKeyList: keys.map((k) => ({ Value: k.value, ValidityStartTime: from, ValidityEndTime: to, Fingerprint: k.fingerprint })) };
 }
 
 export const ACCOUNT = '111111111111';
@@ -37,13 +29,6 @@ export const BUCKET = 'example-trail-logs';
 
 export function chainOf(overrides: Partial<ChainId> = {}): ChainId {
   return { prefix: '', orgId: '', account: ACCOUNT, region: 'us-east-1', trail: 'main', homeRegion: 'us-east-1', ...overrides };
-}
-
-export interface DigestSpec {
-  key: string;
-  fields: Record<string, unknown>;
-  inflated: Buffer;
-  signature: string;
 }
 
 export interface LogSpec {
@@ -93,10 +78,6 @@ export function pathOf(v: Vectors, key: string): string {
   return join(v.dir, ...key.split('/'));
 }
 
-export function isoSeconds(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /** A log file's key for a delivery time, in the chain's account and region. */
 export function logKeyFor(chain: ChainId, at: Date, suffix: string): string {
   return `${logPrefix(chain)}/${at.toISOString().slice(0, 10).replace(/-/g, '/')}/${chain.account}_CloudTrail_${chain.region}_${formatStamp(at).slice(0, 13)}Z_${suffix}.json.gz`;
@@ -110,16 +91,8 @@ export function logBody(chain: ChainId, at: Date, n: number): Buffer {
   return Buffer.from(JSON.stringify({ Records: [record, { ...record, eventName: 'ListBuckets' }] }));
 }
 
-/** Signs digest fields with the key; returns the spec (inflated bytes and hex signature). */
-export function signDigest(fields: Record<string, unknown>, key: SigningKey): DigestSpec {
-  const inflated = Buffer.from(JSON.stringify(fields));
-  const sha = createHash('sha256').update(inflated).digest('hex');
-  const signature = sign('sha256', signedString(fields, sha), key.privateKey).toString('hex');
-  return { key: String(fields.digestS3Object), fields, inflated, signature };
-}
-
 export function writeDigest(dir: string, d: DigestSpec, extraMetadata: Record<string, string> = {}): void {
-  writeObject(dir, d.key, gzipSync(d.inflated), { signature: d.signature, 'signature-algorithm': 'SHA256withRSA', ...extraMetadata });
+  writeObject(dir, d.key, gzipSync(d.inflated), { ...digestMetadata(d), ...extraMetadata });
 }
 
 /** Writes a chain of hourly digests and their logs into dir (a new temp folder by default). */
@@ -137,7 +110,7 @@ export function writeChain(options: ChainOptions = {}): Vectors {
   for (let h = 0; h < hours; h++) {
     const end = new Date(firstEnd.getTime() + h * 3600_000);
     const start = new Date(end.getTime() - 3600_000);
-    const logFiles: Record<string, string>[] = [];
+    const logFiles: DigestLogFile[] = [];
     const skipped = (options.skipHours ?? []).includes(h);
     if (!skipped && !(options.emptyHours ?? []).includes(h)) {
       for (let i = 0; i < perHour; i++) {
@@ -146,7 +119,7 @@ export function writeChain(options: ChainOptions = {}): Vectors {
         const inflated = (options.logBody ?? logBody)(chain, at, h * 1000 + i);
         writeObject(dir, logKey, gzipSync(inflated));
         logs.push({ key: logKey, inflated });
-        logFiles.push({ s3Bucket: bucket, s3Object: logKey, hashValue: createHash('sha256').update(inflated).digest('hex'), hashAlgorithm: 'SHA-256', newestEventTime: isoSeconds(at), oldestEventTime: isoSeconds(at) });
+        logFiles.push(digestLogFile(bucket, logKey, inflated, isoSeconds(at), isoSeconds(at)));
       }
     }
     if (skipped) {
@@ -154,24 +127,7 @@ export function writeChain(options: ChainOptions = {}): Vectors {
       continue;
     }
     const restart = previous === undefined || (options.restartAt ?? []).includes(h);
-    const digestKey = digestKeyFor(chain, end);
-    const fields: Record<string, unknown> = {
-      awsAccountId: chain.account,
-      digestStartTime: isoSeconds(start),
-      digestEndTime: isoSeconds(end),
-      digestS3Bucket: bucket,
-      digestS3Object: digestKey,
-      digestPublicKeyFingerprint: key.fingerprint,
-      digestSignatureAlgorithm: 'SHA256withRSA',
-      newestEventTime: logFiles.length > 0 ? isoSeconds(end) : null,
-      oldestEventTime: logFiles.length > 0 ? isoSeconds(start) : null,
-      previousDigestS3Bucket: restart ? null : bucket,
-      previousDigestS3Object: restart ? null : previous?.key,
-      previousDigestHashValue: restart ? null : createHash('sha256').update((previous as DigestSpec).inflated).digest('hex'),
-      previousDigestHashAlgorithm: restart ? null : 'SHA-256',
-      previousDigestSignature: restart ? null : previous?.signature,
-      logFiles,
-    };
+    const fields = digestFields({ chain, bucket, start, end, key, previous: restart ? null : (previous as DigestSpec), logFiles });
     const digest = signDigest(fields, key);
     writeDigest(dir, digest);
     digests.push(digest);
