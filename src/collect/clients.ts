@@ -127,8 +127,9 @@ export class AwsSession {
   private async resolveAccess(account: string): Promise<AccountAccess> {
     if (account === this.caller) return { ok: true, credentials: this.base };
     const roleArn = this.roleArn(account);
-    const sts = new STSClient(this.clientConfig(this.options.region, this.base));
+    // A client per AssumeRole (once an hour per account), not one kept per account for the whole run.
     const provider = memoizeCredentials(async () => {
+      const sts = new STSClient(this.clientConfig(this.options.region, this.base));
       const input = { RoleArn: roleArn, RoleSessionName: 'trailproof-collect', DurationSeconds: 3600, ...(this.options.externalId === undefined ? {} : { ExternalId: this.options.externalId }) };
       const { Credentials: c } = await sts.send(new AssumeRoleCommand(input));
       if (!c?.AccessKeyId || !c.SecretAccessKey) throw Object.assign(new Error(`STS AssumeRole for ${roleArn} returned no credentials`), { name: 'InvalidResponse' });
