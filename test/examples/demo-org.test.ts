@@ -1,14 +1,19 @@
 import { expect } from 'chai';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { main } from '../../src/cli/main.js';
+import { memoryIo } from '../../src/cli/io.js';
 import { Bundle } from '../../src/evidence/bundle.js';
 import { Estate } from '../../src/evidence/estate.js';
+import { parseDigestKey } from '../../src/integrity/layout.js';
 import { packageRoot } from '../../src/paths.js';
-import { ACCOUNTS, ORG_ID, SCOPE_REGIONS, buildDemoOrg } from '../helpers/demo-org.js';
+import type { Findings } from '../../src/model/types.js';
+import { ACCOUNTS, ORG_ID, SCOPE_REGIONS, buildDemoOrg, demoSigningKey } from '../helpers/demo-org.js';
 
 const script = fileURLToPath(new URL('../../scripts/make-demo-org.js', import.meta.url));
 const committed = join(packageRoot, 'examples', 'demo-org');
@@ -38,6 +43,24 @@ interface LogRecord {
   requestParameters: Record<string, unknown> | null;
   eventCategory: string;
   errorCode?: string;
+}
+
+/** The log files under logs/ (not the digest files and their sidecars beside them). */
+function logFiles(dir: string): string[] {
+  return listFiles(dir).filter((f) => f.startsWith('logs/') && f.includes('/CloudTrail/'));
+}
+
+interface Digest {
+  awsAccountId: string;
+  digestStartTime: string;
+  digestEndTime: string;
+  digestS3Bucket: string;
+  digestS3Object: string;
+  digestPublicKeyFingerprint: string;
+  newestEventTime: string | null;
+  oldestEventTime: string | null;
+  previousDigestS3Object: string | null;
+  logFiles: { s3Bucket: string; s3Object: string; hashValue: string; newestEventTime: string; oldestEventTime: string }[];
 }
 
 function records(dir: string, file: string): LogRecord[] {
@@ -110,7 +133,7 @@ describe('examples/demo-org (the demo organization)', function () {
   });
 
   it('delivers log files in the S3 layout with the organization prefix, 50 to 300 records each, a few thousand in all', function () {
-    const logs = listFiles(committed).filter((f) => f.startsWith('logs/'));
+    const logs = logFiles(committed);
     const layout = /^logs\/AWSLogs\/o-a1b2c3d4e5\/(\d{12})\/CloudTrail\/([a-z0-9-]+)\/2026\/09\/(\d{2})\/\1_CloudTrail_\2_202609\3T\d{4}Z_[A-Za-z0-9]{16}\.json\.gz$/;
     expect(logs.filter((f) => !layout.test(f))).to.deep.equal([]);
     let total = 0;
@@ -144,7 +167,7 @@ describe('examples/demo-org (the demo organization)', function () {
   });
 
   it('holds the other risky events: root sign-in, sign-in without MFA, a StopLogging denied by an SCP, an AccessDenied burst', function () {
-    const all = listFiles(committed).filter((f) => f.startsWith('logs/')).flatMap((f) => records(committed, f));
+    const all = logFiles(committed).flatMap((f) => records(committed, f));
     expect(all.some((r) => r.eventName === 'ConsoleLogin' && r.userIdentity.type === 'Root')).to.equal(true);
     expect(all.some((r) => r.eventName === 'ConsoleLogin' && r.userIdentity.type === 'IAMUser' && (r as unknown as { additionalEventData: { MFAUsed: string } }).additionalEventData.MFAUsed === 'No')).to.equal(true);
     const stop = all.find((r) => r.eventName === 'StopLogging');
@@ -153,6 +176,79 @@ describe('examples/demo-org (the demo organization)', function () {
     expect(all.some((r) => r.eventName === 'PutBucketPolicy' && r.requestParameters?.['bucketName'] === 'example-prod-trail-logs')).to.equal(true);
     const denied = all.filter((r) => r.sourceIPAddress === '198.51.100.23' && /AccessDenied|UnauthorizedOperation/.test(r.errorCode ?? ''));
     expect(denied.length).to.be.at.least(30);
+  });
+
+  it('holds hourly signed digests of the organization trail for every account and region with logs, chained over the three days', function () {
+    const files = listFiles(committed);
+    const digests = files.filter((f) => f.includes('/CloudTrail-Digest/') && f.endsWith('.json.gz'));
+    const layout = /^logs\/AWSLogs\/o-a1b2c3d4e5\/(\d{12})\/CloudTrail-Digest\/([a-z0-9-]+)\/2026\/09\/\d{2}\/\1_CloudTrail-Digest_\2_example-org-trail_us-east-1_202609\d{2}T\d{6}Z\.json\.gz$/;
+    expect(digests.filter((f) => !layout.test(f))).to.deep.equal([]);
+    expect(files.filter((f) => f.endsWith('.metadata.json'))).to.deep.equal(digests.map((f) => `${f}.metadata.json`));
+    const withLogs = [...new Set(logFiles(committed).map((f) => f.split('/').slice(3, 6).join('/')))].sort();
+    const chains = new Map<string, Digest[]>();
+    for (const file of digests) {
+      const chain = file.split('/').slice(3, 6).join('/').replace('CloudTrail-Digest', 'CloudTrail');
+      chains.set(chain, [...(chains.get(chain) ?? []), JSON.parse(gunzipSync(readFileSync(join(committed, file))).toString('utf8')) as Digest]);
+    }
+    expect([...chains.keys()].sort()).to.deep.equal(withLogs);
+    for (const [chain, list] of chains) {
+      list.sort((a, b) => a.digestEndTime.localeCompare(b.digestEndTime));
+      // One an hour from before the first day's midnight to after the last day's: every hour of the logs is covered.
+      expect(list, chain).to.have.length(73);
+      expect((list[0] as Digest).digestStartTime < '2026-09-13T00:00:00Z' && (list[72] as Digest).digestEndTime > '2026-09-16T00:00:00Z', chain).to.equal(true);
+      list.forEach((d, i) => {
+        expect(d.digestS3Bucket).to.equal('example-org-cloudtrail-logs');
+        expect(d.awsAccountId).to.equal(chain.split('/')[0]);
+        expect(d.digestPublicKeyFingerprint).to.equal(demoSigningKey().fingerprint);
+        expect(Date.parse(d.digestEndTime) - Date.parse(d.digestStartTime)).to.equal(3600_000);
+        expect(parseDigestKey(d.digestS3Object)?.end.toISOString().replace('.000Z', 'Z')).to.equal(d.digestEndTime);
+        const before = list[i - 1];
+        if (before !== undefined) {
+          expect(d.previousDigestS3Object).to.equal(before.digestS3Object);
+          expect(d.digestStartTime).to.equal(before.digestEndTime);
+        }
+        expect(d.newestEventTime === null).to.equal(d.logFiles.length === 0);
+      });
+      // Quiet hours are signed too, with no log files, as CloudTrail does.
+      expect(list.filter((d) => d.logFiles.length === 0).length, chain).to.be.above(list.length / 2);
+    }
+    const keys = JSON.parse(readFileSync(join(committed, 'accounts/111111111111/us-east-1/cloudtrail/ListPublicKeys.json'), 'utf8')) as { PublicKeyList: { Fingerprint: string; Value: string }[] };
+    expect(keys.PublicKeyList.map((k) => k.Fingerprint)).to.deep.equal([demoSigningKey().fingerprint]);
+  });
+
+  it('names every log file in exactly one digest, in the hour it was delivered, with its SHA-256 and event span', function () {
+    const listed = new Map<string, { digest: Digest; entry: Digest['logFiles'][number] }[]>();
+    for (const file of listFiles(committed).filter((f) => f.includes('/CloudTrail-Digest/') && f.endsWith('.json.gz'))) {
+      const digest = JSON.parse(gunzipSync(readFileSync(join(committed, file))).toString('utf8')) as Digest;
+      for (const entry of digest.logFiles) listed.set(entry.s3Object, [...(listed.get(entry.s3Object) ?? []), { digest, entry }]);
+    }
+    const logs = logFiles(committed);
+    expect([...listed.keys()].sort()).to.deep.equal(logs.map((f) => f.slice('logs/'.length)));
+    for (const file of logs) {
+      const [only, ...others] = listed.get(file.slice('logs/'.length)) ?? [];
+      expect(others, file).to.deep.equal([]);
+      const { digest, entry } = only as { digest: Digest; entry: Digest['logFiles'][number] };
+      expect(entry.s3Bucket).to.equal('example-org-cloudtrail-logs');
+      expect(entry.hashValue).to.equal(createHash('sha256').update(gunzipSync(readFileSync(join(committed, file)))).digest('hex'));
+      const times = records(committed, file).map((r) => r.eventTime).sort();
+      expect([entry.oldestEventTime, entry.newestEventTime]).to.deep.equal([times[0], times[times.length - 1]]);
+      const stamp = (/_(\d{8}T\d{4})Z_/.exec(file) as RegExpExecArray)[1] as string;
+      const delivered = `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:00Z`;
+      expect(digest.digestStartTime <= delivered && delivered < digest.digestEndTime, file).to.equal(true);
+    }
+  });
+
+  it('proves its logs intact: trail.log-integrity PASSes the organization trail, the other trails have no digests', async function () {
+    const io = memoryIo();
+    const code = await main(['audit', '--bundle', committed, '--checks', 'trail.log-integrity', '--format', 'json', '--fail-on', 'none'], io);
+    expect(code, io.err).to.equal(0);
+    const results = (JSON.parse(io.out) as Findings).results.map((r) => [r.resource.replace(/^arn:aws:cloudtrail:[a-z0-9-]+:\d{12}:trail\//, ''), r.status, r.message]);
+    expect(results).to.deep.equal([
+      ['example-org-trail', 'PASS', 'Trail example-org-trail: 40 log files from 2026-09-12T23:00:41Z to 2026-09-16T00:54:57Z verified intact, 876 digest files in an unbroken chain.'],
+      ['security-audit', 'NOT_APPLICABLE', 'The bundle holds no digest files for trail security-audit: nothing to verify (collect with --logs to copy them).'],
+      ['prod-trail', 'NOT_APPLICABLE', 'The bundle holds no digest files for trail prod-trail: nothing to verify (collect with --logs to copy them).'],
+      ['staging-legacy', 'NOT_APPLICABLE', 'The bundle holds no digest files for trail staging-legacy: nothing to verify (collect with --logs to copy them).'],
+    ]);
   });
 
   it('refuses to delete a folder that is not a demo bundle', function () {

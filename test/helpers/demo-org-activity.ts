@@ -17,7 +17,7 @@ import {
   type UserIdentity,
 } from './demo-org-events.js';
 import { trailArnOf } from './demo-org-aws.js';
-import { ACCOUNTS, BUCKETS, KEYS, NETWORKS, ORG_ID, TRAILS, cliUserAgent } from './demo-org-profile.js';
+import { ACCOUNTS, BUCKETS, KEYS, LOG_DAYS, NETWORKS, ORG_ID, TRAILS, cliUserAgent } from './demo-org-profile.js';
 import { keyArnOf } from './demo-org-storage.js';
 
 export interface Persona {
@@ -275,7 +275,7 @@ const WINDOW_PLAN: [string, string, number, number, number][] = [
   [ACCOUNTS.staging, 'us-east-1', 1, 0, 1], [ACCOUNTS.staging, 'eu-west-1', 1, 1, 1],
 ];
 const WINDOW_MS = 5 * 60000;
-const DAY_13 = Date.UTC(2026, 8, 13);
+const DAY_13 = LOG_DAYS.first;
 
 export interface ScriptedRecord {
   account: string;

@@ -6,6 +6,8 @@ export const ORG_ID = 'o-a1b2c3d4e5';
 export const COLLECTED_AT = '2026-10-01T06:00:00.000Z';
 export const SCOPE_REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'] as const;
 export const TOOL = { name: 'trailproof-demo-generator', version: '1' } as const;
+/** The days of CloudTrail logs in the bundle: 2026-09-13 to 2026-09-15 (the first day's midnight UTC, in ms). */
+export const LOG_DAYS = { first: Date.UTC(2026, 8, 13), count: 3 } as const;
 
 export const ACCOUNTS = {
   management: '111111111111',

@@ -6,11 +6,12 @@
 import { rmSync } from 'node:fs';
 import { BundleBuilder } from './bundle-builder.js';
 import { buildLogFiles } from './demo-org-activity.js';
+import { addPublicKeys, addTrailDigests } from './demo-org-digests.js';
 import { addAccountBaseline, addEventDataStore, addOrganization, addTrail, trailArnOf, type OptInStatus, type OrganizationSpec } from './demo-org-aws.js';
 import { addLogFile, stableHex } from './demo-org-events.js';
 import { addMonitoring, logGroupArnOf, topicArnOf, type CisMetric } from './demo-org-monitoring.js';
 import {
-  ACCOUNTS, ACCOUNT_NAMES, AUDIT_ROLE, BUCKETS, COLLECTED_AT, EVENT_DATA_STORES, KEYS, LOG_GROUPS, ORG_ID, SCOPE_REGIONS, SCPS, SUSPENDED_ACCOUNT, TOOL, TRAILS,
+  ACCOUNTS, ACCOUNT_NAMES, AUDIT_ROLE, BUCKETS, COLLECTED_AT, EVENT_DATA_STORES, KEYS, LOG_DAYS, LOG_GROUPS, ORG_ID, SCOPE_REGIONS, SCPS, SUSPENDED_ACCOUNT, TOOL, TRAILS,
 } from './demo-org-profile.js';
 import { prodTrailBucketPolicy, storyRecords } from './demo-org-story.js';
 import { ALL_BLOCKED, addBucket, addKey, cloudTrailBucketPolicy, keyArnOf } from './demo-org-storage.js';
@@ -22,6 +23,7 @@ export * from './demo-org-profile.js';
 export { Rng, addLogFile, cloudTrailRecord, iamUserIdentity, assumedRoleIdentity, awsServiceIdentity, rootIdentity, logObjectKey, logFileBytes, tls } from './demo-org-events.js';
 export type { RecordInput, LogFileInput, RoleSession, UserIdentity } from './demo-org-events.js';
 export { storyRecords, prodTrailBucketPolicy } from './demo-org-story.js';
+export { addPublicKeys, addTrailDigests, demoSigningKey, DEMO_KEY_VALIDITY } from './demo-org-digests.js';
 
 const LOG_SEED = 0x7a11;
 const { management: MGMT, logArchive: LOG_ARCHIVE, security: SECURITY, prod: PROD, staging: STAGING } = ACCOUNTS;
@@ -255,7 +257,11 @@ export function buildDemoOrg(): BundleBuilder {
   addTrails(b);
   addLake(b);
   addMonitorings(b);
-  for (const file of buildLogFiles(LOG_SEED, storyRecords())) addLogFile(b, file);
+  const logs = buildLogFiles(LOG_SEED, storyRecords());
+  for (const file of logs) addLogFile(b, file);
+  // Log file validation is on for the organization trail: its digests sign the logs, hour by hour.
+  addTrailDigests(b, { orgId: ORG_ID, trail: TRAILS.org.name, homeRegion: TRAILS.org.homeRegion, bucket: BUCKETS.orgLogs, firstDay: LOG_DAYS.first, days: LOG_DAYS.count, logs });
+  addPublicKeys(b, MGMT, TRAILS.org.homeRegion);
   return b;
 }
 
