@@ -10,7 +10,7 @@ import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { runCli } from './cli.js';
 import { FakeAws, awsError } from './fake-aws.js';
-import { MGMT, orgEstate } from './estates.js';
+import { DEV, MGMT, orgEstate } from './estates.js';
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'trailproof-collect-cli-'));
@@ -107,6 +107,26 @@ describe('trailproof collect (command)', () => {
       expect(await main(['collect', '--out', join(tmp(), 'b'), '--no-progress'], io)).to.equal(0);
       expect(io.err).to.include(`trailproof: warning: organization o-fake12345 has 4 ACTIVE accounts in scope, but without --assume-role only the caller's account ${MGMT} is collected`);
       expect(io.err).to.match(/collected 1 account x 2 regions/);
+    });
+
+    it('asks Organizations nothing with --no-org, and refuses --org where the accounts cannot be listed', async () => {
+      fake = new FakeAws(orgEstate()).install();
+      const out = join(tmp(), 'no-org');
+      const io = memoryIo();
+      expect(await main(['collect', '--out', out, '--no-org', '--no-progress'], io)).to.equal(0);
+      expect(fake.calls.filter((c) => c.service === 'organizations')).to.deep.equal([]);
+      expect(existsSync(join(out, `accounts/${MGMT}/global/organizations`))).to.equal(false);
+      fake.restore();
+
+      fake = new FakeAws(orgEstate({ caller: DEV })).install();
+      const member = memoryIo();
+      process.env['AWS_ACCESS_KEY_ID'] = `AKIAFAKE${DEV}`;
+      try {
+        expect(await main(['collect', '--out', join(tmp(), 'org'), '--org', '--assume-role', 'TrailproofAudit', '--no-progress'], member)).to.equal(3);
+      } finally {
+        process.env['AWS_ACCESS_KEY_ID'] = `AKIAFAKE${MGMT}`;
+      }
+      expectOneLine(member.err, /^trailproof: --org: cannot list the accounts of o-fake12345 \(organizations:ListAccounts failed\); run from the management account or a delegated administrator, or use --no-org$/);
     });
 
     it('exits 3 and keeps the bundle when nothing usable was collected', async () => {
