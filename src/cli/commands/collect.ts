@@ -59,7 +59,8 @@ export function liveCollectOptions(args: Record<string, unknown>, io: Io): Omit<
     callTimeoutMs: timeout === undefined ? undefined : timeout * 1000,
     lookupEvents: arg.boolean(args, 'lookup-events'),
     progress,
-    log: (text) => io.stderr(text),
+    // --quiet keeps warnings (a scope narrower than asked for) and drops the rest.
+    log: quiet ? (text) => void (text.startsWith('trailproof: warning:') ? io.stderr(text) : undefined) : (text) => io.stderr(text),
   };
   if (options.concurrency !== undefined && Number.isNaN(options.concurrency)) throw new TrailproofError('TP_USAGE', '--concurrency: give a whole number');
   return options;
