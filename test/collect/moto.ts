@@ -1,7 +1,10 @@
 // Runs moto's server (python3 -m moto.server) on a free loopback port for the integration suite, and stops
 // the process it started. Undefined, with the reason, when python3 or moto is not installed.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface MotoServer {
   url: string;
@@ -30,9 +33,13 @@ export function motoMissing(): string | undefined {
 export async function startMoto(timeoutMs = 30_000): Promise<MotoServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString('utf8')).slice(-4000)));
+  // moto logs every request (and a traceback for each action it lacks) to stderr: into a file, never a pipe
+  // that a busy or blocked test process could let fill up and stall the server.
+  const logFile = join(mkdtempSync(join(tmpdir(), 'trailproof-moto-log-')), 'moto.log');
+  const fd = openSync(logFile, 'w');
+  const child: ChildProcess = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', fd] });
+  closeSync(fd);
+  const log = (): string => readFileSync(logFile, 'utf8').trim().split('\n').slice(-3).join(' | ');
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -54,7 +61,7 @@ export async function startMoto(timeoutMs = 30_000): Promise<MotoServer> {
     }
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
-      throw new Error(`moto server did not start on ${url}: ${log.trim().split('\n').slice(-3).join(' | ')}`);
+      throw new Error(`moto server did not start on ${url}: ${log()}`);
     }
     await new Promise((r) => setTimeout(r, 150));
   }
