@@ -1,0 +1,39 @@
+// CSV for spreadsheets (RFC 4180: quoted where needed, CRLF line ends): one row per result, and one column
+// per framework holding the requirement ids the result counts toward. Cells that a spreadsheet would run as
+// a formula are prefixed with an apostrophe (CSV injection), since resources and messages come from AWS data.
+import type { Findings, Result } from '../model/types.js';
+
+const BASE_COLUMNS = ['account', 'region', 'check_id', 'title', 'severity', 'status', 'resource', 'message', 'remediation', 'remediation_cli', 'evidence', 'waiver_owner', 'waiver_expires', 'waiver_reason'] as const;
+
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+function baseCells(r: Result): string[] {
+  return [
+    r.account,
+    r.region,
+    r.checkId,
+    r.title,
+    r.severity,
+    r.status,
+    r.resource,
+    r.message,
+    r.remediation?.text ?? '',
+    r.remediation?.cli ?? '',
+    r.evidence.map((e) => `${e.file}#${e.pointer}${e.tampered ? ' (tampered)' : ''}`).join('; '),
+    r.waiver?.owner ?? '',
+    r.waiver?.expires ?? '',
+    r.waiver?.reason ?? '',
+  ];
+}
+
+export function renderCsv(findings: Findings): string {
+  const frameworkIds = [...new Set([...(findings.frameworks ?? []).map((f) => f.id), ...findings.results.flatMap((r) => Object.keys(r.frameworks))])].sort();
+  const rows = [[...BASE_COLUMNS, ...frameworkIds]];
+  for (const r of findings.results) rows.push([...baseCells(r), ...frameworkIds.map((id) => (r.frameworks[id] ?? []).join(' '))]);
+  return rows.map((cells) => cells.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+export const csvRenderer = { fileName: 'results.csv', binary: false, render: async (f: Findings) => renderCsv(f) } as const;

@@ -1,0 +1,84 @@
+// What the report reads from the evidence bundle besides excerpts: its file list with SHA-256 (for the
+// evidence appendix), account names and whether event logs were present. Used only when the manifest on
+// disk is the one the audit read (same SHA-256); otherwise the report says so and lists cited files only.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { errorMessage } from '../errors.js';
+
+export interface BundleFacts {
+  /** bundle-relative path -> SHA-256, from manifest.json, sorted by path. */
+  files: [string, string][];
+  manifestSha256: string;
+  accountNames: Map<string, string>;
+  organizationId: string | null;
+  hasLogs: boolean;
+  hasLookupEvents: boolean;
+}
+
+export type BundleFactsRead = { kind: 'ok'; facts: BundleFacts } | { kind: 'unusable'; note: string };
+
+function readJson(path: string): unknown {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function readBundleFacts(bundleDir: string, expectedManifestSha256: string | undefined): BundleFactsRead {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(join(bundleDir, 'manifest.json'));
+  } catch (err) {
+    return { kind: 'unusable', note: `bundle manifest not readable (${errorMessage(err)})` };
+  }
+  const manifestSha256 = createHash('sha256').update(bytes).digest('hex');
+  if (expectedManifestSha256 !== undefined && manifestSha256 !== expectedManifestSha256) {
+    return { kind: 'unusable', note: `the manifest.json on disk (SHA-256 ${manifestSha256}) is not the one the audit read (${expectedManifestSha256})` };
+  }
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    return { kind: 'unusable', note: `bundle manifest is not JSON (${errorMessage(err)})` };
+  }
+  const listed = isRecord(manifest) && isRecord(manifest.files) ? manifest.files : {};
+  const files = Object.entries(listed)
+    .filter((e): e is [string, string] => typeof e[1] === 'string')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const accountNames = new Map<string, string>();
+  let organizationId: string | null = null;
+  for (const [path] of files) {
+    if (/^accounts\/\d{12}\/global\/organizations\/ListAccounts\.json$/.test(path)) {
+      const doc = safeRead(join(bundleDir, path));
+      const accounts = isRecord(doc) && Array.isArray(doc.Accounts) ? doc.Accounts : [];
+      for (const a of accounts) if (isRecord(a) && typeof a.Id === 'string' && typeof a.Name === 'string') accountNames.set(a.Id, a.Name);
+    }
+    if (organizationId === null && /^accounts\/\d{12}\/global\/organizations\/DescribeOrganization\.json$/.test(path)) {
+      const doc = safeRead(join(bundleDir, path));
+      const org = isRecord(doc) && isRecord(doc.Organization) ? doc.Organization : undefined;
+      if (org && typeof org.Id === 'string') organizationId = org.Id;
+    }
+  }
+  return {
+    kind: 'ok',
+    facts: {
+      files,
+      manifestSha256,
+      accountNames,
+      organizationId,
+      hasLogs: files.some(([p]) => p.startsWith('logs/')),
+      hasLookupEvents: files.some(([p]) => p.endsWith('/LookupEvents.jsonl')),
+    },
+  };
+}
+
+/** Names and ids are decoration: an unreadable organizations file leaves them out, it does not stop the report. */
+function safeRead(path: string): unknown {
+  try {
+    return readJson(path);
+  } catch {
+    return undefined;
+  }
+}

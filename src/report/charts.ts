@@ -1,0 +1,182 @@
+// Charts as inline SVG, drawn here on the server: the report fetches nothing and opens offline. Each chart
+// carries a <title> and an aria-label that state its numbers, so it reads without seeing it.
+import { SEVERITIES, type Severity, type Status } from '../model/types.js';
+
+export type ChartStatus = Status | 'NOT_ASSESSED';
+
+export const STATUS_COLORS: Record<ChartStatus, string> = {
+  FAIL: '#c62828',
+  ERROR: '#6a1b9a',
+  MANUAL: '#e07000',
+  WAIVED: '#546e7a',
+  PASS: '#2e7d32',
+  NOT_APPLICABLE: '#9e9e9e',
+  NOT_ASSESSED: '#d0d0d0',
+};
+
+export const SEVERITY_COLORS: Record<Severity, string> = {
+  critical: '#7f0000',
+  high: '#c62828',
+  medium: '#e07000',
+  low: '#f9a825',
+  info: '#607d8b',
+};
+
+export const STATUS_LABELS: Record<ChartStatus, string> = {
+  FAIL: 'Fail',
+  ERROR: 'Error',
+  MANUAL: 'Manual review',
+  WAIVED: 'Waived',
+  PASS: 'Pass',
+  NOT_APPLICABLE: 'Not applicable',
+  NOT_ASSESSED: 'Not assessed',
+};
+
+const FONT = 'font-family="Liberation Sans, DejaVu Sans, Arial, sans-serif"';
+
+export function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+function svg(width: number, height: number, label: string, body: string[]): string {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-label="${escapeXml(label)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" ${FONT} font-size="11">`,
+    `<title>${escapeXml(label)}</title>`,
+    ...body,
+    '</svg>',
+  ].join('\n');
+}
+
+function text(x: number, y: number, content: string, attrs = ''): string {
+  return `<text x="${round(x)}" y="${round(y)}" ${attrs}>${escapeXml(content)}</text>`;
+}
+
+function rect(x: number, y: number, w: number, h: number, fill: string, extra = ''): string {
+  return `<rect x="${round(x)}" y="${round(y)}" width="${round(Math.max(0, w))}" height="${round(Math.max(0, h))}" fill="${fill}"${extra}/>`;
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+function truncate(label: string, max: number): string {
+  return label.length <= max ? label : `${label.slice(0, max - 1)}…`;
+}
+
+/** A round axis maximum at or above `max`, and its tick step. */
+export function niceScale(max: number, ticks = 4): { top: number; step: number } {
+  if (max <= 0) return { top: ticks, step: 1 };
+  const raw = max / ticks;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? raw);
+  const whole = Math.max(1, Math.ceil(step));
+  return { top: whole * Math.ceil(max / whole), step: whole };
+}
+
+export interface StackedRow {
+  label: string;
+  counts: Partial<Record<ChartStatus, number>>;
+}
+
+const STACK_ORDER: ChartStatus[] = ['FAIL', 'ERROR', 'MANUAL', 'WAIVED', 'PASS', 'NOT_APPLICABLE', 'NOT_ASSESSED'];
+
+/** One 100% bar per row (e.g. per framework: its requirements by status), with a legend. */
+export function stackedBarChart(rows: StackedRow[], title: string, unit: string): string {
+  const width = 680;
+  const labelWidth = 190;
+  const barWidth = width - labelWidth - 60;
+  const rowHeight = 24;
+  const used = STACK_ORDER.filter((s) => rows.some((r) => (r.counts[s] ?? 0) > 0));
+  const legendTop = 10 + rows.length * rowHeight + 8;
+  const height = legendTop + 24;
+  const body: string[] = [];
+  const described: string[] = [];
+  rows.forEach((row, i) => {
+    const y = 10 + i * rowHeight;
+    const total = STACK_ORDER.reduce((sum, s) => sum + (row.counts[s] ?? 0), 0);
+    body.push(text(labelWidth - 8, y + 15, truncate(row.label, 30), 'text-anchor="end" fill="#222"'));
+    let x = labelWidth;
+    const parts: string[] = [];
+    for (const s of STACK_ORDER) {
+      const n = row.counts[s] ?? 0;
+      if (n === 0 || total === 0) continue;
+      const w = (n / total) * barWidth;
+      body.push(rect(x, y + 3, w, rowHeight - 8, STATUS_COLORS[s]));
+      if (w >= 22) body.push(text(x + w / 2, y + 15, String(n), 'text-anchor="middle" fill="#fff" font-weight="bold"'));
+      parts.push(`${n} ${STATUS_LABELS[s].toLowerCase()}`);
+      x += w;
+    }
+    if (total === 0) body.push(rect(labelWidth, y + 3, barWidth, rowHeight - 8, '#f0f0f0'));
+    body.push(text(labelWidth + barWidth + 6, y + 15, `${total}`, 'fill="#444"'));
+    described.push(`${row.label}: ${parts.join(', ') || 'none'}`);
+  });
+  let lx = labelWidth;
+  for (const s of used) {
+    body.push(rect(lx, legendTop + 4, 10, 10, STATUS_COLORS[s]));
+    body.push(text(lx + 14, legendTop + 13, STATUS_LABELS[s], 'fill="#333"'));
+    lx += 24 + STATUS_LABELS[s].length * 6;
+  }
+  return svg(width, height, `${title} (${unit}). ${described.join('; ')}`, body);
+}
+
+/** Failures by severity: one column per severity, most severe first. */
+export function severityChart(counts: Record<Severity, number>, title: string): string {
+  const width = 340;
+  const height = 190;
+  const left = 36;
+  const bottom = 160;
+  const plotHeight = 130;
+  const { top, step } = niceScale(Math.max(...SEVERITIES.map((s) => counts[s])));
+  const body: string[] = [];
+  for (let v = 0; v <= top; v += step) {
+    const y = bottom - (v / top) * plotHeight;
+    body.push(`<line x1="${left}" x2="${width - 8}" y1="${round(y)}" y2="${round(y)}" stroke="#e3e3e3"/>`);
+    body.push(text(left - 6, y + 4, String(v), 'text-anchor="end" fill="#666"'));
+  }
+  const slot = (width - left - 8) / SEVERITIES.length;
+  SEVERITIES.forEach((s, i) => {
+    const n = counts[s];
+    const h = (n / top) * plotHeight;
+    const x = left + i * slot + slot * 0.18;
+    body.push(rect(x, bottom - h, slot * 0.64, h, SEVERITY_COLORS[s]));
+    body.push(text(x + slot * 0.32, bottom - h - 4, String(n), 'text-anchor="middle" fill="#222" font-weight="bold"'));
+    body.push(text(x + slot * 0.32, bottom + 16, s, 'text-anchor="middle" fill="#333"'));
+  });
+  const label = `${title}: ${SEVERITIES.map((s) => `${counts[s]} ${s}`).join(', ')}`;
+  return svg(width, height, label, body);
+}
+
+/** Detections per day (UTC) over the days given, in order; labels thinned to stay readable. */
+export function perDayChart(days: { day: string; count: number }[], title: string): string {
+  const width = 680;
+  const height = 200;
+  const left = 36;
+  const bottom = 168;
+  const plotHeight = 140;
+  const body: string[] = [];
+  const total = days.reduce((sum, d) => sum + d.count, 0);
+  if (days.length === 0 || total === 0) {
+    body.push(rect(left, bottom - plotHeight, width - left - 8, plotHeight, '#fafafa', ' stroke="#e3e3e3"'));
+    body.push(text(width / 2, bottom - plotHeight / 2, 'No detections in the period', 'text-anchor="middle" fill="#666" font-size="13"'));
+    return svg(width, height, `${title}: no detections`, body);
+  }
+  const { top, step } = niceScale(Math.max(...days.map((d) => d.count)));
+  for (let v = 0; v <= top; v += step) {
+    const y = bottom - (v / top) * plotHeight;
+    body.push(`<line x1="${left}" x2="${width - 8}" y1="${round(y)}" y2="${round(y)}" stroke="#e3e3e3"/>`);
+    body.push(text(left - 6, y + 4, String(v), 'text-anchor="end" fill="#666"'));
+  }
+  const slot = (width - left - 8) / days.length;
+  const labelEvery = Math.max(1, Math.ceil(days.length / 12));
+  days.forEach((d, i) => {
+    const h = (d.count / top) * plotHeight;
+    const x = left + i * slot;
+    if (d.count > 0) body.push(rect(x + slot * 0.1, bottom - h, Math.max(1, slot * 0.8), Math.max(h, 1), '#c62828'));
+    if (d.count > 0 && slot >= 14) body.push(text(x + slot / 2, bottom - h - 3, String(d.count), 'text-anchor="middle" fill="#222" font-size="9"'));
+    if (i % labelEvery === 0) body.push(text(x + slot / 2, bottom + 14, d.day.slice(5), 'text-anchor="middle" fill="#555" font-size="9"'));
+  });
+  body.push(`<line x1="${left}" x2="${width - 8}" y1="${bottom}" y2="${bottom}" stroke="#999"/>`);
+  const busiest = [...days].sort((a, b) => b.count - a.count).slice(0, 3).filter((d) => d.count > 0);
+  const label = `${title}: ${total} over ${days.length} day(s) from ${days[0]?.day ?? ''} to ${days[days.length - 1]?.day ?? ''}; busiest ${busiest.map((d) => `${d.day} (${d.count})`).join(', ')}`;
+  return svg(width, height, label, body);
+}

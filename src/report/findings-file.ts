@@ -1,0 +1,93 @@
+// Reading saved findings files (`report --findings`, `--previous`, `--history`): JSON validated against
+// schema/findings.schema.json, with an error that names the file. The latest earlier run of a history
+// folder is chosen by the period it covers (else by when its evidence was collected).
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { TrailproofError, errorMessage } from '../errors.js';
+import type { Findings } from '../model/types.js';
+import { compileSchema, formatAjvErrors, loadSchema } from '../schema.js';
+
+const validateFindings = compileSchema<Findings>(loadSchema('findings.schema.json'));
+
+export interface LoadedFindings {
+  findings: Findings;
+  file: string;
+  /** SHA-256 of the file's bytes, as the report's evidence appendix states it. */
+  sha256: string;
+  bytes: Uint8Array;
+}
+
+export function parseFindings(text: string, file: string): Findings {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new TrailproofError('TP_USAGE', `findings file ${file} is not valid JSON: ${errorMessage(err)}`);
+  }
+  if (!validateFindings(value)) {
+    throw new TrailproofError('TP_USAGE', `findings file ${file} is not a trailproof findings file: ${formatAjvErrors(validateFindings.errors, '')} (schema: schema/findings.schema.json)`);
+  }
+  // Fields the schema leaves optional (older or hand-made files) read as empty, never as undefined.
+  const findings = value;
+  findings.waivers ??= [];
+  findings.run.collectedAt ??= findings.run.finishedAt;
+  findings.run.failOn ??= 'high';
+  return findings;
+}
+
+export function loadFindings(file: string): LoadedFindings {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    throw new TrailproofError('TP_USAGE', `cannot read findings file ${file}: ${errorMessage(err)}`);
+  }
+  return { findings: parseFindings(bytes.toString('utf8'), file), file, sha256: createHash('sha256').update(bytes).digest('hex'), bytes };
+}
+
+/** The instant a run stands for when runs are ordered: the end of its period, else its evidence time. */
+export function runInstant(findings: Findings): number {
+  const at = findings.run.period.to ?? findings.run.collectedAt ?? findings.run.finishedAt;
+  const ms = Date.parse(at);
+  return Number.isNaN(ms) ? Date.parse(findings.run.finishedAt) : ms;
+}
+
+/** Names trailproof writes findings under: `findings.json` in each run's --out folder, or `<name>.findings.json`. */
+export function isFindingsFileName(name: string): boolean {
+  return name === 'findings.json' || name.endsWith('.findings.json');
+}
+
+function findingsFilesIn(dir: string, depth = 3): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    throw new TrailproofError('TP_USAGE', `--history ${dir}: cannot read the folder: ${errorMessage(err)}`);
+  }
+  const out: string[] = [];
+  for (const entry of entries) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory() && depth > 0) out.push(...findingsFilesIn(full, depth - 1));
+    else if (entry.isFile() && isFindingsFileName(entry.name)) out.push(full);
+  }
+  return out.sort();
+}
+
+/**
+ * The latest run in `dir` that is earlier than `current` (a different run id, standing for an earlier
+ * instant), or undefined when there is none. Every findings file found must be valid: a broken one in the
+ * history is an error, not something to step over silently.
+ */
+export function latestEarlierRun(dir: string, current: Findings): LoadedFindings | undefined {
+  const here = runInstant(current);
+  let best: { loaded: LoadedFindings; at: number } | undefined;
+  for (const file of findingsFilesIn(dir)) {
+    const loaded = loadFindings(file);
+    if (loaded.findings.run.id === current.run.id) continue;
+    const at = runInstant(loaded.findings);
+    if (at >= here) continue;
+    if (!best || at > best.at || (at === best.at && relative(dir, file) > relative(dir, best.loaded.file))) best = { loaded, at };
+  }
+  return best?.loaded;
+}

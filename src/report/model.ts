@@ -1,0 +1,357 @@
+// Findings -> the report's view model: everything the templates show, already counted, sorted and worded,
+// so templates stay logic-free and the HTML and the PDF say exactly the same thing. Statuses, requirement
+// verdicts and the gate come from the findings file; nothing is re-evaluated here.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { atOrAbove } from '../engine/gate.js';
+import { TrailproofError, errorMessage } from '../errors.js';
+import { SEVERITIES, STATUSES, type Findings, type FrameworkView, type Result, type Severity, type Status } from '../model/types.js';
+import { readBundleFacts, type BundleFacts } from './bundle-facts.js';
+import { compareChanges } from './changes.js';
+import { STATUS_LABELS, perDayChart, severityChart, stackedBarChart, type ChartStatus } from './charts.js';
+import type { Branding, RenderContext } from './context.js';
+import { EvidenceReader, type EvidenceView } from './excerpt.js';
+import { anchorId, formatDateTime, plural, shortActor } from './format.js';
+import { describePeriod, type Period } from './period.js';
+import { changesView, detectionTarget, detectionsPerDay, scopeView, timeline, waiverRows, type ChangesView, type ScopeView, type TimelineDay, type WaiverRow } from './sections.js';
+
+export const DEFAULT_TITLE = 'CloudTrail compliance evidence report';
+const ATTENTION: Status[] = ['FAIL', 'ERROR', 'MANUAL'];
+const EVIDENCE_SHOWN = 3;
+
+export interface AttentionItem {
+  anchor: string;
+  account: string;
+  region: string;
+  resource: string;
+  message: string;
+  /** Only when it differs from the group's (the check's remediation is usually the same for every result). */
+  remediation: { text: string; cli: string | null; iac: string | null } | null;
+  details: { key: string; value: string }[];
+  evidence: EvidenceView[];
+  evidenceMore: number;
+}
+
+/** The results of one check with one status: the check is described once, then every resource. */
+export interface AttentionGroup {
+  anchor: string;
+  checkId: string;
+  title: string;
+  severity: Severity;
+  status: Status;
+  frameworks: string;
+  remediation: { text: string; cli: string | null; iac: string | null } | null;
+  items: AttentionItem[];
+}
+
+export interface RequirementRow {
+  id: string;
+  title: string;
+  status: Status | 'NOT_ASSESSED';
+  checks: { checkId: string; title: string; worst: Status | 'NOT_ASSESSED'; summary: string }[];
+}
+
+export interface FrameworkSection {
+  anchor: string;
+  id: string;
+  title: string;
+  version: string;
+  summary: string;
+  requirements: RequirementRow[];
+}
+
+export interface ReportView {
+  title: string;
+  organization: string;
+  logo: string | null;
+  colors: { primary: string; accent: string };
+  period: { text: string; from: string | null; to: string | null; label: string | null };
+  run: { id: string; startedAt: string; finishedAt: string; collectedAt: string; source: string; failOn: string; framework: string | null; toolVersion: string };
+  generatedAt: string;
+  verdict: { level: 'fail' | 'attention' | 'pass'; headline: string; detail: string };
+  counts: { statuses: { status: Status; label: string; count: number }[]; total: number; detections: number; failingBySeverity: { severity: Severity; count: number }[] };
+  topRisks: { severity: Severity; text: string; anchor: string }[];
+  scope: ScopeView;
+  frameworks: FrameworkSection[];
+  attention: { total: number; groups: AttentionGroup[]; excerpts: boolean };
+  results: { checkId: string; status: Status; severity: Severity; account: string; region: string; resource: string }[];
+  checkSummary: { checkId: string; title: string; severity: Severity; counts: string; worst: Status }[];
+  detections: { total: number; days: TimelineDay[] };
+  waivers: { active: WaiverRow[]; expired: WaiverRow[]; waivedResults: number };
+  changes: ChangesView | null;
+  changesNote: string;
+  appendix: {
+    findingsSha256: string;
+    manifestSha256: string | null;
+    bundlePath: string | null;
+    files: { path: string; sha256: string; cited: boolean }[];
+    filesNote: string;
+    integrity: { verified: boolean; modified: string[]; missing: string[] } | null;
+    verifySteps: string[];
+  };
+  charts: { statusByFramework: string; failuresBySeverity: string; detectionsPerDay: string };
+  toc: { anchor: string; title: string; level: number }[];
+}
+
+/** Items by key, in first-seen order (push, never copy: reports have thousands of results). */
+export function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+const WORST_FIRST: (Status | 'NOT_ASSESSED')[] = ['FAIL', 'ERROR', 'MANUAL', 'WAIVED', 'PASS', 'NOT_APPLICABLE', 'NOT_ASSESSED'];
+
+function worstOf(statuses: Iterable<Status>): Status | 'NOT_ASSESSED' {
+  const present = new Set(statuses);
+  return WORST_FIRST.find((s) => s !== 'NOT_ASSESSED' && present.has(s)) ?? 'NOT_ASSESSED';
+}
+
+function statusSummary(counts: Partial<Record<Status, number>>): string {
+  return STATUSES.filter((s) => (counts[s] ?? 0) > 0).map((s) => `${counts[s]} ${STATUS_LABELS[s].toLowerCase()}`).join(', ') || 'no results';
+}
+
+function color(value: string | undefined, fallback: string, where: string): string {
+  if (value === undefined) return fallback;
+  if (!/^#[0-9a-fA-F]{6}$/.test(value)) throw new TrailproofError('TP_CONFIG_INVALID', `${where}: "${value}" is not a colour like #1f4e79`);
+  return value;
+}
+
+const LOGO_TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.svg': 'image/svg+xml', '.gif': 'image/gif', '.webp': 'image/webp' };
+
+export function logoDataUri(file: string): string {
+  const type = LOGO_TYPES[extname(file).toLowerCase()];
+  if (!type) throw new TrailproofError('TP_CONFIG_INVALID', `report.logo ${file}: use a PNG, JPEG, GIF, WebP or SVG file`);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    throw new TrailproofError('TP_CONFIG_INVALID', `report.logo ${file}: cannot read it: ${errorMessage(err)}`);
+  }
+  if (bytes.length > 2 * 1024 * 1024) throw new TrailproofError('TP_CONFIG_INVALID', `report.logo ${file}: larger than 2 MB; use a smaller image`);
+  return `data:${type};base64,${bytes.toString('base64')}`;
+}
+
+export function canonicalFindingsSha256(findings: Findings): string {
+  return createHash('sha256').update(JSON.stringify(findings, null, 2) + '\n').digest('hex');
+}
+
+function organizationName(branding: Branding, findings: Findings, facts: BundleFacts | null): string {
+  if (branding.organizationName) return branding.organizationName;
+  if (facts?.organizationId) return `AWS organization ${facts.organizationId}`;
+  const accounts = findings.run.scope.accounts;
+  return accounts.length === 1 ? `AWS account ${accounts[0]}` : `AWS accounts ${accounts.slice(0, 3).join(', ')}${accounts.length > 3 ? ` and ${accounts.length - 3} more` : ''}`;
+}
+
+function verdictOf(findings: Findings): ReportView['verdict'] {
+  const failOn = findings.run.failOn;
+  const gateFails = findings.results.filter((r) => r.status === 'FAIL' && atOrAbove(r.severity, failOn));
+  const gateDetections = findings.detections.filter((d) => atOrAbove(d.severity, failOn));
+  const integrityBad = findings.integrity !== undefined && !findings.integrity.verified;
+  const s = findings.summary;
+  const threshold = failOn === 'none' ? '' : ` at or above ${failOn} severity`;
+  if (gateFails.length > 0 || gateDetections.length > 0) {
+    const parts = [gateFails.length > 0 ? plural(gateFails.length, 'failing result') : '', gateDetections.length > 0 ? plural(gateDetections.length, 'risky event') : ''].filter(Boolean);
+    return { level: 'fail', headline: 'Not compliant', detail: `${parts.join(' and ')}${threshold}.` };
+  }
+  if (s.FAIL > 0 || s.ERROR > 0 || s.MANUAL > 0 || integrityBad) {
+    const parts = [s.FAIL > 0 ? plural(s.FAIL, 'failing result') + ' below the gate' : '', s.ERROR > 0 ? plural(s.ERROR, 'result') + ' the evidence could not decide' : '', s.MANUAL > 0 ? plural(s.MANUAL, 'result') + ' for manual review' : '', integrityBad ? 'evidence files that do not match their manifest' : ''].filter(Boolean);
+    return { level: 'attention', headline: 'Needs attention', detail: `${parts.join('; ')}.` };
+  }
+  return { level: 'pass', headline: 'Compliant', detail: `Every assessed result passed, is not applicable or is waived (${plural(s.WAIVED, 'waived result')}).` };
+}
+
+function frameworkLabel(frameworks: Record<string, string[]>): string {
+  return Object.entries(frameworks).map(([id, reqs]) => `${id} ${reqs.join(', ')}`).join('; ');
+}
+
+function frameworkSections(views: FrameworkView[], byCheck: Map<string, Result[]>): FrameworkSection[] {
+  return views.map((fw) => {
+    const tally: Partial<Record<Status | 'NOT_ASSESSED', number>> = {};
+    const requirements = fw.requirements.map((req) => {
+      tally[req.status] = (tally[req.status] ?? 0) + 1;
+      const checks = req.checks.map((checkId) => {
+        const results = byCheck.get(checkId) ?? [];
+        const counts: Partial<Record<Status, number>> = {};
+        for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
+        return { checkId, title: results[0]?.title ?? checkId, worst: worstOf(results.map((r) => r.status)), summary: results.length > 0 ? statusSummary(counts) : 'not run' };
+      });
+      return { id: req.id, title: req.title, status: req.status, checks };
+    });
+    const summary = WORST_FIRST.filter((s) => (tally[s] ?? 0) > 0).map((s) => `${tally[s]} ${STATUS_LABELS[s].toLowerCase()}`).join(', ');
+    return { anchor: anchorId('fw', fw.id), id: fw.id, title: fw.title, version: fw.version, summary: `${plural(fw.requirements.length, 'requirement')}: ${summary}`, requirements };
+  });
+}
+
+function topRisks(findings: Findings, groups: AttentionGroup[]): ReportView['topRisks'] {
+  const rank = (s: Severity): number => SEVERITIES.indexOf(s);
+  const risks: { severity: Severity; text: string; anchor: string; weight: number }[] = [];
+  for (const g of groups.filter((x) => x.status === 'FAIL')) {
+    const first = g.items[0] as AttentionItem;
+    const accounts = new Set(g.items.map((i) => i.account)).size;
+    risks.push({ severity: g.severity, weight: g.items.length, anchor: g.anchor, text: `${g.title}: not met for ${plural(g.items.length, 'resource')} in ${plural(accounts, 'account')} (${g.checkId}). For example: ${first.message}` });
+  }
+  for (const [ruleId, list] of groupBy(findings.detections, (d) => d.ruleId)) {
+    const d = list[0] as (typeof list)[number];
+    const target = detectionTarget(d);
+    risks.push({ severity: d.severity, weight: list.length, anchor: 'sec-detections', text: `${d.title} (${ruleId}): ${shortActor(d.actor)} called ${d.eventName}${target ? ` on ${target}` : ''} from ${d.sourceIPAddress} on ${formatDateTime(d.eventTime)}${list.length > 1 ? `, and ${plural(list.length - 1, 'more event')}` : ''}.` });
+  }
+  return risks.sort((a, b) => rank(a.severity) - rank(b.severity) || b.weight - a.weight).slice(0, 6).map(({ severity, text, anchor }) => ({ severity, text, anchor }));
+}
+
+function remediationOf(r: Result): AttentionGroup['remediation'] {
+  return r.remediation ? { text: r.remediation.text, cli: r.remediation.cli ?? null, iac: r.remediation.iac ?? null } : null;
+}
+
+function attentionGroups(results: Result[], reader: EvidenceReader): AttentionGroup[] {
+  const severityRank = (s: Severity): number => SEVERITIES.indexOf(s);
+  const sorted = results
+    .filter((r) => ATTENTION.includes(r.status))
+    .sort((a, b) => ATTENTION.indexOf(a.status) - ATTENTION.indexOf(b.status) || severityRank(a.severity) - severityRank(b.severity) || (a.checkId < b.checkId ? -1 : a.checkId > b.checkId ? 1 : 0));
+  let n = 0;
+  return [...groupBy(sorted, (r) => `${r.status} ${r.checkId} ${r.severity}`).values()].map((list, gi) => {
+    const first = list[0] as Result;
+    const remediation = remediationOf(first);
+    const same = JSON.stringify(remediation);
+    return {
+      anchor: `g-${gi + 1}`,
+      checkId: first.checkId,
+      title: first.title,
+      severity: first.severity,
+      status: first.status,
+      frameworks: frameworkLabel(first.frameworks),
+      remediation,
+      items: list.map((r) => ({
+        anchor: `r-${++n}`,
+        account: r.account,
+        region: r.region,
+        resource: r.resource,
+        message: r.message,
+        remediation: JSON.stringify(remediationOf(r)) === same ? null : remediationOf(r),
+        details: Object.entries(r.details ?? {}).slice(0, 8).map(([key, value]) => ({ key, value: typeof value === 'string' ? value : JSON.stringify(value) ?? '' })),
+        evidence: r.evidence.slice(0, EVIDENCE_SHOWN).map((e) => reader.view(e)),
+        evidenceMore: Math.max(0, r.evidence.length - EVIDENCE_SHOWN),
+      })),
+    };
+  });
+}
+
+export function buildReportView(findings: Findings, ctx: RenderContext = {}): ReportView {
+  const branding = ctx.branding ?? {};
+  const factsRead = ctx.bundleDir !== undefined ? readBundleFacts(ctx.bundleDir, findings.run.bundle?.manifestSha256) : undefined;
+  const facts = factsRead?.kind === 'ok' ? factsRead.facts : null;
+  if (factsRead?.kind === 'unusable') ctx.warn?.(`report: ${factsRead.note}; listing cited files only`);
+  const reader = new EvidenceReader(facts ? ctx.bundleDir : undefined);
+  const period: Period = ctx.period ?? findings.run.period;
+
+  const byCheck = groupBy(findings.results, (r) => r.checkId);
+  const groups = attentionGroups(findings.results, reader);
+
+  const failingBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const r of findings.results) if (r.status === 'FAIL') failingBySeverity[r.severity]++;
+  const frameworks = frameworkSections(findings.frameworks ?? [], byCheck);
+  const chartRows = (findings.frameworks ?? []).map((fw) => {
+    const counts: Partial<Record<ChartStatus, number>> = {};
+    for (const req of fw.requirements) counts[req.status] = (counts[req.status] ?? 0) + 1;
+    return { label: fw.title, counts };
+  });
+  const overall = { label: 'All results', counts: Object.fromEntries(STATUSES.map((s) => [s, findings.summary[s]])) as Partial<Record<ChartStatus, number>> };
+
+  let changes: ChangesView | null = null;
+  let changesNote = 'No previous audit was given (use --previous FILE or --history DIR), so no changes are shown.';
+  if (ctx.previous) {
+    changes = changesView(compareChanges(findings, ctx.previous, ctx.previousFile));
+    changesNote = '';
+  }
+
+  const cited = new Map<string, string>();
+  for (const r of findings.results) for (const e of r.evidence) cited.set(e.file, e.sha256);
+  const files = facts
+    ? facts.files.map(([path, sha256]) => ({ path, sha256, cited: cited.has(path) }))
+    : [...cited.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, sha256]) => ({ path, sha256, cited: true }));
+  const bundlePath = findings.run.bundle?.path ?? null;
+  const findingsSha256 = ctx.findingsSha256 ?? canonicalFindingsSha256(findings);
+  const manifestSha256 = findings.run.bundle?.manifestSha256 ?? null;
+  const verifySteps = [
+    `sha256sum findings.json prints ${findingsSha256}: the findings file is the one this report was rendered from.`,
+    manifestSha256 ? `sha256sum ${bundlePath ?? '<bundle>'}/manifest.json prints ${manifestSha256}: the manifest lists the SHA-256 of every evidence file below.` : 'The findings record no evidence bundle manifest.',
+    `trailproof audit --bundle ${bundlePath ?? '<bundle>'} --format json re-checks every evidence file against the manifest (exit 2, TP_BUNDLE_TAMPERED, if any changed) and re-derives the results.`,
+    'trailproof validate-logs --logs <bundle>/logs --public-keys <ListPublicKeys output> verifies the CloudTrail log files against the digest files CloudTrail signed.',
+  ];
+
+  const toc: ReportView['toc'] = [
+    { anchor: 'sec-summary', title: 'Executive summary', level: 1 },
+    { anchor: 'sec-scope', title: 'Scope and method', level: 1 },
+    { anchor: 'sec-frameworks', title: 'Framework requirements', level: 1 },
+    ...frameworks.map((f) => ({ anchor: f.anchor, title: `${f.title}`, level: 2 })),
+    { anchor: 'sec-attention', title: 'Failing, manual and undecided results', level: 1 },
+    { anchor: 'sec-detections', title: 'Risky events (detections)', level: 1 },
+    { anchor: 'sec-waivers', title: 'Waivers', level: 1 },
+    { anchor: 'sec-changes', title: 'Changes since the previous audit', level: 1 },
+    { anchor: 'sec-evidence', title: 'Evidence appendix', level: 1 },
+    { anchor: 'sec-results', title: 'Every result', level: 1 },
+    { anchor: 'sec-signoff', title: 'Reviewer sign-off', level: 1 },
+  ];
+
+  return {
+    title: branding.title ?? DEFAULT_TITLE,
+    organization: organizationName(branding, findings, facts),
+    logo: branding.logo ? logoDataUri(branding.logo) : null,
+    colors: { primary: color(branding.colors?.primary, '#1f3a5f', 'report.colors.primary'), accent: color(branding.colors?.accent, '#2f7dd1', 'report.colors.accent') },
+    period: { text: describePeriod(period), from: period.from, to: period.to, label: period.label ?? null },
+    run: {
+      id: findings.run.id,
+      startedAt: findings.run.startedAt,
+      finishedAt: findings.run.finishedAt,
+      collectedAt: findings.run.collectedAt,
+      source: findings.run.source,
+      failOn: findings.run.failOn,
+      framework: findings.run.framework ?? null,
+      toolVersion: findings.tool.version,
+    },
+    generatedAt: (ctx.generatedAt ?? new Date()).toISOString(),
+    verdict: verdictOf(findings),
+    counts: {
+      statuses: STATUSES.map((status) => ({ status, label: STATUS_LABELS[status], count: findings.summary[status] })),
+      total: findings.results.length,
+      detections: findings.detections.length,
+      failingBySeverity: SEVERITIES.map((severity) => ({ severity, count: failingBySeverity[severity] })),
+    },
+    topRisks: topRisks(findings, groups),
+    scope: scopeView(findings, facts),
+    frameworks,
+    attention: { total: groups.reduce((sum, g) => sum + g.items.length, 0), groups, excerpts: reader.available },
+    results: findings.results.map((r) => ({ checkId: r.checkId, status: r.status, severity: r.severity, account: r.account, region: r.region, resource: r.resource })),
+    checkSummary: [...byCheck.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([checkId, list]) => {
+      const counts: Partial<Record<Status, number>> = {};
+      for (const r of list) counts[r.status] = (counts[r.status] ?? 0) + 1;
+      const first = list[0] as Result;
+      return { checkId, title: first.title, severity: first.severity, counts: statusSummary(counts), worst: worstOf(list.map((r) => r.status)) as Status };
+    }),
+    detections: { total: findings.detections.length, days: timeline(findings.detections) },
+    waivers: { ...waiverRows(findings), waivedResults: findings.summary.WAIVED },
+    changes,
+    changesNote,
+    appendix: {
+      findingsSha256,
+      manifestSha256,
+      bundlePath,
+      files,
+      filesNote: facts ? `Every file of the evidence bundle, from its manifest (${plural(files.length, 'file')}); files cited by a result are marked.` : `The evidence bundle was not available when this report was rendered${factsRead?.kind === 'unusable' ? ` (${factsRead.note})` : ''}: the files cited by results are listed with the SHA-256 recorded by the audit.`,
+      integrity: findings.integrity ? { verified: findings.integrity.verified, modified: findings.integrity.modified, missing: findings.integrity.missing } : null,
+      verifySteps,
+    },
+    charts: {
+      statusByFramework: stackedBarChart(chartRows.length > 0 ? chartRows : [overall], chartRows.length > 0 ? 'Requirements by status, per framework' : 'Results by status', chartRows.length > 0 ? 'requirements' : 'results'),
+      failuresBySeverity: severityChart(failingBySeverity, 'Failing results by severity'),
+      detectionsPerDay: perDayChart(detectionsPerDay(findings.detections, period), 'Detections per day (UTC)'),
+    },
+    toc,
+  };
+}

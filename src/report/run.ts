@@ -1,0 +1,86 @@
+// Renders the formats a run asks for into --out (written beside, then renamed, so no reader sees half a
+// file), sharing one browser across every PDF, and optionally emails the PDF. Used by `trailproof report`;
+// `audit` can call the same function with the findings it just produced.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sendReportMessage, type SendResult } from '../email/send.js';
+import { buildReportMessage } from '../email/message.js';
+import type { EmailSettings } from '../email/settings.js';
+import type { Findings } from '../model/types.js';
+import { htmlRenderer } from '../output/html.js';
+import { renderers as registered } from '../output/index.js';
+import { csvRenderer } from '../output/csv.js';
+import { markdownRenderer } from '../output/markdown.js';
+import { ocsfRenderer } from '../output/ocsf.js';
+import { pdfRenderer } from '../output/pdf.js';
+import { sarifRenderer } from '../output/sarif.js';
+import { SharedBrowser } from './browser.js';
+import type { RenderContext } from './context.js';
+import { buildReportView } from './model.js';
+import { PdfFile } from './pdf-file.js';
+import { loadTemplates } from './templates.js';
+
+/**
+ * Every format the report command can write. The registry in src/output/index.ts wins where it has a format;
+ * the report formats are listed here until they are registered there.
+ */
+export const reportRenderers = { html: htmlRenderer, pdf: pdfRenderer, sarif: sarifRenderer, csv: csvRenderer, ocsf: ocsfRenderer, markdown: markdownRenderer, ...registered };
+export type ReportFormat = keyof typeof reportRenderers;
+export const REPORT_FORMATS = Object.keys(reportRenderers) as ReportFormat[];
+
+export function isReportFormat(name: string): name is ReportFormat {
+  return Object.hasOwn(reportRenderers, name);
+}
+
+export interface WrittenReport {
+  format: ReportFormat;
+  path: string;
+  bytes: Uint8Array;
+  /** For PDFs: the page count. */
+  pages?: number;
+}
+
+export interface WriteOptions {
+  /** The findings file's own bytes: `json` then copies them verbatim, so its SHA-256 stays the one reported. */
+  originalJson?: Uint8Array;
+  /** Called after each file is written (progress on stderr). */
+  onWritten?: (report: WrittenReport) => void;
+}
+
+function toBytes(output: string | Uint8Array): Uint8Array {
+  return typeof output === 'string' ? Buffer.from(output, 'utf8') : output;
+}
+
+export async function renderOne(format: ReportFormat, findings: Findings, ctx: RenderContext): Promise<string | Uint8Array> {
+  const renderer = reportRenderers[format] as { render(f: Findings, c?: RenderContext): Promise<string | Uint8Array> };
+  return renderer.render(findings, ctx);
+}
+
+export async function writeReports(findings: Findings, formats: ReportFormat[], outDir: string, ctx: RenderContext, options: WriteOptions = {}): Promise<WrittenReport[]> {
+  mkdirSync(outDir, { recursive: true });
+  const own = formats.includes('pdf') && !ctx.browser ? new SharedBrowser() : undefined;
+  const context: RenderContext = own ? { ...ctx, browser: own } : ctx;
+  const written: WrittenReport[] = [];
+  try {
+    for (const format of formats) {
+      const bytes = format === 'json' && options.originalJson ? options.originalJson : toBytes(await renderOne(format, findings, context));
+      const path = join(outDir, reportRenderers[format].fileName);
+      writeFileSync(`${path}.tmp`, bytes);
+      renameSync(`${path}.tmp`, path);
+      const report: WrittenReport = { format, path, bytes };
+      if (format === 'pdf') report.pages = new PdfFile(bytes).pages().length;
+      written.push(report);
+      options.onWritten?.(report);
+    }
+  } finally {
+    await own?.close();
+  }
+  return written;
+}
+
+/** Emails the written PDF with a summary of the same findings; throws (TrailproofError) when the send fails. */
+export async function emailReport(findings: Findings, pdf: WrittenReport, to: string[], settings: EmailSettings, ctx: RenderContext, subject?: string): Promise<SendResult> {
+  const view = buildReportView(findings, ctx);
+  const message = buildReportMessage(view, loadTemplates(ctx.templatesDir), { path: pdf.path, bytes: pdf.bytes }, subject);
+  return sendReportMessage(message, to, settings);
+}
