@@ -9,7 +9,9 @@ import { planAudit, runAudit } from '../../engine/audit.js';
 import { loadFrameworks } from '../../engine/frameworks.js';
 import { gateExitCode } from '../../engine/gate.js';
 import { CheckRegistry, loadBuiltinChecks, loadPlugin } from '../../engine/registry.js';
-import type { Severity } from '../../model/types.js';
+import type { Findings, Severity } from '../../model/types.js';
+import type { LiveCollectOptions } from '../../collect/index.js';
+import { liveCollectOptions, liveOptions } from './collect.js';
 import { FORMATS, isFormat, renderers, type Format } from '../../output/index.js';
 import { renderSummary } from '../../output/table.js';
 import { arg, type CommandSpec } from '../command.js';
@@ -28,6 +30,8 @@ export interface AuditArgs {
   config?: string;
   quiet: boolean;
   allowModifiedEvidence: boolean;
+  /** Without --bundle: what to collect from AWS first. */
+  live?: LiveCollectOptions;
 }
 
 export function parseFormats(value: string | undefined): Format[] {
@@ -61,9 +65,6 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
   const accounts = splitList(args.accounts);
   for (const a of accounts) if (!/^\d{12}$/.test(a)) throw new TrailproofError('TP_USAGE', `--accounts: "${a}" is not a 12-digit account id`);
   if (!args.out && formats.length > 1) throw new TrailproofError('TP_USAGE', `--format ${formats.join(',')}: several formats need --out DIR (stdout carries one)`);
-  if (args.bundle === undefined) {
-    throw new TrailproofError('TP_USAGE', 'audit needs --bundle DIR: live collection from AWS is not in this version yet (see the README)');
-  }
 
   const { config, file, baseDir } = loadConfig(args.config, io.cwd);
   const { ids, plugins } = splitChecksFlag(args.checks, io.cwd);
@@ -77,17 +78,52 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
   const plan = planAudit(registry, loadFrameworks(), config, request);
   const failOn = (args.failOn ?? config.failOn ?? 'high') as Severity | 'none';
 
-  const bundlePath = resolve(io.cwd, args.bundle);
-  const bundle = Bundle.open(bundlePath, { allowModified: args.allowModifiedEvidence });
-  // Verifying digest chains reads files and is asynchronous, so it runs before the (pure, synchronous) checks
-  // and trail.log-integrity reads the outcome from the bundle.
-  if (plan.checks.some((c) => c.check.meta.id === 'trail.log-integrity')) attachLogIntegrity(bundle, await verifyBundleLogs(bundle));
-  const runRequest: Parameters<typeof runAudit>[2] = { source: 'bundle', bundlePath: args.bundle, failOn };
-  if (accounts.length > 0) runRequest.accounts = accounts;
-  if (args.framework !== undefined) runRequest.framework = args.framework;
-  const findings = runAudit(bundle, plan, runRequest);
-  const exitCode = gateExitCode(findings, failOn);
+  // Live (no --bundle): collect into a bundle first, then audit it exactly as --bundle would, so the findings
+  // are those of auditing the kept bundle again. With --out the bundle is kept as <out>/evidence.
+  return withBundle(args, io, async (bundlePath, shownPath, source) => {
+    const bundle = Bundle.open(bundlePath, { allowModified: args.allowModifiedEvidence });
+    // Verifying digest chains reads files and is asynchronous, so it runs before the (pure, synchronous)
+    // checks and trail.log-integrity reads the outcome from the bundle.
+    if (plan.checks.some((c) => c.check.meta.id === 'trail.log-integrity')) attachLogIntegrity(bundle, await verifyBundleLogs(bundle));
+    const runRequest: Parameters<typeof runAudit>[2] = { source, bundlePath: shownPath, failOn };
+    if (accounts.length > 0) runRequest.accounts = accounts;
+    if (args.framework !== undefined) runRequest.framework = args.framework;
+    const findings = runAudit(bundle, plan, runRequest);
+    const exitCode = gateExitCode(findings, failOn);
+    await writeOutputs(findings, formats, args, io, exitCode, failOn);
 
+    const integrity = bundle.integrity;
+    if ((integrity.modified.length > 0 || integrity.missing.length > 0) && !args.allowModifiedEvidence) {
+      const names = [...integrity.modified, ...integrity.missing];
+      const listed = names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
+      throw new TrailproofError(
+        'TP_BUNDLE_TAMPERED',
+        `evidence bundle ${shownPath} does not match its manifest (${integrity.modified.length} modified, ${integrity.missing.length} missing: ${listed}); results citing them are marked tampered. Use --allow-modified-evidence to accept it`,
+      );
+    }
+    return exitCode;
+  });
+}
+
+/** Runs `fn` over the --bundle folder, or over a bundle collected live (kept in <out>/evidence, else removed). */
+async function withBundle(
+  args: AuditArgs,
+  io: Io,
+  fn: (bundlePath: string, shownPath: string, source: 'bundle' | 'live') => Promise<number>,
+): Promise<number> {
+  if (args.bundle !== undefined) return fn(resolve(io.cwd, args.bundle), args.bundle, 'bundle');
+  const keptAs = args.out === undefined ? undefined : join(args.out, 'evidence');
+  // The SDK takes seconds to load: only a live audit pays for it.
+  const live = await import('../../collect/index.js');
+  const dir = await live.collectToTempBundle({ ...args.live, ...(keptAs === undefined ? {} : { keepAs: resolve(io.cwd, keptAs) }) });
+  try {
+    return await fn(dir, keptAs ?? dir, 'live');
+  } finally {
+    if (keptAs === undefined) await live.removeTempBundle(dir);
+  }
+}
+
+async function writeOutputs(findings: Findings, formats: Format[], args: AuditArgs, io: Io, exitCode: number, failOn: Severity | 'none'): Promise<void> {
   const toStdout = !args.out && formats.length === 1;
   if (args.out) {
     const outDir = resolve(io.cwd, args.out);
@@ -107,25 +143,16 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
     if (toStdout) io.stderr(summary);
     else io.stdout(summary);
   }
-
-  const integrity = bundle.integrity;
-  if ((integrity.modified.length > 0 || integrity.missing.length > 0) && !args.allowModifiedEvidence) {
-    const names = [...integrity.modified, ...integrity.missing];
-    const listed = names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
-    throw new TrailproofError(
-      'TP_BUNDLE_TAMPERED',
-      `evidence bundle ${args.bundle} does not match its manifest (${integrity.modified.length} modified, ${integrity.missing.length} missing: ${listed}); results citing them are marked tampered. Use --allow-modified-evidence to accept it`,
-    );
-  }
-  return exitCode;
 }
 
 export const command: CommandSpec = {
   name: 'audit',
-  describe: 'Run every enabled check over an evidence bundle, write outputs, exit by the gate',
+  describe: 'Collect evidence from AWS (or read --bundle DIR), run every enabled check, write outputs, exit by the gate',
   builder: (y) =>
     y
       .options(auditOptions)
+      .options(liveOptions)
+      .example('$0 audit --assume-role TrailproofAudit --out reports/2026-Q3 --format json,junit', 'Audit the organization live; the evidence is kept in reports/2026-Q3/evidence')
       .example('$0 audit --bundle examples/demo-org --out reports/demo --format json,junit', 'Audit the demo organization')
       .example('$0 audit --bundle ./evidence --format json --fail-on medium > findings.json', 'A CI gate with JSON on stdout'),
   run: (args, io) => {
@@ -142,6 +169,7 @@ export const command: CommandSpec = {
     set('checks', arg.strings(args, 'checks'));
     set('plugin', arg.strings(args, 'plugin'));
     set('config', arg.string(args, 'config'));
+    if (parsed.bundle === undefined) parsed.live = liveCollectOptions(args, io);
     return audit(parsed, io);
   },
 };
