@@ -1,0 +1,148 @@
+import { expect } from 'chai';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { main } from '../../src/cli/main.js';
+import { memoryIo } from '../../src/cli/io.js';
+import { resolveEmailSettings } from '../../src/email/settings.js';
+import { fixtureFindings, writeFixtureBundle } from '../report/fixtures.js';
+import { requireReal } from '../report/real-tools.js';
+
+interface Received {
+  from: string;
+  to: string[];
+  user: string | undefined;
+  mail: ParsedMail;
+}
+
+/** A real SMTP server on loopback that requires a login and keeps what it receives. */
+async function startSmtp(): Promise<{ port: number; received: Received[]; close(): Promise<void> }> {
+  const received: Received[] = [];
+  const server = new SMTPServer({
+    secure: false,
+    disabledCommands: ['STARTTLS'],
+    allowInsecureAuth: true,
+    authOptional: false,
+    logger: false,
+    onAuth(auth, _session, callback) {
+      if (auth.username === 'reports' && auth.password === 's3cret-pass') callback(null, { user: auth.username });
+      else callback(new Error('Invalid username or password'));
+    },
+    onData(stream, session, callback) {
+      simpleParser(stream)
+        .then((mail) => {
+          received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), user: typeof session.user === 'string' ? session.user : undefined, mail });
+          callback();
+        })
+        .catch((err: Error) => callback(err));
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.server.address() as AddressInfo).port;
+  return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** A loopback port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', () => resolve()));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
+describe('emailing the report', function () {
+  this.timeout(120_000);
+  let findingsFile: string;
+
+  before(function () {
+    requireReal(this, { chromium: true });
+    const bundle = writeFixtureBundle();
+    findingsFile = join(mkdtempSync(join(tmpdir(), 'trailproof-email-')), 'findings.json');
+    writeFileSync(findingsFile, JSON.stringify(fixtureFindings(bundle), null, 2));
+  });
+
+  it('sends the PDF over SMTP on loopback with a summary, to every recipient', async () => {
+    const smtp = await startSmtp();
+    try {
+      const out = mkdtempSync(join(tmpdir(), 'trailproof-email-out-'));
+      const io = memoryIo();
+      io.env = { ...io.env, TRAILPROOF_SMTP_HOST: '127.0.0.1', TRAILPROOF_SMTP_PORT: String(smtp.port), TRAILPROOF_SMTP_TLS: 'none', TRAILPROOF_SMTP_USER: 'reports', TRAILPROOF_SMTP_PASSWORD: 's3cret-pass', TRAILPROOF_EMAIL_FROM: 'trailproof@example.com' };
+      const code = await main(['report', '--findings', findingsFile, '--out', out, '--format', 'html', '--email-to', 'audit@example.com', '--email-to', 'ciso@example.com', '--period', '2026-Q3'], io);
+      expect(io.err).to.contain('emailed');
+      expect(code).to.equal(0);
+      expect(smtp.received).to.have.length(1);
+      const got = smtp.received[0] as Received;
+      expect(got.user).to.equal('reports');
+      expect(got.from).to.equal('trailproof@example.com');
+      expect(got.to).to.deep.equal(['audit@example.com', 'ciso@example.com']);
+      expect(got.mail.subject).to.equal('[trailproof] AWS organization o-exampleorg1, 2026-Q3 (1 Jul 2026 to 30 Sep 2026): Not compliant (2 failing, 3 risky events)');
+      expect(got.mail.text).to.contain('Not compliant: 1 failing result and 2 risky events at or above high severity.');
+      expect(got.mail.text).to.contain('Detections (risky events): 3');
+      expect(String(got.mail.html)).to.contain('data-verdict="fail"');
+      expect(String(got.mail.html)).to.contain('S3 bucket deleted (s3-bucket-deleted): Winter called DeleteBucket on example-prod-customer-data');
+      expect(got.mail.attachments).to.have.length(1);
+      const attachment = got.mail.attachments[0] as ParsedMail['attachments'][number];
+      expect(attachment.filename).to.equal('report.pdf');
+      expect(attachment.contentType).to.equal('application/pdf');
+      expect(Buffer.compare(attachment.content, readFileSync(join(out, 'report.pdf')))).to.equal(0);
+      expect(existsSync(join(out, 'report.html'))).to.equal(true);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('keeps the reports, exits non-zero and says why when the send fails', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'trailproof-email-out-'));
+    const io = memoryIo();
+    io.env = { ...io.env, TRAILPROOF_SMTP_HOST: '127.0.0.1', TRAILPROOF_SMTP_PORT: String(await closedPort()), TRAILPROOF_SMTP_TLS: 'none', TRAILPROOF_EMAIL_FROM: 'trailproof@example.com' };
+    const code = await main(['report', '--findings', findingsFile, '--out', out, '--email-to', 'audit@example.com'], io);
+    expect(code).to.equal(2);
+    expect(io.err).to.match(/email to audit@example\.com through SMTP 127\.0\.0\.1:\d+ \(none\) was not sent: .*ECONNREFUSED/);
+    expect(io.err).to.contain('the reports are kept in');
+    expect(existsSync(join(out, 'report.pdf'))).to.equal(true);
+    expect(existsSync(join(out, 'report.html'))).to.equal(true);
+  });
+
+  it('says so when the server refuses the login', async () => {
+    const smtp = await startSmtp();
+    try {
+      const io = memoryIo();
+      io.env = { ...io.env, TRAILPROOF_SMTP_HOST: '127.0.0.1', TRAILPROOF_SMTP_PORT: String(smtp.port), TRAILPROOF_SMTP_TLS: 'none', TRAILPROOF_SMTP_USER: 'reports', TRAILPROOF_SMTP_PASSWORD: 'wrong', TRAILPROOF_EMAIL_FROM: 'trailproof@example.com' };
+      const code = await main(['report', '--findings', findingsFile, '--out', mkdtempSync(join(tmpdir(), 'trailproof-email-out-')), '--format', 'pdf', '--email-to', 'audit@example.com'], io);
+      expect(code).to.equal(2);
+      expect(io.err).to.match(/was not sent: EAUTH/);
+      expect(smtp.received).to.have.length(0);
+    } finally {
+      await smtp.close();
+    }
+  });
+});
+
+describe('email settings', () => {
+  const env = { TRAILPROOF_SMTP_HOST: 'smtp.example.com', TRAILPROOF_EMAIL_FROM: 'reports@example.com' };
+
+  it('defaults to STARTTLS on 587, implicit TLS on 465, and lets the environment override the config', () => {
+    expect(resolveEmailSettings(undefined, env).smtp).to.deep.equal({ host: 'smtp.example.com', port: 587, tls: 'starttls' });
+    expect(resolveEmailSettings({ smtp: { port: 465 } }, env).smtp).to.include({ port: 465, tls: 'implicit' });
+    expect(resolveEmailSettings({ smtp: { host: 'config.example.com', user: 'u', password: 'p' } }, { TRAILPROOF_EMAIL_FROM: 'a@example.com' }).smtp).to.deep.equal({ host: 'config.example.com', port: 587, tls: 'starttls', user: 'u', password: 'p' });
+  });
+
+  it('refuses to send a password in clear text to anything but loopback, and half-given credentials', () => {
+    expect(() => resolveEmailSettings(undefined, { ...env, TRAILPROOF_SMTP_TLS: 'none', TRAILPROOF_SMTP_USER: 'u', TRAILPROOF_SMTP_PASSWORD: 'p' })).to.throw(/in clear text/);
+    expect(() => resolveEmailSettings(undefined, { ...env, TRAILPROOF_SMTP_USER: 'u' })).to.throw(/both a user and a password/);
+  });
+
+  it('needs a sender and a server, and names where to set them', () => {
+    expect(() => resolveEmailSettings(undefined, { TRAILPROOF_SMTP_HOST: 'h' })).to.throw(/TRAILPROOF_EMAIL_FROM/);
+    expect(() => resolveEmailSettings(undefined, { TRAILPROOF_EMAIL_FROM: 'a@example.com' })).to.throw(/TRAILPROOF_SMTP_HOST/);
+    expect(() => resolveEmailSettings(undefined, env, { transport: 'pigeon' })).to.throw(/not one of smtp, ses/);
+  });
+
+  it('selects SES v2 with a region from the environment', () => {
+    expect(resolveEmailSettings({ transport: 'ses' }, { TRAILPROOF_EMAIL_FROM: 'a@example.com', TRAILPROOF_SES_REGION: 'eu-west-1' })).to.deep.equal({ transport: 'ses', from: 'a@example.com', ses: { region: 'eu-west-1' } });
+  });
+});

@@ -1,0 +1,58 @@
+import { expect } from 'chai';
+import { buildReportView } from '../../src/report/model.js';
+import { fixtureFindings, writeFixtureBundle } from './fixtures.js';
+
+describe('report view model', () => {
+  const bundle = writeFixtureBundle();
+  const findings = fixtureFindings(bundle);
+  const view = buildReportView(findings, { bundleDir: bundle.dir });
+
+  it('says "not compliant" when a failure or a detection is at or above the gate, and why', () => {
+    expect(view.verdict).to.deep.equal({ level: 'fail', headline: 'Not compliant', detail: '1 failing result and 2 risky events at or above high severity.' });
+    const below = fixtureFindings();
+    below.detections = [];
+    below.results = below.results.filter((r) => r.checkId !== 'bucket.secure-transport');
+    expect(buildReportView(below).verdict.level).to.equal('attention');
+  });
+
+  it('repeats the findings file counts rather than recounting them', () => {
+    expect(view.counts.statuses.map((s) => [s.status, s.count])).to.deep.equal(Object.entries(findings.summary).filter(([k]) => k !== 'detections'));
+    expect(view.counts.detections).to.equal(3);
+  });
+
+  it('groups results that need attention by check, most severe first, with evidence excerpts', () => {
+    expect(view.attention.groups.map((g) => `${g.status} ${g.checkId}`)).to.deep.equal(['FAIL bucket.secure-transport', 'FAIL trail.log-file-validation', 'ERROR trail.management-events', 'MANUAL trail.s3-data-events']);
+    const validation = view.attention.groups[1]?.items[0];
+    expect(validation?.evidence[0]?.lines.some((l) => l.mark && l.text.includes('"LogFileValidationEnabled": false'))).to.equal(true);
+  });
+
+  it('puts the risky events on a timeline by day with who, what, from where and the result', () => {
+    expect(view.detections.days.map((d) => d.day)).to.deep.equal(['2026-08-02', '2026-09-13', '2026-09-14']);
+    const winter = view.detections.days[2]?.items[0];
+    expect(winter).to.deep.include({ actorShort: 'Winter', actorType: 'IAMUser', action: 's3:DeleteBucket', target: 'example-prod-customer-data', sourceIp: '192.0.2.55', result: 'Succeeded' });
+    expect(view.detections.days[1]?.items[0]?.span).to.equal('7 events from 13 Sep 2026 22:04:02 UTC to 13 Sep 2026 22:10:41 UTC');
+  });
+
+  it('lists top risks in plain language, most severe first', () => {
+    expect(view.topRisks[0]?.severity).to.equal('high');
+    expect(view.topRisks.map((r) => r.text).join('\n')).to.contain('Winter called DeleteBucket on example-prod-customer-data from 192.0.2.55 on 14 Sep 2026 03:32:07 UTC');
+  });
+
+  it('names the accounts from the organization, and the member that was not collected', () => {
+    expect(view.organization).to.equal('AWS organization o-exampleorg1');
+    expect(view.scope.accounts.map((a) => a.name)).to.deep.equal(['Management', 'Log Archive', 'Production']);
+    expect(view.scope.notCollected.map((g) => g.what)).to.include('account 555555555555 (Sandbox)');
+  });
+
+  it('lists every bundle file with its SHA-256 when the bundle is the audited one, cited files only otherwise', () => {
+    expect(view.appendix.files.length).to.equal(6);
+    expect(view.appendix.files.filter((f) => f.cited).length).to.equal(4);
+    const warnings: string[] = [];
+    const other = fixtureFindings(bundle);
+    other.run.bundle = { ...(other.run.bundle as NonNullable<typeof other.run.bundle>), manifestSha256: '0'.repeat(64) };
+    const v = buildReportView(other, { bundleDir: bundle.dir, warn: (m) => warnings.push(m) });
+    expect(v.appendix.files.every((f) => f.cited)).to.equal(true);
+    expect(v.appendix.filesNote).to.contain('is not the one the audit read');
+    expect(warnings.join('\n')).to.contain('is not the one the audit read');
+  });
+});
