@@ -18,6 +18,8 @@ import { accountPublicAccessBlock } from './s3control.js';
 import type { Pacer } from './scheduler.js';
 import type { Scope } from './scope.js';
 import { parseTopicArn, topicSubscriptions } from './sns.js';
+import type { BucketPlace, LogSources, SeenTrail } from './trail-logs.js';
+import { normalizePrefix } from './log-window.js';
 import { isSafePath } from './writer.js';
 
 export interface NotCollected {
@@ -52,6 +54,12 @@ export class Collector {
   private readonly inScope: Set<string>;
   private readonly once = new Map<string, Promise<void>>();
   private readonly bucketLists = new Map<string, Promise<Set<string> | undefined>>();
+  /** Each trail bucket's owner and region once followed (for --logs), or why it was not collected. */
+  private readonly bucketPlaces = new Map<string, Promise<BucketPlace | { reason: string }>>();
+  /** Every trail found, once per ARN (for --logs). */
+  private readonly seenTrails = new Map<string, SeenTrail>();
+  /** The regions collected for each account. */
+  private readonly accountRegions = new Map<string, string[]>();
 
   constructor(
     private readonly options: CollectorOptions,
@@ -93,6 +101,7 @@ export class Collector {
       ? (wanted ?? this.scope.callerRegions ?? [this.session.options.region])
       : wanted === undefined ? enabled : wanted.filter((r) => enabled.includes(r));
     this.progress.regionsKnown += regions.length;
+    this.accountRegions.set(account, regions);
     await Promise.all(regions.map(async (region) => {
       this.regions.add(region);
       await this.collectRegion(account, region, access.credentials);
@@ -139,6 +148,12 @@ export class Collector {
     return this.onceFor(`trail ${arn}`, async () => {
       const name = trail.Name ?? parsed.name;
       const home = trail.HomeRegion ?? parsed.region;
+      if (trail.S3BucketName !== undefined) {
+        this.seenTrails.set(arn, {
+          arn, owner: parsed.account, home, multiRegion: trail.IsMultiRegionTrail === true, organization: trail.IsOrganizationTrail === true,
+          bucket: trail.S3BucketName, prefix: normalizePrefix(trail.S3KeyPrefix),
+        });
+      }
       if (!isSafePath(name)) {
         this.notCollected.push({ kind: 'trail', id: arn, reason: 'the trail name cannot be a file name' });
         return;
@@ -157,22 +172,45 @@ export class Collector {
     });
   }
 
-  private followBucket(bucket: string, trailOwner: string, trailHome: string): Promise<void> {
-    return this.onceFor(`bucket ${bucket}`, async () => {
-      if (!isSafePath(bucket)) {
-        this.notCollected.push({ kind: 'bucket', id: bucket, reason: 'the bucket name cannot be a file name' });
-        return;
-      }
-      const owner = await this.bucketOwner(bucket, trailOwner);
-      if (typeof owner !== 'string') {
-        this.notCollected.push({ kind: 'bucket', id: bucket, reason: owner.reason });
-        return;
-      }
-      const access = await this.reachable(owner);
-      if (access === undefined) return;
-      const inRegion = (region: string): ClientSet => this.session.clients(owner, region, access.credentials);
-      await bucketEvidence(this.rec, inRegion(this.session.options.region), inRegion, bucket, trailHome);
-    });
+  private async followBucket(bucket: string, trailOwner: string, trailHome: string): Promise<void> {
+    let place = this.bucketPlaces.get(bucket);
+    if (place === undefined) {
+      place = this.locateBucket(bucket, trailOwner, trailHome);
+      this.bucketPlaces.set(bucket, place);
+    }
+    await place;
+  }
+
+  /** Collects a bucket's evidence in the account that owns it and the bucket's region, and says where that is. */
+  private async locateBucket(bucket: string, trailOwner: string, trailHome: string): Promise<BucketPlace | { reason: string }> {
+    if (!isSafePath(bucket)) {
+      const reason = 'the bucket name cannot be a file name';
+      this.notCollected.push({ kind: 'bucket', id: bucket, reason });
+      return { reason };
+    }
+    const owner = await this.bucketOwner(bucket, trailOwner);
+    if (typeof owner !== 'string') {
+      this.notCollected.push({ kind: 'bucket', id: bucket, reason: owner.reason });
+      return owner;
+    }
+    const access = await this.reachable(owner);
+    if (access === undefined) return { reason: `its owner ${owner} could not be reached` };
+    const inRegion = (region: string): ClientSet => this.session.clients(owner, region, access.credentials);
+    const region = await bucketEvidence(this.rec, inRegion(this.session.options.region), inRegion, bucket, trailHome);
+    return { bucket, account: owner, region, clients: inRegion(region) };
+  }
+
+  /** What `--logs` copies from: the trails found, their buckets, the accounts and regions in scope. */
+  logSources(): LogSources {
+    const union = this.options.regions ?? [...this.regions].sort();
+    return {
+      trails: [...this.seenTrails.values()],
+      bucketPlace: (bucket) => this.bucketPlaces.get(bucket) ?? Promise.resolve({ reason: 'the trail\'s bucket was not followed' }),
+      regionsOf: (account) => this.accountRegions.get(account) ?? union,
+      accounts: this.scope.accounts,
+      organizationId: this.scope.organizationId,
+      callerClients: (region) => this.session.clients(this.scope.identity.Account, region, this.session.base),
+    };
   }
 
   /**

@@ -15,10 +15,14 @@ import type { CredentialProvider } from './s3control.js';
 import { Pacer, Scheduler, type ErrorKind } from './scheduler.js';
 import { checkAccountIds, resolveScope } from './scope.js';
 import { writeTarGz } from './tar.js';
+import { defaultWindow } from './log-window.js';
+import { TrailLogs, type LogsResult } from './trail-logs.js';
 import { BundleWriter } from './writer.js';
 
 export type { NotCollected } from './collector.js';
 export type { ProgressMode } from './progress.js';
+export type { LogFailure, LogsResult, TrailCopy } from './trail-logs.js';
+export { DEFAULT_LOGS_DAYS } from './log-window.js';
 
 export const DEFAULT_CONCURRENCY = 32;
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
@@ -41,6 +45,11 @@ export interface CollectOptions {
   concurrency?: number | undefined;
   callTimeoutMs?: number | undefined;
   lookupEvents?: boolean | undefined;
+  /**
+   * Copy each trail's log and digest files (with the digests' metadata sidecars) into logs/, and CloudTrail's
+   * public keys. `from` defaults to seven days before `to`, `to` to the collection time.
+   */
+  logs?: LogsRequest | undefined;
   /** Also write <out>.tar.gz. */
   archive?: boolean | undefined;
   /** Where log lines go (stderr in the CLI); each ends with a newline. */
@@ -50,6 +59,11 @@ export interface CollectOptions {
   credentials?: CredentialProvider | undefined;
   s3control?: SessionOptions['s3control'];
   tuning?: { throttleBaseDelayMs?: number; lookupEventsPerSecond?: number; progressIntervalMs?: number; maxAttempts?: number } | undefined;
+}
+
+export interface LogsRequest {
+  from?: Date | undefined;
+  to?: Date | undefined;
 }
 
 export interface CollectSummary {
@@ -65,6 +79,8 @@ export interface CollectSummary {
   skipped: number;
   throttleRetries: number;
   notCollected: NotCollected[];
+  /** With --logs: what was copied, and what could not be. */
+  logs?: LogsResult;
 }
 
 export interface CollectResult {
@@ -92,6 +108,11 @@ function validate(options: CollectOptions): void {
   if (t !== undefined && (!Number.isFinite(t) || t <= 0)) throw new TrailproofError('TP_USAGE', '--call-timeout: give a positive number of seconds');
   if (options.externalId !== undefined && options.assumeRole === undefined) throw new TrailproofError('TP_USAGE', '--external-id goes with --assume-role NAME');
   if (options.assumeRole !== undefined && !/^[\w+=,.@/-]{1,64}$/.test(options.assumeRole)) throw new TrailproofError('TP_USAGE', `--assume-role: "${options.assumeRole}" is not an IAM role name`);
+  const { from, to } = options.logs ?? {};
+  for (const [flag, date] of [['--from', from], ['--to', to]] as const) {
+    if (date !== undefined && Number.isNaN(date.getTime())) throw new TrailproofError('TP_USAGE', `${flag}: not a valid instant`);
+  }
+  if (from !== undefined && to !== undefined && from > to) throw new TrailproofError('TP_USAGE', `--from ${from.toISOString()} is after --to ${to.toISOString()}`);
 }
 
 /** The region the SDK would use (AWS_REGION, the profile's region), else us-east-1. */
@@ -123,6 +144,7 @@ export async function collectBundle(options: CollectOptions): Promise<CollectRes
   const rec = { scheduler, writer };
   const log = options.log ?? ((): void => undefined);
   let collector: Collector | undefined;
+  let trailLogs: TrailLogs | undefined;
   let accountsTotal = 0;
   const progress = new Progress({
     mode: options.progress ?? 'off',
@@ -132,6 +154,7 @@ export async function collectBundle(options: CollectOptions): Promise<CollectRes
       accountsDone: collector?.progress.accountsDone ?? 0, accountsTotal,
       regionsDone: collector?.progress.regionsDone ?? 0, regionsKnown: collector?.progress.regionsKnown ?? 0,
       calls: scheduler.stats.calls, errors: scheduler.errorCount,
+      ...(trailLogs === undefined ? {} : { logFiles: trailLogs.copied }),
     }),
   });
   try {
@@ -145,6 +168,12 @@ export async function collectBundle(options: CollectOptions): Promise<CollectRes
     );
     progress.start();
     await collector.run();
+    let logs: LogsResult | undefined;
+    if (options.logs !== undefined) {
+      const window = defaultWindow(new Date(started), options.logs.from, options.logs.to);
+      trailLogs = new TrailLogs(rec, collector.logSources(), window, Math.max(2, concurrency));
+      logs = await trailLogs.run();
+    }
     progress.stop();
 
     const stats = scheduler.stats;
@@ -154,6 +183,7 @@ export async function collectBundle(options: CollectOptions): Promise<CollectRes
       errors: scheduler.errorCount, errorsByKind: stats.errorsByKind, errorsByName: stats.errorsByName, notConfigured: stats.notConfigured,
       skipped: stats.skipped, throttleRetries: stats.throttleRetries,
       notCollected: [...collector.notCollected].sort((a, b) => (a.kind + a.id < b.kind + b.id ? -1 : 1)),
+      ...(logs === undefined ? {} : { logs }),
     };
     const manifest = await writer.commit({
       tool: 'trailproof',
@@ -172,6 +202,7 @@ export async function collectBundle(options: CollectOptions): Promise<CollectRes
         notConfigured: summary.notConfigured,
         skipped: summary.skipped,
         notCollected: summary.notCollected,
+        ...(logs === undefined ? {} : { logs }),
       },
     });
     const result: CollectResult = { dir: out, manifest, summary, usable: collector.trailListings > 0, warnings: scope.warnings, actions: [...stats.actions].sort() };
@@ -236,6 +267,29 @@ function count(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+function megabytes(bytes: number): string {
+  return `${(bytes / 1_048_576).toFixed(1)} MB`;
+}
+
+/** What --logs copied, and every trail whose copy is incomplete. */
+function logLines(logs: LogsResult): string[] {
+  const lines = [
+    `trailproof: logs ${logs.from} to ${logs.to}: ${count(logs.logFiles, 'log file')} and ${count(logs.digestFiles, 'digest file')} (${megabytes(logs.bytes)}) of ${count(logs.trails.length, 'trail')} copied into logs/; public keys in ${count(logs.publicKeys.length, 'region')}`,
+  ];
+  if (logs.failureCount > 0) {
+    const kinds = Object.entries(logs.failuresByKind).map(([k, n]) => `${k} ${n}`).join(', ');
+    lines.push(`trailproof: logs: ${count(logs.failureCount, 'listing or object', 'listings or objects')} could not be copied (${kinds}); the copy is incomplete (manifest.json collection.logs.failures)`);
+    for (const t of logs.trails.filter((c) => c.failures > 0).slice(0, 20)) {
+      const first = logs.failures.find((f) => f.trail === t.trail);
+      const what = first === undefined ? '' : `, first: ${first.call ?? ''} s3://${t.bucket}/${first.key ?? first.prefix ?? ''}: ${first.error.name}`;
+      lines.push(`trailproof: logs: incomplete: ${t.trail}: ${t.notCollected === undefined ? `${count(t.failures, 'failure')}${what}` : `bucket ${t.bucket} ${t.notCollected}`}`);
+    }
+    const keys = logs.failures.filter((f) => f.call === 'ListPublicKeys');
+    for (const f of keys) lines.push(`trailproof: logs: ListPublicKeys failed in ${f.region ?? '?'}: ${f.error.name}; the copied digests of that region cannot be verified from the bundle alone`);
+  }
+  return lines;
+}
+
 /** The end-of-run lines for stderr: what was collected, failures counted by kind, what was left out. */
 export function formatSummary(result: CollectResult): string {
   const s = result.summary;
@@ -248,6 +302,7 @@ export function formatSummary(result: CollectResult): string {
   if (s.notConfigured > 0) lines.push(`trailproof: ${count(s.notConfigured, 'answer')} said a setting is not configured (stored as $error, read by the checks)`);
   if (s.skipped > 0) lines.push(`trailproof: ${count(s.skipped, 'call')} not made in regions that had timed out`);
   if (s.throttleRetries > 0) lines.push(`trailproof: ${count(s.throttleRetries, 'call')} retried after throttling`);
+  if (s.logs !== undefined) lines.push(...logLines(s.logs));
   for (const n of s.notCollected.slice(0, 20)) lines.push(`trailproof: not collected: ${n.kind} ${n.id}: ${n.reason}`);
   if (s.notCollected.length > 20) lines.push(`trailproof: not collected: ${s.notCollected.length - 20} more (manifest.json collection.notCollected)`);
   if (result.archive) lines.push(`trailproof: archive ${result.archive.path} sha256 ${result.archive.sha256}`);

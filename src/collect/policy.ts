@@ -1,6 +1,7 @@
 // The IAM actions the collector calls, one list the code is typed against (a call names its action), and the
 // least-privilege policy kept in policy/trailproof-readonly-policy.json. A test runs a full collection and
-// checks the file grants exactly the actions the calls used.
+// checks the file grants exactly the actions the calls used. kms:Decrypt is never called by the collector:
+// S3 calls it when `collect --logs` reads SSE-KMS objects, so the policy grants it only through S3.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrailproofError, errorMessage } from '../errors.js';
@@ -14,6 +15,7 @@ export const READ_ACTIONS = [
   'cloudtrail:GetInsightSelectors',
   'cloudtrail:GetTrailStatus',
   'cloudtrail:ListEventDataStores',
+  'cloudtrail:ListPublicKeys',
   'cloudtrail:LookupEvents',
   'cloudwatch:DescribeAlarms',
   'ec2:DescribeRegions',
@@ -41,7 +43,18 @@ export const READ_ACTIONS = [
   'sns:ListSubscriptionsByTopic',
 ] as const;
 
-export type IamAction = (typeof READ_ACTIONS)[number] | 'sts:AssumeRole';
+/**
+ * What `collect --logs` needs on the trail buckets (and nothing else): granted by their own statement on the
+ * buckets, because s3:GetObject on every bucket would read any data in the account.
+ */
+export const LOG_COPY_ACTIONS = ['s3:GetObject', 's3:ListBucket'] as const;
+
+export type IamAction = (typeof READ_ACTIONS)[number] | (typeof LOG_COPY_ACTIONS)[number] | 'sts:AssumeRole';
+
+export const READ_STATEMENT = 'TrailproofReadEvidence';
+export const LOG_COPY_STATEMENT = 'TrailproofCopyTrailLogs';
+/** The bucket name the log-copy statement names until --log-buckets gives the real ones. */
+export const POLICY_BUCKET_PLACEHOLDER = 'TRAIL-LOG-BUCKET';
 
 export const POLICY_FILE = join(packageRoot, 'policy', 'trailproof-readonly-policy.json');
 
@@ -52,13 +65,18 @@ export const POLICY_ROLE_PLACEHOLDER = 'TrailproofAudit';
  * The policy file's text, with the audit role's name put in when one is given. The read statement goes on
  * the audit role in every account; the AssumeRole statement on the principal that runs the collection.
  */
-export function readPolicy(roleName?: string): string {
+export function readPolicy(roleName?: string, logBuckets: string[] = []): string {
   let text: string;
   try {
     text = readFileSync(POLICY_FILE, 'utf8');
   } catch (err) {
     throw new TrailproofError('TP_BUNDLE_UNREADABLE', `cannot read the IAM policy ${POLICY_FILE}: ${errorMessage(err)}`);
   }
-  if (roleName === undefined) return text;
-  return text.split(`:role/${POLICY_ROLE_PLACEHOLDER}"`).join(`:role/${roleName}"`);
+  if (roleName !== undefined) text = text.split(`:role/${POLICY_ROLE_PLACEHOLDER}"`).join(`:role/${roleName}"`);
+  if (logBuckets.length === 0) return text;
+  const policy = JSON.parse(text) as { Statement: { Sid?: string; Resource?: unknown }[] };
+  const statement = policy.Statement.find((s) => s.Sid === LOG_COPY_STATEMENT);
+  if (statement === undefined) throw new TrailproofError('TP_BUNDLE_UNREADABLE', `${POLICY_FILE} has no ${LOG_COPY_STATEMENT} statement`);
+  statement.Resource = logBuckets.flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]);
+  return JSON.stringify(policy, null, 2) + '\n';
 }

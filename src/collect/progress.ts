@@ -10,6 +10,8 @@ export interface ProgressCounts {
   regionsKnown: number;
   calls: number;
   errors: number;
+  /** With --logs, once the copy has started: log files copied so far. */
+  logFiles?: number;
 }
 
 export interface ProgressOptions {
@@ -31,7 +33,8 @@ export function progressLine(c: ProgressCounts, elapsedMs: number): string {
   const eta = c.accountsDone > 0 && c.accountsDone < c.accountsTotal
     ? `, ETA ${duration((elapsedMs / c.accountsDone) * (c.accountsTotal - c.accountsDone))}`
     : '';
-  return `collecting: ${c.accountsDone}/${c.accountsTotal} accounts, ${c.regionsDone}/${c.regionsKnown} regions, ${c.calls} calls, ${c.errors} errors, ${duration(elapsedMs)} elapsed${eta}`;
+  const logs = c.logFiles === undefined ? '' : `, ${c.logFiles} log files copied`;
+  return `collecting: ${c.accountsDone}/${c.accountsTotal} accounts, ${c.regionsDone}/${c.regionsKnown} regions, ${c.calls} calls, ${c.errors} errors${logs}, ${duration(elapsedMs)} elapsed${eta}`;
 }
 
 export class Progress {

@@ -72,6 +72,15 @@ export class BundleWriter {
     return true;
   }
 
+  /** Writes bytes as they are (a copied log file); false when the path was already written. */
+  async writeBytes(path: string, bytes: Uint8Array): Promise<boolean> {
+    const full = await this.claim(path);
+    if (full === undefined) return false;
+    this.hashes.set(path, createHash('sha256').update(bytes).digest('hex'));
+    await writeFile(full, bytes);
+    return true;
+  }
+
   /** Opens a JSON Lines file; undefined when the path was already written. */
   async openLines(path: string): Promise<LineFile | undefined> {
     const full = await this.claim(path);

@@ -1,7 +1,7 @@
 // `trailproof collect` as a command: its exit codes (0 collected, 2 bad usage, 3 nothing usable), logs and
 // progress on stderr, nothing on stdout, the bundle and its archive on disk.
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,8 @@ import { memoryIo } from '../../src/cli/io.js';
 import { runCli } from './cli.js';
 import { FakeAws, awsError } from './fake-aws.js';
 import { DEV, MGMT, orgEstate } from './estates.js';
+import { bucketChain, fakePublicKey } from './log-vectors.js';
+import { signingKey } from '../integrity/vectors.js';
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'trailproof-collect-cli-'));
@@ -31,6 +33,10 @@ describe('trailproof collect (command)', () => {
       [['collect', '--out', join(tmp(), 'b'), '--concurrency', '0'], /--concurrency: 0 is not a whole number from 1 to 512/],
       [['collect', '--out', join(tmp(), 'b'), '--accounts', '12345'], /--accounts: "12345" is not a 12-digit account id/],
       [['collect', '--out', join(tmp(), 'b'), '--external-id', 'x'], /--external-id goes with --assume-role NAME/],
+      [['collect', '--out', join(tmp(), 'b'), '--period', '2026-Q3'], /--from, --to and --period choose the logs to copy: give them with --logs/],
+      [['collect', '--out', join(tmp(), 'b'), '--logs', '--period', '2026-Q5'], /--period 2026-Q5: expected a quarter/],
+      [['collect', '--out', join(tmp(), 'b'), '--logs', '--from', '2026-09-30', '--to', '2026-09-01'], /--from 2026-09-30 is after --to 2026-09-01/],
+      [['collect', '--out', join(tmp(), 'b'), '--logs', '--from', '2026-09-14T03:00'], /--from 2026-09-14T03:00: give a time zone/],
     ];
     for (const [argv, pattern] of cases) {
       const io = memoryIo();
@@ -105,7 +111,7 @@ describe('trailproof collect (command)', () => {
       fake = new FakeAws(orgEstate()).install();
       const io = memoryIo();
       expect(await main(['collect', '--out', join(tmp(), 'b'), '--no-progress'], io)).to.equal(0);
-      expect(io.err).to.include(`trailproof: warning: organization o-fake12345 has 4 ACTIVE accounts in scope, but without --assume-role only the caller's account ${MGMT} is collected`);
+      expect(io.err).to.include(`trailproof: warning: organization o-fake123456 has 4 ACTIVE accounts in scope, but without --assume-role only the caller's account ${MGMT} is collected`);
       expect(io.err).to.match(/collected 1 account x 2 regions/);
     });
 
@@ -126,7 +132,29 @@ describe('trailproof collect (command)', () => {
       } finally {
         process.env['AWS_ACCESS_KEY_ID'] = `AKIAFAKE${MGMT}`;
       }
-      expectOneLine(member.err, /^trailproof: --org: cannot list the accounts of o-fake12345 \(organizations:ListAccounts failed\); run from the management account or a delegated administrator, or use --no-org$/);
+      expectOneLine(member.err, /^trailproof: --org: cannot list the accounts of o-fake123456 \(organizations:ListAccounts failed\); run from the management account or a delegated administrator, or use --no-org$/);
+    });
+
+    it('copies the logs of the period with --logs (a date --to includes its day), and of the last 7 days by default', async () => {
+      const chain = bucketChain('org-cloudtrail-logs', { orgId: 'o-fake123456', account: DEV, region: 'eu-west-1', trail: 'org-trail', homeRegion: 'us-east-1' }, { hours: 3 });
+      fake = new FakeAws(orgEstate({ objects: { 'org-cloudtrail-logs': chain.objects }, publicKeys: [fakePublicKey(signingKey())] })).install();
+      const out = join(tmp(), 'logs');
+      const io = memoryIo();
+      expect(await main(['collect', '--out', out, '--assume-role', 'TrailproofAudit', '--logs', '--from', '2026-09-14', '--to', '2026-09-14', '--no-progress'], io)).to.equal(0);
+      expect(io.err).to.match(/^trailproof: logs 2026-09-14T00:00:00.000Z to 2026-09-14T23:59:59.999Z: 6 log files and 3 digest files \([0-9.]+ MB\) of 3 trails copied into logs\/; public keys in 2 regions$/m);
+      for (const d of chain.vectors.digests) expect(existsSync(join(out, 'logs', `${d.key}.metadata.json`)), d.key).to.equal(true);
+      fake.restore();
+
+      fake = new FakeAws(orgEstate({ objects: { 'org-cloudtrail-logs': chain.objects } })).install();
+      const recent = join(tmp(), 'recent');
+      const before = Date.now();
+      expect(await main(['collect', '--out', recent, '--assume-role', 'TrailproofAudit', '--logs', '--quiet'], memoryIo())).to.equal(0);
+      const manifest = JSON.parse(readFileSync(join(recent, 'manifest.json'), 'utf8')) as { collectedAt: string; collection: { logs: { from: string; to: string; logFiles: number } } };
+      const { from, to, logFiles } = manifest.collection.logs;
+      expect(to).to.equal(manifest.collectedAt);
+      expect(Date.parse(to)).to.be.within(before - 1000, Date.now());
+      expect(Date.parse(to) - Date.parse(from)).to.equal(7 * 86_400_000);
+      expect(logFiles).to.equal(0);
     });
 
     it('exits 3 and keeps the bundle when nothing usable was collected', async () => {

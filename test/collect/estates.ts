@@ -30,7 +30,7 @@ export const TOPIC_ARN = `arn:aws:sns:us-east-1:${MGMT}:security-alerts`;
 export function orgEstate(overrides: Partial<FakeEstate> = {}): FakeEstate {
   return {
     caller: MGMT,
-    organization: { id: 'o-fake12345', management: MGMT, members: [MGMT, LOG, DEV, PROD], suspended: [SUSPENDED] },
+    organization: { id: 'o-fake123456', management: MGMT, members: [MGMT, LOG, DEV, PROD], suspended: [SUSPENDED] },
     regions: ['us-east-1', 'eu-west-1'],
     optedOut: ['af-south-1'],
     trails: [

@@ -29,6 +29,7 @@ export interface FakeTrail {
   logGroupArn?: string;
   validation?: boolean;
   logging?: boolean;
+  prefix?: string;
 }
 
 export interface FakeBucket {
@@ -36,6 +37,22 @@ export interface FakeBucket {
   owner: string;
   region: string;
   versioning?: 'Enabled' | 'Suspended';
+}
+
+/** An object in a fake bucket; `kmsDenied`: SSE-KMS encrypted with a key the reader may not use. */
+export interface FakeObject {
+  key: string;
+  body: Buffer;
+  metadata?: Record<string, string>;
+  kmsDenied?: boolean;
+}
+
+/** A ListPublicKeys entry (DER bytes, as the SDK returns the blob). */
+export interface FakePublicKey {
+  der: Buffer;
+  fingerprint: string;
+  from: Date;
+  to: Date;
 }
 
 export interface FakeKey {
@@ -76,6 +93,10 @@ export interface FakeEstate {
   events?: Record<string, number>;
   /** Accounts without an account-level S3 Block Public Access configuration. */
   publicAccessBlockOff?: string[];
+  /** Objects per bucket name. */
+  objects?: Record<string, FakeObject[]>;
+  /** CloudTrail's public keys (every region answers the same). */
+  publicKeys?: FakePublicKey[];
   /** Accounts whose audit role cannot be assumed. */
   unassumable?: string[];
   /** Items per page of every paginated answer. */
@@ -207,7 +228,7 @@ export class FakeAws {
         trailList: visible(w.account, w.region).map((t) => ({
           Name: t.name, S3BucketName: t.bucket, IncludeGlobalServiceEvents: true, IsMultiRegionTrail: t.multiRegion, HomeRegion: t.home,
           TrailARN: trailArn(t), LogFileValidationEnabled: t.validation ?? true, HasCustomEventSelectors: false, HasInsightSelectors: false,
-          IsOrganizationTrail: t.organization === true,
+          IsOrganizationTrail: t.organization === true, ...(t.prefix === undefined ? {} : { S3KeyPrefix: t.prefix }),
           ...(t.kmsKeyId === undefined ? {} : { KmsKeyId: t.kmsKeyId }), ...(t.logGroupArn === undefined ? {} : { CloudWatchLogsLogGroupArn: t.logGroupArn }),
         })),
       })],
@@ -225,6 +246,13 @@ export class FakeAws {
         const p = page(ids, input['NextToken'], size);
         return { EventDataStores: p.items.map((id) => ({ EventDataStoreArn: `arn:aws:cloudtrail:${w.region}:${w.account}:eventdatastore/${id}`, Name: `store-${id}` })), NextToken: p.next };
       }],
+      [CT.ListPublicKeysCommand, (input) => {
+        const start = input['StartTime'] as Date | undefined;
+        const end = input['EndTime'] as Date | undefined;
+        const valid = (e.publicKeys ?? []).filter((k) => (end === undefined || k.from <= end) && (start === undefined || k.to >= start));
+        const p = page(valid, input['NextToken'], size);
+        return { PublicKeyList: p.items.map((k) => ({ Value: new Uint8Array(k.der), ValidityStartTime: k.from, ValidityEndTime: k.to, Fingerprint: k.fingerprint })), NextToken: p.next };
+      }],
       [CT.GetEventDataStoreCommand, (input) => ({ EventDataStoreArn: input['EventDataStore'], Name: 'store', Status: 'ENABLED', RetentionPeriod: 2557, TerminationProtectionEnabled: true, MultiRegionEnabled: true, OrganizationEnabled: false, CreatedTimestamp: CREATED })],
       [CT.LookupEventsCommand, (input, w) => {
         const n = e.events?.[`${w.account}/${w.region}`] ?? 0;
@@ -241,6 +269,33 @@ export class FakeAws {
         const owned = (e.buckets ?? []).filter((b) => b.owner === w.account);
         const p = page(owned, input['ContinuationToken'], size);
         return { Buckets: p.items.map((b) => ({ Name: b.name, CreationDate: CREATED })), Owner: { ID: `canonical-${w.account}` }, ContinuationToken: p.next };
+      }],
+      [S3.ListObjectsV2Command, (input, w) => {
+        const b = bucketFor(input, w.account);
+        const prefix = String(input['Prefix'] ?? '');
+        const keys = (e.objects?.[b.name] ?? []).map((o) => o.key).filter((k) => k.startsWith(prefix)).sort();
+        // With a delimiter, keys below the next '/' fold into one common prefix; both count toward a page.
+        const entries: { key?: string; folder?: string }[] = [];
+        for (const key of keys) {
+          const cut = input['Delimiter'] === '/' ? key.indexOf('/', prefix.length) : -1;
+          const folder = cut < 0 ? undefined : key.slice(0, cut + 1);
+          if (folder === undefined) entries.push({ key });
+          else if (entries[entries.length - 1]?.folder !== folder) entries.push({ folder });
+        }
+        const p = page(entries, input['ContinuationToken'], size);
+        return {
+          Name: b.name, Prefix: prefix, KeyCount: p.items.length, IsTruncated: p.next !== undefined, NextContinuationToken: p.next,
+          Contents: p.items.filter((x) => x.key !== undefined).map((x) => ({ Key: x.key, Size: 1, LastModified: CREATED })),
+          CommonPrefixes: p.items.filter((x) => x.folder !== undefined).map((x) => ({ Prefix: x.folder })),
+        };
+      }],
+      [S3.GetObjectCommand, (input, w) => {
+        const b = bucketFor(input, w.account);
+        const o = (e.objects?.[b.name] ?? []).find((x) => x.key === input['Key']);
+        if (o === undefined) throw awsError('NoSuchKey', 'The specified key does not exist.', 404);
+        if (o.kmsDenied === true) throw awsError('AccessDenied', `User: arn:aws:sts::${w.account}:assumed-role/TrailproofAudit/trailproof-collect is not authorized to perform: kms:Decrypt on the resource associated with this ciphertext because no identity-based policy allows the kms:Decrypt action`, 403);
+        const body = o.body;
+        return { Body: { transformToByteArray: async () => new Uint8Array(body) }, Metadata: o.metadata ?? {}, ContentLength: body.length };
       }],
       [S3.GetBucketLocationCommand, (input, w) => {
         const b = bucketFor(input, w.account);

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { TrailproofError } from '../../errors.js';
 import type { CollectOptions, ProgressMode } from '../../collect/index.js';
 import { readPolicy } from '../../collect/policy.js';
+import { parsePeriod } from '../../report/period.js';
 import { arg, type CommandSpec } from '../command.js';
 import { processIo, type Io } from '../io.js';
 import { splitList } from '../options.js';
@@ -21,6 +22,10 @@ export const liveOptions = {
   concurrency: { type: 'number', describe: 'AWS calls in flight at once (default 32)', requiresArg: true },
   'call-timeout': { type: 'number', describe: 'Seconds one call (or one page) may take before it counts as timed out (default 30)', requiresArg: true },
   'lookup-events': { type: 'boolean', describe: 'Also collect the 90-day event history (LookupEvents, 2 requests/s per account and region)', default: false },
+  logs: { type: 'boolean', describe: "Also copy each trail's log and digest files of the period into logs/ (with the digest metadata sidecars) and CloudTrail's public keys", default: false },
+  from: { type: 'string', describe: 'With --logs: start of the period (date or ISO-8601 instant, UTC); default: 7 days before --to', requiresArg: true },
+  to: { type: 'string', describe: 'With --logs: end of the period, inclusive (a date includes the whole day); default: the collection time', requiresArg: true },
+  period: { type: 'string', describe: 'With --logs: the period as 2026-Q3, 2026-H2, 2026-09 or 2026 (instead of --from/--to)', requiresArg: true },
 } as const;
 
 export const collectOptions = {
@@ -29,6 +34,7 @@ export const collectOptions = {
   ...liveOptions,
   archive: { type: 'boolean', describe: 'Also write DIR.tar.gz of the bundle for evidence retention', default: false },
   'print-policy': { type: 'boolean', describe: 'Print the least-privilege IAM policy the collection needs, and exit', default: false },
+  'log-buckets': { type: 'string', describe: 'With --print-policy: comma list of the trail buckets --logs reads (fills in the log-copy statement)', requiresArg: true },
 } as const;
 
 function stderrIsTty(io: Io): boolean {
@@ -46,6 +52,9 @@ export function liveCollectOptions(args: Record<string, unknown>, io: Io): Omit<
     return values.length > 0 ? values : undefined;
   };
   const timeout = arg.number(args, 'call-timeout');
+  const period = parsePeriod({ period: arg.string(args, 'period'), from: arg.string(args, 'from'), to: arg.string(args, 'to') });
+  const logs = arg.boolean(args, 'logs');
+  if (period !== undefined && !logs) throw new TrailproofError('TP_USAGE', '--from, --to and --period choose the logs to copy: give them with --logs');
   const options: Omit<CollectOptions, 'out' | 'archive'> = {
     profile: arg.string(args, 'profile'),
     region: arg.string(args, 'region'),
@@ -58,6 +67,7 @@ export function liveCollectOptions(args: Record<string, unknown>, io: Io): Omit<
     concurrency: arg.number(args, 'concurrency'),
     callTimeoutMs: timeout === undefined ? undefined : timeout * 1000,
     lookupEvents: arg.boolean(args, 'lookup-events'),
+    logs: logs ? { from: period?.from ? new Date(period.from) : undefined, to: period?.to ? new Date(period.to) : undefined } : undefined,
     progress,
     // --quiet keeps warnings (a scope narrower than asked for) and drops the rest.
     log: quiet ? (text) => void (text.startsWith('trailproof: warning:') ? io.stderr(text) : undefined) : (text) => io.stderr(text),
@@ -68,7 +78,7 @@ export function liveCollectOptions(args: Record<string, unknown>, io: Io): Omit<
 
 export async function collect(args: Record<string, unknown>, io: Io): Promise<number> {
   if (arg.boolean(args, 'print-policy')) {
-    io.stdout(readPolicy(arg.string(args, 'assume-role')));
+    io.stdout(readPolicy(arg.string(args, 'assume-role'), splitList(arg.string(args, 'log-buckets'))));
     return 0;
   }
   const out = arg.string(args, 'out');
@@ -91,6 +101,7 @@ export const command: CommandSpec = {
       .options(collectOptions)
       .example('$0 collect --out evidence/2026-Q3 --assume-role TrailproofAudit --archive', 'Collect the whole organization from the management account')
       .example('$0 collect --out evidence/dev --no-org --regions us-east-1,eu-west-1', "Only the caller's account, two regions")
+      .example('$0 collect --out evidence/2026-Q3 --assume-role TrailproofAudit --logs --period 2026-Q3', 'Also copy the quarter\'s log and digest files and the public keys, to prove log integrity offline')
       .example('$0 collect --print-policy --assume-role TrailproofAudit > trailproof-policy.json', 'The IAM policy the collection needs'),
   run: (args, io) => collect(args, io),
 };
