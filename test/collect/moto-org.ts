@@ -12,6 +12,9 @@ import { CreateBucketCommand, DeleteBucketCommand, PutBucketPolicyCommand, PutBu
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 
+// The SDK warns once per process that its future releases need a newer Node; not news in a test run.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
 export const MANAGEMENT = '123456789012';
 export const ORG_BUCKET = 'example-org-cloudtrail';
 export const DEV_BUCKET = 'example-dev-cloudtrail';
@@ -25,10 +28,17 @@ export interface MotoOrg {
   keyArn: string;
 }
 
-interface Creds {
+export interface Creds {
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
+}
+
+/** Credentials in a member account, through the role Organizations created in it. */
+export async function assumeInto(endpoint: string, account: string): Promise<Creds> {
+  const sts = new STSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`, RoleSessionName: 'setup' }));
+  return { accessKeyId: c?.AccessKeyId ?? '', secretAccessKey: c?.SecretAccessKey ?? '', sessionToken: c?.SessionToken ?? '' };
 }
 
 export async function buildMotoOrg(endpoint: string): Promise<MotoOrg> {
@@ -43,11 +53,7 @@ export async function buildMotoOrg(endpoint: string): Promise<MotoOrg> {
   const logArchive = await create('log-archive');
   const dev = await create('dev');
   const vendor = await create('vendor');
-  const sts = new STSClient(cfg('us-east-1'));
-  const into = async (account: string): Promise<Creds> => {
-    const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`, RoleSessionName: 'setup' }));
-    return { accessKeyId: c?.AccessKeyId ?? '', secretAccessKey: c?.SecretAccessKey ?? '', sessionToken: c?.SessionToken ?? '' };
-  };
+  const into = (account: string): Promise<Creds> => assumeInto(endpoint, account);
   const [logCreds, devCreds, vendorCreds] = [await into(logArchive), await into(dev), await into(vendor)];
 
   // The organization trail's key in the log archive account, rotated.
@@ -82,7 +88,8 @@ export async function buildMotoOrg(endpoint: string): Promise<MotoOrg> {
   await s3Log.send(new CreateBucketCommand({ Bucket: ORG_BUCKET, CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
   await s3Log.send(new PutBucketVersioningCommand({ Bucket: ORG_BUCKET, VersioningConfiguration: { Status: 'Enabled' } }));
   await s3Log.send(new PutPublicAccessBlockCommand({ Bucket: ORG_BUCKET, PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }));
-  // moto refuses object reads under a policy with a Condition; nothing here reads objects, so the real policy stays.
+  // moto refuses object reads under a policy with a Condition; the real policy stays for the posture checks,
+  // and the --logs suite removes it before it copies objects (see moto.test.ts).
   await s3Log.send(new PutBucketPolicyCommand({ Bucket: ORG_BUCKET, Policy: JSON.stringify({
     Version: '2012-10-17',
     Statement: [

@@ -1,14 +1,19 @@
 // The real CLI against moto's server over HTTP, as a user runs it: an organization built through the SDK,
 // `trailproof collect --out DIR` with the endpoint overridden by AWS_ENDPOINT_URL and dummy credentials,
-// then `trailproof audit --bundle DIR --format json`, and the verdicts asserted.
+// then `trailproof audit --bundle DIR --format json`, and the verdicts asserted. Then `collect --logs` copies
+// signed digest chains uploaded into the organization trail's bucket, and the copy validates.
 import { expect } from 'chai';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DeleteBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Findings } from '../../src/model/types.js';
+import { signingKey, writeKeys, tempDir } from '../integrity/vectors.js';
 import { runCli, type CliRun } from './cli.js';
+import { startKeysProxy, type KeysProxy } from './keys-proxy.js';
+import { bucketChain, type BucketChain } from './log-vectors.js';
 import { motoMissing, startMoto, type MotoServer } from './moto.js';
-import { DEV_BUCKET, LEGACY_BUCKET, MANAGEMENT, ORG_BUCKET, buildMotoOrg, type MotoOrg } from './moto-org.js';
+import { DEV_BUCKET, LEGACY_BUCKET, MANAGEMENT, ORG_BUCKET, assumeInto, buildMotoOrg, type MotoOrg } from './moto-org.js';
 
 describe('collect and audit against moto over HTTP', function () {
   this.timeout(120_000);
@@ -84,5 +89,66 @@ describe('collect and audit against moto over HTTP', function () {
   it('covers every account through the organization trail', () => {
     const coverage = findings.results.filter((r) => r.checkId === 'trail.org-coverage');
     expect(coverage.map((r) => `${r.account} ${r.status}`).sort()).to.deep.equal([MANAGEMENT, org.logArchive, org.dev].sort().map((a) => `${a} PASS`));
+  });
+
+  describe('collect --logs', () => {
+    let proxy: KeysProxy;
+    let chains: BucketChain[];
+    let logsDir: string;
+    let copied: CliRun;
+
+    before(async () => {
+      const logCreds = await assumeInto(moto?.url ?? '', org.logArchive);
+      const s3 = new S3Client({ endpoint: moto?.url ?? '', region: 'eu-west-1', credentials: logCreds, forcePathStyle: true });
+      // moto refuses object reads under a bucket policy with a Condition (a moto gap, worked around here).
+      await s3.send(new DeleteBucketPolicyCommand({ Bucket: ORG_BUCKET }));
+      const orgId = org.organizationId;
+      chains = [
+        bucketChain(ORG_BUCKET, { orgId, account: org.dev, region: 'eu-west-1', trail: 'org-trail', homeRegion: 'us-east-1' }, { hours: 4, emptyHours: [1] }),
+        bucketChain(ORG_BUCKET, { orgId, account: MANAGEMENT, region: 'us-east-1', trail: 'org-trail', homeRegion: 'us-east-1' }, { hours: 3 }),
+      ];
+      for (const o of chains.flatMap((c) => c.objects)) {
+        await s3.send(new PutObjectCommand({ Bucket: ORG_BUCKET, Key: o.key, Body: o.body, ...(o.metadata === undefined ? {} : { Metadata: o.metadata }) }));
+      }
+      // moto has no ListPublicKeys either: a proxy in front of it answers that one call with the signing key.
+      proxy = await startKeysProxy(moto?.url ?? '', [signingKey()], new Date('2026-01-01T00:00:00Z'), new Date('2027-01-01T00:00:00Z'));
+      logsDir = join(mkdtempSync(join(tmpdir(), 'trailproof-moto-logs-')), 'evidence');
+      copied = await runCli([
+        'collect', '--out', logsDir, '--assume-role', 'OrganizationAccountAccessRole', '--regions', 'us-east-1,eu-west-1', '--exclude-accounts', org.vendor,
+        '--logs', '--from', '2026-09-14T00:00:00Z', '--to', '2026-09-14T05:00:00Z', '--no-progress',
+      ], { ...env, AWS_ENDPOINT_URL: proxy.url });
+    });
+    after(async () => proxy?.stop());
+
+    it('copies the log and digest files of the period and asks CloudTrail for the public keys of their regions', () => {
+      expect(copied.code, copied.stderr).to.equal(0);
+      expect(copied.stdout).to.equal('');
+      expect(copied.stderr).to.match(/^trailproof: logs 2026-09-14T00:00:00.000Z to 2026-09-14T05:00:00.000Z: 12 log files and 7 digest files \([0-9.]+ MB\) of 3 trails copied into logs\/; public keys in 2 regions$/m);
+      expect(copied.stderr).to.include(`trailproof: logs: incomplete: arn:aws:cloudtrail:us-east-1:${org.dev}:trail/legacy-trail: bucket ${LEGACY_BUCKET} owned by none of the 3 accounts in scope`);
+      for (const o of chains.flatMap((c) => c.objects)) expect(readFileSync(join(logsDir, 'logs', o.key)).equals(o.body), o.key).to.equal(true);
+      for (const d of chains.flatMap((c) => c.vectors.digests)) {
+        expect(JSON.parse(readFileSync(join(logsDir, 'logs', `${d.key}.metadata.json`), 'utf8'))).to.deep.equal({ signature: d.signature, 'signature-algorithm': 'SHA256withRSA' });
+      }
+      expect([...proxy.answered].sort()).to.deep.equal(['eu-west-1', 'us-east-1']);
+      const stored = JSON.parse(readFileSync(join(logsDir, `accounts/${MANAGEMENT}/us-east-1/cloudtrail/ListPublicKeys.json`), 'utf8')) as { PublicKeyList: { Value: string; Fingerprint: string }[] };
+      expect(stored.PublicKeyList.map((k) => [k.Value, k.Fingerprint])).to.deep.equal([[signingKey().value, signingKey().fingerprint]]);
+    });
+
+    it('gives a logs/ folder that validate-logs verifies (exit 0)', async () => {
+      const keys = writeKeys(tempDir(), [signingKey()]);
+      const run = await runCli(['validate-logs', '--logs', join(logsDir, 'logs'), '--public-keys', keys, '--format', 'json'], env);
+      expect(run.code, run.stdout + run.stderr).to.equal(0);
+      const report = JSON.parse(run.stdout) as { summary: { digests: { valid: number; total: number }; logs: { valid: number; total: number }; invalid: number } };
+      expect(report.summary).to.deep.include({ digests: { valid: 7, total: 7 }, logs: { valid: 12, total: 12 }, invalid: 0 });
+    });
+
+    it('proves the organization trail intact in the audit of the bundle (trail.log-integrity PASS)', async () => {
+      const run = await runCli(['audit', '--bundle', logsDir, '--checks', 'trail.log-integrity', '--format', 'json', '--fail-on', 'none', '--quiet'], env);
+      expect(run.code, run.stderr).to.equal(0);
+      const results = (JSON.parse(run.stdout) as Findings).results;
+      const orgTrail = results.find((r) => r.resource === `arn:aws:cloudtrail:us-east-1:${MANAGEMENT}:trail/org-trail`);
+      expect(orgTrail?.status, orgTrail?.message).to.equal('PASS');
+      expect(orgTrail?.message).to.include('12 log files');
+    });
   });
 });
