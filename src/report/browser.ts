@@ -60,6 +60,8 @@ export function launchArgs(userDataDir: string): string[] {
     '--no-first-run',
     '--disable-quic',
     '--disable-dev-shm-usage',
+    // One renderer for our one tab: no spare process kept warm for navigations that never come.
+    '--disable-features=SpareRendererForSitePerProcess',
     `--user-data-dir=${userDataDir}`,
   ];
 }
@@ -68,6 +70,7 @@ export function launchArgs(userDataDir: string): string[] {
 export class SharedBrowser implements BrowserSession {
   private browser: Promise<Browser> | undefined;
   private userDataDir: string | undefined;
+  private initialTabUsed = false;
 
   constructor(private readonly search: BrowserSearch = {}) {}
 
@@ -85,6 +88,12 @@ export class SharedBrowser implements BrowserSession {
   async newPage(): Promise<Page> {
     this.browser ??= this.launch();
     const browser = await this.browser;
+    // The blank tab Chromium starts with serves the first page: one renderer process fewer.
+    if (!this.initialTabUsed) {
+      this.initialTabUsed = true;
+      const [first] = await browser.pages();
+      if (first && first.url() === 'about:blank') return first;
+    }
     return browser.newPage();
   }
 
@@ -98,6 +107,7 @@ export class SharedBrowser implements BrowserSession {
     } finally {
       if (this.userDataDir) rmSync(this.userDataDir, { recursive: true, force: true });
       this.userDataDir = undefined;
+      this.initialTabUsed = false;
     }
   }
 }

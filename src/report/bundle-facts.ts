@@ -16,6 +16,47 @@ export interface BundleFacts {
   hasLookupEvents: boolean;
 }
 
+export interface LogFolder {
+  /** e.g. logs/AWSLogs/o-a1b2c3d4e5/111111111111/CloudTrail/us-east-1/ */
+  folder: string;
+  files: number;
+  firstDay: string | null;
+  lastDay: string | null;
+  /** SHA-256 of the folder's `sha256sum` lines ("<sha256>  <path>", sorted by path): reproducible from the manifest or the files. */
+  digest: string;
+}
+
+const LOG_FOLDER = /^(logs\/AWSLogs\/(?:o-[a-z0-9]+\/)?\d{12}\/[^/]+\/[^/]+\/)(?:(\d{4})\/(\d{2})\/(\d{2})\/)?/;
+
+/**
+ * CloudTrail log and digest files by folder (account, kind, region): a quarter of logs is tens of thousands of
+ * files, so the appendix lists folders with a digest of their SHA-256 lines instead of every log file.
+ */
+export function logFolders(files: [string, string][]): LogFolder[] {
+  const groups = new Map<string, { lines: string[]; days: string[] }>();
+  for (const [path, sha256] of files) {
+    if (!path.startsWith('logs/')) continue;
+    const m = LOG_FOLDER.exec(path);
+    const folder = m?.[1] ?? `${path.slice(0, path.lastIndexOf('/') + 1)}`;
+    const group = groups.get(folder) ?? { lines: [], days: [] };
+    group.lines.push(`${sha256}  ${path}\n`);
+    if (m?.[2]) group.days.push(`${m[2]}-${m[3]}-${m[4]}`);
+    groups.set(folder, group);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([folder, g]) => {
+      const days = [...g.days].sort();
+      return {
+        folder,
+        files: g.lines.length,
+        firstDay: days[0] ?? null,
+        lastDay: days[days.length - 1] ?? null,
+        digest: createHash('sha256').update([...g.lines].sort((x, y) => (x.slice(66) < y.slice(66) ? -1 : 1)).join('')).digest('hex'),
+      };
+    });
+}
+
 export type BundleFactsRead = { kind: 'ok'; facts: BundleFacts } | { kind: 'unusable'; note: string };
 
 function readJson(path: string): unknown {

@@ -7,7 +7,7 @@ import { extname } from 'node:path';
 import { atOrAbove } from '../engine/gate.js';
 import { TrailproofError, errorMessage } from '../errors.js';
 import { SEVERITIES, STATUSES, type Findings, type FrameworkView, type Result, type Severity, type Status } from '../model/types.js';
-import { readBundleFacts, type BundleFacts } from './bundle-facts.js';
+import { logFolders, readBundleFacts, type BundleFacts, type LogFolder } from './bundle-facts.js';
 import { compareChanges } from './changes.js';
 import { STATUS_LABELS, perDayChart, severityChart, stackedBarChart, type ChartStatus } from './charts.js';
 import type { Branding, RenderContext } from './context.js';
@@ -18,7 +18,8 @@ import { changesView, detectionTarget, detectionsPerDay, scopeView, timeline, wa
 
 export const DEFAULT_TITLE = 'CloudTrail compliance evidence report';
 const ATTENTION: Status[] = ['FAIL', 'ERROR', 'MANUAL'];
-const EVIDENCE_SHOWN = 3;
+// Two excerpts per result keep a row within a page; the rest are listed by reference in the findings file.
+const EVIDENCE_SHOWN = 2;
 
 export interface AttentionItem {
   anchor: string;
@@ -75,7 +76,9 @@ export interface ReportView {
   scope: ScopeView;
   frameworks: FrameworkSection[];
   attention: { total: number; groups: AttentionGroup[]; excerpts: boolean };
-  results: { checkId: string; status: Status; severity: Severity; account: string; region: string; resource: string }[];
+  /** Every result, per check and status, as fixed-width lines (account, region, resource): cheap to print by the thousand. */
+  resultLists: { checkId: string; title: string; lists: { status: Status; count: number; lines: string }[] }[];
+  resultCount: number;
   checkSummary: { checkId: string; title: string; severity: Severity; counts: string; worst: Status }[];
   detections: { total: number; days: TimelineDay[] };
   waivers: { active: WaiverRow[]; expired: WaiverRow[]; waivedResults: number };
@@ -87,6 +90,7 @@ export interface ReportView {
     bundlePath: string | null;
     files: { path: string; sha256: string; cited: boolean }[];
     filesNote: string;
+    logFolders: LogFolder[];
     integrity: { verified: boolean; modified: string[]; missing: string[] } | null;
     verifySteps: string[];
   };
@@ -205,6 +209,22 @@ function topRisks(findings: Findings, groups: AttentionGroup[]): ReportView['top
   return risks.sort((a, b) => rank(a.severity) - rank(b.severity) || b.weight - a.weight).slice(0, 6).map(({ severity, text, anchor }) => ({ severity, text, anchor }));
 }
 
+const LIST_ORDER: Status[] = ['FAIL', 'ERROR', 'MANUAL', 'WAIVED', 'PASS', 'NOT_APPLICABLE'];
+
+function resultLists(byCheck: Map<string, Result[]>): ReportView['resultLists'] {
+  return [...byCheck.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([checkId, list]) => {
+    const byStatus = groupBy(list, (r) => r.status);
+    return {
+      checkId,
+      title: (list[0] as Result).title,
+      lists: LIST_ORDER.filter((s) => byStatus.has(s)).map((status) => {
+        const rows = byStatus.get(status) as Result[];
+        return { status, count: rows.length, lines: rows.map((r) => `${r.account.padEnd(13)} ${r.region.padEnd(15)} ${r.resource}`).join('\n') };
+      }),
+    };
+  });
+}
+
 function remediationOf(r: Result): AttentionGroup['remediation'] {
   return r.remediation ? { text: r.remediation.text, cli: r.remediation.cli ?? null, iac: r.remediation.iac ?? null } : null;
 }
@@ -259,7 +279,7 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
   const chartRows = (findings.frameworks ?? []).map((fw) => {
     const counts: Partial<Record<ChartStatus, number>> = {};
     for (const req of fw.requirements) counts[req.status] = (counts[req.status] ?? 0) + 1;
-    return { label: fw.title, counts };
+    return { label: fw.id, counts };
   });
   const overall = { label: 'All results', counts: Object.fromEntries(STATUSES.map((s) => [s, findings.summary[s]])) as Partial<Record<ChartStatus, number>> };
 
@@ -273,7 +293,7 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
   const cited = new Map<string, string>();
   for (const r of findings.results) for (const e of r.evidence) cited.set(e.file, e.sha256);
   const files = facts
-    ? facts.files.map(([path, sha256]) => ({ path, sha256, cited: cited.has(path) }))
+    ? facts.files.filter(([path]) => !path.startsWith('logs/')).map(([path, sha256]) => ({ path, sha256, cited: cited.has(path) }))
     : [...cited.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([path, sha256]) => ({ path, sha256, cited: true }));
   const bundlePath = findings.run.bundle?.path ?? null;
   const findingsSha256 = ctx.findingsSha256 ?? canonicalFindingsSha256(findings);
@@ -282,6 +302,7 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
     `sha256sum findings.json prints ${findingsSha256}: the findings file is the one this report was rendered from.`,
     manifestSha256 ? `sha256sum ${bundlePath ?? '<bundle>'}/manifest.json prints ${manifestSha256}: the manifest lists the SHA-256 of every evidence file below.` : 'The findings record no evidence bundle manifest.',
     `trailproof audit --bundle ${bundlePath ?? '<bundle>'} --format json re-checks every evidence file against the manifest (exit 2, TP_BUNDLE_TAMPERED, if any changed) and re-derives the results.`,
+    'For a folder of CloudTrail log files, (cd <bundle> && find <folder> -type f | LC_ALL=C sort | xargs sha256sum) | sha256sum prints the folder digest listed below.',
     'trailproof validate-logs --logs <bundle>/logs --public-keys <ListPublicKeys output> verifies the CloudTrail log files against the digest files CloudTrail signed.',
   ];
 
@@ -327,7 +348,8 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
     scope: scopeView(findings, facts),
     frameworks,
     attention: { total: groups.reduce((sum, g) => sum + g.items.length, 0), groups, excerpts: reader.available },
-    results: findings.results.map((r) => ({ checkId: r.checkId, status: r.status, severity: r.severity, account: r.account, region: r.region, resource: r.resource })),
+    resultLists: resultLists(byCheck),
+    resultCount: findings.results.length,
     checkSummary: [...byCheck.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([checkId, list]) => {
       const counts: Partial<Record<Status, number>> = {};
       for (const r of list) counts[r.status] = (counts[r.status] ?? 0) + 1;
@@ -343,7 +365,8 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
       manifestSha256,
       bundlePath,
       files,
-      filesNote: facts ? `Every file of the evidence bundle, from its manifest (${plural(files.length, 'file')}); files cited by a result are marked.` : `The evidence bundle was not available when this report was rendered${factsRead?.kind === 'unusable' ? ` (${factsRead.note})` : ''}: the files cited by results are listed with the SHA-256 recorded by the audit.`,
+      logFolders: facts ? logFolders(facts.files) : [],
+      filesNote: facts ? `Every API response in the evidence bundle, from its manifest (${plural(files.length, 'file')}, ${files.filter((f) => f.cited).length} cited by a result), in sha256sum format: saved to a file in the bundle folder, sha256sum -c checks them. CloudTrail log files are listed by folder below.` : `The evidence bundle was not available when this report was rendered${factsRead?.kind === 'unusable' ? ` (${factsRead.note})` : ''}: the files cited by results are listed with the SHA-256 recorded by the audit, in sha256sum format.`,
       integrity: findings.integrity ? { verified: findings.integrity.verified, modified: findings.integrity.modified, missing: findings.integrity.missing } : null,
       verifySteps,
     },

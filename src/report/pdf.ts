@@ -48,6 +48,8 @@ export function pdfInfo(view: ReportView): PdfInfo {
 const FILL_TOC = `(numbers) => { for (const el of document.querySelectorAll('.toc-page')) { const n = numbers[el.getAttribute('data-for')]; el.textContent = n === undefined ? '' : String(n); } }`;
 const FRONT_ONLY = `(() => { const main = document.querySelector('main'); if (!main) return false; while (main.nextSibling) main.nextSibling.remove(); main.remove(); return true; })()`;
 
+const PRINT_ONLY = '<style>@media screen { body { display: none; } }</style>';
+
 /** Only data: URIs may load; anything else (a template that links out) is refused, so printing stays offline. */
 async function offline(page: Page): Promise<void> {
   await page.setRequestInterception(true);
@@ -74,8 +76,8 @@ export async function printPdf(html: string, view: ReportView, templates: { head
   try {
     page.setDefaultTimeout(PAGE_TIMEOUT_MS);
     await offline(page);
-    await page.setContent(html, { waitUntil: 'load', timeout: PAGE_TIMEOUT_MS });
-    await page.emulateMediaType('print');
+    // The document is only printed: hidden on screen, it is laid out once, for print, not twice.
+    await page.setContent(html.replace('</head>', `${PRINT_ONLY}</head>`), { waitUntil: 'load', timeout: PAGE_TIMEOUT_MS });
     const options = pdfOptions(paper, templates.header, templates.footer);
     const printed = new PdfFile(await page.pdf(options));
     const dests = printed.namedDestinations();

@@ -1,0 +1,81 @@
+// `npm run bench:report`: a findings file with 5,000 results and 2,000 detections rendered to HTML and PDF
+// by the real code path (one shared Chromium). Target on a 2-core machine: under 20 s and under 1 GB (the
+// node process plus every Chromium process, sampled from /proc). Prints pages, sizes and times.
+import { readFileSync, readdirSync, statSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SharedBrowser } from '../src/report/browser.js';
+import { writeReports } from '../src/report/run.js';
+import { benchFindings } from './report-data.js';
+
+const TARGET_SECONDS = 20;
+const TARGET_BYTES = 1024 ** 3;
+
+/**
+ * Memory of the Chromium processes this benchmark started (their command line names our profile), as
+ * proportional set size: shared pages counted once across processes, not once per process as RSS would.
+ */
+function chromiumRss(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('trailproof-chromium-')) continue;
+      const pss = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      total += Number(pss?.[1] ?? 0) * 1024;
+    } catch {
+      // the process ended between listing and reading: it holds no memory any more
+    }
+  }
+  return total;
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+async function main(): Promise<void> {
+  const findings = benchFindings(5000, 2000);
+  const out = mkdtempSync(join(tmpdir(), 'trailproof-bench-report-'));
+  let peak = 0;
+  let peakNode = 0;
+  let peakChromium = 0;
+  const sample = (): void => {
+    const node = process.memoryUsage().rss;
+    const chromium = chromiumRss();
+    peakNode = Math.max(peakNode, node);
+    peakChromium = Math.max(peakChromium, chromium);
+    peak = Math.max(peak, node + chromium);
+  };
+  const timer = setInterval(sample, 200);
+  const browser = new SharedBrowser();
+  const started = performance.now();
+  const times: Record<string, number> = {};
+  let last = started;
+  try {
+    const written = await writeReports(findings, ['html', 'pdf'], out, { browser, generatedAt: new Date('2026-10-01T07:00:00Z') }, {
+      onWritten: (w) => {
+        const now = performance.now();
+        times[w.format] = (now - last) / 1000;
+        last = now;
+        sample();
+      },
+    });
+    const total = (performance.now() - started) / 1000;
+    clearInterval(timer);
+    console.log(`report bench: ${findings.results.length} results, ${findings.detections.length} detections, ${findings.run.scope.accounts.length} accounts`);
+    for (const w of written) {
+      console.log(`  ${w.format.padEnd(4)} ${mb(statSync(w.path).size).padStart(9)}  ${(times[w.format] ?? 0).toFixed(1).padStart(5)} s${w.pages !== undefined ? `  ${w.pages} pages` : ''}`);
+    }
+    console.log(`  total ${total.toFixed(1)} s (target < ${TARGET_SECONDS} s), peak memory ${mb(peak)} node + Chromium (target < ${mb(TARGET_BYTES)}; node alone ${mb(peakNode)}, Chromium alone ${mb(peakChromium)})`);
+    if (total > TARGET_SECONDS || peak > TARGET_BYTES) {
+      console.log('  OVER TARGET');
+      process.exitCode = 1;
+    }
+  } finally {
+    clearInterval(timer);
+    await browser.close();
+  }
+}
+
+await main();

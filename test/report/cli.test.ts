@@ -1,0 +1,95 @@
+import { expect } from 'chai';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { memoryIo } from '../../src/cli/io.js';
+import { fixtureFindings, previousFindings, writeFixtureBundle } from './fixtures.js';
+
+async function report(args: string[], cwd?: string): Promise<{ code: number; out: string; err: string }> {
+  const io = memoryIo(cwd);
+  const code = await main(['report', ...args], io);
+  return { code, out: io.out, err: io.err };
+}
+
+describe('trailproof report', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trailproof-report-cli-'));
+  const bundle = writeFixtureBundle();
+  const findings = fixtureFindings(bundle);
+  const file = join(dir, 'findings.json');
+  writeFileSync(file, JSON.stringify(findings, null, 2) + '\n');
+
+  it('writes every text format from a saved findings file, json copied byte for byte', async () => {
+    const out = join(dir, 'all');
+    const r = await report(['--findings', file, '--out', out, '--format', 'html,json,junit,sarif,csv,ocsf,markdown']);
+    expect(r.err).not.to.contain('trailproof:');
+    expect(r.code).to.equal(0);
+    for (const name of ['report.html', 'findings.json', 'junit.xml', 'findings.sarif', 'results.csv', 'findings.ocsf.json', 'summary.md']) expect(existsSync(join(out, name)), name).to.equal(true);
+    expect(readFileSync(join(out, 'findings.json'))).to.deep.equal(readFileSync(file));
+    const sha = createHash('sha256').update(readFileSync(file)).digest('hex');
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).to.contain(`data-sha="findings">${sha}<`);
+    expect(r.err).to.match(/wrote .*report\.html \(\d+ KB\)/);
+  });
+
+  it('prints one text format to stdout when there is no --out', async () => {
+    const r = await report(['--findings', file, '--format', 'markdown']);
+    expect(r.code).to.equal(0);
+    expect(r.out).to.match(/^## trailproof audit: not compliant/);
+  });
+
+  it('compares with the latest earlier run of --history, and labels the period', async () => {
+    const history = join(dir, 'history');
+    mkdirSync(join(history, '2026-q2'), { recursive: true });
+    const previous = previousFindings(findings);
+    writeFileSync(join(history, '2026-q2', 'findings.json'), JSON.stringify(previous));
+    const out = join(dir, 'q3');
+    const r = await report(['--findings', file, '--out', out, '--format', 'html', '--history', history, '--period', '2026-Q3']);
+    expect(r.code).to.equal(0);
+    expect(r.err).to.match(/previous audit: .*2026-q2\/findings\.json \(run 3a1d9e44-/);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).to.contain(previous.run.id);
+    expect(html).to.contain('2026-Q3 (1 Jul 2026 to 30 Sep 2026)');
+    expect(html).to.contain('Bucket old-trail-bucket has no server access logging.');
+  });
+
+  it('shows excerpts from the bundle the findings record, and says so when it is gone', async () => {
+    const moved = fixtureFindings(bundle);
+    moved.run.bundle = { ...(moved.run.bundle as NonNullable<typeof moved.run.bundle>), path: join(dir, 'no-such-bundle') };
+    const f = join(dir, 'moved.json');
+    writeFileSync(f, JSON.stringify(moved));
+    const r = await report(['--findings', f, '--format', 'html']);
+    expect(r.err).to.contain('not found: the report shows evidence references and SHA-256 only (give --bundle DIR for excerpts)');
+    expect(r.out).not.to.contain('&quot;LogFileValidationEnabled&quot;: false');
+    const withBundle = await report(['--findings', f, '--format', 'html', '--bundle', bundle.dir]);
+    expect(withBundle.out).to.contain('&quot;LogFileValidationEnabled&quot;: false');
+  });
+
+  it('exits 2 with one line naming the problem for bad usage and bad input', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--findings', file, '--format', 'docx'], /--format: unknown format "docx"; available: .*html.*pdf/],
+      [['--findings', file, '--format', 'pdf'], /--format pdf is binary and cannot go to stdout/],
+      [['--findings', file, '--format', 'html,csv'], /several formats need --out DIR/],
+      [['--findings', file, '--out', dir, '--previous', file, '--history', dir], /give one/],
+      [['--findings', file, '--format', 'html', '--email-to', 'a@example.com'], /--email-to needs --out DIR/],
+      [['--findings', file, '--out', dir, '--email-to', 'not-an-address'], /"not-an-address" is not an email address/],
+      [['--findings', join(dir, 'missing.json'), '--format', 'html'], /cannot read findings file .*missing\.json/],
+      [['--findings', file, '--format', 'html', '--period', '2026-Q7'], /--period 2026-Q7: expected a quarter/],
+      [['--findings', file, '--format', 'html', '--templates', join(dir, 'nope')], /--templates .*nope: not a folder/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await report(args);
+      expect(r.code, args.join(' ')).to.equal(2);
+      expect(r.err, args.join(' ')).to.match(message);
+      expect(r.err.trim().split('\n'), args.join(' ')).to.have.length(1);
+    }
+  });
+
+  it('refuses a file that is not a findings file, naming it', async () => {
+    const bad = join(dir, 'sarif.json');
+    writeFileSync(bad, JSON.stringify({ version: '2.1.0', runs: [] }));
+    const r = await report(['--findings', bad, '--format', 'html']);
+    expect(r.code).to.equal(2);
+    expect(r.err).to.match(/findings file .*sarif\.json is not a trailproof findings file/);
+  });
+});
