@@ -10,7 +10,7 @@ import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { runCli } from './cli.js';
 import { FakeAws, awsError } from './fake-aws.js';
-import { DEV, MGMT, orgEstate } from './estates.js';
+import { DEV, MGMT, ORG_TRAIL_ARN, orgEstate } from './estates.js';
 import { bucketChain, fakePublicKey } from './log-vectors.js';
 import { signingKey } from '../integrity/vectors.js';
 
@@ -155,6 +155,19 @@ describe('trailproof collect (command)', () => {
       expect(Date.parse(to)).to.be.within(before - 1000, Date.now());
       expect(Date.parse(to) - Date.parse(from)).to.equal(7 * 86_400_000);
       expect(logFiles).to.equal(0);
+    });
+
+    it('takes --logs in a live audit too: the copied digests are verified by trail.log-integrity', async () => {
+      const chain = bucketChain('org-cloudtrail-logs', { orgId: 'o-fake123456', account: DEV, region: 'eu-west-1', trail: 'org-trail', homeRegion: 'us-east-1' }, { hours: 3 });
+      fake = new FakeAws(orgEstate({ objects: { 'org-cloudtrail-logs': chain.objects }, publicKeys: [fakePublicKey(signingKey())] })).install();
+      const out = join(tmp(), 'report');
+      const io = memoryIo();
+      const code = await main(['audit', '--assume-role', 'TrailproofAudit', '--logs', '--period', '2026-09', '--checks', 'trail.log-integrity', '--out', out, '--format', 'json', '--fail-on', 'none', '--no-progress'], io);
+      expect(code, io.err).to.equal(0);
+      expect(io.err).to.match(/^trailproof: logs 2026-09-01T00:00:00.000Z to 2026-09-30T23:59:59.999Z: 6 log files and 3 digest files /m);
+      const findings = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')) as { results: { resource: string; status: string }[] };
+      expect(findings.results.find((r) => r.resource === ORG_TRAIL_ARN)?.status).to.equal('PASS');
+      expect(existsSync(join(out, 'evidence', 'logs', chain.objects[0]?.key ?? ''))).to.equal(true);
     });
 
     it('exits 3 and keeps the bundle when nothing usable was collected', async () => {
