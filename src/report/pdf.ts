@@ -70,6 +70,13 @@ export function fixTotalPages(template: string, total: number): string | undefin
   return rewritten.includes('totalPages') ? undefined : rewritten;
 }
 
+/** The slow path: the whole document printed again with its contents numbered. */
+async function reprint(page: Page, html: string, numbers: Record<string, unknown>, options: PDFOptions): Promise<PdfUpdate> {
+  await page.setContent(html.replace('</head>', `${PRINT_ONLY}</head>`), { waitUntil: 'load', timeout: PAGE_TIMEOUT_MS });
+  await page.evaluate(`(${FILL_TOC})(${JSON.stringify(numbers)})`);
+  return new PdfUpdate(new PdfFile(await page.pdf(options)));
+}
+
 /** Prints already rendered HTML to PDF in a tab of `browser`. */
 export async function printPdf(html: string, view: ReportView, templates: { header: string; footer: string }, browser: BrowserSession, paper: Paper = 'a4'): Promise<Uint8Array> {
   const page = await browser.newPage();
@@ -89,11 +96,15 @@ export async function printPdf(html: string, view: ReportView, templates: { head
     let update: PdfUpdate;
     if (Object.keys(numbers).length === 0) update = new PdfUpdate(printed);
     else if (header !== undefined && footer !== undefined && (await page.evaluate(FRONT_ONLY)) === true) {
-      // The cover and contents alone, now numbered, take the place of the first pages.
+      // The cover and contents alone, now numbered, take the place of the first pages, provided they are
+      // exactly the pages before the first section; otherwise the whole document is printed again.
       const front = new PdfFile(await page.pdf(pdfOptions(paper, header, footer)));
-      update = new PdfUpdate(printed);
-      replaceLeadingPages(update, front, front.pages().length);
-    } else update = new PdfUpdate(new PdfFile(await page.pdf(options)));
+      const firstSection = Math.min(...(Object.values(numbers) as number[]));
+      if (front.pages().length === firstSection - 1) {
+        update = new PdfUpdate(printed);
+        replaceLeadingPages(update, front, front.pages().length);
+      } else update = await reprint(page, html, numbers, options);
+    } else update = await reprint(page, html, numbers, options);
     update.setInfo(pdfInfo(view));
     return update.bytes();
   } catch (err) {

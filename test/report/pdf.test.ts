@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
@@ -43,7 +43,7 @@ describe('PDF report (real Chromium, read back with pdftotext)', function () {
     writeFileSync(file, await renderReportPdf(findings, ctx));
     text = run('pdftotext', ['-layout', file, '-']);
     joined = run('pdftotext', ['-raw', file, '-']).replace(/\s+/g, '');
-    pages = new PdfFile(await import('node:fs').then((fs) => fs.readFileSync(file))).pages().length;
+    pages = new PdfFile(readFileSync(file)).pages().length;
   });
 
   after(async () => {
@@ -131,6 +131,18 @@ describe('PDF report (real Chromium, read back with pdftotext)', function () {
     expect(written.map((w) => w.format)).to.deep.equal(['html', 'pdf', 'markdown']);
     expect(counting.pages).to.equal(1);
     expect(pdfInfo(join(out, 'report.pdf'))['Page size']).to.contain('612 x 792');
+  });
+
+  it('prints the whole document again when a footer uses the page count in a form it cannot rewrite', async () => {
+    const templates = mkdtempSync(join(tmpdir(), 'trailproof-footer-'));
+    writeFileSync(join(templates, 'pdf-footer.hbs'), '<div style="font-size:8px; width:100%; text-align:center">sheet <span class="pageNumber"></span>/<b class="x totalPages"></b></div>');
+    const out = join(dir, 'custom-footer.pdf');
+    writeFileSync(out, await renderReportPdf(findings, { templatesDir: templates, browser }));
+    const total = new PdfFile(readFileSync(out)).pages().length;
+    expect(pageText(out, 2)).to.contain(`sheet 2/${total}`);
+    const toc = pageText(out, 2);
+    const summaryPage = Number(/Executive summary\s+(\d+)/.exec(toc)?.[1]);
+    expect(pageText(out, summaryPage)).to.contain('Executive summary');
   });
 
   it('rewrites the total page count only where it can, so the front pages say the whole count', () => {
