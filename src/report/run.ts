@@ -7,30 +7,14 @@ import { sendReportMessage, type SendResult } from '../email/send.js';
 import { buildReportMessage } from '../email/message.js';
 import type { EmailSettings } from '../email/settings.js';
 import type { Findings } from '../model/types.js';
-import { htmlRenderer } from '../output/html.js';
-import { renderers as registered } from '../output/index.js';
-import { csvRenderer } from '../output/csv.js';
-import { markdownRenderer } from '../output/markdown.js';
-import { ocsfRenderer } from '../output/ocsf.js';
-import { pdfRenderer } from '../output/pdf.js';
-import { sarifRenderer } from '../output/sarif.js';
 import { SharedBrowser } from './browser.js';
+import { reportRenderers, type ReportFormat } from './formats.js';
+
+export { REPORT_FORMATS, isReportFormat, reportRenderers, type ReportFormat } from './formats.js';
 import type { RenderContext } from './context.js';
 import { buildReportView } from './model.js';
 import { PdfFile } from './pdf-file.js';
 import { loadTemplates } from './templates.js';
-
-/**
- * Every format the report command can write. The registry in src/output/index.ts wins where it has a format;
- * the report formats are listed here until they are registered there.
- */
-export const reportRenderers = { html: htmlRenderer, pdf: pdfRenderer, sarif: sarifRenderer, csv: csvRenderer, ocsf: ocsfRenderer, markdown: markdownRenderer, ...registered };
-export type ReportFormat = keyof typeof reportRenderers;
-export const REPORT_FORMATS = Object.keys(reportRenderers) as ReportFormat[];
-
-export function isReportFormat(name: string): name is ReportFormat {
-  return Object.hasOwn(reportRenderers, name);
-}
 
 export interface WrittenReport {
   format: ReportFormat;

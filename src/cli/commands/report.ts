@@ -7,6 +7,7 @@ import { TrailproofError } from '../../errors.js';
 import { arg, type CommandSpec } from '../command.js';
 import type { Io } from '../io.js';
 import { splitList } from '../options.js';
+import { REPORT_FORMATS } from '../../report/formats.js';
 
 export interface ReportArgs {
   findings: string;
@@ -30,7 +31,7 @@ export interface ReportArgs {
 
 export const reportOptions = {
   findings: { type: 'string', describe: 'The findings file to render (findings.json from `audit` or `scan`)', requiresArg: true, demandOption: true },
-  format: { type: 'string', describe: 'Comma list of formats: html,pdf,json,junit,sarif,csv,ocsf,markdown (default html,pdf)', requiresArg: true },
+  format: { type: 'string', describe: `Comma list of formats: ${REPORT_FORMATS.join(',')} (default html,pdf)`, requiresArg: true },
   out: { type: 'string', describe: 'Write the reports into this folder (report.html, report.pdf, ...)', requiresArg: true },
   previous: { type: 'string', describe: 'The previous audit\'s findings file, for "changes since the previous audit"', requiresArg: true },
   history: { type: 'string', describe: 'A folder of earlier runs (each with its findings.json): the latest earlier one is the previous audit', requiresArg: true },
@@ -51,7 +52,7 @@ function existingDir(path: string): boolean {
 }
 
 export async function report(args: ReportArgs, io: Io): Promise<number> {
-  const { REPORT_FORMATS, isReportFormat, writeReports, renderOne, emailReport, reportRenderers } = await import('../../report/run.js');
+  const { isReportFormat, writeReports, renderOne, emailReport, reportRenderers } = await import('../../report/run.js');
   const { loadFindings, latestEarlierRun } = await import('../../report/findings-file.js');
   const { parsePeriod } = await import('../../report/period.js');
   const { resolveEmailSettings, checkAddress } = await import('../../email/settings.js');
