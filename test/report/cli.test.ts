@@ -65,6 +65,18 @@ describe('trailproof report', () => {
     expect(withBundle.out).to.contain('&quot;LogFileValidationEnabled&quot;: false');
   });
 
+  it('takes branding from the config file: organization, title, logo (relative to the file) and colours', async () => {
+    const conf = join(dir, 'conf');
+    mkdirSync(join(conf, 'img'), { recursive: true });
+    writeFileSync(join(conf, 'img', 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="#123"/></svg>');
+    writeFileSync(join(conf, 'trailproof.yml'), 'report:\n  organizationName: Example Corp\n  title: Quarterly logging evidence\n  logo: img/logo.svg\n  colors:\n    primary: "#0b3d2e"\n');
+    const r = await report(['--findings', file, '--format', 'html', '--config', join(conf, 'trailproof.yml')]);
+    expect(r.code, r.err).to.equal(0);
+    expect(r.out).to.contain('<title>Quarterly logging evidence · Example Corp · 1 Jul 2026 to 30 Sep 2026</title>');
+    expect(r.out).to.contain(`src="data:image/svg+xml;base64,${readFileSync(join(conf, 'img', 'logo.svg')).toString('base64')}"`);
+    expect(r.out).to.contain('--primary: #0b3d2e');
+  });
+
   it('exits 2 with one line naming the problem for bad usage and bad input', async () => {
     const cases: [string[], RegExp][] = [
       [['--findings', file, '--format', 'docx'], /--format: unknown format "docx"; available: .*html.*pdf/],
