@@ -108,7 +108,10 @@ interface Listing {
 export class TrailLogs {
   /** Log files copied so far, for the progress display. */
   copied = 0;
+  /** Day folders already planned (bucket/prefix): two trails writing to the same folders copy them once. */
   private readonly listed = new Set<string>();
+  /** Folder listings (bucket/prefix), asked once however many trails share them. */
+  private readonly folderListings = new Map<string, Promise<string[] | undefined>>();
   private readonly digestRegions = new Set<string>();
   private readonly failures: LogFailure[] = [];
   private failureCount = 0;
@@ -160,11 +163,14 @@ export class TrailLogs {
       const inScope = new Set(trail.multiRegion ? this.sources.regionsOf(account) : [trail.home]);
       for (const kind of LOG_KINDS) {
         const folder = `${base}${kind}/`;
-        if (this.listed.has(`${trail.bucket}/${folder}`)) continue;
-        this.listed.add(`${trail.bucket}/${folder}`);
         const regions = await this.folders(copy, place, folder);
         for (const region of (regions ?? []).filter((r) => inScope.has(r)).sort()) {
-          for (const day of dayFolders(spanOf(this.window, kind))) out.push({ trail: copy, place, kind, prefix: `${folder}${region}/${day}/` });
+          for (const day of dayFolders(spanOf(this.window, kind))) {
+            const prefix = `${folder}${region}/${day}/`;
+            if (this.listed.has(`${trail.bucket}/${prefix}`)) continue;
+            this.listed.add(`${trail.bucket}/${prefix}`);
+            out.push({ trail: copy, place, kind, prefix });
+          }
         }
       }
     })));
@@ -178,14 +184,25 @@ export class TrailLogs {
     return (found ?? []).filter((f) => /^o-[a-z0-9]{10,32}$/.test(f)).sort();
   }
 
-  /** The folder names right under a prefix; undefined when the listing failed (recorded). */
+  /**
+   * The folder names right under a prefix; undefined when the listing failed. The failure is recorded once,
+   * and counted against every trail whose copy it leaves incomplete.
+   */
   private async folders(copy: TrailCopy, place: BucketPlace, prefix: string): Promise<string[] | undefined> {
-    const outcome = await this.list(place, prefix, true);
-    if (!outcome.ok) {
+    const id = `${place.bucket}/${prefix}`;
+    const known = this.folderListings.get(id);
+    if (known !== undefined) {
+      const folders = await known;
+      if (folders === undefined) copy.failures++;
+      return folders;
+    }
+    const pending = this.list(place, prefix, true).then(async (outcome) => {
+      if (outcome.ok) return outcome.value.folders;
       await this.failed(copy, place, 'ListObjectsV2', { prefix }, outcome);
       return undefined;
-    }
-    return outcome.value.folders;
+    });
+    this.folderListings.set(id, pending);
+    return pending;
   }
 
   private list(place: BucketPlace, prefix: string, delimited: boolean): Promise<Outcome<{ keys: string[]; folders: string[] }>> {

@@ -194,6 +194,33 @@ describe('collect --logs: trail log and digest files into the bundle', function 
     });
   });
 
+  it('copies each folder once when two trails of an account share a bucket, every region of the multi-region one included', async () => {
+    const single = bucketChain(DEV_BUCKET, { account: DEV, region: 'eu-west-1', trail: 'dev-trail', homeRegion: 'eu-west-1' }, { hours: 2 });
+    const multi = bucketChain(DEV_BUCKET, { account: DEV, region: 'us-east-1', trail: 'dev-all', homeRegion: 'eu-west-1' }, { hours: 2 });
+    const fake = new FakeAws(orgEstate({
+      trails: [
+        { owner: DEV, name: 'dev-trail', home: 'eu-west-1', multiRegion: false, bucket: DEV_BUCKET },
+        { owner: DEV, name: 'dev-all', home: 'eu-west-1', multiRegion: true, bucket: DEV_BUCKET },
+      ],
+      objects: { [DEV_BUCKET]: [...single.objects, ...multi.objects] },
+      publicKeys: [fakePublicKey(signingKey())],
+    })).install();
+    try {
+      const result = await collectFake(fake, { logs: WINDOW });
+      const logs = result.summary.logs as LogsResult;
+      expect(logs).to.deep.include({ logFiles: 8, digestFiles: 4, failureCount: 0 });
+      const prefixes = fake.made('ListObjectsV2').map((c) => String(c.input['Prefix']));
+      expect(prefixes.filter((p) => p === `AWSLogs/${DEV}/CloudTrail/`)).to.have.length(1);
+      const gets = fake.made('GetObject').map((c) => String(c.input['Key']));
+      expect(gets).to.have.length(12);
+      expect(new Set(gets).size).to.equal(12);
+      const findings = await auditLogIntegrity(result.dir);
+      expect(findings.results.map((r) => `${r.resource.split('/').pop() ?? ''} ${r.status}`).sort()).to.deep.equal(['dev-all PASS', 'dev-trail PASS']);
+    } finally {
+      fake.restore();
+    }
+  });
+
   describe('failures', () => {
     let fake: FakeAws | undefined;
     afterEach(() => fake?.restore());
