@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import type { CollectResult, LogsResult } from '../../src/collect/index.js';
+import { progressLine } from '../../src/collect/progress.js';
 import type { Findings } from '../../src/model/types.js';
 import { signingKey } from '../integrity/vectors.js';
 import { FakeAws, awsError, type FakeEstate, type FakeObject } from './fake-aws.js';
@@ -182,6 +183,20 @@ describe('collect --logs: trail log and digest files into the bundle', function 
       const findings = await auditLogIntegrity(result.dir);
       expect(statusOf(findings, ORG_TRAIL_ARN)).to.equal('PASS');
       expect(statusOf(findings, DEV_TRAIL_ARN)).to.equal('PASS');
+    });
+
+    it('gives scan --bundle every copied log file, prefixed ones included, and none of the digests or sidecars', async () => {
+      const io = memoryIo();
+      const code = await main(['scan', '--bundle', result.dir, '--format', 'json', '--fail-on', 'none'], io);
+      expect(code, io.err).to.equal(0);
+      const scan = (JSON.parse(io.out) as { scan: { files: { read: number; skipped: number }; events: { read: number } } }).scan;
+      expect(scan.files).to.deep.equal({ read: 16, skipped: 0 });
+      expect(scan.events.read).to.equal(32);
+    });
+
+    it('shows the log files copied in the progress line', () => {
+      expect(progressLine({ accountsDone: 4, accountsTotal: 4, regionsDone: 8, regionsKnown: 8, calls: 120, errors: 0, logFiles: 16 }, 5000))
+        .to.equal('collecting: 4/4 accounts, 8/8 regions, 120 calls, 0 errors, 16 log files copied, 5s elapsed');
     });
 
     it('counts the trail whose bucket is owned outside the scope as not copied, and nothing else as failed', () => {
