@@ -8,7 +8,8 @@ import { decodeUnit } from './readers/decode.js';
 import type { LogUnit, ScanScope, SkippedInput } from './readers/types.js';
 import type { CloudTrailRecord } from './record.js';
 import { compileQuery, type EventQuery } from './search.js';
-import { compileSources, type CompiledRule, type CorrelationInput, type RuleSet, type RuleSource } from './sigma/index.js';
+import { compileSources, type CompiledRule, type RuleSet, type RuleSource } from './sigma/index.js';
+import { InputPacker, type PackedInputs } from './wire.js';
 
 export type Task =
   | { mode: 'scan'; sources: RuleSource[]; parameters: Record<string, Record<string, unknown>>; scope: ScanScope }
@@ -35,7 +36,8 @@ export interface UnitResult {
   /** Bundle files whose SHA-256 differs from the manifest. */
   modified: string[];
   detections: Detection[];
-  inputs: CorrelationInput[];
+  /** The correlation inputs of the unit's matches, packed for the trip between threads (see wire.ts). */
+  inputs: PackedInputs;
   found: FoundEvent[];
 }
 
@@ -78,8 +80,10 @@ export function scopeTest(scope: ScanScope): (record: CloudTrailRecord) => boole
   };
 }
 
+const NO_INPUTS: PackedInputs = { count: 0, strings: [], ints: new Int32Array(0), times: new Float64Array(0) };
+
 function emptyResult(unit: LogUnit): UnitResult {
-  return { name: unit.name, size: unit.size, delivered: unit.delivered, events: 0, inScope: 0, bytes: 0, problems: [], modified: [], detections: [], inputs: [], found: [] };
+  return { name: unit.name, size: unit.size, delivered: unit.delivered, events: 0, inScope: 0, bytes: 0, problems: [], modified: [], detections: [], inputs: NO_INPUTS, found: [] };
 }
 
 /** `ruleSet`: the set already compiled from the task's sources in this thread, to save compiling it twice. */
@@ -104,6 +108,7 @@ export function createProcessor(task: Task, ruleSet?: RuleSet): Processor {
   const rules = set.rules;
   return async (unit) => {
     const result = emptyResult(unit);
+    const packer = new InputPacker();
     let index = 0;
     const stats = await decodeUnit(unit, (record) => {
       const i = index++;
@@ -114,9 +119,9 @@ export function createProcessor(task: Task, ruleSet?: RuleSet): Processor {
         const rule = rules[ordinal] as CompiledRule;
         if (rule.generate) result.detections.push(eventDetection(rule, record));
         const input = set.correlationInput(ordinal, record, i);
-        if (input !== null) result.inputs.push(input);
+        if (input !== null) packer.add(input);
       }
     });
-    return Object.assign(result, { events: stats.events, bytes: stats.bytes, problems: stats.problems, modified: stats.modified });
+    return Object.assign(result, { events: stats.events, bytes: stats.bytes, problems: stats.problems, modified: stats.modified, inputs: packer.finish() });
   };
 }

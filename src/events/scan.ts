@@ -6,15 +6,18 @@ import { compareDetections, correlationDetection } from './detections.js';
 import { runPipeline, type PipelineStats } from './pipeline.js';
 import { createProcessor, type Task, type UnitResult } from './processor.js';
 import type { LogSource, ScanScope } from './readers/types.js';
+import { unpackInputs } from './wire.js';
 import { compileSources, Correlator, type CorrelationInput, type RuleLoadError, type RuleSource } from './sigma/index.js';
 
 /**
  * How far out of time order base matches may arrive and still be correlated in order. Files are read in
- * delivery order and CloudTrail delivers within about 5 minutes, so an event is at most this much older than
- * the files around it; one delivered later still counts as a detection, but is counted as late by the
- * correlations (stats.late) rather than used.
+ * delivery order and CloudTrail delivers within about 5 minutes (15 at most in practice), so an event is at
+ * most this much older than the files around it. One delivered later still counts as a detection of its own,
+ * but its correlations count it as late (stats.late) rather than use it. The reorder buffer holds this much
+ * event time of correlation input, so the allowance is also what memory grows with: in an organization
+ * writing a thousand events a second, 15 minutes is a few hundred thousand inputs.
  */
-export const ORDER_ALLOWANCE_MS = 3_600_000;
+export const ORDER_ALLOWANCE_MS = 15 * 60_000;
 
 export interface ScanOptions {
   rules: RuleSource[];
@@ -49,45 +52,51 @@ interface Pending {
   seq: number;
 }
 
-/** A min-heap on (time, arrival): the reorder buffer in front of the correlator. */
+/** A min-heap on (time, arrival): the reorder buffer in front of the correlator. Sifts move a hole, not pairs. */
 class InputHeap {
   private readonly items: Pending[] = [];
   get size(): number {
     return this.items.length;
-  }
-  private less(a: Pending, b: Pending): boolean {
-    return a.input.time < b.input.time || (a.input.time === b.input.time && a.seq < b.seq);
   }
   peek(): CorrelationInput | undefined {
     return this.items[0]?.input;
   }
   push(p: Pending): void {
     const items = this.items;
+    let i = items.length;
     items.push(p);
-    for (let i = items.length - 1; i > 0; ) {
+    while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.less(items[i] as Pending, items[parent] as Pending)) break;
-      [items[i], items[parent]] = [items[parent] as Pending, items[i] as Pending];
+      const q = items[parent] as Pending;
+      if (q.input.time < p.input.time || (q.input.time === p.input.time && q.seq < p.seq)) break;
+      items[i] = q;
       i = parent;
     }
+    items[i] = p;
   }
   pop(): CorrelationInput | undefined {
     const items = this.items;
     const top = items[0];
     const last = items.pop();
     if (top === undefined || last === undefined) return undefined;
-    if (items.length > 0) {
-      items[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < items.length && this.less(items[l] as Pending, items[m] as Pending)) m = l;
-        if (r < items.length && this.less(items[r] as Pending, items[m] as Pending)) m = r;
-        if (m === i) break;
-        [items[i], items[m]] = [items[m] as Pending, items[i] as Pending];
-        i = m;
+    const n = items.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        let child = 2 * i + 1;
+        if (child >= n) break;
+        const right = child + 1;
+        if (right < n) {
+          const a = items[child] as Pending;
+          const b = items[right] as Pending;
+          if (b.input.time < a.input.time || (b.input.time === a.input.time && b.seq < a.seq)) child = right;
+        }
+        const c = items[child] as Pending;
+        if (last.input.time < c.input.time || (last.input.time === c.input.time && last.seq < c.seq)) break;
+        items[i] = c;
+        i = child;
       }
+      items[i] = last;
     }
     return top.input;
   }
@@ -109,7 +118,7 @@ export class RecentKeys {
 
   /** Forgets keys of events older than `now - keepMs`, now and then (not on every call). */
   advance(now: number): void {
-    if (now - this.horizon < this.keepMs) return;
+    if (now - this.horizon < this.keepMs / 4) return;
     this.horizon = now;
     for (const [key, time] of this.seen) if (time < now - this.keepMs) this.seen.delete(key);
   }
@@ -118,10 +127,11 @@ export class RecentKeys {
 export async function scanEvents(sources: readonly LogSource[], options: ScanOptions): Promise<ScanResult> {
   const parameters = options.parameters ?? {};
   const { ruleSet, errors } = compileSources(options.rules, { parameters });
-  const correlator = new Correlator(ruleSet);
+  // Inputs reach it already in time order (the reorder buffer here knows the delivery times): no second buffer.
+  const correlator = new Correlator(ruleSet, { reorderWindowMs: 0 });
   const detections: Detection[] = [];
   const seenBase = new Set<string>();
-  const seenInputs = new RecentKeys(2 * ORDER_ALLOWANCE_MS);
+  const seenInputs = new RecentKeys(ORDER_ALLOWANCE_MS);
   const heap = new InputHeap();
   let seq = 0;
   let duplicates = 0;
@@ -130,9 +140,12 @@ export async function scanEvents(sources: readonly LogSource[], options: ScanOpt
     for (const match of correlator.push(input)) detections.push(correlationDetection(match));
   };
 
+  // Looking up every event costs time on the one thread that correlates: only when a copy can come.
+  let dedupe: boolean | undefined;
   const merge = (result: UnitResult): void => {
+    dedupe ??= sources.length > 1 || sources.some((s) => s.mayRepeat());
     for (const d of result.detections) {
-      const key = d.eventId === '' ? '' : `${d.ruleId}\0${d.eventId}`;
+      const key = d.eventId === '' || !dedupe ? '' : `${d.ruleId}\0${d.eventId}`;
       if (key !== '' && seenBase.has(key)) {
         duplicates++;
         continue;
@@ -140,20 +153,26 @@ export async function scanEvents(sources: readonly LogSource[], options: ScanOpt
       if (key !== '') seenBase.add(key);
       detections.push(d);
     }
-    for (const input of result.inputs) {
+    // The inputs of one event sit together (one per base rule it matched): the event is looked up once.
+    let event = -1;
+    let repeated = false;
+    for (const input of unpackInputs(result.inputs)) {
       if (!Number.isFinite(input.time)) {
         correlate(input);
         continue;
       }
-      const id = input.summary.eventID;
-      if (id !== '' && seenInputs.seenBefore(`${input.rule}\0${id}`, input.time)) continue;
-      heap.push({ input, seq: seq++ });
+      if (input.eventIndex !== event) {
+        event = input.eventIndex;
+        const id = input.summary.eventID;
+        repeated = dedupe && id !== '' && seenInputs.seenBefore(id, input.time);
+      }
+      if (!repeated) heap.push({ input, seq: seq++ });
     }
     if (result.delivered !== null) {
       // Every later unit was delivered no earlier than this one, so holds nothing older than the watermark.
       const watermark = result.delivered - ORDER_ALLOWANCE_MS;
       for (let next = heap.peek(); next !== undefined && next.time <= watermark; next = heap.peek()) correlate(heap.pop() as CorrelationInput);
-      seenInputs.advance(watermark);
+      if (dedupe) seenInputs.advance(watermark);
     }
   };
 

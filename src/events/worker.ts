@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage } from '../errors.js';
 import { createProcessor, type Task } from './processor.js';
 import type { LogUnit } from './readers/types.js';
+import { packedTransfer } from './wire.js';
 
 export interface WorkRequest {
   seq: number;
@@ -19,7 +20,7 @@ if (port !== null) {
   const processor = createProcessor(workerData as Task);
   port.on('message', (request: WorkRequest) => {
     processor(request.unit).then(
-      (result) => port.postMessage({ seq: request.seq, ok: true, result } satisfies WorkReply),
+      (result) => port.postMessage({ seq: request.seq, ok: true, result } satisfies WorkReply, packedTransfer(result.inputs)),
       (err: unknown) => port.postMessage({ seq: request.seq, ok: false, error: `${request.unit.name}: ${errorMessage(err)}` } satisfies WorkReply),
     );
   });

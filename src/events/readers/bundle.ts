@@ -33,6 +33,7 @@ export interface BundlePlan {
   units: LogUnit[];
   pruned: Pruned;
   skipped: SkippedInput[];
+  mayRepeat: boolean;
 }
 
 /** The units of a bundle in dispatch order: LookupEvents files first (their order is not by delivery), then logs by delivery. */
@@ -91,7 +92,22 @@ export function planBundle(dir: string, manifest: Manifest, scope: ScanScope): B
   }
   lookups.sort((a, b) => (a.name < b.name ? -1 : 1));
   logs.sort(byDelivery);
-  return { units: [...lookups, ...logs], pruned, skipped };
+  return { units: [...lookups, ...logs], pruned, skipped, mayRepeat: (lookups.length > 0 && logs.length > 0) || twoTrails(logs) };
+}
+
+/** Whether the logs hold one account and region under two paths (an organization trail and an account trail). */
+function twoTrails(logs: readonly FileUnit[]): boolean {
+  const origin = new Map<string, string>();
+  for (const unit of logs) {
+    const dir = unit.name.slice(0, unit.name.lastIndexOf('/'));
+    const m = /^(.*)\/(\d{12})\/CloudTrail\/([a-z0-9-]+)\/\d+\/\d+\/\d+$/.exec(dir);
+    if (!m) return true;
+    const leaf = `${m[2] ?? ''}/${m[3] ?? ''}`;
+    const known = origin.get(leaf);
+    if (known !== undefined && known !== m[1]) return true;
+    origin.set(leaf, m[1] ?? '');
+  }
+  return false;
 }
 
 export function bundleEvents(dir: string, scope: ScanScope, displayRoot: string = dir): LogSource {
@@ -107,5 +123,6 @@ export function bundleEvents(dir: string, scope: ScanScope, displayRoot: string 
     },
     skipped: () => plan?.skipped ?? [],
     pruned: () => plan?.pruned ?? { folders: 0, files: 0 },
+    mayRepeat: () => plan?.mayRepeat ?? true,
   };
 }

@@ -5,7 +5,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { TrailproofError, errorMessage } from '../../errors.js';
 import type { FileUnit, LogSource, Pruned, ScanScope, SkippedInput } from './types.js';
-import { walkLayout, type Tree, type TreeListing, type WalkState } from './walk.js';
+import { walkLayout, type Tree, type TreeListing, type WalkState, newWalkState } from './walk.js';
 
 function localTree(dir: string, displayRoot: string): Tree {
   const root = resolve(dir).split(sep).filter((s) => s !== '');
@@ -40,7 +40,7 @@ function localTree(dir: string, displayRoot: string): Tree {
 
 /** A local folder of log files. `displayRoot` is how the folder is named in messages (the path as given). */
 export function localLogs(dir: string, scope: ScanScope, displayRoot: string = dir): LogSource {
-  const state: WalkState = { pruned: { folders: 0, files: 0 }, skipped: [] };
+  const state: WalkState = newWalkState();
   return {
     describe: `logs ${displayRoot}`,
     async *units() {
@@ -64,5 +64,6 @@ export function localLogs(dir: string, scope: ScanScope, displayRoot: string = d
     },
     skipped: (): SkippedInput[] => state.skipped,
     pruned: (): Pruned => state.pruned,
+    mayRepeat: () => state.mayRepeat,
   };
 }

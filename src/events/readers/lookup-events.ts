@@ -127,5 +127,7 @@ export function lookupEvents(targets: LookupTarget[], scope: ScanScope, options:
     },
     skipped: () => skipped,
     pruned: (): Pruned => ({ folders: 0, files: targets.length - inScope.length }),
+    // Each account-region's history is read once.
+    mayRepeat: () => false,
   };
 }

@@ -8,7 +8,7 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/
 import { TrailproofError, errorMessage } from '../../errors.js';
 import { MAX_INFLATED_BYTES } from './decode.js';
 import type { BytesUnit, LogSource, Pruned, ScanScope, SkippedInput } from './types.js';
-import { walkLayout, type FileEntry, type Tree, type TreeListing, type WalkState } from './walk.js';
+import { walkLayout, type FileEntry, type Tree, type TreeListing, type WalkState, newWalkState } from './walk.js';
 
 /** Objects fetched at once: enough to hide S3's latency, few enough that memory stays flat. */
 export const DEFAULT_S3_CONCURRENCY = 8;
@@ -108,7 +108,7 @@ function rootFailure(url: string, err: unknown): TrailproofError {
 
 export function s3Logs(client: S3Client, url: string, scope: ScanScope, concurrency = DEFAULT_S3_CONCURRENCY): LogSource {
   const location = parseS3Url(url);
-  const state: WalkState = { pruned: { folders: 0, files: 0 }, skipped: [] };
+  const state: WalkState = newWalkState();
   return {
     describe: url,
     async *units() {
@@ -137,5 +137,6 @@ export function s3Logs(client: S3Client, url: string, scope: ScanScope, concurre
     },
     skipped: (): SkippedInput[] => state.skipped,
     pruned: (): Pruned => state.pruned,
+    mayRepeat: () => state.mayRepeat,
   };
 }

@@ -80,4 +80,9 @@ export interface LogSource {
   skipped(): SkippedInput[];
   /** Folders and files the source left out by their key, unopened (date, account or region out of scope). */
   pruned(): Pruned;
+  /**
+   * Whether one event can come twice (two trails deliver the same account and region, LookupEvents beside
+   * the logs, loose files): then the scan drops second copies. Known once the first unit is out.
+   */
+  mayRepeat(): boolean;
 }

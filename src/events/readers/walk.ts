@@ -32,6 +32,24 @@ export interface FileEntry {
 export interface WalkState {
   pruned: Pruned;
   skipped: SkippedInput[];
+  /** Set when an account and region is found under two paths (two trails) or files lie outside the layout. */
+  mayRepeat: boolean;
+}
+
+export function newWalkState(): WalkState {
+  return { pruned: { folders: 0, files: 0 }, skipped: [], mayRepeat: false };
+}
+
+/** Marks the state when two region folders hold the same account and region (two trails' copies). */
+function noteRepeats(regions: readonly string[][], loose: readonly FileEntry[], state: WalkState): void {
+  const seen = new Set<string>();
+  for (const r of regions) {
+    const at = position(r);
+    const key = at.at === 'region' ? `${at.account}/${at.region}` : r.join('/');
+    if (seen.has(key)) state.mayRepeat = true;
+    seen.add(key);
+  }
+  if (loose.length > 0) state.mayRepeat = true;
 }
 
 const LIST_CONCURRENCY = 16;
@@ -136,6 +154,7 @@ export async function* walkLayout(tree: Tree, scope: ScanScope, state: WalkState
   const loose: FileEntry[] = [];
   if (at === 'region') regions.push(tree.root);
   else await findRegions(tree, tree.root, scope, state, regions, loose);
+  noteRepeats(regions, loose, state);
   yield* loose.sort((a, b) => byDelivery({ delivered: a.delivered, name: a.display }, { delivered: b.delivered, name: b.display }));
   if (regions.length === 0) return;
 

@@ -61,6 +61,19 @@ describe('local log folders (--logs DIR)', () => {
     expect(found.events.map((e) => e.eventTime)).to.deep.equal(['2026-09-14T00:01:00Z', '2026-09-14T23:55:00Z', '2026-09-14T23:58:00Z']);
   });
 
+  it('says when one account and region sits under two trails, so the scan must drop second copies', async () => {
+    const root = tempDir();
+    writeLog(root, { account: '111111111111', region: 'us-east-1', delivered: '2026-09-14T10:05:00Z', records: [] });
+    writeLog(root, { account: '111111111111', region: 'eu-west-1', delivered: '2026-09-14T10:05:00Z', records: [] });
+    const single = localLogs(root, ALL);
+    await unitsOf(single);
+    expect(single.mayRepeat()).to.equal(false);
+    writeLog(root, { orgId: 'o-a1b2c3d4e5', account: '111111111111', region: 'us-east-1', delivered: '2026-09-14T10:05:00Z', records: [] });
+    const two = localLogs(root, ALL);
+    await unitsOf(two);
+    expect(two.mayRepeat()).to.equal(true);
+  });
+
   it('keeps only the events inside the range from the files it opens', async () => {
     const root = tempDir();
     writeLog(root, {
