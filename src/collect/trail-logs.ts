@@ -98,18 +98,24 @@ export const LOGS_FOLDER = 'logs';
 export const MAX_FAILURES_KEPT = 1000;
 const HOUR = 3600_000;
 
-interface Listing {
+/** One account's files of one kind in one region of a bucket: `.../CloudTrail[-Digest]/<region>/`. */
+interface RegionFolder {
   trail: TrailCopy;
   place: BucketPlace;
-  prefix: string;
+  folder: string;
   kind: LogKind;
+}
+
+/** Each region folder's day folders of the period, made as they are asked for (a year of days is never held). */
+function* dayListings(folders: RegionFolder[], window: LogsWindow): Generator<RegionFolder & { prefix: string }> {
+  for (const f of folders) for (const day of dayFolders(spanOf(window, f.kind))) yield { ...f, prefix: `${f.folder}${day}/` };
 }
 
 export class TrailLogs {
   /** Log files copied so far, for the progress display. */
   copied = 0;
-  /** Day folders already planned (bucket/prefix): two trails writing to the same folders copy them once. */
-  private readonly listed = new Set<string>();
+  /** Region folders already planned (bucket/folder): two trails writing to the same folders copy them once. */
+  private readonly planned = new Set<string>();
   /** Folder listings (bucket/prefix), asked once however many trails share them. */
   private readonly folderListings = new Map<string, Promise<string[] | undefined>>();
   private readonly digestRegions = new Set<string>();
@@ -122,16 +128,17 @@ export class TrailLogs {
   async run(): Promise<LogsResult> {
     const trails = [...this.sources.trails].sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
     const copies: TrailCopy[] = [];
-    const listings: Listing[] = [];
+    const folders: RegionFolder[] = [];
     await Promise.all(trails.map(async (trail) => {
       const copy: TrailCopy = { trail: trail.arn, bucket: trail.bucket, prefix: trail.prefix, organizationIds: [], logFiles: 0, digestFiles: 0, bytes: 0, failures: 0 };
       copies.push(copy);
-      listings.push(...(await this.plan(trail, copy)));
+      folders.push(...(await this.plan(trail, copy)));
     }));
+    folders.sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
     // Day folders a bounded number at a time: each holds its keys while they are copied.
-    const queue = [...listings];
-    await Promise.all(Array.from({ length: Math.min(queue.length, this.parallelListings) }, async () => {
-      for (let next = queue.shift(); next !== undefined; next = queue.shift()) await this.copyFolder(next);
+    const days = dayListings(folders, this.window);
+    await Promise.all(Array.from({ length: this.parallelListings }, async () => {
+      for (let next = days.next(); next.done !== true; next = days.next()) await this.copyFolder(next.value);
     }));
     const publicKeys = await this.publicKeys();
     copies.sort((a, b) => (a.trail < b.trail ? -1 : a.trail > b.trail ? 1 : 0));
@@ -143,8 +150,8 @@ export class TrailLogs {
     };
   }
 
-  /** The day folders to list for a trail: per account and organization folder, the regions that have files. */
-  private async plan(trail: SeenTrail, copy: TrailCopy): Promise<Listing[]> {
+  /** The region folders to copy for a trail: per account and organization folder, the regions that have files. */
+  private async plan(trail: SeenTrail, copy: TrailCopy): Promise<RegionFolder[]> {
     const place = await this.sources.bucketPlace(trail.bucket);
     if ('reason' in place) {
       copy.notCollected = place.reason;
@@ -157,24 +164,22 @@ export class TrailLogs {
     copy.organizationIds = orgIds.filter((o) => o !== '');
     // An organization trail writes every member's files; another trail only its own account's.
     const accounts = trail.organization ? this.sources.accounts : [trail.owner];
-    const out: Listing[] = [];
+    const out: RegionFolder[] = [];
     await Promise.all(orgIds.flatMap((orgId) => accounts.map(async (account) => {
       const base = accountBase(trail.prefix, orgId, account);
       const inScope = new Set(trail.multiRegion ? this.sources.regionsOf(account) : [trail.home]);
       for (const kind of LOG_KINDS) {
         const folder = `${base}${kind}/`;
         const regions = await this.folders(copy, place, folder);
-        for (const region of (regions ?? []).filter((r) => inScope.has(r)).sort()) {
-          for (const day of dayFolders(spanOf(this.window, kind))) {
-            const prefix = `${folder}${region}/${day}/`;
-            if (this.listed.has(`${trail.bucket}/${prefix}`)) continue;
-            this.listed.add(`${trail.bucket}/${prefix}`);
-            out.push({ trail: copy, place, kind, prefix });
-          }
+        for (const region of (regions ?? []).filter((r) => inScope.has(r))) {
+          const regionFolder = `${folder}${region}/`;
+          if (this.planned.has(`${trail.bucket}/${regionFolder}`)) continue;
+          this.planned.add(`${trail.bucket}/${regionFolder}`);
+          out.push({ trail: copy, place, kind, folder: regionFolder });
         }
       }
     })));
-    return out.sort((a, b) => (a.prefix < b.prefix ? -1 : 1));
+    return out;
   }
 
   /** The organization folders under AWSLogs/: the organization's id when known, else the o-... folders found. */
@@ -221,7 +226,7 @@ export class TrailLogs {
     });
   }
 
-  private async copyFolder({ trail, place, prefix, kind }: Listing): Promise<void> {
+  private async copyFolder({ trail, place, prefix, kind }: RegionFolder & { prefix: string }): Promise<void> {
     const listing = await this.list(place, prefix, false);
     if (!listing.ok) {
       await this.failed(trail, place, 'ListObjectsV2', { prefix }, listing);
