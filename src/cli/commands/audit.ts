@@ -12,6 +12,8 @@ import { CheckRegistry, loadBuiltinChecks, loadPlugin } from '../../engine/regis
 import type { Findings, Severity } from '../../model/types.js';
 import type { LiveCollectOptions } from '../../collect/index.js';
 import { liveCollectOptions, liveOptions } from './collect.js';
+import { report, reportOptions, type ReportArgs } from './report.js';
+import { parsePeriod, type PeriodFlags } from '../../report/period.js';
 import { FORMATS, isFormat, renderers, type Format } from '../../output/index.js';
 import { renderSummary } from '../../output/table.js';
 import { arg, type CommandSpec } from '../command.js';
@@ -32,6 +34,10 @@ export interface AuditArgs {
   allowModifiedEvidence: boolean;
   /** Without --bundle: what to collect from AWS first. */
   live?: LiveCollectOptions;
+  /** --period/--from/--to: the period the audit covers (also the --logs range of a live audit). */
+  period?: PeriodFlags;
+  /** Report options (previous audit, templates, paper, email) for the html/pdf/... formats written with --out. */
+  report?: Omit<ReportArgs, 'findings' | 'format' | 'out' | 'bundle' | 'period' | 'from' | 'to' | 'config' | 'quiet'>;
 }
 
 export function parseFormats(value: string | undefined): Format[] {
@@ -90,7 +96,7 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
     if (args.framework !== undefined) runRequest.framework = args.framework;
     const findings = runAudit(bundle, plan, runRequest);
     const exitCode = gateExitCode(findings, failOn);
-    await writeOutputs(findings, formats, args, io, exitCode, failOn);
+    await writeOutputs(findings, formats, args, io, exitCode, failOn, bundlePath);
 
     const integrity = bundle.integrity;
     if ((integrity.modified.length > 0 || integrity.missing.length > 0) && !args.allowModifiedEvidence) {
@@ -123,20 +129,32 @@ async function withBundle(
   }
 }
 
-async function writeOutputs(findings: Findings, formats: Format[], args: AuditArgs, io: Io, exitCode: number, failOn: Severity | 'none'): Promise<void> {
+async function writeOutputs(findings: Findings, formats: Format[], args: AuditArgs, io: Io, exitCode: number, failOn: Severity | 'none', bundlePath: string): Promise<void> {
+  const period = parsePeriod(args.period ?? {});
+  if (period) findings.run.period = { from: period.from, to: period.to };
   const toStdout = !args.out && formats.length === 1;
   if (args.out) {
+    // findings.json is always written: it is the canonical output every other format is rendered from.
     const outDir = resolve(io.cwd, args.out);
     mkdirSync(outDir, { recursive: true });
-    for (const format of formats.length > 0 ? formats : (['json'] as Format[])) {
-      const renderer = renderers[format];
-      const target = join(outDir, renderer.fileName);
-      // Write beside, then rename: a reader never sees half a findings file.
-      writeFileSync(`${target}.tmp`, await renderer.render(findings));
-      renameSync(`${target}.tmp`, target);
+    const target = join(outDir, renderers.json.fileName);
+    // Write beside, then rename: a reader never sees half a findings file.
+    writeFileSync(`${target}.tmp`, await renderers.json.render(findings));
+    renameSync(`${target}.tmp`, target);
+    const others = formats.filter((f) => f !== 'json');
+    if (others.length > 0 || (args.report?.emailTo?.length ?? 0) > 0) {
+      const request: ReportArgs = { ...args.report, findings: target, out: args.out, bundle: bundlePath, quiet: true };
+      if (others.length > 0) request.format = others.join(',');
+      if (args.config !== undefined) request.config = args.config;
+      if (args.period?.period !== undefined) request.period = args.period.period;
+      if (args.period?.from !== undefined) request.from = args.period.from;
+      if (args.period?.to !== undefined) request.to = args.period.to;
+      await report(request, io);
     }
   } else if (toStdout) {
-    io.stdout(String(await renderers[formats[0] as Format].render(findings)));
+    const renderer = renderers[formats[0] as Format];
+    if (renderer.binary) throw new TrailproofError('TP_USAGE', `--format ${formats[0]} is binary and cannot go to stdout: give --out DIR`);
+    io.stdout(String(await renderer.render(findings)));
   }
   if (!args.quiet) {
     const summary = renderSummary(findings, { failOn, exitCode });
@@ -145,6 +163,10 @@ async function writeOutputs(findings: Findings, formats: Format[], args: AuditAr
   }
 }
 
+/** The report command's options that make sense for the reports audit writes in the same run. */
+const { previous, history, templates, paper, 'email-to': emailTo, 'email-transport': emailTransport, 'email-from': emailFrom, 'email-subject': emailSubject } = reportOptions;
+const auditReportOptions = { previous, history, templates, paper, 'email-to': emailTo, 'email-transport': emailTransport, 'email-from': emailFrom, 'email-subject': emailSubject };
+
 export const command: CommandSpec = {
   name: 'audit',
   describe: 'Collect evidence from AWS (or read --bundle DIR), run every enabled check, write outputs, exit by the gate',
@@ -152,6 +174,7 @@ export const command: CommandSpec = {
     y
       .options(auditOptions)
       .options(liveOptions)
+      .options(auditReportOptions)
       .example('$0 audit --assume-role TrailproofAudit --out reports/2026-Q3 --format json,junit', 'Audit the organization live; the evidence is kept in reports/2026-Q3/evidence')
       .example('$0 audit --bundle examples/demo-org --out reports/demo --format json,junit', 'Audit the demo organization')
       .example('$0 audit --bundle ./evidence --format json --fail-on medium > findings.json', 'A CI gate with JSON on stdout'),
@@ -170,6 +193,30 @@ export const command: CommandSpec = {
     set('plugin', arg.strings(args, 'plugin'));
     set('config', arg.string(args, 'config'));
     if (parsed.bundle === undefined) parsed.live = liveCollectOptions(args, io);
+    const period: PeriodFlags = {};
+    for (const key of ['period', 'from', 'to'] as const) {
+      const value = arg.string(args, key);
+      if (value !== undefined) period[key] = value;
+    }
+    parsed.period = period;
+    const reportArgs: NonNullable<AuditArgs['report']> = {};
+    const previous = arg.string(args, 'previous');
+    const history = arg.string(args, 'history');
+    const templates = arg.string(args, 'templates');
+    const paper = arg.string(args, 'paper');
+    const emailTo = arg.strings(args, 'email-to');
+    const emailTransport = arg.string(args, 'email-transport');
+    const emailFrom = arg.string(args, 'email-from');
+    const emailSubject = arg.string(args, 'email-subject');
+    if (previous !== undefined) reportArgs.previous = previous;
+    if (history !== undefined) reportArgs.history = history;
+    if (templates !== undefined) reportArgs.templates = templates;
+    if (paper !== undefined) reportArgs.paper = paper;
+    if (emailTo !== undefined) reportArgs.emailTo = emailTo;
+    if (emailTransport !== undefined) reportArgs.emailTransport = emailTransport;
+    if (emailFrom !== undefined) reportArgs.emailFrom = emailFrom;
+    if (emailSubject !== undefined) reportArgs.emailSubject = emailSubject;
+    parsed.report = reportArgs;
     return audit(parsed, io);
   },
 };
