@@ -42,14 +42,16 @@ export class ProgressDisplay {
     private readonly mode: ProgressMode,
     private readonly write: (text: string) => void,
     private readonly label: string,
-    /** Plain lines are printed at most this often; terminal redraws at most every 200 ms. */
+    /** Plain lines are printed at most this often. */
     private readonly intervalMs = 5000,
+    /** Terminal redraws at most this often. */
+    private readonly redrawMs = 200,
   ) {}
 
   update(counts: ProgressCounts): void {
     if (this.mode === 'off') return;
     const now = Date.now();
-    const every = this.mode === 'tty' ? 200 : this.intervalMs;
+    const every = this.mode === 'tty' ? this.redrawMs : this.intervalMs;
     if (now - this.lastDrawn < every || now - this.started < every) return;
     this.lastDrawn = now;
     this.draw(counts);
