@@ -5,12 +5,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = ['audit', '--bundle', 'examples/demo-org', '--out', 'reports/demo', '--format', 'json,junit'];
+const args = [
+  'audit', '--bundle', 'examples/demo-org', '--config', 'examples/trailproof.yml',
+  '--out', 'reports/demo', '--format', 'json,junit,html,pdf,sarif,csv,markdown', '--period', '2026-Q3',
+];
 console.error(`$ trailproof ${args.join(' ')}`);
 const run = spawnSync(process.execPath, [join(root, 'bin', 'trailproof.js'), ...args], { cwd: root, stdio: 'inherit' });
 if (run.status === 1) {
   console.error('\ndemo: exit 1 is the gate reporting the demo organization\'s failures (as intended).');
-  console.error('demo: reports written to reports/demo/ (findings.json, junit.xml)');
+  console.error('demo: reports written to reports/demo/: report.html, report.pdf, findings.json, junit.xml, findings.sarif, results.csv, summary.md');
   process.exitCode = 0;
 } else {
   process.exitCode = run.status ?? 2;

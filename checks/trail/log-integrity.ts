@@ -35,6 +35,9 @@ export const check = defineCheck({
     const bundle = estate.bundle;
     const integrity = logIntegrityOf(bundle);
     const digestFiles = bundleDigestFiles(bundle.files());
+    // Whether the bundle was collected with --logs (readers ignore manifest fields they do not know).
+    const collection = bundle.manifest['collection'];
+    const logsCollected = typeof collection === 'object' && collection !== null && 'logs' in collection;
     const ref = (file: string): EvidenceRef[] => {
       const source = bundle.source(file);
       return source === undefined ? [] : [evidenceRef(source)];
@@ -44,6 +47,17 @@ export const check = defineCheck({
       const prefix = (trail.config.S3KeyPrefix ?? '').replace(/\/+$/, '');
       const mine = digestFiles.filter((d) => d.chain.trail === trail.name && d.chain.homeRegion === trail.homeRegion && d.chain.prefix === prefix);
       const data = { trail: trail.name, count: mine.length };
+      // `collect --logs` writes a listing or object of the bucket it could not read as an $error document
+      // beside the bucket's evidence: the copy is incomplete, so nothing it holds proves the trail intact.
+      const bucket = trail.bucket;
+      if (bucket?.collected === true) {
+        for (const call of ['ListObjectsV2', 'GetObject']) {
+          const read = bundle.read<unknown>(`accounts/${bucket.account ?? ''}/${bucket.region ?? ''}/s3/${bucket.name}/${call}.json`);
+          if (read.kind === 'error') return ctx.error(read, subject, `The copy of trail ${trail.name}'s log files is incomplete (collect --logs could not read s3://${bucket.name})`);
+        }
+      } else if (bucket !== undefined && logsCollected) {
+        return ctx.notCollected(subject, `Bucket ${bucket.name}, where trail ${trail.name} delivers its log and digest files,`);
+      }
       if (mine.length === 0) return ctx.result('NOT_APPLICABLE', { ...subject, messageId: 'noDigests', data: { trail: trail.name } });
       const newestFile = mine.reduce((a, b) => (b.chain.end > a.chain.end ? b : a)).file;
       if (integrity === undefined) return ctx.result('MANUAL', { ...subject, messageId: 'notVerified', data, evidence: ref(newestFile) });

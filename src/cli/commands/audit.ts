@@ -192,7 +192,7 @@ export const command: CommandSpec = {
     set('checks', arg.strings(args, 'checks'));
     set('plugin', arg.strings(args, 'plugin'));
     set('config', arg.string(args, 'config'));
-    if (parsed.bundle === undefined) parsed.live = liveCollectOptions(args, io);
+    if (parsed.bundle === undefined) parsed.live = liveCollectOptions(args, io, false);
     const period: PeriodFlags = {};
     for (const key of ['period', 'from', 'to'] as const) {
       const value = arg.string(args, key);

@@ -41,8 +41,11 @@ function stderrIsTty(io: Io): boolean {
   return io.stderr === processIo.stderr && process.stderr.isTTY === true;
 }
 
-/** The live-collection options from parsed arguments, for `collect` and for `audit` without --bundle. */
-export function liveCollectOptions(args: Record<string, unknown>, io: Io): Omit<CollectOptions, 'out' | 'archive'> {
+/**
+ * The live-collection options from parsed arguments, for `collect` and for `audit` without --bundle. For
+ * `collect` the period only chooses the logs to copy; `audit` also reports over it (periodForLogsOnly false).
+ */
+export function liveCollectOptions(args: Record<string, unknown>, io: Io, periodForLogsOnly = true): Omit<CollectOptions, 'out' | 'archive'> {
   // The SDK warns on every run that future releases need a newer Node; the package's engines field says what this one supports.
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   const quiet = arg.boolean(args, 'quiet');
@@ -54,7 +57,7 @@ export function liveCollectOptions(args: Record<string, unknown>, io: Io): Omit<
   const timeout = arg.number(args, 'call-timeout');
   const period = parsePeriod({ period: arg.string(args, 'period'), from: arg.string(args, 'from'), to: arg.string(args, 'to') });
   const logs = arg.boolean(args, 'logs');
-  if (period !== undefined && !logs) throw new TrailproofError('TP_USAGE', '--from, --to and --period choose the logs to copy: give them with --logs');
+  if (period !== undefined && !logs && periodForLogsOnly) throw new TrailproofError('TP_USAGE', '--from, --to and --period choose the logs to copy: give them with --logs');
   const options: Omit<CollectOptions, 'out' | 'archive'> = {
     profile: arg.string(args, 'profile'),
     region: arg.string(args, 'region'),
