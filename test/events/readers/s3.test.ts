@@ -6,6 +6,8 @@ import { gzipSync } from 'node:zlib';
 import { findEvents } from '../../../src/events/find.js';
 import { inflateBody, parseS3Url, s3Logs } from '../../../src/events/readers/s3.js';
 import type { ScanScope } from '../../../src/events/readers/types.js';
+import { main } from '../../../src/cli/main.js';
+import { memoryIo } from '../../../src/cli/io.js';
 import { TrailproofError } from '../../../src/errors.js';
 import { logBytes, logKey, record, type LogFile } from '../helpers.js';
 import { motoAvailable, startMoto, type Moto } from '../moto.js';
@@ -96,6 +98,22 @@ describe('S3 logs (--logs s3://bucket/prefix) against moto', function () {
     expect(found.events.map((e) => e.eventName)).to.deep.equal(['First', 'Third']);
     // The 2026-08-01 object holds garbage: with an open range it is read, and named as unreadable.
     expect(found.stats.skipped.map((s) => s.name).sort()).to.deep.equal([`s3://${BUCKET}/${keys['corrupt']}`, `s3://${BUCKET}/${keys['oldDay']}`].sort());
+  });
+
+  it('is what `trailproof events --logs s3://...` reads, with the endpoint and credentials from the environment', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { AWS_ENDPOINT_URL_S3: (moto as Moto).endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' });
+    delete process.env['AWS_PROFILE'];
+    try {
+      const io = memoryIo();
+      const code = await main(['events', '--logs', `s3://${BUCKET}/${PREFIX}`, '--name', 'Second', '--format', 'jsonl', '--no-progress'], io);
+      expect(code, io.err).to.equal(0);
+      expect(io.out.trim().split('\n').map((l) => (JSON.parse(l) as { eventName: string }).eventName)).to.deep.equal(['Second']);
+      // Nothing is out of scope here: the objects holding garbage are read too, and named.
+      expect(io.err).to.contain(`read s3://${BUCKET}/${PREFIX}: 3 files read, 4 skipped; 3 events`);
+    } finally {
+      process.env = saved;
+    }
   });
 
   it('refuses a bucket it cannot list, naming it', async () => {
