@@ -6,7 +6,7 @@ import { applyWaivers } from '../config/waivers.js';
 import { TrailproofError, errorMessage } from '../errors.js';
 import type { Bundle } from '../evidence/bundle.js';
 import { Estate } from '../evidence/estate.js';
-import { STATUSES, type Findings, type Result, type Severity, type Summary } from '../model/types.js';
+import { STATUSES, type Detection, type Findings, type Result, type Severity, type Summary } from '../model/types.js';
 import { toolVersion } from '../paths.js';
 import { globToRegExp } from '../config/waivers.js';
 import { createContext, type AnyCheck } from './check.js';
@@ -35,10 +35,12 @@ export interface PlanRequest {
   /** --framework: run the checks this framework maps, and report it requirement by requirement. */
   framework?: string;
   configFile?: string;
+  /** Event rule ids the config may also configure under checks.<ruleId> (the scan validates their parameters). */
+  ruleIds?: string[];
 }
 
-function unknownCheck(id: string, registry: CheckRegistry, where: string): TrailproofError {
-  const hint = suggest(id, registry.ids());
+function unknownCheck(id: string, registry: CheckRegistry, where: string, ruleIds: string[] = []): TrailproofError {
+  const hint = suggest(id, [...registry.ids(), ...ruleIds]);
   return new TrailproofError('TP_CHECK_UNKNOWN', `${where}: unknown check id "${id}"${hint ? ` (did you mean ${hint}?)` : ''}; \`trailproof checks list\` shows the catalog`);
 }
 
@@ -46,9 +48,10 @@ function unknownCheck(id: string, registry: CheckRegistry, where: string): Trail
 export function planAudit(registry: CheckRegistry, frameworks: Framework[], config: Config, request: PlanRequest = {}): AuditPlan {
   const where = request.configFile ?? 'config';
   const frameworkIndex = indexFrameworks(frameworks, registry);
+  const ruleIds = request.ruleIds ?? [];
   for (const id of Object.keys(config.checks ?? {})) {
-    if (!registry.has(id)) {
-      const err = unknownCheck(id, registry, `${where}: checks.${id}`);
+    if (!registry.has(id) && !ruleIds.includes(id)) {
+      const err = unknownCheck(id, registry, `${where}: checks.${id}`, ruleIds);
       throw new TrailproofError('TP_CONFIG_INVALID', err.message);
     }
   }
@@ -95,6 +98,8 @@ export interface RunRequest {
   failOn: Severity | 'none';
   framework?: string;
   startedAt?: Date;
+  /** Detections of the event rules over the bundle's events, when it holds any. */
+  detections?: Detection[];
 }
 
 export function runAudit(bundle: Bundle, plan: AuditPlan, request: RunRequest): Findings {
@@ -129,7 +134,8 @@ export function runAudit(bundle: Bundle, plan: AuditPlan, request: RunRequest): 
   results = waived.results.sort(compareResults);
 
   const summary = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Summary;
-  summary.detections = 0;
+  const detections = request.detections ?? [];
+  summary.detections = detections.length;
   for (const r of results) summary[r.status]++;
   const findings: Findings = {
     schemaVersion: '1',
@@ -147,7 +153,7 @@ export function runAudit(bundle: Bundle, plan: AuditPlan, request: RunRequest): 
     },
     summary,
     results,
-    detections: [],
+    detections,
     waivers: waived.report,
     integrity: bundle.integrity,
     frameworks: plan.views.map((id) => frameworkView(plan.frameworks.find((f) => f.id === id) as Framework, results)),

@@ -75,6 +75,10 @@ describe('trailproof CLI', () => {
       expect(run.code).to.equal(1);
       const findings = JSON.parse(run.stdout) as Findings;
       expect(findings.schemaVersion).to.equal('1');
+      // The bundle holds CloudTrail logs, so the event rules ran too: Winter's deletion is among the detections.
+      const deleted = findings.detections.find((d) => d.ruleId === 's3-bucket-deleted');
+      expect(deleted).to.deep.include({ eventName: 'DeleteBucket', actor: 'arn:aws:iam::444444444444:user/Winter', sourceIPAddress: '192.0.2.55', eventTime: '2026-09-14T03:32:07Z' });
+      expect(findings.summary.detections).to.equal(findings.detections.length);
       expect(run.stderr).to.contain('gate: --fail-on high -> exit 1');
     });
 
@@ -145,6 +149,16 @@ describe('trailproof CLI', () => {
     expectOneLine(run.stderr, /trailproof\.yml: checks\.trail\.logging-active\.maxDeliveryAgeHours must be integer/);
   });
 
+  it('accepts event rule ids under checks in the config, and rejects ids that are neither checks nor rules', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'ok.yml'), 'checks:\n  password-spray:\n    enabled: false\n');
+    expect(cli(['audit', '--bundle', new BundleBuilder().writeTemp(), '--config', 'ok.yml', '--quiet', '--fail-on', 'none'], dir).code).to.equal(0);
+    writeFileSync(join(dir, 'bad.yml'), 'checks:\n  password-spary:\n    enabled: false\n');
+    const bad = cli(['audit', '--bundle', new BundleBuilder().writeTemp(), '--config', 'bad.yml'], dir);
+    expect(bad.code).to.equal(2);
+    expectOneLine(bad.stderr, /checks\.password-spary: unknown check id "password-spary" \(did you mean password-spray\?\)/);
+  });
+
   it('rejects an unknown check id in one line, suggesting the near one', () => {
     const run = cli(['audit', '--bundle', new BundleBuilder().writeTemp(), '--checks', 'trail.multiregion']);
     expect(run.code).to.equal(2);
@@ -154,7 +168,7 @@ describe('trailproof CLI', () => {
   it('rejects an unknown output format in one line', () => {
     const run = cli(['audit', '--bundle', new BundleBuilder().writeTemp(), '--format', 'yaml']);
     expect(run.code).to.equal(2);
-    expectOneLine(run.stderr, /--format: unknown format "yaml"; available: json, junit/);
+    expectOneLine(run.stderr, /--format: unknown format "yaml"; available: json, html, pdf, junit, sarif, csv, ocsf, markdown/);
   });
 
   it('loads third-party checks from a folder, validates their parameters like built-ins, and runs them beside the catalog', () => {

@@ -1,10 +1,12 @@
 // `trailproof audit`: load the evidence, run every enabled check, write the outputs, exit by the gate.
-import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { TrailproofError } from '../../errors.js';
 import { Bundle } from '../../evidence/bundle.js';
 import { attachLogIntegrity, verifyBundleLogs } from '../../integrity/bundle.js';
+import { bundleHoldsEvents, scanBundleEvents } from '../../events/audit-scan.js';
+import { BUILTIN_RULES_DIR } from '../../events/rules.js';
 import { planAudit, runAudit } from '../../engine/audit.js';
 import { loadFrameworks } from '../../engine/frameworks.js';
 import { gateExitCode } from '../../engine/gate.js';
@@ -48,6 +50,11 @@ export function parseFormats(value: string | undefined): Format[] {
   return [...new Set(names)] as Format[];
 }
 
+/** Ids of the built-in event rules (checks/rules/<ruleId>.yml), which the config may tune under checks.<ruleId>. */
+function builtinRuleIds(): string[] {
+  return readdirSync(BUILTIN_RULES_DIR).filter((f) => f.endsWith('.yml')).map((f) => f.slice(0, -'.yml'.length));
+}
+
 /** `--checks` takes ids and patterns; a value naming an existing folder or .js file loads plugins instead. */
 function splitChecksFlag(values: string[] | undefined, cwd: string): { ids: string[]; plugins: string[] } {
   const ids: string[] = [];
@@ -78,7 +85,7 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
     ...(config.plugins ?? []).map((spec) => ({ spec, baseDir })),
     ...[...plugins, ...splitList(args.plugin)].map((spec) => ({ spec, baseDir: io.cwd })),
   ]);
-  const request: { checks: string[]; framework?: string; configFile?: string } = { checks: ids };
+  const request: { checks: string[]; framework?: string; configFile?: string; ruleIds: string[] } = { checks: ids, ruleIds: builtinRuleIds() };
   if (args.framework !== undefined) request.framework = args.framework;
   if (file !== undefined) request.configFile = args.config ?? file;
   const plan = planAudit(registry, loadFrameworks(), config, request);
@@ -92,6 +99,14 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
     // checks and trail.log-integrity reads the outcome from the bundle.
     if (plan.checks.some((c) => c.check.meta.id === 'trail.log-integrity')) attachLogIntegrity(bundle, await verifyBundleLogs(bundle));
     const runRequest: Parameters<typeof runAudit>[2] = { source, bundlePath: shownPath, failOn };
+    // The event rules run too when the evidence holds events (logs/ or LookupEvents.jsonl). A --checks or
+    // --framework selection asks for posture checks only.
+    if (ids.length === 0 && args.framework === undefined && bundleHoldsEvents(bundle)) {
+      const scan = await scanBundleEvents(bundle, { config });
+      runRequest.detections = scan.detections;
+      for (const e of scan.stats.ruleErrors) io.stderr(`trailproof: warning: ${e.message}\n`);
+      if (scan.stats.skipped.length > 0 && !args.quiet) io.stderr(`trailproof: warning: ${scan.stats.skipped.length} event file(s) could not be read and were skipped: ${scan.stats.skipped.slice(0, 3).map((f) => f.name).join(', ')}\n`);
+    }
     if (accounts.length > 0) runRequest.accounts = accounts;
     if (args.framework !== undefined) runRequest.framework = args.framework;
     const findings = runAudit(bundle, plan, runRequest);
