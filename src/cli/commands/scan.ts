@@ -125,13 +125,10 @@ export async function scan(args: Record<string, unknown>, io: Io): Promise<numbe
   lines.push(`gate: --fail-on ${failOn} -> exit ${exitCode}`);
   const summaryText = lines.join('\n') + '\n';
 
-  if (format === 'json' && out === undefined) {
-    io.stdout(json);
-    if (!common.quiet) io.stderr(summaryText);
-  } else {
-    io.stdout(detections.length > 0 ? detectionsTable(detections) : 'no detections\n');
-    if (!common.quiet) (format === 'json' ? io.stdout : io.stderr)(summaryText);
-  }
+  // stdout carries the findings (JSON) or the detection table; the summary is a log, on stderr either way.
+  if (format === 'json' && out === undefined) io.stdout(json);
+  else io.stdout(detections.length > 0 ? detectionsTable(detections) : 'no detections\n');
+  if (!common.quiet) io.stderr(summaryText);
 
   if (stats.modified.length > 0 && !common.allowModified) {
     const listed = stats.modified.slice(0, 3).join(', ') + (stats.modified.length > 3 ? ` and ${stats.modified.length - 3} more` : '');
