@@ -1,0 +1,191 @@
+// A shared harness for the fifteen CIS monitoring checks: a complete, realistic chain (a logging multi-region
+// trail delivering to a CloudWatch Logs group, a metric filter with the benchmark's pattern, an alarm with actions
+// enabled notifying an SNS topic with a confirmed email subscription) that each case breaks at one link, and the
+// cases the issue names run against every check through `describeMonitoringCheck`.
+import { expect } from 'chai';
+import type { AnyCheck } from '../../src/engine/check.js';
+import { cisControl } from '../../src/monitoring/cis-patterns.js';
+import { BundleBuilder, trailArn } from '../helpers/bundle-builder.js';
+import { runCheck, resultFor } from '../helpers/check-tester.js';
+
+export const ACCOUNT = '111111111111';
+export const OTHER = '999999999999';
+export const REGIONS = ['eu-west-1', 'us-east-1'];
+export const HOME = 'us-east-1';
+export const GROUP = 'aws-cloudtrail-logs-org';
+export const NAMESPACE = 'CISBenchmark';
+export const TOPIC = 'security-alarms';
+export const RESOURCE = `AWS::::Account:${ACCOUNT}`;
+const TOPIC_ARN = `arn:aws:sns:${HOME}:${ACCOUNT}:${TOPIC}`;
+
+export interface ChainSpec {
+  pattern: string;
+  logging?: boolean;
+  multiRegion?: boolean;
+  /** The log group's account (default the trail's). */
+  groupAccount?: string;
+  noGroup?: boolean;
+  filterGroup?: string;
+  alarmNamespace?: string;
+  actionsEnabled?: boolean;
+  alarmActions?: string[];
+  subscriptions?: string[];
+  /** Leave these files out or store them as AccessDenied. */
+  missing?: ('filters' | 'alarms' | 'subscriptions' | 'status')[];
+  denied?: ('filters' | 'alarms' | 'subscriptions' | 'selectors')[];
+}
+
+export function chainBundle(spec: ChainSpec): BundleBuilder {
+  const b = new BundleBuilder({ accounts: [ACCOUNT], regions: REGIONS });
+  const name = 'org-trail';
+  const groupArn = `arn:aws:logs:${HOME}:${spec.groupAccount ?? ACCOUNT}:log-group:${GROUP}:*`;
+  const trail = {
+    Name: name, S3BucketName: 'org-trail-logs', IncludeGlobalServiceEvents: true, IsMultiRegionTrail: spec.multiRegion ?? true, HomeRegion: HOME,
+    TrailARN: trailArn(ACCOUNT, HOME, name), LogFileValidationEnabled: true, HasCustomEventSelectors: false, HasInsightSelectors: false, IsOrganizationTrail: false,
+    ...(spec.noGroup === true ? {} : { CloudWatchLogsLogGroupArn: groupArn, CloudWatchLogsRoleArn: `arn:aws:iam::${ACCOUNT}:role/CloudTrailToLogs` }),
+  };
+  for (const region of REGIONS) b.describeTrails(ACCOUNT, region, [trail]);
+  const ct = (op: string): string => `cloudtrail/${op}/${name}.json`;
+  if (!(spec.missing ?? []).includes('status')) b.put(ACCOUNT, HOME, ct('GetTrailStatus'), { IsLogging: spec.logging ?? true, LatestDeliveryTime: '2026-10-01T05:55:00.000Z' });
+  const denied = spec.denied ?? [];
+  const missing = spec.missing ?? [];
+  if (denied.includes('selectors')) b.putError(ACCOUNT, HOME, ct('GetEventSelectors'), 'AccessDeniedException');
+  else b.put(ACCOUNT, HOME, ct('GetEventSelectors'), { TrailARN: trail.TrailARN, EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }] });
+  b.put(ACCOUNT, HOME, 'logs/DescribeLogGroups.json', { logGroups: [{ logGroupName: GROUP, arn: groupArn, retentionInDays: 365 }] });
+  const store = (key: 'filters' | 'alarms' | 'subscriptions', path: string, value: unknown): void => {
+    if (missing.includes(key)) return;
+    if (denied.includes(key)) b.putError(ACCOUNT, HOME, path, 'AccessDeniedException');
+    else b.put(ACCOUNT, HOME, path, value);
+  };
+  store('filters', 'logs/DescribeMetricFilters.json', {
+    metricFilters: [
+      { filterName: 'Unrelated', filterPattern: '{ $.eventName = "RunInstances" }', logGroupName: GROUP, metricTransformations: [{ metricName: 'Launches', metricNamespace: NAMESPACE, metricValue: '1' }] },
+      { filterName: 'CISFilter', filterPattern: spec.pattern, logGroupName: spec.filterGroup ?? GROUP, metricTransformations: [{ metricName: 'CISMetric', metricNamespace: NAMESPACE, metricValue: '1' }] },
+    ],
+  });
+  store('alarms', 'cloudwatch/DescribeAlarms.json', {
+    MetricAlarms: [{
+      AlarmName: 'cis-alarm', MetricName: 'CISMetric', Namespace: spec.alarmNamespace ?? NAMESPACE, ActionsEnabled: spec.actionsEnabled ?? true,
+      AlarmActions: spec.alarmActions ?? [TOPIC_ARN], Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    }],
+    CompositeAlarms: [],
+  });
+  store('subscriptions', `sns/ListSubscriptionsByTopic/${TOPIC}.json`, {
+    Subscriptions: (spec.subscriptions ?? [`${TOPIC_ARN}:5f3c1a2b-0000-4000-8000-000000000001`]).map((arn, i) => ({
+      SubscriptionArn: arn, Owner: ACCOUNT, Protocol: 'email', Endpoint: `secops${i}@example.com`, TopicArn: TOPIC_ARN,
+    })),
+  });
+  return b;
+}
+
+/** Adds an EventBridge rule (and its targets) in the home region. */
+export function withEventBridge(b: BundleBuilder, pattern: unknown, targets: string[] = [TOPIC_ARN]): BundleBuilder {
+  b.put(ACCOUNT, HOME, 'events/ListRules.json', { Rules: [{ Name: 'cis-rule', State: 'ENABLED', EventPattern: JSON.stringify(pattern), EventBusName: 'default' }] });
+  b.put(ACCOUNT, HOME, 'events/ListTargetsByRule/cis-rule.json', { Targets: targets.map((Arn, i) => ({ Id: `t${i}`, Arn })) });
+  return b;
+}
+
+export function run(check: AnyCheck, spec: ChainSpec | BundleBuilder): ReturnType<typeof resultFor> {
+  return resultFor(runCheck(check, spec instanceof BundleBuilder ? spec : chainBundle(spec)), RESOURCE);
+}
+
+/** Takes one `($.eventName = X)` (any quoting) out of a pattern. */
+export function without(pattern: string, eventName: string): string {
+  const re = new RegExp(`\\(\\s*\\$\\.eventName\\s*=\\s*"?${eventName}"?\\s*\\)\\s*\\|\\|\\s*|\\s*\\|\\|\\s*\\(\\s*\\$\\.eventName\\s*=\\s*"?${eventName}"?\\s*\\)`);
+  const out = pattern.replace(re, '');
+  if (out === pattern) throw new Error(`cannot remove ${eventName} from ${pattern}`);
+  return out;
+}
+
+/** Reordered (the operands of every || and && reversed where safe) and requoted: the same filter in other words. */
+export function reworded(pattern: string): string {
+  const requoted = pattern.replace(/= ([A-Za-z][A-Za-z0-9.]*)\)/g, '= "$1")').replace(/ = /g, '=');
+  const inner = /^\{\s*\(\$\.eventSource=("?[a-z.]+"?)\)\s*&&\s*\((.*)\)\s*\}$/.exec(requoted);
+  if (inner) return `{ (${(inner[2] as string).split(' || ').reverse().join(' || ')}) && ($.eventSource = ${inner[1] as string}) }`;
+  const flat = /^\{\s*(\(\$\.eventName=[^{}]*\))\s*\}$/.exec(requoted);
+  if (flat) return `{ ${(flat[1] as string).split(' || ').reverse().join(' || ')} }`;
+  return `{ (${requoted.replace(/^\{\s*|\s*\}$/g, '')}) }`;
+}
+
+export interface MonitoringCase {
+  check: AnyCheck;
+  control: string;
+  /** An event name the benchmark names, to take out of the pattern (undefined for the case-based controls). */
+  removable?: string;
+  /** The benchmark pattern with one case missing, for controls without event names, and the label it misses. */
+  missingCase?: { pattern: string; label: string };
+}
+
+export function describeMonitoringCheck(c: MonitoringCase): void {
+  const pattern = cisControl(c.control).pattern;
+  describe(`${c.check.meta.id} (CIS ${c.control})`, () => {
+    it('PASSes the benchmark pattern verbatim with an alarm and a confirmed subscriber, citing each link', () => {
+      const r = run(c.check, { pattern });
+      expect(r.status, r.message).to.equal('PASS');
+      expect(r.message).to.contain(`CIS ${c.control}`).and.contain('metric filter CISFilter').and.contain('alarm cis-alarm').and.contain(`topic ${TOPIC}`);
+      expect(r.evidence.map((e) => `${e.file}#${e.pointer}`)).to.include.members([
+        `accounts/${ACCOUNT}/${HOME}/logs/DescribeMetricFilters.json#/metricFilters/1`,
+        `accounts/${ACCOUNT}/${HOME}/cloudwatch/DescribeAlarms.json#/MetricAlarms/0`,
+        `accounts/${ACCOUNT}/${HOME}/sns/ListSubscriptionsByTopic/${TOPIC}.json#/Subscriptions/0`,
+      ]);
+      expect(r.details).to.include({ verdict: 'exact', via: 'cloudwatch', metricFilter: 'CISFilter' });
+    });
+
+    it('PASSes the same filter reordered and requoted', () => {
+      const r = run(c.check, { pattern: reworded(pattern) });
+      expect(r.status, `${reworded(pattern)}: ${r.message}`).to.equal('PASS');
+    });
+
+    it('PASSes a filter extended with another event, saying it is broader', () => {
+      const extended = `{ (${pattern.replace(/^\{\s*|\s*\}$/g, '')}) || ($.eventName = "ListBuckets") || ($.eventName = "${cisControl(c.control).negatives[0]?.record.eventName ?? ''}") }`;
+      const r = run(c.check, { pattern: extended });
+      expect(r.status, r.message).to.equal('PASS');
+      expect(r.details).to.include({ verdict: 'broader' });
+      expect(r.message).to.contain('broader filter');
+    });
+
+    if (c.removable !== undefined || c.missingCase !== undefined) {
+      const [narrowed, label] = c.removable !== undefined ? [without(pattern, c.removable), c.removable] : [c.missingCase?.pattern ?? '', c.missingCase?.label ?? ''];
+      it(`FAILs a filter without ${label}, naming it on the metric-filter link`, () => {
+        const r = run(c.check, { pattern: narrowed });
+        expect(r.status, r.message).to.equal('FAIL');
+        expect(r.message).to.contain('metric-filter link').and.contain(`misses ${label}`);
+        expect(r.details).to.deep.include({ missingLink: 'metric-filter', missedEvents: [label] });
+      });
+    }
+
+    it('FAILs on the alarm link when the alarm watches another namespace', () => {
+      const r = run(c.check, { pattern, alarmNamespace: 'LogMetrics' });
+      expect(r.status).to.equal('FAIL');
+      expect(r.message).to.contain('alarm link').and.contain('namespace LogMetrics');
+    });
+
+    it('FAILs on the alarm link when the alarm has its actions disabled', () => {
+      const r = run(c.check, { pattern, actionsEnabled: false });
+      expect(r.status).to.equal('FAIL');
+      expect(r.message).to.contain('alarm link').and.contain('actions disabled');
+      expect(r.evidence[0]?.pointer).to.equal('/MetricAlarms/0/ActionsEnabled');
+    });
+
+    it('FAILs on the subscription link when the topic has only a pending subscription', () => {
+      const r = run(c.check, { pattern, subscriptions: ['PendingConfirmation'] });
+      expect(r.status).to.equal('FAIL');
+      expect(r.message).to.contain('subscription link').and.contain(`topic ${TOPIC} has only 1 pending subscription`);
+    });
+
+    it('FAILs on the trail link when the trail is not logging', () => {
+      const r = run(c.check, { pattern, logging: false });
+      expect(r.status).to.equal('FAIL');
+      expect(r.message).to.contain('trail link').and.contain('not logging');
+    });
+
+    it('ERRORs naming the call when the metric filters were denied or not collected', () => {
+      const denied = run(c.check, { pattern, denied: ['filters'] });
+      expect(denied.status).to.equal('ERROR');
+      expect(denied.message).to.contain('DescribeMetricFilters.json').and.contain('AccessDeniedException');
+      const missing = run(c.check, { pattern, missing: ['filters'] });
+      expect(missing.status).to.equal('ERROR');
+      expect(missing.message).to.contain('DescribeMetricFilters.json');
+    });
+  });
+}
