@@ -44,13 +44,16 @@ export type Link = 'trail' | 'metric-filter' | 'alarm' | 'subscription';
 export type ChainOutcome =
   | { kind: 'pass'; via: 'cloudwatch' | 'eventbridge'; verdict: Verdict; summary: string; evidence: EvidenceRef[]; details: Record<string, unknown> }
   | { kind: 'fail'; link: Link; reason: string; evidence: EvidenceRef[]; details: Record<string, unknown> }
-  | { kind: 'error'; read: Exclude<Read<unknown>, { kind: 'ok' }>; what: string };
+  | { kind: 'error'; read: Exclude<Read<unknown>, { kind: 'ok' }>; what: string }
+  | { kind: 'not-collected'; what: string };
 
 interface Walk {
   /** Furthest link that failed, with why. */
   failure: { link: Link; rank: number; reasons: string[]; evidence: EvidenceRef[] };
   /** First input we could not use, which would make a FAIL unsafe. */
   unusable?: { read: Exclude<Read<unknown>, { kind: 'ok' }>; what: string };
+  /** A resource the chain reached in an account that was not collected. */
+  notCollected?: string;
   misses: string[];
 }
 
@@ -73,13 +76,14 @@ function unusable(walk: Walk, read: Read<unknown>, what: string): boolean {
 
 /** Why a trail cannot carry the chain, or undefined when it can. */
 function trailProblem(trail: TrailModel, account: string, walk: Walk): string | undefined {
+  // Facts of the DescribeTrails entry first: a trail they rule out needs no status or selectors read.
   if (!trail.isMultiRegion) return `trail ${trail.name} is not multi-region`;
+  if (trail.logGroup === undefined) return `trail ${trail.name} delivers to no CloudWatch Logs group`;
+  if (trail.logGroup.account !== account) return `trail ${trail.name} delivers to log group ${trail.logGroup.name} in another account (${trail.logGroup.account})`;
   if (unusable(walk, trail.status, `Trail ${trail.name} status`)) return `trail ${trail.name}: status unreadable`;
   if (trail.status.kind === 'ok' && trail.status.value.IsLogging !== true) return `trail ${trail.name} is not logging`;
   if (unusable(walk, trail.selectors, `Trail ${trail.name} event selectors`)) return `trail ${trail.name}: event selectors unreadable`;
   if (trail.selectors.kind === 'ok' && !managementCoverage(trail.selectors.value).complete) return `trail ${trail.name} does not record all read and write management events`;
-  if (trail.logGroup === undefined) return `trail ${trail.name} delivers to no CloudWatch Logs group`;
-  if (trail.logGroup.account !== account) return `trail ${trail.name} delivers to log group ${trail.logGroup.name} in another account (${trail.logGroup.account})`;
   return undefined;
 }
 
@@ -90,6 +94,10 @@ function topicSubscribed(estate: Estate, topicArn: string, walk: Walk, evidence:
     return false;
   }
   const read = estate.bundle.read<{ Subscriptions?: Subscription[] }>(`accounts/${m[2]}/${m[1]}/sns/ListSubscriptionsByTopic/${m[3]}.json`);
+  if (read.kind === 'missing' && !estate.isCollectedAccount(m[2] as string)) {
+    walk.notCollected ??= `The subscriptions of SNS topic ${topicArn}`;
+    return false;
+  }
   if (unusable(walk, read, `Subscriptions of topic ${m[3]}`)) return false;
   if (read.kind !== 'ok') return false;
   const subs = read.value.Subscriptions ?? [];
@@ -217,6 +225,7 @@ export function monitoringChain(estate: Estate, account: string, control: CisCon
   const found = cloudwatchChain(estate, account, control, walk) ?? eventBridgeChain(estate, account, control, walk);
   if (found) return found;
   if (walk.unusable) return { kind: 'error', ...walk.unusable };
+  if (walk.notCollected !== undefined) return { kind: 'not-collected', what: walk.notCollected };
   const { link, reasons, evidence } = walk.failure;
   return {
     kind: 'fail',

@@ -39,6 +39,7 @@ export function monitoringResults<Options extends object>(
     const subject = { account: account.id, region: 'global', resource: `AWS::::Account:${account.id}` };
     const outcome = monitoringChain(estate, account.id, c);
     const data = { account: account.id, about: c.about, control };
+    if (outcome.kind === 'not-collected') return ctx.notCollected(subject, outcome.what);
     if (outcome.kind === 'error') return ctx.error(outcome.read, subject, `${outcome.what} (CIS ${control} chain)`);
     if (outcome.kind === 'fail') {
       return ctx.result('FAIL', { ...subject, messageId: ids.missing, data: { ...data, link: outcome.link, reason: outcome.reason }, evidence: outcome.evidence, details: outcome.details });

@@ -62,6 +62,18 @@ describe('the CIS monitoring chain', () => {
     expect(selectors.message).to.contain('GetEventSelectors');
   });
 
+  it('is MANUAL when the alarm notifies a topic in an account that was not collected', () => {
+    const r = run(securityGroups, { pattern: SG, alarmActions: [`arn:aws:sns:${HOME}:${OTHER}:central-alerts`] });
+    expect(r.status).to.equal('MANUAL');
+    expect(r.message).to.contain(`The subscriptions of SNS topic arn:aws:sns:${HOME}:${OTHER}:central-alerts was not collected`);
+  });
+
+  it('FAILs on the trail link, not ERROR, when the only trail delivers to another account even if its status is unreadable', () => {
+    const r = run(securityGroups, { pattern: SG, groupAccount: OTHER, missing: ['status'] });
+    expect(r.status).to.equal('FAIL');
+    expect(r.details).to.deep.include({ missingLink: 'trail' });
+  });
+
   it('PASSes through an EventBridge rule to a subscribed topic, labelled as EventBridge', () => {
     const b = withEventBridge(chainBundle({ pattern: '{ $.eventName = "CreateBucket" }' }), {
       source: ['aws.ec2'],
