@@ -16,6 +16,11 @@ const CONTRACT_IDS = [
   'bucket.object-lock', 'bucket.secure-transport', 'retention.s3-lifecycle', 'retention.cloudwatch-logs', 'cost.duplicate-management-copies',
   // The log-integrity issue.
   'trail.log-integrity',
+  // The CIS monitoring issue.
+  'monitoring.unauthorized-api-calls', 'monitoring.console-login-without-mfa', 'monitoring.root-usage', 'monitoring.iam-policy-changes',
+  'monitoring.cloudtrail-changes', 'monitoring.console-auth-failures', 'monitoring.cmk-disable-or-deletion', 'monitoring.s3-bucket-policy-changes',
+  'monitoring.config-changes', 'monitoring.security-group-changes', 'monitoring.nacl-changes', 'monitoring.network-gateway-changes',
+  'monitoring.route-table-changes', 'monitoring.vpc-changes', 'monitoring.organizations-changes',
 ];
 
 /** Checks that no framework requirement asks for, on purpose. */
