@@ -7,16 +7,46 @@ import { splitList } from '../options.js';
 import { loadRegistry } from './audit.js';
 import { loadConfig } from '../../config/load.js';
 import { TrailproofError } from '../../errors.js';
+import { relative, resolve } from 'node:path';
 
 export interface ChecksListArgs {
   format?: string;
   config?: string;
   plugin?: string[];
+  /** Sigma rule folders to list and lint instead of the posture checks. */
+  rules?: string[];
+}
+
+/**
+ * `checks list --rules DIR`: loads the rules, lints each (a field CloudTrail never has, an eventSource that does
+ * not exist, a condition that can never hold) and lists them; exit 1 when a rule does not load or has an error.
+ */
+async function rulesList(dirs: string[], format: 'table' | 'json', io: Io): Promise<number> {
+  const { loadRules, lintRule } = await import('../../events/sigma/index.js');
+  const loaded = loadRules(dirs.map((d) => resolve(io.cwd, d)));
+  const rows = loaded.rules.map((rule) => ({
+    ruleId: rule.ruleId,
+    severity: rule.severity,
+    title: rule.meta.title,
+    file: relative(io.cwd, rule.file) || rule.file,
+    issues: lintRule(rule).map((i) => ({ level: i.level, code: i.code, message: i.message })),
+  }));
+  const loadErrors = loaded.errors.map((e) => ({ file: relative(io.cwd, e.file) || e.file, feature: e.feature, message: e.message }));
+  if (format === 'json') io.stdout(JSON.stringify({ rules: rows, errors: loadErrors }, null, 2) + '\n');
+  else {
+    io.stdout(table(rows.map((r) => [r.ruleId, r.severity, r.title, r.issues.map((i) => `${i.level}: ${i.message}`).join('; ') || 'ok']), ['RULE', 'SEVERITY', 'TITLE', 'LINT']) + '\n');
+    for (const e of loadErrors) io.stderr(`trailproof: ${e.message}\n`);
+  }
+  const errors = loadErrors.length + rows.filter((r) => r.issues.some((i) => i.level === 'error')).length;
+  const warnings = rows.filter((r) => r.issues.some((i) => i.level === 'warning')).length;
+  io.stderr(`${rows.length} rules loaded, ${loadErrors.length} failed to load, ${errors - loadErrors.length} with lint errors, ${warnings} with warnings\n`);
+  return errors > 0 ? 1 : 0;
 }
 
 export async function checksList(args: ChecksListArgs, io: Io): Promise<number> {
   const format = args.format ?? 'table';
   if (format !== 'table' && format !== 'json') throw new TrailproofError('TP_USAGE', `--format: checks list prints "table" or "json", not "${format}"`);
+  if (args.rules !== undefined && args.rules.length > 0) return rulesList(args.rules, format, io);
   const { config, baseDir } = loadConfig(args.config, io.cwd);
   const registry = await loadRegistry([
     ...(config.plugins ?? []).map((spec) => ({ spec, baseDir })),
@@ -66,6 +96,7 @@ export const command: CommandSpec = {
     y.options({
       format: { type: 'string', describe: 'table or json', requiresArg: true },
       plugin: { type: 'string', array: true, describe: 'Also list checks from a folder, file or npm package', requiresArg: true },
+      rules: { type: 'string', array: true, describe: 'List and lint the Sigma rules in this folder instead (exit 1 when one does not load or can never match CloudTrail)', requiresArg: true },
     }),
   run: (args, io) => {
     const parsed: ChecksListArgs = {};
@@ -75,6 +106,8 @@ export const command: CommandSpec = {
     if (format !== undefined) parsed.format = format;
     if (config !== undefined) parsed.config = config;
     if (plugin !== undefined) parsed.plugin = plugin;
+    const rules = arg.strings(args, 'rules');
+    if (rules !== undefined) parsed.rules = rules;
     return checksList(parsed, io);
   },
 };
