@@ -8,6 +8,7 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -169,6 +170,9 @@ export class ClientSet {
   }
   get ec2(): EC2Client {
     return this.make('ec2', (c) => new EC2Client(c));
+  }
+  get events(): EventBridgeClient {
+    return this.make('events', (c) => new EventBridgeClient(c));
   }
   get kms(): KMSClient {
     return this.make('kms', (c) => new KMSClient(c));

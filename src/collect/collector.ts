@@ -1,7 +1,7 @@
 // The collection itself: every account in scope (a bounded number at once), every enabled region of each
 // (in parallel, calls bounded by the scheduler), and the evidence followed to where it lives: a trail's
 // status in its home region, its bucket in the owning account and the bucket's region, its key in the key's
-// account and region, an alarm's topic in the topic's account. What lives outside the scope is recorded as
+// account and region, an alarm's or EventBridge rule's topic in the topic's account. What lives outside the scope is recorded as
 // not collected and no file is written for it, so the checks say MANUAL rather than guess.
 import type { Trail } from '@aws-sdk/client-cloudtrail';
 import { parseTrailArn } from '../evidence/estate.js';
@@ -9,6 +9,7 @@ import type { AccountAccess, AwsSession, ClientSet } from './clients.js';
 import { describeTrails, eventDataStores, lookupEvents, trailDetails } from './cloudtrail.js';
 import { alarms } from './cloudwatch.js';
 import { enabledRegions } from './ec2.js';
+import { eventRules } from './events.js';
 import { keyEvidence, keyLocation } from './kms.js';
 import { logGroupsAndFilters } from './logs.js';
 import { describeOrganization } from './organizations.js';
@@ -23,7 +24,7 @@ import { normalizePrefix } from './log-window.js';
 import { isSafePath } from './writer.js';
 
 export interface NotCollected {
-  kind: 'account' | 'bucket' | 'key' | 'topic' | 'trail' | 'event-data-store';
+  kind: 'account' | 'bucket' | 'key' | 'topic' | 'trail' | 'event-data-store' | 'event-rule';
   id: string;
   reason: string;
 }
@@ -120,6 +121,10 @@ export class Collector {
       }),
       logGroupsAndFilters(this.rec, clients),
       alarms(this.rec, clients).then((topics) => Promise.all(topics.map((t) => this.followTopic(t)))),
+      eventRules(this.rec, clients).then(({ topics, unsafeNames }) => {
+        for (const name of unsafeNames) this.notCollected.push({ kind: 'event-rule', id: name, reason: `account ${account} ${region}: the rule's name cannot be a file name` });
+        return Promise.all(topics.map((t) => this.followTopic(t)));
+      }),
       this.options.lookupEvents ? lookupEvents(this.rec, clients, this.pacer) : undefined,
     ]);
   }

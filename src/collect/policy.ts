@@ -19,6 +19,8 @@ export const READ_ACTIONS = [
   'cloudtrail:LookupEvents',
   'cloudwatch:DescribeAlarms',
   'ec2:DescribeRegions',
+  'events:ListRules',
+  'events:ListTargetsByRule',
   'kms:DescribeKey',
   'kms:GetKeyPolicy',
   'kms:GetKeyRotationStatus',

@@ -21,6 +21,12 @@ export const OUTSIDER = '999999999999';
 export const ORG_TRAIL_ARN = `arn:aws:cloudtrail:us-east-1:${MGMT}:trail/org-trail`;
 export const ORG_KEY_ARN = `arn:aws:kms:us-east-1:${LOG}:key/0b7f1c52-1111-4d3a-9b7e-00000000a001`;
 export const TOPIC_ARN = `arn:aws:sns:us-east-1:${MGMT}:security-alerts`;
+/** The topic dev's EventBridge rule notifies (no alarm notifies it). */
+export const EVENT_TOPIC_ARN = `arn:aws:sns:eu-west-1:${DEV}:root-activity`;
+/** CIS 4.3 (root usage) as an EventBridge pattern. */
+export const ROOT_USAGE_PATTERN = {
+  detail: { userIdentity: { type: ['Root'], invokedBy: [{ exists: false }] }, eventType: [{ 'anything-but': 'AwsServiceEvent' }] },
+};
 
 /**
  * Four ACTIVE accounts and a suspended one; an organization trail (bucket in the log archive account in
@@ -47,7 +53,15 @@ export function orgEstate(overrides: Partial<FakeEstate> = {}): FakeEstate {
     keys: [{ account: LOG, region: 'us-east-1', id: '0b7f1c52-1111-4d3a-9b7e-00000000a001', rotation: true }],
     logGroups: { [`${MGMT}/us-east-1`]: ['org-trail', 'other-a', 'other-b'] },
     alarms: { [`${MGMT}/us-east-1`]: [{ name: 'unauthorized-api-calls', topics: [TOPIC_ARN] }] },
-    topics: { [TOPIC_ARN]: ['a@example.com', 'b@example.com', 'c@example.com'] },
+    topics: { [TOPIC_ARN]: ['a@example.com', 'b@example.com', 'c@example.com'], [EVENT_TOPIC_ARN]: ['oncall@example.com'] },
+    // Three rules and three targets: two pages of each with the default page size.
+    eventRules: {
+      [`${DEV}/eu-west-1`]: [
+        { name: 'root-usage', pattern: ROOT_USAGE_PATTERN, targets: [`arn:aws:lambda:eu-west-1:${DEV}:function:notify`, `arn:aws:sqs:eu-west-1:${DEV}:audit-queue`, EVENT_TOPIC_ARN] },
+        { name: 'retired', pattern: { source: ['aws.signin'] }, state: 'DISABLED', targets: [] },
+        { name: 'ec2-state', pattern: { source: ['aws.ec2'] }, targets: [`arn:aws:sqs:eu-west-1:${DEV}:audit-queue`] },
+      ],
+    },
     eventDataStores: { [`${MGMT}/us-east-1`]: ['eds-1', 'eds-2', 'eds-3'] },
     events: { [`${MGMT}/us-east-1`]: 5 },
     ...overrides,

@@ -45,6 +45,7 @@ describe('collect: partial failure', function () {
       logs: ['DescribeMetricFilters', MGMT, 'eu-west-1'],
       cloudwatch: ['DescribeAlarms', DEV, 'us-east-1'],
       sns: ['ListSubscriptionsByTopic', MGMT, 'us-east-1'],
+      events: ['ListRules', PROD, 'eu-west-1'],
     };
     fake = withFake(orgEstate({
       fault: (c) => {
@@ -63,14 +64,15 @@ describe('collect: partial failure', function () {
       logs: `accounts/${MGMT}/eu-west-1/logs/DescribeMetricFilters.json`,
       cloudwatch: `accounts/${DEV}/us-east-1/cloudwatch/DescribeAlarms.json`,
       sns: `accounts/${MGMT}/us-east-1/sns/ListSubscriptionsByTopic/security-alerts.json`,
+      events: `accounts/${PROD}/eu-west-1/events/ListRules.json`,
     };
     for (const [service, file] of Object.entries(files)) {
       const op = denied[service]?.[0];
       expect(read(result.dir, file), service).to.deep.equal({ $error: { name: 'AccessDenied', message: `not authorized to perform ${service}:${op}` } });
     }
-    expect(result.summary.errors).to.equal(9);
-    expect(result.summary.errorsByKind).to.deep.equal({ denied: 9 });
-    expect(result.summary.errorsByName).to.deep.equal({ AccessDenied: 9 });
+    expect(result.summary.errors).to.equal(10);
+    expect(result.summary.errorsByKind).to.deep.equal({ denied: 10 });
+    expect(result.summary.errorsByName).to.deep.equal({ AccessDenied: 10 });
     expect(result.usable).to.equal(true);
     // Everything else was still collected: prod's regions fell back to the caller's.
     expect(existsSync(join(result.dir, `accounts/${PROD}/us-east-1/cloudtrail/DescribeTrails.json`))).to.equal(true);

@@ -1,13 +1,15 @@
 // A modelled AWS estate behind aws-sdk-client-mock: every client the collector uses answers from one
-// description of an organization (accounts, regions, trails, buckets, keys, log groups, alarms, events), as
-// the account whose credentials signed the call and in the client's region. Cross-account reads are denied
-// the way AWS denies them, so a call made with the wrong account's credentials shows up as AccessDenied.
+// description of an organization (accounts, regions, trails, buckets, keys, log groups, alarms, EventBridge
+// rules, events), as the account whose credentials signed the call and in the client's region. Cross-account
+// reads are denied the way AWS denies them, so a call made with the wrong account's credentials shows up as
+// AccessDenied.
 // Scenario hooks inject failures (denied, throttled, hanging calls); `latencyMs` makes it a benchmark.
 import { mockClient } from 'aws-sdk-client-mock';
 import * as CT from '@aws-sdk/client-cloudtrail';
 import * as CW from '@aws-sdk/client-cloudwatch';
 import * as CWL from '@aws-sdk/client-cloudwatch-logs';
 import * as EC2 from '@aws-sdk/client-ec2';
+import * as EB from '@aws-sdk/client-eventbridge';
 import * as KMS from '@aws-sdk/client-kms';
 import * as ORG from '@aws-sdk/client-organizations';
 import * as S3 from '@aws-sdk/client-s3';
@@ -62,6 +64,14 @@ export interface FakeKey {
   rotation: boolean;
 }
 
+/** An EventBridge rule on the default bus, with the ARNs it targets. */
+export interface FakeEventRule {
+  name: string;
+  pattern: Record<string, unknown>;
+  state?: 'ENABLED' | 'DISABLED';
+  targets: string[];
+}
+
 export interface FakeCall {
   service: string;
   op: string;
@@ -85,6 +95,8 @@ export interface FakeEstate {
   logGroups?: Record<string, string[]>;
   /** Alarms per "account/region", each notifying the given topic ARNs. */
   alarms?: Record<string, { name: string; topics: string[] }[]>;
+  /** EventBridge rules of the default bus per "account/region". */
+  eventRules?: Record<string, FakeEventRule[]>;
   /** Subscription endpoints per topic ARN. */
   topics?: Record<string, string[]>;
   /** Event data store ids per "account/region". */
@@ -344,6 +356,25 @@ export class FakeAws {
         MetricAlarms: (e.alarms?.[`${w.account}/${w.region}`] ?? []).map((a) => ({ AlarmName: a.name, AlarmActions: a.topics, OKActions: [], InsufficientDataActions: [], StateValue: 'OK', StateUpdatedTimestamp: CREATED })),
         CompositeAlarms: [],
       })],
+    ]);
+    const rulesOf = (w: { account: string; region: string }): FakeEventRule[] => e.eventRules?.[`${w.account}/${w.region}`] ?? [];
+    this.mock(EB.EventBridgeClient, 'events', [
+      [EB.ListRulesCommand, (input, w) => {
+        const p = page(rulesOf(w), input['NextToken'], size);
+        return {
+          Rules: p.items.map((r) => ({
+            Name: r.name, Arn: `arn:aws:events:${w.region}:${w.account}:rule/${r.name}`, EventPattern: JSON.stringify(r.pattern),
+            State: r.state ?? 'ENABLED', EventBusName: 'default',
+          })),
+          NextToken: p.next,
+        };
+      }],
+      [EB.ListTargetsByRuleCommand, (input, w) => {
+        const rule = rulesOf(w).find((r) => r.name === input['Rule']);
+        if (rule === undefined) throw awsError('ResourceNotFoundException', `Rule ${String(input['Rule'])} does not exist on EventBus default.`);
+        const p = page(rule.targets, input['NextToken'], size);
+        return { Targets: p.items.map((arn, i) => ({ Id: `target-${i}`, Arn: arn })), NextToken: p.next };
+      }],
     ]);
     this.mock(SNS.SNSClient, 'sns', [
       [SNS.ListSubscriptionsByTopicCommand, (input, w) => {
