@@ -10,6 +10,7 @@ import { CreateKeyCommand, EnableKeyRotationCommand, KMSClient } from '@aws-sdk/
 import { CreateAccountCommand, CreateOrganizationCommand, EnableAWSServiceAccessCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CreateBucketCommand, DeleteBucketCommand, PutBucketPolicyCommand, PutBucketVersioningCommand, PutPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 
 // The SDK warns once per process that its future releases need a newer Node; not news in a test run.
@@ -26,6 +27,8 @@ export interface MotoOrg {
   dev: string;
   vendor: string;
   keyArn: string;
+  /** The topic dev's EventBridge rule (root-usage, eu-west-1) notifies. */
+  eventTopicArn: string;
 }
 
 export interface Creds {
@@ -112,5 +115,13 @@ export async function buildMotoOrg(endpoint: string): Promise<MotoOrg> {
   await s3DevUs.send(new DeleteBucketCommand({ Bucket: LEGACY_BUCKET }));
   await new S3Client(cfg('us-east-1', vendorCreds)).send(new CreateBucketCommand({ Bucket: LEGACY_BUCKET }));
 
-  return { organizationId, logArchive, dev, vendor, keyArn };
+  // Dev: an EventBridge rule on root activity notifying a subscribed topic, the alternative CIS 4.3 accepts.
+  const devSns = new SNSClient(cfg('eu-west-1', devCreds));
+  const eventTopicArn = (await devSns.send(new CreateTopicCommand({ Name: 'root-activity' }))).TopicArn ?? '';
+  await devSns.send(new SubscribeCommand({ TopicArn: eventTopicArn, Protocol: 'email', Endpoint: 'oncall@example.com' }));
+  const events = new EventBridgeClient(cfg('eu-west-1', devCreds));
+  await events.send(new PutRuleCommand({ Name: 'root-usage', State: 'ENABLED', EventPattern: JSON.stringify({ detail: { userIdentity: { type: ['Root'] } } }) }));
+  await events.send(new PutTargetsCommand({ Rule: 'root-usage', Targets: [{ Id: 'notify', Arn: eventTopicArn }] }));
+
+  return { organizationId, logArchive, dev, vendor, keyArn, eventTopicArn };
 }

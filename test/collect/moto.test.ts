@@ -72,6 +72,17 @@ describe('collect and audit against moto over HTTP', function () {
     expect(collected.stderr).to.include(`trailproof: not collected: bucket ${LEGACY_BUCKET}: owned by none of the 3 accounts in scope`);
   });
 
+  it("reads dev's EventBridge rule, its target and the target topic's subscriptions", () => {
+    const rules = read(`accounts/${org.dev}/eu-west-1/events/ListRules.json`)['Rules'] as { Name: string; State: string; EventPattern: string }[];
+    expect(rules.map((r) => `${r.Name} ${r.State}`)).to.deep.equal(['root-usage ENABLED']);
+    expect(JSON.parse(rules[0]?.EventPattern ?? '{}')).to.deep.equal({ detail: { userIdentity: { type: ['Root'] } } });
+    const targets = read(`accounts/${org.dev}/eu-west-1/events/ListTargetsByRule/root-usage.json`)['Targets'] as { Arn: string }[];
+    expect(targets.map((t) => t.Arn)).to.deep.equal([org.eventTopicArn]);
+    const subs = read(`accounts/${org.dev}/eu-west-1/sns/ListSubscriptionsByTopic/root-activity.json`)['Subscriptions'] as { Endpoint: string }[];
+    expect(subs.map((x) => x.Endpoint)).to.deep.equal(['oncall@example.com']);
+    expect(read(`accounts/${MANAGEMENT}/us-east-1/events/ListRules.json`)).to.deep.equal({ Rules: [] });
+  });
+
   it('audits the trails by their settings', () => {
     expect(verdicts('trail.log-file-validation')).to.deep.equal(['dev-trail FAIL', 'legacy-trail PASS', 'org-trail PASS']);
     expect(verdicts('trail.kms-encryption')).to.deep.equal(['dev-trail FAIL', 'legacy-trail FAIL', 'org-trail PASS']);
