@@ -81,6 +81,8 @@ export interface ReportView {
   resultCount: number;
   checkSummary: { checkId: string; title: string; severity: Severity; counts: string; worst: Status }[];
   detections: { total: number; days: TimelineDay[] };
+  /** The checks that prove the logs are intact and kept: digest chains verified, validation, bucket protection. */
+  logProtection: { checkId: string; title: string; status: Status; account: string; resource: string; message: string }[];
   waivers: { active: WaiverRow[]; expired: WaiverRow[]; waivedResults: number };
   changes: ChangesView | null;
   changesNote: string;
@@ -97,6 +99,12 @@ export interface ReportView {
   charts: { statusByFramework: string; failuresBySeverity: string; detectionsPerDay: string };
   toc: { anchor: string; title: string; level: number }[];
 }
+
+/** The checks whose results the "Log protection" section gathers, integrity proof first. */
+const LOG_PROTECTION_CHECKS = [
+  'trail.log-integrity', 'trail.log-file-validation', 'bucket.not-public', 'bucket.versioning-mfa-delete', 'bucket.object-lock',
+  'bucket.secure-transport', 'retention.s3-lifecycle', 'retention.cloudwatch-logs',
+];
 
 /** Items by key, in first-seen order (push, never copy: reports have thousands of results). */
 export function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, T[]> {
@@ -309,6 +317,7 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
   const toc: ReportView['toc'] = [
     { anchor: 'sec-summary', title: 'Executive summary', level: 1 },
     { anchor: 'sec-scope', title: 'Scope and method', level: 1 },
+    { anchor: 'sec-log-protection', title: 'Log protection', level: 1 },
     { anchor: 'sec-frameworks', title: 'Framework requirements', level: 1 },
     ...frameworks.map((f) => ({ anchor: f.anchor, title: `${f.title}`, level: 2 })),
     { anchor: 'sec-attention', title: 'Failing, manual and undecided results', level: 1 },
@@ -357,6 +366,7 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
       return { checkId, title: first.title, severity: first.severity, counts: statusSummary(counts), worst: worstOf(list.map((r) => r.status)) as Status };
     }),
     detections: { total: findings.detections.length, days: timeline(findings.detections) },
+    logProtection: LOG_PROTECTION_CHECKS.flatMap((id) => (byCheck.get(id) ?? []).map((r) => ({ checkId: r.checkId, title: r.title, status: r.status, account: r.account, resource: r.resource, message: r.message }))),
     waivers: { ...waiverRows(findings), waivedResults: findings.summary.WAIVED },
     changes,
     changesNote,
