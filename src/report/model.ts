@@ -81,8 +81,11 @@ export interface ReportView {
   resultCount: number;
   checkSummary: { checkId: string; title: string; severity: Severity; counts: string; worst: Status }[];
   detections: { total: number; days: TimelineDay[] };
-  /** The checks that prove the logs are intact and kept: digest chains verified, validation, bucket protection. */
-  logProtection: { checkId: string; title: string; status: Status; account: string; resource: string; message: string }[];
+  /** Per trail, the proof the logs are intact (digest chains verified, validation); per check, how the logs are kept. */
+  logProtection: {
+    trails: { checkId: string; title: string; status: Status; account: string; resource: string; message: string }[];
+    keeping: { checkId: string; title: string; counts: string; worst: Status | 'NOT_ASSESSED' }[];
+  };
   waivers: { active: WaiverRow[]; expired: WaiverRow[]; waivedResults: number };
   changes: ChangesView | null;
   changesNote: string;
@@ -100,11 +103,10 @@ export interface ReportView {
   toc: { anchor: string; title: string; level: number }[];
 }
 
-/** The checks whose results the "Log protection" section gathers, integrity proof first. */
-const LOG_PROTECTION_CHECKS = [
-  'trail.log-integrity', 'trail.log-file-validation', 'bucket.not-public', 'bucket.versioning-mfa-delete', 'bucket.object-lock',
-  'bucket.secure-transport', 'retention.s3-lifecycle', 'retention.cloudwatch-logs',
-];
+/** The "Log protection" section: each trail's integrity proof in full (one row a trail)... */
+const LOG_INTEGRITY_CHECKS = ['trail.log-integrity', 'trail.log-file-validation'];
+/** ...and, counted per check (their failures are listed in full elsewhere), how the logs are kept. */
+const LOG_KEEPING_CHECKS = ['bucket.not-public', 'bucket.versioning-mfa-delete', 'bucket.object-lock', 'bucket.secure-transport', 'retention.s3-lifecycle', 'retention.cloudwatch-logs'];
 
 /** Items by key, in first-seen order (push, never copy: reports have thousands of results). */
 export function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, T[]> {
@@ -366,7 +368,16 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
       return { checkId, title: first.title, severity: first.severity, counts: statusSummary(counts), worst: worstOf(list.map((r) => r.status)) as Status };
     }),
     detections: { total: findings.detections.length, days: timeline(findings.detections) },
-    logProtection: LOG_PROTECTION_CHECKS.flatMap((id) => (byCheck.get(id) ?? []).map((r) => ({ checkId: r.checkId, title: r.title, status: r.status, account: r.account, resource: r.resource, message: r.message }))),
+    logProtection: {
+      trails: LOG_INTEGRITY_CHECKS.flatMap((id) => (byCheck.get(id) ?? []).map((r) => ({ checkId: r.checkId, title: r.title, status: r.status, account: r.account, resource: r.resource, message: r.message }))),
+      keeping: LOG_KEEPING_CHECKS.flatMap((id) => {
+        const list = byCheck.get(id);
+        if (!list || list.length === 0) return [];
+        const counts: Partial<Record<Status, number>> = {};
+        for (const r of list) counts[r.status] = (counts[r.status] ?? 0) + 1;
+        return [{ checkId: id, title: (list[0] as Result).title, counts: statusSummary(counts), worst: worstOf(list.map((r) => r.status)) }];
+      }),
+    },
     waivers: { ...waiverRows(findings), waivedResults: findings.summary.WAIVED },
     changes,
     changesNote,
