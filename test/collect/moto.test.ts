@@ -12,7 +12,7 @@ import { signingKey, writeKeys, tempDir } from '../integrity/vectors.js';
 import { runCli, type CliRun } from './cli.js';
 import { startKeysProxy, type KeysProxy } from './keys-proxy.js';
 import { bucketChain, type BucketChain } from './log-vectors.js';
-import { motoMissing, startMoto, type MotoServer } from './moto.js';
+import { motoMissing, startMoto, type MotoServer } from '../helpers/moto.js';
 import { DEV_BUCKET, LEGACY_BUCKET, MANAGEMENT, ORG_BUCKET, assumeInto, buildMotoOrg, type MotoOrg } from './moto-org.js';
 
 describe('collect and audit against moto over HTTP', function () {

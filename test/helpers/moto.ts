@@ -1,5 +1,5 @@
-// Runs moto's server (python3 -m moto.server) on a free loopback port for the integration suite, and stops
-// the process it started. Undefined, with the reason, when python3 or moto is not installed.
+// Runs moto's server (python3 -m moto.server) on a free loopback port for the integration suites (collect,
+// validate-logs, scan over S3), and stops the process it started. motoMissing() says why it cannot run.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
