@@ -1,9 +1,10 @@
 // `trailproof audit`: load the evidence, run every enabled check, write the outputs, exit by the gate.
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { TrailproofError } from '../../errors.js';
 import { Bundle } from '../../evidence/bundle.js';
+import { writeFindingsFile } from '../../output/json-file.js';
 import { attachLogIntegrity, verifyBundleLogs } from '../../integrity/bundle.js';
 import { bundleHoldsEvents, scanBundleEvents } from '../../events/audit-scan.js';
 import { BUILTIN_RULES_DIR } from '../../events/rules.js';
@@ -153,12 +154,12 @@ async function writeOutputs(findings: Findings, formats: Format[], args: AuditAr
     const outDir = resolve(io.cwd, args.out);
     mkdirSync(outDir, { recursive: true });
     const target = join(outDir, renderers.json.fileName);
-    // Write beside, then rename: a reader never sees half a findings file.
-    writeFileSync(`${target}.tmp`, await renderers.json.render(findings));
-    renameSync(`${target}.tmp`, target);
+    // Streamed, written beside and renamed: a reader never sees half a findings file.
+    const findingsSha256 = writeFindingsFile(findings, target);
     const others = formats.filter((f) => f !== 'json');
     if (others.length > 0 || (args.report?.emailTo?.length ?? 0) > 0) {
-      const request: ReportArgs = { ...args.report, findings: target, out: args.out, bundle: bundlePath, quiet: true };
+      const preloaded = { findings, sha256: findingsSha256 };
+      const request: ReportArgs = { ...args.report, findings: target, out: args.out, bundle: bundlePath, quiet: true, preloaded };
       if (others.length > 0) request.format = others.join(',');
       if (args.config !== undefined) request.config = args.config;
       if (args.period?.period !== undefined) request.period = args.period.period;

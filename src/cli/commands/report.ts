@@ -8,6 +8,7 @@ import { arg, type CommandSpec } from '../command.js';
 import type { Io } from '../io.js';
 import { splitList } from '../options.js';
 import { REPORT_FORMATS } from '../../report/formats.js';
+import type { Findings } from '../../model/types.js';
 
 export interface ReportArgs {
   findings: string;
@@ -27,6 +28,8 @@ export interface ReportArgs {
   emailSubject?: string;
   config?: string;
   quiet: boolean;
+  /** The findings already in memory (audit renders what it just wrote): not read and parsed again. */
+  preloaded?: { findings: Findings; sha256: string; bytes?: Uint8Array };
 }
 
 export const reportOptions = {
@@ -77,7 +80,7 @@ export async function report(args: ReportArgs, io: Io): Promise<number> {
     ? resolveEmailSettings((config as { email?: Parameters<typeof resolveEmailSettings>[0] }).email, io.env, { transport: args.emailTransport, from: args.emailFrom })
     : undefined;
   const findingsPath = resolve(io.cwd, args.findings);
-  const loaded = loadFindings(findingsPath);
+  const loaded = args.preloaded ?? loadFindings(findingsPath);
   const { findings } = loaded;
 
   const ctx: Parameters<typeof writeReports>[3] = { findingsSha256: loaded.sha256, warn: (m) => log(`trailproof: warning: ${m}`) };
@@ -116,7 +119,7 @@ export async function report(args: ReportArgs, io: Io): Promise<number> {
   }
   const outDir = resolve(io.cwd, args.out);
   const written = await writeReports(findings, formats, outDir, ctx, {
-    originalJson: loaded.bytes,
+    ...(loaded.bytes === undefined ? {} : { originalJson: loaded.bytes }),
     onWritten: (w) => log(`wrote ${relative(io.cwd, w.path) || w.path} (${Math.max(1, Math.round(w.bytes.length / 1024))} KB${w.pages !== undefined ? `, ${w.pages} pages` : ''})`),
   });
   if (emailSettings) {
