@@ -4,7 +4,9 @@
 // status, event selectors and insight selectors in its owner's home region. Everything starts out compliant, so
 // each test changes only what it is about.
 import type { GetEventSelectorsResponse, InsightSelector, Trail } from '../../src/evidence/aws.js';
+import type { AnyCheck, CheckResult } from '../../src/engine/check.js';
 import { BundleBuilder, trailArn } from '../helpers/bundle-builder.js';
+import { resultFor, runCheck } from '../helpers/check-tester.js';
 
 export const MANAGEMENT = '111111111111';
 export const MEMBER = '222222222222';
@@ -193,4 +195,16 @@ export class Fixture {
 
 function isError(value: unknown): value is { error: string } {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { error?: unknown }).error === 'string';
+}
+
+/** The one result of a per-account check about a standalone account recorded by a single trail. */
+export function standaloneResult(check: AnyCheck, spec: TrailSpec): CheckResult {
+  const f = new Fixture([STANDALONE]).standalone(STANDALONE);
+  f.trail(spec);
+  return resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+}
+
+/** A result's evidence as `file#pointer`, the form the assertions name. */
+export function pointers(r: { evidence: { file: string; pointer: string }[] }): string[] {
+  return r.evidence.map((e) => `${e.file}#${e.pointer}`);
 }

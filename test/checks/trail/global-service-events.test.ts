@@ -1,15 +1,12 @@
 import { expect } from 'chai';
 import { check } from '../../../checks/trail/global-service-events.js';
 import { resultFor, runCheck } from '../../helpers/check-tester.js';
-import { Fixture, MANAGEMENT, MEMBER, STANDALONE, accountResource } from '../h4-fixtures.js';
+import { Fixture, MANAGEMENT, MEMBER, STANDALONE, accountResource, pointers, standaloneResult } from '../h4-fixtures.js';
 
-const pointers = (r: { evidence: { file: string; pointer: string }[] }): string[] => r.evidence.map((e) => `${e.file}#${e.pointer}`);
 
 describe('trail.global-service-events', () => {
   it('PASSes an account whose logging multi-region trail includes global service events', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main' });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main' });
     expect(r.status).to.equal('PASS');
     expect(r.message).to.equal(`Account ${STANDALONE} is recorded by logging multi-region trail main, which includes global service events.`);
     expect(pointers(r)).to.have.members([
@@ -32,9 +29,7 @@ describe('trail.global-service-events', () => {
   });
 
   it('FAILs a multi-region trail without global service events', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', globalServiceEvents: false });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', globalServiceEvents: false });
     expect(r.status).to.equal('FAIL');
     expect(r.message).to.equal(
       `Account ${STANDALONE} has no logging multi-region trail that includes global service events (IAM, STS) (trail main: does not include global service events).`,
@@ -43,33 +38,25 @@ describe('trail.global-service-events', () => {
   });
 
   it('FAILs a multi-region trail with global service events that is not logging', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', logging: false });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', logging: false });
     expect(r.status).to.equal('FAIL');
     expect(r.message).to.contain('(trail main: not logging)');
   });
 
   it('FAILs a single-region trail that includes global service events', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'local', multiRegion: false });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'local', multiRegion: false });
     expect(r.status).to.equal('FAIL');
     expect(r.message).to.contain('(trail local: not multi-region)');
   });
 
   it('ERRORs naming GetTrailStatus when it was denied', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', logging: { error: 'AccessDeniedException' } });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', logging: { error: 'AccessDeniedException' } });
     expect(r.status).to.equal('ERROR');
     expect(r.message).to.contain(`accounts/${STANDALONE}/us-east-1/cloudtrail/GetTrailStatus/main.json holds a failed call: AccessDeniedException`);
   });
 
   it('ERRORs naming GetTrailStatus when it is missing from the bundle', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', logging: null });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', logging: null });
     expect(r.status).to.equal('ERROR');
     expect(r.message).to.contain('GetTrailStatus/main.json is missing from the bundle');
   });

@@ -1,16 +1,13 @@
 import { expect } from 'chai';
 import { check } from '../../../checks/trail/insights.js';
 import { resultFor, runCheck } from '../../helpers/check-tester.js';
-import { Fixture, MANAGEMENT, MEMBER, STANDALONE, accountResource } from '../h4-fixtures.js';
+import { Fixture, MANAGEMENT, MEMBER, STANDALONE, accountResource, pointers, standaloneResult } from '../h4-fixtures.js';
 
-const pointers = (r: { evidence: { file: string; pointer: string }[] }): string[] => r.evidence.map((e) => `${e.file}#${e.pointer}`);
 const INSIGHTS = `accounts/${STANDALONE}/us-east-1/cloudtrail/GetInsightSelectors/main.json`;
 
 describe('trail.insights', () => {
   it('PASSes a logging trail with both Insights types, citing the selectors and the status', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main' });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main' });
     expect(r.status).to.equal('PASS');
     expect(r.message).to.equal(`Account ${STANDALONE} is recorded by logging trail main, which has Insights for ApiCallRateInsight and ApiErrorRateInsight.`);
     expect(pointers(r)).to.have.members([`accounts/${STANDALONE}/us-east-1/cloudtrail/GetTrailStatus/main.json#/IsLogging`, `${INSIGHTS}#/InsightSelectors`]);
@@ -31,9 +28,7 @@ describe('trail.insights', () => {
   });
 
   it('FAILs a trail with only the API call rate type, naming the missing type', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', insights: ['ApiCallRateInsight'] });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', insights: ['ApiCallRateInsight'] });
     expect(r.status).to.equal('FAIL');
     expect(r.message).to.equal(
       `Account ${STANDALONE} has no logging trail with Insights for both ApiCallRateInsight and ApiErrorRateInsight (trail main: ApiErrorRateInsight missing (only ApiCallRateInsight enabled)).`,
@@ -42,34 +37,26 @@ describe('trail.insights', () => {
   });
 
   it('FAILs a trail whose GetInsightSelectors answered InsightNotEnabledException', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', insights: [] });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', insights: [] });
     expect(r.status).to.equal('FAIL');
     expect(r.message).to.contain('(trail main: no Insights enabled)');
     expect(pointers(r)).to.include(`${INSIGHTS}#/$error`);
   });
 
   it('FAILs from DescribeTrails HasInsightSelectors false when GetInsightSelectors was not called', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', insights: null });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', insights: null });
     expect(r.status).to.equal('FAIL');
     expect(pointers(r)).to.include(`accounts/${STANDALONE}/us-east-1/cloudtrail/DescribeTrails.json#/trailList/0/HasInsightSelectors`);
   });
 
   it('FAILs a trail with both types that is not logging', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', logging: false });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', logging: false });
     expect(r.status).to.equal('FAIL');
     expect(r.message).to.contain('(trail main: not logging)');
   });
 
   it('ERRORs naming GetInsightSelectors when it was denied', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', insights: { error: 'AccessDeniedException' } });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', insights: { error: 'AccessDeniedException' } });
     expect(r.status).to.equal('ERROR');
     expect(r.message).to.contain(`${INSIGHTS} holds a failed call: AccessDeniedException`);
     expect(pointers(r)).to.deep.equal([`${INSIGHTS}#/$error`]);
@@ -85,9 +72,7 @@ describe('trail.insights', () => {
   });
 
   it('ERRORs naming GetTrailStatus when it was denied', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', logging: { error: 'AccessDeniedException' } });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', logging: { error: 'AccessDeniedException' } });
     expect(r.status).to.equal('ERROR');
     expect(r.message).to.contain('GetTrailStatus/main.json holds a failed call: AccessDeniedException');
   });

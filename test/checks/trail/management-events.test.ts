@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { check } from '../../../checks/trail/management-events.js';
 import { resultFor, runCheck } from '../../helpers/check-tester.js';
-import { Fixture, MANAGEMENT, MEMBER, STANDALONE, accountResource, selectors } from '../h4-fixtures.js';
+import { Fixture, MANAGEMENT, MEMBER, STANDALONE, accountResource, pointers, selectors, standaloneResult } from '../h4-fixtures.js';
 
-const pointers = (r: { evidence: { file: string; pointer: string }[] }): string[] => r.evidence.map((e) => `${e.file}#${e.pointer}`);
 
 describe('trail.management-events', () => {
   it('PASSes a member whose every region is recorded by the organization trail, citing its status and selectors', () => {
@@ -33,9 +32,7 @@ describe('trail.management-events', () => {
   });
 
   it('PASSes every region through a multi-region trail homed elsewhere, seen as a shadow trail', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'dublin', home: 'eu-west-1' });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'dublin', home: 'eu-west-1' });
     expect(r.status).to.equal('PASS');
     expect(r.details).to.deep.equal({
       regions: {
@@ -46,9 +43,7 @@ describe('trail.management-events', () => {
   });
 
   it('FAILs a trail that excludes KMS events, listing the regions and the exclusion', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', selectors: selectors.excludingKms });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', selectors: selectors.excludingKms });
     expect(r.status).to.equal('FAIL');
     expect(r.message).to.equal(
       `Account ${STANDALONE} has regions where not every management event is recorded: eu-west-1, us-east-1: trail main records read and write management events but excludes kms.amazonaws.com.`,
@@ -57,44 +52,34 @@ describe('trail.management-events', () => {
   });
 
   it('FAILs write-only management events', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', selectors: selectors.writeOnly });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', selectors: selectors.writeOnly });
     expect(r.status).to.equal('FAIL');
     expect(r.message).to.contain('trail main records write-only management events');
   });
 
   it('FAILs a multi-region trail that is not logging', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', logging: false });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', logging: false });
     expect(r.status).to.equal('FAIL');
     expect(r.message).to.contain('eu-west-1, us-east-1: trail main is not logging');
     expect(pointers(r)).to.include(`accounts/${STANDALONE}/us-east-1/cloudtrail/GetTrailStatus/main.json#/IsLogging`);
   });
 
   it('FAILs the region a single-region trail leaves unrecorded, and only that region', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'virginia', multiRegion: false });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'virginia', multiRegion: false });
     expect(r.status).to.equal('FAIL');
     expect(r.message).to.equal(`Account ${STANDALONE} has regions where not every management event is recorded: eu-west-1: no trail records the region.`);
     expect(pointers(r)).to.deep.equal([`accounts/${STANDALONE}/eu-west-1/cloudtrail/DescribeTrails.json#/trailList`]);
   });
 
   it('ERRORs naming GetTrailStatus when it was denied', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', logging: { error: 'AccessDeniedException' } });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', logging: { error: 'AccessDeniedException' } });
     expect(r.status).to.equal('ERROR');
     expect(r.message).to.contain(`accounts/${STANDALONE}/us-east-1/cloudtrail/GetTrailStatus/main.json holds a failed call: AccessDeniedException`);
     expect(pointers(r)).to.deep.equal([`accounts/${STANDALONE}/us-east-1/cloudtrail/GetTrailStatus/main.json#/$error`]);
   });
 
   it('ERRORs naming GetEventSelectors when it was denied', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', selectors: { error: 'AccessDeniedException' } });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', selectors: { error: 'AccessDeniedException' } });
     expect(r.status).to.equal('ERROR');
     expect(r.message).to.contain('GetEventSelectors/main.json holds a failed call: AccessDeniedException');
   });
@@ -136,9 +121,7 @@ describe('trail.management-events', () => {
   });
 
   it('ERRORs naming GetEventSelectors when it is missing from the bundle', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', selectors: null });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', selectors: null });
     expect(r.status).to.equal('ERROR');
     expect(r.message).to.contain(`accounts/${STANDALONE}/us-east-1/cloudtrail/GetEventSelectors/main.json is missing from the bundle`);
   });

@@ -1,15 +1,12 @@
 import { expect } from 'chai';
 import { check } from '../../../checks/trail/multi-region.js';
 import { resultFor, runCheck } from '../../helpers/check-tester.js';
-import { Fixture, MANAGEMENT, MEMBER, STANDALONE, accountResource, selectors } from '../h4-fixtures.js';
+import { Fixture, MANAGEMENT, MEMBER, STANDALONE, accountResource, pointers, selectors, standaloneResult } from '../h4-fixtures.js';
 
-const pointers = (r: { evidence: { file: string; pointer: string }[] }): string[] => r.evidence.map((e) => `${e.file}#${e.pointer}`);
 
 describe('trail.multi-region', () => {
   it('PASSes an account with its own logging multi-region trail recording read and write management events', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main' });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main' });
     expect(r.status).to.equal('PASS');
     expect(r.account).to.equal(STANDALONE);
     expect(r.region).to.equal('global');
@@ -50,9 +47,7 @@ describe('trail.multi-region', () => {
   });
 
   it('PASSes advanced selectors that record reads and writes in separate selectors', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', selectors: selectors.splitAdvanced });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', selectors: selectors.splitAdvanced });
     expect(r.status).to.equal('PASS');
     expect(pointers(r)).to.include.members([
       `accounts/${STANDALONE}/us-east-1/cloudtrail/GetEventSelectors/main.json#/AdvancedEventSelectors/0`,
@@ -61,18 +56,14 @@ describe('trail.multi-region', () => {
   });
 
   it('PASSes a trail that excludes a management event source, naming the exclusion', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', selectors: selectors.excludingKms });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', selectors: selectors.excludingKms });
     expect(r.status).to.equal('PASS');
     expect(r.message).to.contain('leaves out kms.amazonaws.com (judged by trail.management-events)');
     expect(r.details).to.deep.include({ excludedSources: ['kms.amazonaws.com'] });
   });
 
   it('FAILs an account whose only multi-region trail is not logging', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'prod-trail', logging: false });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'prod-trail', logging: false });
     expect(r.status).to.equal('FAIL');
     expect(r.message).to.equal(
       `Account ${STANDALONE} has no logging multi-region trail recording read and write management events (trail prod-trail: not logging).`,
@@ -81,9 +72,7 @@ describe('trail.multi-region', () => {
   });
 
   it('FAILs a trail that records write-only management events', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'writes', selectors: selectors.writeOnly });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'writes', selectors: selectors.writeOnly });
     expect(r.status).to.equal('FAIL');
     expect(r.message).to.contain('trail writes: records write-only management events');
   });
@@ -106,9 +95,7 @@ describe('trail.multi-region', () => {
   });
 
   it('ERRORs naming the file when GetTrailStatus was denied for the only candidate trail', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', logging: { error: 'AccessDeniedException' } });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', logging: { error: 'AccessDeniedException' } });
     expect(r.status).to.equal('ERROR');
     expect(r.message).to.contain(`accounts/${STANDALONE}/us-east-1/cloudtrail/GetTrailStatus/main.json holds a failed call: AccessDeniedException`);
     expect(r.message).to.contain('trail main could not be judged');
@@ -130,9 +117,7 @@ describe('trail.multi-region', () => {
   });
 
   it('FAILs rather than ERRORs when a readable fact already rules the trail out', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', logging: { error: 'AccessDeniedException' }, selectors: selectors.writeOnly });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', logging: { error: 'AccessDeniedException' }, selectors: selectors.writeOnly });
     expect(r.status).to.equal('FAIL');
     expect(r.message).to.contain('records write-only management events');
   });

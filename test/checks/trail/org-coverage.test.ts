@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { check } from '../../../checks/trail/org-coverage.js';
 import { resultFor, runCheck } from '../../helpers/check-tester.js';
-import { Fixture, MANAGEMENT, MEMBER, ORG_ID, SECOND_MEMBER, STANDALONE, accountResource } from '../h4-fixtures.js';
+import { Fixture, MANAGEMENT, MEMBER, ORG_ID, SECOND_MEMBER, STANDALONE, accountResource, pointers, standaloneResult } from '../h4-fixtures.js';
 
-const pointers = (r: { evidence: { file: string; pointer: string }[] }): string[] => r.evidence.map((e) => `${e.file}#${e.pointer}`);
 const SERVICE_ACCESS = `accounts/${MANAGEMENT}/global/organizations/ListAWSServiceAccessForOrganization.json`;
 
 function organization(serviceAccess?: string[] | { error: string } | null): Fixture {
@@ -128,9 +127,7 @@ describe('trail.org-coverage', () => {
   });
 
   it('is NOT_APPLICABLE for every account when there is no organization', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main' });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main' });
     expect(r.status).to.equal('NOT_APPLICABLE');
     expect(r.message).to.equal(`Account ${STANDALONE} is not in an AWS Organization.`);
     expect(pointers(r)).to.deep.equal([`accounts/${STANDALONE}/global/organizations/DescribeOrganization.json#/$error`]);

@@ -1,25 +1,20 @@
 import { expect } from 'chai';
 import { check } from '../../../checks/trail/s3-data-events.js';
 import { resultFor, runCheck } from '../../helpers/check-tester.js';
-import { Fixture, MANAGEMENT, MEMBER, STANDALONE, accountResource, selectors } from '../h4-fixtures.js';
+import { Fixture, MANAGEMENT, MEMBER, STANDALONE, accountResource, pointers, selectors, standaloneResult } from '../h4-fixtures.js';
 
-const pointers = (r: { evidence: { file: string; pointer: string }[] }): string[] => r.evidence.map((e) => `${e.file}#${e.pointer}`);
 const SELECTORS = `accounts/${STANDALONE}/us-east-1/cloudtrail/GetEventSelectors/main.json`;
 
 describe('trail.s3-data-events', () => {
   it('PASSes a basic selector that records S3 object events of every bucket', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', selectors: selectors.allManagementAndS3 });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', selectors: selectors.allManagementAndS3 });
     expect(r.status).to.equal('PASS');
     expect(r.message).to.equal(`Account ${STANDALONE} is recorded by logging multi-region trail main, which records read and write S3 object events for all buckets.`);
     expect(pointers(r)).to.include(`${SELECTORS}#/EventSelectors/0`);
   });
 
   it('PASSes advanced selectors that record S3 object reads and writes in separate selectors', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', selectors: selectors.splitAdvanced });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', selectors: selectors.splitAdvanced });
     expect(r.status).to.equal('PASS');
     expect(pointers(r)).to.include.members([`${SELECTORS}#/AdvancedEventSelectors/2`, `${SELECTORS}#/AdvancedEventSelectors/3`]);
   });
@@ -33,9 +28,7 @@ describe('trail.s3-data-events', () => {
   });
 
   it('is MANUAL with the detail for a selector that leaves out the log bucket by resources.ARN NotStartsWith', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', selectors: selectors.s3ExceptLogBucket });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', selectors: selectors.s3ExceptLogBucket });
     expect(r.status).to.equal('MANUAL');
     expect(r.message).to.contain(`Account ${STANDALONE}: logging multi-region trail main records S3 object events only in part (`);
     expect(r.message).to.contain('resources.ARN NotStartsWith arn:aws:s3:::org-trail-logs/');
@@ -43,9 +36,7 @@ describe('trail.s3-data-events', () => {
   });
 
   it('FAILs a trail that records no S3 object events', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', selectors: selectors.allManagement });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', selectors: selectors.allManagement });
     expect(r.status).to.equal('FAIL');
     expect(r.message).to.equal(
       `Account ${STANDALONE} has no logging multi-region trail recording S3 object-level read and write events for all buckets (trail main: records no S3 object events).`,
@@ -54,33 +45,25 @@ describe('trail.s3-data-events', () => {
   });
 
   it('FAILs a trail that records only S3 object writes', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', selectors: { EventSelectors: [{ ReadWriteType: 'WriteOnly', IncludeManagementEvents: true, DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }] } });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', selectors: { EventSelectors: [{ ReadWriteType: 'WriteOnly', IncludeManagementEvents: true, DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }] } });
     expect(r.status).to.equal('FAIL');
     expect(r.message).to.contain('only write events are recorded');
   });
 
   it('FAILs a multi-region trail with complete S3 selectors that is not logging', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', logging: false });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', logging: false });
     expect(r.status).to.equal('FAIL');
     expect(r.message).to.contain('(trail main: not logging)');
   });
 
   it('FAILs a single-region trail even with complete S3 selectors', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', multiRegion: false });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', multiRegion: false });
     expect(r.status).to.equal('FAIL');
     expect(r.message).to.contain('(trail main: not multi-region)');
   });
 
   it('ERRORs naming GetEventSelectors when it was denied', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', selectors: { error: 'AccessDeniedException' } });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', selectors: { error: 'AccessDeniedException' } });
     expect(r.status).to.equal('ERROR');
     expect(r.message).to.contain(`${SELECTORS} holds a failed call: AccessDeniedException`);
     expect(pointers(r)).to.deep.equal([`${SELECTORS}#/$error`]);
@@ -104,9 +87,7 @@ describe('trail.s3-data-events', () => {
   });
 
   it('ERRORs naming GetEventSelectors when it is missing from the bundle', () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', selectors: null });
-    const r = resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+    const r = standaloneResult(check, { account: STANDALONE, name: 'main', selectors: null });
     expect(r.status).to.equal('ERROR');
     expect(r.message).to.contain(`${SELECTORS} is missing from the bundle`);
   });
