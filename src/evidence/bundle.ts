@@ -103,9 +103,12 @@ export class Bundle {
   }
 
   /** Every bundle-relative path the manifest lists (present or not). */
-  files(): string[] {
-    return Object.keys(this.manifest.files);
+  files(): readonly string[] {
+    // Listed once: the estate, the log-integrity verification and the event readers each walk it.
+    this.fileList ??= Object.freeze(Object.keys(this.manifest.files));
+    return this.fileList;
   }
+  private fileList: readonly string[] | undefined;
 
   has(file: string): boolean {
     return this.hashes.has(file);

@@ -38,7 +38,7 @@ export function trailGroupKey(g: { bucket: string; prefix: string; trail: string
 }
 
 /** Digest files in the bundle (bundle-relative paths under logs/), parsed. */
-export function bundleDigestFiles(files: string[]): { file: string; chain: DigestKey }[] {
+export function bundleDigestFiles(files: readonly string[]): { file: string; chain: DigestKey }[] {
   const out: { file: string; chain: DigestKey }[] = [];
   for (const file of files) {
     if (!file.startsWith(`${LOGS_FOLDER}/`)) continue;
