@@ -50,6 +50,8 @@ export const ATHENA_COLUMNS: readonly Column[] = [
           lower('attributes', struct(strings('mfaAuthenticated', 'creationDate'))),
           lower('sessionIssuer', struct(strings('type', 'principalId', 'arn', 'accountId', 'userName'))),
           lower('ec2RoleDelivery'),
+          // Not in the documented DDL: the source identity a role session carries (rules on sts:SourceIdentity read it).
+          lower('sourceIdentity'),
           lower('webIdFederationData', struct([lower('federatedProvider'), lower('attributes', { kind: 'map' })])),
         ]),
       ),
@@ -61,7 +63,10 @@ export const ATHENA_COLUMNS: readonly Column[] = [
   lower('additionalEventData', JSON_TEXT),
   ...strings('requestID', 'eventID', 'readOnly'),
   lower('resources', { kind: 'array', element: struct(strings('ARN', 'accountId', 'type')) }),
-  ...strings('eventType', 'apiVersion', 'recipientAccountId'),
+  ...strings('eventType', 'apiVersion'),
+  // Not in the documented DDL, but in every record and read by rules (management vs data events).
+  lower('managementEvent'),
+  lower('recipientAccountId'),
   lower('serviceEventDetails', JSON_TEXT),
   ...strings('sharedEventID', 'vpcEndpointId', 'vpcEndpointAccountId', 'eventCategory'),
   lower('addendum', struct(strings('reason', 'updatedFields', 'originalRequestID', 'originalEventID'))),

@@ -166,7 +166,7 @@ function compileDocument(doc: unknown, textDoc: unknown, file: string, index: nu
   checkLogsource(meta);
   if (doc.detection === undefined) throw new RuleProblem('the rule has no detection');
   const detection = compileDetection(textDoc.detection, parameters.values);
-  const rule: CompiledRule = { ...base, kind: 'event', match: detection.match, index: detection.index, fieldUses: detection.fieldUses, generate: true };
+  const rule: CompiledRule = { ...base, kind: 'event', match: detection.match, index: detection.index, fieldUses: detection.fieldUses, expr: detection.expr, generate: true };
   return rule;
 }
 

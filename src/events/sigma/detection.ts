@@ -1,6 +1,7 @@
 // A Sigma `detection` compiled once into one predicate over a record, plus what the index may key the rule
 // on: the eventName (or eventSource) values that every way of matching requires.
 import { parseCondition, type Condition } from './condition.js';
+import type { Expr } from './expr.js';
 import { RuleProblem, unsupported } from './params.js';
 import type { FieldUse, IndexKeys } from './types.js';
 import { compileField, type CompiledField, type RecordTest } from './values.js';
@@ -12,12 +13,23 @@ interface Selection {
   test: RecordTest;
   eventName: Required;
   eventSource: Required;
+  expr: Expr;
 }
 
 export interface CompiledDetection {
   match: RecordTest;
   index: IndexKeys;
   fieldUses: FieldUse[];
+  /** The detection as data (what `match` computes), for the SQL compiler. */
+  expr: Expr;
+}
+
+function both(items: Expr[]): Expr {
+  return items.length === 1 ? (items[0] as Expr) : { kind: 'and', items };
+}
+
+function either(items: Expr[]): Expr {
+  return items.length === 1 ? (items[0] as Expr) : { kind: 'or', items };
 }
 
 function intersect(a: Required, b: Required): Required {
@@ -67,7 +79,7 @@ function compileMap(map: Record<string, unknown>, name: string, parameters: Reco
   const fields = entries.map(([key, value]) => compileField(key, value, parameters, name));
   for (const f of fields) uses.push(f.use);
   const ordered = [...fields].sort((a, b) => a.cost - b.cost);
-  return { test: allOf(ordered.map((f) => f.test)), eventName: pinned(fields, 'eventName'), eventSource: pinned(fields, 'eventSource') };
+  return { test: allOf(ordered.map((f) => f.test)), eventName: pinned(fields, 'eventName'), eventSource: pinned(fields, 'eventSource'), expr: both(fields.map((f) => f.expr)) };
 }
 
 function isMap(value: unknown): value is Record<string, unknown> {
@@ -84,6 +96,7 @@ function compileSelection(name: string, value: unknown, parameters: Record<strin
         test: anyOf(maps.map((m) => m.test)),
         eventName: maps.map((m) => m.eventName).reduce(union),
         eventSource: maps.map((m) => m.eventSource).reduce(union),
+        expr: either(maps.map((m) => m.expr)),
       };
     }
     if (value.some((v) => isMap(v) || Array.isArray(v))) throw new RuleProblem(`selection "${name}" mixes maps and keywords in one list`);
@@ -93,22 +106,19 @@ function compileSelection(name: string, value: unknown, parameters: Record<strin
   // Keywords: text searched anywhere in the record.
   const f = compileField('', value, parameters, name);
   uses.push(f.use);
-  return { test: f.test, eventName: null, eventSource: null };
+  return { test: f.test, eventName: null, eventSource: null, expr: f.expr };
 }
 
-interface Compiled {
-  test: RecordTest;
-  eventName: Required;
-  eventSource: Required;
-}
+type Compiled = Selection;
 
 function compileCondition(node: Condition, selections: Map<string, Selection>): Compiled {
   switch (node.kind) {
     case 'ref':
       return selections.get(node.name) as Selection;
     case 'not': {
-      const inner = compileCondition(node.item, selections).test;
-      return { test: (r) => !inner(r), eventName: null, eventSource: null };
+      const item = compileCondition(node.item, selections);
+      const inner = item.test;
+      return { test: (r) => !inner(r), eventName: null, eventSource: null, expr: { kind: 'not', item: item.expr } };
     }
     case 'and':
     case 'or': {
@@ -118,12 +128,13 @@ function compileCondition(node: Condition, selections: Map<string, Selection>): 
         test: node.kind === 'and' ? allOf(items.map((i) => i.test)) : anyOf(items.map((i) => i.test)),
         eventName: items.map((i) => i.eventName).reduce(combine),
         eventSource: items.map((i) => i.eventSource).reduce(combine),
+        expr: node.kind === 'and' ? both(items.map((i) => i.expr)) : either(items.map((i) => i.expr)),
       };
     }
     case 'of': {
       const items = node.names.map((n) => selections.get(n) as Selection);
       if (node.quantity === 'all') {
-        return { test: allOf(items.map((i) => i.test)), eventName: items.map((i) => i.eventName).reduce(intersect), eventSource: items.map((i) => i.eventSource).reduce(intersect) };
+        return { test: allOf(items.map((i) => i.test)), eventName: items.map((i) => i.eventName).reduce(intersect), eventSource: items.map((i) => i.eventSource).reduce(intersect), expr: both(items.map((i) => i.expr)) };
       }
       const need = node.quantity;
       const tests = items.map((i) => i.test);
@@ -135,7 +146,8 @@ function compileCondition(node: Condition, selections: Map<string, Selection>): 
               for (const t of tests) if (t(r) && ++n >= need) return true;
               return false;
             };
-      return { test, eventName: items.map((i) => i.eventName).reduce(union), eventSource: items.map((i) => i.eventSource).reduce(union) };
+      const exprs = items.map((i) => i.expr);
+      return { test, eventName: items.map((i) => i.eventName).reduce(union), eventSource: items.map((i) => i.eventSource).reduce(union), expr: need === 1 ? either(exprs) : { kind: 'atLeast', n: need, items: exprs } };
     }
   }
 }
@@ -154,5 +166,5 @@ export function compileDetection(detection: unknown, parameters: Record<string, 
   }
   const condition = parseCondition(detection.condition, [...selections.keys()]);
   const compiled = compileCondition(condition, selections);
-  return { match: compiled.test, index: { eventNames: sorted(compiled.eventName), eventSources: sorted(compiled.eventSource) }, fieldUses: uses };
+  return { match: compiled.test, index: { eventNames: sorted(compiled.eventName), eventSources: sorted(compiled.eventSource) }, fieldUses: uses, expr: compiled.expr };
 }

@@ -3,6 +3,7 @@
 import { TrailproofError } from '../../errors.js';
 import type { Severity } from '../../model/types.js';
 import type { CloudTrailRecord, EventSummary } from '../record.js';
+import type { Expr } from './expr.js';
 
 /** Contributing events a correlation match keeps as samples. */
 export const MAX_SAMPLES = 10;
@@ -85,6 +86,8 @@ export interface CompiledRule extends RuleBase {
   match(record: CloudTrailRecord): boolean;
   index: IndexKeys;
   fieldUses: FieldUse[];
+  /** The detection as data: what `match` computes, for back ends that translate rules (SQL). */
+  expr: Expr;
   /**
    * False when the rule only feeds correlations whose `generate` is false: its own matches are not
    * detections (Sigma correlation semantics). Set by the RuleSet.

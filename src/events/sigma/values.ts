@@ -6,6 +6,7 @@ import { inNetwork, parseCidr, parseIp, type Network } from './cidr.js';
 import { fieldPresence, fieldReader, isAbsent, objectTexts, recordLeaves } from './fields.js';
 import { expandPlaceholders, RuleProblem, unsupported } from './params.js';
 import { base64, base64Offsets, compilePattern, compileRegex, encodeText, exactText, literal, parseWildcards, wrapStar, type StringTest, type Token, type Utf16 } from './patterns.js';
+import { FALSE, type CompareOp, type Expr, type TimePart, type ValueTest } from './expr.js';
 import type { FieldUse } from './types.js';
 
 export type RecordTest = (record: object) => boolean;
@@ -17,6 +18,8 @@ export interface CompiledField {
   use: FieldUse;
   /** Lower runs first within a selection: cheap, selective tests short-circuit the rest. */
   cost: number;
+  /** The same test as data, for back ends that translate rules (SQL). */
+  expr: Expr;
 }
 
 const TEXT_MATCH = ['contains', 'startswith', 'endswith'] as const;
@@ -132,6 +135,8 @@ interface Group {
   isNull: boolean;
   tests: StringTest[];
   exact: string[];
+  /** What tests and exact do, as data. */
+  data: ValueTest[];
 }
 
 function textGroups(key: string, values: unknown[], mods: Set<string>): Group[] {
@@ -144,14 +149,14 @@ function textGroups(key: string, values: unknown[], mods: Set<string>): Group[] 
   if (utf16 !== null && encoding === null) throw unsupported(`modifier ${utf16Mods[0]}`, 'a UTF-16 encoding only makes sense in JSON text when followed by base64 or base64offset');
   const position = one(mods, TEXT_MATCH, 'contains, startswith and endswith');
   return values.map((value) => {
-    if (value === null) return { isNull: true, tests: [], exact: [] };
+    if (value === null) return { isNull: true, tests: [], exact: [], data: [] };
     const text = scalarText(value, key);
     let alternatives: Token[][];
     if (encoding === 'base64') alternatives = [literal(base64(encodeText(text, utf16)))];
     else if (encoding === 'base64offset') alternatives = base64Offsets(encodeText(text, utf16)).map(literal);
     else alternatives = [parseWildcards(text, windash)];
     if (position !== null) alternatives = alternatives.map((t) => wrapStar(t, position !== 'startswith', position !== 'endswith'));
-    const group: Group = { isNull: false, tests: [], exact: [] };
+    const group: Group = { isNull: false, tests: [], exact: [], data: alternatives.map((tokens) => ({ kind: 'pattern', tokens, cased })) };
     for (const tokens of alternatives) {
       const exact = exactText(tokens);
       if (exact !== null && !cased) group.exact.push(exact.toLowerCase());
@@ -176,7 +181,8 @@ function valueGroups(key: string, values: unknown[], mods: Set<string>, kind: st
   if (op !== null) {
     return values.map((v) => {
       if (v === null) throw new RuleProblem(`"${key}" compares numbers but has a null value`);
-      return { isNull: false, tests: [numericTest(op, numberOf(scalarText(v, key), key), part)], exact: [] };
+      const bound = numberOf(scalarText(v, key), key);
+      return { isNull: false, tests: [numericTest(op, bound, part)], exact: [], data: [{ kind: 'compare', op: op as CompareOp, bound, part: part as TimePart | null }] };
     });
   }
   if (kind === 're') {
@@ -189,7 +195,7 @@ function valueGroups(key: string, values: unknown[], mods: Set<string>, kind: st
       } catch (err) {
         throw new RuleProblem(`"${key}": ${err instanceof Error ? err.message : String(err)}`);
       }
-      return { isNull: false, tests: [(raw: string) => re.test(raw)], exact: [] };
+      return { isNull: false, tests: [(raw: string) => re.test(raw)], exact: [], data: [{ kind: 'regex', source: re.source, flags: re.flags }] };
     });
   }
   if (kind === 'cidr') {
@@ -198,7 +204,10 @@ function valueGroups(key: string, values: unknown[], mods: Set<string>, kind: st
       if (n === null) throw new RuleProblem(`"${key}": ${JSON.stringify(v)} is not an IPv4 or IPv6 network (e.g. 10.0.0.0/8, 2001:db8::/32)`);
       return n;
     });
-    return mods.has('all') ? networks.map((n) => ({ isNull: false, tests: [cidrTest([n])], exact: [] })) : [{ isNull: false, tests: [cidrTest(networks)], exact: [] }];
+    const written = values.map(String);
+    return mods.has('all')
+      ? networks.map((n, i) => ({ isNull: false, tests: [cidrTest([n])], exact: [], data: [{ kind: 'cidr', networks: [written[i] as string] }] }))
+      : [{ isNull: false, tests: [cidrTest(networks)], exact: [], data: [{ kind: 'cidr', networks: written }] }];
   }
   return textGroups(key, values, mods);
 }
@@ -238,9 +247,10 @@ export function compileField(key: string, raw: unknown, parameters: Record<strin
   if (values.length === 0) {
     if (mods.has('neq') && field !== '') {
       const read = fieldReader(field);
-      return { test: (r) => !isAbsent(read(r)), exact: null, use, cost: 0 };
+      const expr: Expr = { kind: 'not', item: { kind: 'field', field, groups: [{ kind: 'null' }], all: false, neq: false } };
+      return { test: (r) => !isAbsent(read(r)), exact: null, use, cost: 0, expr };
     }
-    return { test: () => false, exact: [], use, cost: 0 };
+    return { test: () => false, exact: [], use, cost: 0, expr: FALSE };
   }
   const position = one(mods, TEXT_MATCH, 'contains, startswith and endswith');
   const kind = one(mods, KINDS, 're, cidr, exists, lt, lte, gt, gte and fieldref');
@@ -253,7 +263,8 @@ export function compileField(key: string, raw: unknown, parameters: Record<strin
     // A keyword: the values are searched in every scalar of the record, as text anywhere in it.
     if (kind === 'exists' || kind === 'fieldref') throw new RuleProblem(`a keyword selection cannot use ${kind}`);
     if (values.includes(null)) throw new RuleProblem('a keyword cannot be null');
-    const groups = valueGroups('keyword', values, kind === null && position === null ? new Set([...mods, 'contains']) : mods, kind).map(groupTest);
+    const keywordGroups = valueGroups('keyword', values, kind === null && position === null ? new Set([...mods, 'contains']) : mods, kind);
+    const groups = keywordGroups.map(groupTest);
     const matchOne = (record: object, test: StringTest): boolean => {
       const forms = recordLeaves(record);
       for (let i = 0; i < forms.raw.length; i++) if (test(forms.raw[i] as string, forms.lower[i] as string)) return true;
@@ -261,23 +272,26 @@ export function compileField(key: string, raw: unknown, parameters: Record<strin
     };
     const anyGroup = anyOf(groups);
     const test: RecordTest = mods.has('all') ? (r) => groups.every((g) => matchOne(r, g)) : (r) => matchOne(r, anyGroup);
-    return { test, exact: null, use, cost: 10 };
+    return { test, exact: null, use, cost: 10, expr: { kind: 'keyword', groups: keywordGroups.map((g) => g.data), all: mods.has('all') } };
   }
 
   if (kind === 'exists') {
     if (modifierList.length !== 1 || values.length !== 1 || typeof values[0] !== 'boolean') throw new RuleProblem(`"${key}" takes exactly true or false and no other modifier`);
     const present = fieldPresence(field);
     const want = values[0];
-    return { test: (r) => present(r) === want, exact: null, use, cost };
+    return { test: (r) => present(r) === want, exact: null, use, cost, expr: { kind: 'exists', field, present: want } };
   }
 
   const read = fieldReader(field);
   let inner: RecordTest;
   let exact: string[] | null = null;
+  let expr: Expr;
   if (kind === 'fieldref') {
     inner = fieldrefTest(key, read, values, mods);
+    expr = { kind: 'fieldref', field, refs: values.map(String), position, cased: mods.has('cased'), all: mods.has('all'), neq: mods.has('neq') };
   } else {
     const groups = valueGroups(key, values, mods, kind);
+    expr = { kind: 'field', field, groups: groups.map((g) => (g.isNull ? { kind: 'null' } : { kind: 'any', tests: g.data })), all: mods.has('all') && groups.length > 1, neq: mods.has('neq') };
     if (mods.has('all') && groups.length > 1) {
       const parts = groups.map((g) => (g.isNull ? null : groupTest(g)));
       inner = (r) => {
@@ -287,7 +301,7 @@ export function compileField(key: string, raw: unknown, parameters: Record<strin
       };
     } else {
       const hasNull = groups.some((g) => g.isNull);
-      const merged: Group = { isNull: false, tests: groups.flatMap((g) => g.tests), exact: groups.flatMap((g) => g.exact) };
+      const merged: Group = { isNull: false, tests: groups.flatMap((g) => g.tests), exact: groups.flatMap((g) => g.exact), data: [] };
       const any = merged.tests.length + merged.exact.length > 0 ? groupTest(merged) : null;
       if (!hasNull && merged.tests.length === 0) exact = merged.exact;
       inner =
@@ -301,6 +315,6 @@ export function compileField(key: string, raw: unknown, parameters: Record<strin
             : (r) => anyText(read(r), any);
     }
   }
-  if (mods.has('neq')) return { test: (r) => !isAbsent(read(r)) && !inner(r), exact: null, use, cost: cost + 1 };
-  return { test: inner, exact, use, cost: kind === 'fieldref' ? cost + 4 : cost };
+  if (mods.has('neq')) return { test: (r) => !isAbsent(read(r)) && !inner(r), exact: null, use, cost: cost + 1, expr };
+  return { test: inner, exact, use, cost: kind === 'fieldref' ? cost + 4 : cost, expr };
 }

@@ -1,0 +1,207 @@
+// A rule set compiled into the queries one engine runs. All event rules share one scan of the table: each
+// rule is a flag column (m<ordinal>) and the query keeps the rows some flag is set on, so the bytes scanned
+// (what Athena bills) do not grow with the number of rules. A long period is cut into month slices run
+// concurrently. Correlations are evaluated by the in-process correlator over the candidate rows the SQL
+// returns; an event_count or value_count correlation with a lower bound gets its own grouped query that
+// returns only the groups that can reach it (counts per group and timespan bucket, two adjacent buckets
+// summed), so the rows of quiet groups never leave the engine.
+import type { ScanScope } from '../events/readers/types.js';
+import type { RuleSet } from '../events/sigma/index.js';
+import { outputColumns, type OutputColumn } from './columns.js';
+import { literal, type Dialect } from './dialect.js';
+import { resolveField, TABLE_ALIAS } from './fields.js';
+import { groupedQuery, groupText, type GroupedCorrelation } from './group.js';
+import { compilePredicate } from './predicate.js';
+
+/** How the Athena table is partitioned (the DDL's variants), or not at all. */
+export type TableLayout = 'account' | 'organization' | 'none';
+
+export interface PlanOptions {
+  dialect: Dialect;
+  /** The table (Athena: [database.]table; DuckDB: a table name; Lake: the event data store id). */
+  table: string;
+  scope: ScanScope;
+  layout: TableLayout;
+  /** Cut a period longer than this many days into calendar-month slices (default 31). */
+  sliceDays?: number;
+}
+
+export interface RulePlan {
+  ordinal: number;
+  ruleId: string;
+  /** Why parts of the rule are confirmed in process (empty when the SQL is exact). */
+  relaxed: string[];
+  /** Fields the rule reads that the table has no column for (never present on this engine). */
+  missing: string[];
+}
+
+export interface PlannedQuery {
+  /** A name for progress and the dry run: `events 2026-07`, `correlation password-spray`. */
+  name: string;
+  sql: string;
+  /** Event-rule ordinals whose flags the rows carry. */
+  flags: number[];
+  /** For a correlation's own query: its index in RuleSet.correlations (its rows feed only it). */
+  correlation: number | null;
+  /** The partitions the query reads, for the dry run. */
+  partitions: string[];
+}
+
+export interface SqlPlan {
+  queries: PlannedQuery[];
+  rules: RulePlan[];
+  columns: OutputColumn[];
+  /** Correlations with their own grouped query, and those fed from the shared scan, with why. */
+  correlations: Array<{ ruleId: string; pushdown: 'grouped' | 'candidates'; reason: string }>;
+}
+
+const DAY_MS = 86_400_000;
+
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function dayPath(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10).replace(/-/g, '/');
+}
+
+/** Month slices of [from, to] (inclusive), or the whole range when it is short or open. */
+function slices(scope: ScanScope, sliceDays: number): Array<{ from: number | null; to: number | null; label: string }> {
+  const { from, to } = scope;
+  if (from === null || to === null || to - from <= sliceDays * DAY_MS) return [{ from, to, label: '' }];
+  const out: Array<{ from: number; to: number; label: string }> = [];
+  let start = from;
+  while (start <= to) {
+    const d = new Date(start);
+    const nextMonth = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+    const end = Math.min(nextMonth - 1000, to);
+    out.push({ from: start, to: end, label: new Date(start).toISOString().slice(0, 7) });
+    start = end + 1000;
+  }
+  return out;
+}
+
+/** The WHERE terms of the scope, partition columns first; and the partitions they read, in words. */
+function scopeTerms(dialect: Dialect, layout: TableLayout, scope: ScanScope, from: number | null, to: number | null): { terms: string[]; partitions: string[] } {
+  const terms: string[] = [];
+  const partitions: string[] = [];
+  const col = (name: string): string => `${TABLE_ALIAS}.${dialect.ident(name)}`;
+  const list = (values: string[]): string => values.map(literal).join(', ');
+  if (layout !== 'none') {
+    if (from !== null || to !== null) {
+      // A file sits in the folder of its delivery day, which can be the day after its events.
+      const lo = from === null ? null : dayPath(from - DAY_MS);
+      const hi = to === null ? null : dayPath(to + DAY_MS);
+      if (lo !== null) terms.push(`${col('timestamp')} >= ${literal(lo)}`);
+      if (hi !== null) terms.push(`${col('timestamp')} <= ${literal(hi)}`);
+      partitions.push(`timestamp ${lo ?? '(start)'} .. ${hi ?? '(end)'}`);
+    } else partitions.push('timestamp (all days)');
+    if (scope.regions.length > 0) {
+      terms.push(`${col('region')} IN (${list(scope.regions)})`);
+      partitions.push(`region ${scope.regions.join(', ')}`);
+    } else partitions.push('region (all)');
+    if (layout === 'organization') {
+      if (scope.accounts.length > 0) {
+        terms.push(`${col('account')} IN (${list(scope.accounts)})`);
+        partitions.push(`account ${scope.accounts.join(', ')}`);
+      } else partitions.push('account (all)');
+    }
+  } else partitions.push('(table not partitioned: every file)');
+  const time = resolveField('eventTime', dialect);
+  const timeSql = time.kind === 'scalar' ? time.sql : `${TABLE_ALIAS}.eventtime`;
+  const rawTime = dialect.timestampEventTime ? `${TABLE_ALIAS}.${dialect.ident('eventTime')}` : timeSql;
+  if (from !== null) terms.push(`${rawTime} >= ${dialect.instant(isoSeconds(Math.floor(from / 1000) * 1000))}`);
+  if (to !== null) terms.push(`${rawTime} <= ${dialect.instant(isoSeconds(Math.floor(to / 1000) * 1000))}`);
+  if (scope.accounts.length > 0) {
+    const recipient = resolveField('recipientAccountId', dialect);
+    const owner = resolveField('userIdentity.accountId', dialect);
+    if (recipient.kind === 'scalar' && owner.kind === 'scalar') terms.push(`COALESCE(${recipient.sql}, ${owner.sql}) IN (${list(scope.accounts)})`);
+  }
+  if (scope.regions.length > 0) {
+    const region = resolveField('awsRegion', dialect);
+    if (region.kind === 'scalar') terms.push(`${region.sql} IN (${list(scope.regions)})`);
+  }
+  return { terms, partitions };
+}
+
+function selectList(columns: readonly OutputColumn[]): string {
+  return columns.map((c) => `${c.sql} AS ${c.alias}`).join(',\n    ');
+}
+
+function flagged(flags: ReadonlyMap<number, string>): { select: string; any: string } {
+  const select = [...flags].map(([ordinal, sql]) => `CASE WHEN ${sql} THEN 1 ELSE 0 END AS m${ordinal}`).join(',\n    ');
+  const any = [...flags.keys()].map((o) => `m${o} = 1`).join(' OR ');
+  return { select, any };
+}
+
+export function planQueries(ruleSet: RuleSet, options: PlanOptions): SqlPlan {
+  const { dialect } = options;
+  const columns = outputColumns(dialect);
+  const rules: RulePlan[] = [];
+  const predicates = new Map<number, string>();
+  ruleSet.rules.forEach((rule, ordinal) => {
+    if (!rule.generate && !ruleSet.feedsCorrelation(ordinal)) return;
+    const p = compilePredicate(rule.expr, dialect);
+    predicates.set(ordinal, p.sql);
+    rules.push({ ordinal, ruleId: rule.ruleId, relaxed: p.relaxed, missing: p.missing });
+  });
+
+  // Correlations whose members nothing else needs can be answered by their own grouped query.
+  const correlations: SqlPlan['correlations'] = [];
+  const grouped: GroupedCorrelation[] = [];
+  const sharedOnly = new Set<number>();
+  ruleSet.correlations.forEach((c, index) => {
+    const others = ruleSet.correlations.filter((o) => o !== c);
+    const members = [...new Set(c.members)];
+    const fieldLists = members.map((m) => (c.groupFields.get(m) ?? []).join('\0'));
+    const groups = (c.groupFields.get(members[0] as number) ?? []).map((f) => groupText(f, dialect));
+    const value = c.rule.field === null ? null : groupText(c.rule.field, dialect);
+    let reason = groupedReason(c.rule.type, c.rule.condition);
+    if (reason === null && members.some((m) => ruleSet.rules[m]?.generate === true || others.some((o) => o.members.includes(m)))) reason = 'its base rules feed other rules too, so their rows come from the shared scan';
+    if (reason === null && new Set(fieldLists).size > 1) reason = 'its base rules group by different fields (aliases)';
+    if (reason === null && (groups.some((g) => g === null) || (c.rule.field !== null && value === null))) reason = 'a grouped or counted field is not one value per row in the table';
+    if (reason !== null) {
+      for (const m of members) sharedOnly.add(m);
+      correlations.push({ ruleId: c.rule.ruleId, pushdown: 'candidates', reason });
+      return;
+    }
+    const bound = c.rule.condition.gt !== undefined ? c.rule.condition.gt + 1 : (c.rule.condition.gte ?? c.rule.condition.eq ?? 1);
+    grouped.push({ index, members, groups: groups as string[], value, bound, timespanMs: c.rule.timespanMs, distinct: c.rule.type === 'value_count' });
+    correlations.push({ ruleId: c.rule.ruleId, pushdown: 'grouped', reason: `only groups that reach ${bound} in two adjacent ${c.rule.timespan} buckets are returned` });
+  });
+
+  const shared = new Map<number, string>();
+  for (const [ordinal, sql] of predicates) {
+    const rule = ruleSet.rules[ordinal];
+    if (rule?.generate === true || sharedOnly.has(ordinal)) shared.set(ordinal, sql);
+  }
+
+  const queries: PlannedQuery[] = [];
+  for (const slice of slices(options.scope, options.sliceDays ?? 31)) {
+    const { terms, partitions } = scopeTerms(dialect, options.layout, options.scope, slice.from, slice.to);
+    const where = terms.length === 0 ? '' : `\n  WHERE ${terms.join('\n    AND ')}`;
+    const suffix = slice.label === '' ? '' : ` ${slice.label}`;
+    if (shared.size > 0) {
+      const f = flagged(shared);
+      queries.push({
+        name: `events${suffix}`,
+        sql: `SELECT *\nFROM (\n  SELECT\n    ${selectList(columns)},\n    ${f.select}\n  FROM ${options.table} AS ${TABLE_ALIAS}${where}\n) AS matched\nWHERE ${f.any}`,
+        flags: [...shared.keys()],
+        correlation: null,
+        partitions,
+      });
+    }
+    for (const g of grouped) {
+      const ruleId = ruleSet.correlations[g.index]?.rule.ruleId ?? '';
+      const sql = groupedQuery(g, { dialect, from: `${options.table} AS ${TABLE_ALIAS}${where}`, select: selectList(columns), predicates });
+      queries.push({ name: `correlation ${ruleId}${suffix}`, sql, flags: g.members, correlation: g.index, partitions });
+    }
+  }
+  return { queries, rules, columns, correlations };
+}
+
+function groupedReason(type: string, condition: { gt?: number; gte?: number; eq?: number }): string | null {
+  if (type !== 'event_count' && type !== 'value_count') return `${type} is correlated in process over its candidate rows`;
+  if (condition.gt === undefined && condition.gte === undefined && condition.eq === undefined) return 'its condition has no lower bound to group on';
+  return null;
+}
