@@ -98,7 +98,13 @@ export async function execute<S extends EngineStatus>(engine: Engine<S>, sql: st
     }
     if (status.state !== last) {
       last = status.state;
-      run.onState?.(status.state, { queryId, bytesScanned: status.bytesScanned });
+      try {
+        run.onState?.(status.state, { queryId, bytesScanned: status.bytesScanned });
+      } catch (err) {
+        // A progress callback that throws ends the run like any failure: not with the query left running.
+        await stopWith(engine, queryId, 'progress callback failed');
+        throw err;
+      }
     }
     const because = status.reason === undefined || status.reason === '' ? '' : `: ${status.reason}`;
     if (status.phase === 'succeeded') break;

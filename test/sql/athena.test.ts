@@ -168,6 +168,26 @@ describe('Athena query runner', () => {
     expect(mock.commandCalls(GetQueryResultsCommand)).to.have.length(0);
   });
 
+  it('stops the query when the progress callback throws, and passes its error on', async () => {
+    const client = new AthenaClient({ region: 'us-east-1' });
+    const mock = mockClient(client);
+    mock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: QID });
+    mock.on(GetQueryExecutionCommand).resolves(execution('RUNNING'));
+    mock.on(StopQueryExecutionCommand).resolves({});
+    const broken = new Error('terminal went away');
+    try {
+      await athenaRunner(client, { database: 'audit', sleep: fakeClock().sleep }).run('SELECT 1', {
+        onState: () => {
+          throw broken;
+        },
+      });
+      expect.fail('expected the callback error');
+    } catch (err) {
+      expect(err).to.equal(broken);
+    }
+    expect(mock.commandCalls(StopQueryExecutionCommand)).to.have.length(1);
+  });
+
   it('starts nothing when the run was aborted before the query', async () => {
     const client = new AthenaClient({ region: 'us-east-1' });
     const mock = mockClient(client);
