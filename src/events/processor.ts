@@ -4,7 +4,8 @@
 // or the events the query found.
 import type { Detection } from '../model/types.js';
 import { eventDetection } from './detections.js';
-import { decodeUnit } from './readers/decode.js';
+import { Prefilter } from './prefilter.js';
+import { decodeUnit, type RecordSelector } from './readers/decode.js';
 import type { LogUnit, ScanScope, SkippedInput } from './readers/types.js';
 import type { CloudTrailRecord } from './record.js';
 import { compileQuery, type EventQuery } from './search.js';
@@ -12,7 +13,8 @@ import { compileSources, type CompiledRule, type RuleSet, type RuleSource } from
 import { InputPacker, type PackedInputs } from './wire.js';
 
 export type Task =
-  | { mode: 'scan'; sources: RuleSource[]; parameters: Record<string, Record<string, unknown>>; scope: ScanScope }
+  /** `prefilter: false` parses every record (the plain path the prefilter's results are checked against). */
+  | { mode: 'scan'; sources: RuleSource[]; parameters: Record<string, Record<string, unknown>>; scope: ScanScope; prefilter?: boolean }
   | { mode: 'search'; query: EventQuery; scope: ScanScope };
 
 export interface FoundEvent {
@@ -48,6 +50,11 @@ const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Whether the scope lets every record through (no time range, accounts or regions). */
+export function isFullScope(scope: ScanScope): boolean {
+  return scope.from === null && scope.to === null && scope.accounts.length === 0 && scope.regions.length === 0;
 }
 
 /** The scope as one test on a record: time (as text when it can be), account and region. */
@@ -106,22 +113,31 @@ export function createProcessor(task: Task, ruleSet?: RuleSet): Processor {
 
   const set = ruleSet ?? compileSources(task.sources, { parameters: task.parameters }).ruleSet;
   const rules = set.rules;
+  // The records a prefilter leaves unparsed are counted in scope without a look: only with the full scope.
+  const full = isFullScope(task.scope);
+  const prefilter = task.prefilter === false || !full ? null : Prefilter.build(set);
+  const select: RecordSelector | undefined = prefilter === null ? undefined : (text, ascii) => prefilter.select(text, ascii);
   return async (unit) => {
     const result = emptyResult(unit);
     const packer = new InputPacker();
-    let index = 0;
-    const stats = await decodeUnit(unit, (record) => {
-      const i = index++;
-      if (!inScope(record)) return;
-      result.inScope++;
-      const matched = set.matchIndices(record);
-      for (const ordinal of matched) {
-        const rule = rules[ordinal] as CompiledRule;
-        if (rule.generate) result.detections.push(eventDetection(rule, record));
-        const input = set.correlationInput(ordinal, record, i);
-        if (input !== null) packer.add(input);
-      }
-    });
+    const stats = await decodeUnit(
+      unit,
+      (record, i) => {
+        if (!full) {
+          if (!inScope(record)) return;
+          result.inScope++;
+        }
+        const matched = set.matchIndices(record);
+        for (const ordinal of matched) {
+          const rule = rules[ordinal] as CompiledRule;
+          if (rule.generate) result.detections.push(eventDetection(rule, record));
+          const input = set.correlationInput(ordinal, record, i);
+          if (input !== null) packer.add(input);
+        }
+      },
+      select,
+    );
+    if (full) result.inScope = stats.events;
     return Object.assign(result, { events: stats.events, bytes: stats.bytes, problems: stats.problems, modified: stats.modified, inputs: packer.finish() });
   };
 }

@@ -2,15 +2,16 @@
 // its magic number, not its name) and parsed whole (a delivered file is a few MB at most; JSON.parse of the
 // whole text is several times faster than any streaming parser in JavaScript); a LookupEvents.jsonl is read
 // line by line. A file that cannot be read is reported by name with the reason, and skipped.
+import { isAscii } from 'node:buffer';
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { gunzipSync } from 'node:zlib';
 import { errorMessage } from '../../errors.js';
+import type { Selection } from '../prefilter.js';
 import type { CloudTrailRecord } from '../record.js';
 import type { LogUnit, SkippedInput } from './types.js';
-
 
 /** Inflated size past which a file is refused rather than held in memory (CloudTrail's files are far smaller). */
 export const MAX_INFLATED_BYTES = 256 * 1024 * 1024;
@@ -25,7 +26,14 @@ export interface DecodeStats {
   modified: string[];
 }
 
-export type RecordCallback = (record: CloudTrailRecord) => void;
+/** `ordinal`: the record's place among the unit's records (0-based), whether or not the others are handed over. */
+export type RecordCallback = (record: CloudTrailRecord, ordinal: number) => void;
+
+/**
+ * Picks the records of a log file's text worth parsing (see prefilter.ts); null to parse the file whole.
+ * `ascii`: the text holds no character above 0x7f.
+ */
+export type RecordSelector = (text: string, ascii: boolean) => Selection | null;
 
 function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
@@ -75,12 +83,47 @@ function emitLogFile(text: string, onRecord: RecordCallback, stats: DecodeStats,
   }
   let bad = 0;
   for (const record of records) {
-    if (isObject(record)) {
-      stats.events++;
-      onRecord(record as CloudTrailRecord);
-    } else bad++;
+    if (isObject(record)) onRecord(record as CloudTrailRecord, stats.events++);
+    else bad++;
   }
   if (bad > 0) stats.problems.push({ name, reason: `${bad} record(s) that are not JSON objects`, events: bad });
+}
+
+/**
+ * A log file's bytes: with a selector, only the records it picks are parsed and handed over (all of them
+ * first, so a pick that does not parse can still fall back to the whole file, with nothing handed twice);
+ * without one, or when it declines the text, the file is parsed whole.
+ */
+function emitLogBytes(bytes: Buffer, select: RecordSelector | undefined, onRecord: RecordCallback, stats: DecodeStats, name: string): void {
+  // Pure ASCII (nearly every log file) decodes as Latin-1 to the same text, several times faster than UTF-8.
+  const ascii = isAscii(bytes);
+  const text = ascii ? bytes.toString('latin1') : bytes.toString('utf8');
+  const selection = select?.(text, ascii) ?? null;
+  const picked = selection === null ? null : parseSelected(text, selection);
+  if (selection === null || picked === null) {
+    emitLogFile(text, onRecord, stats, name);
+    return;
+  }
+  stats.events += selection.count;
+  for (let i = 0; i < picked.length; i++) onRecord(picked[i] as CloudTrailRecord, selection.candidates[i] as number);
+}
+
+/** The picked records parsed, or null when one is not a JSON object (the split was wrong: parse the file whole). */
+function parseSelected(text: string, selection: Selection): CloudTrailRecord[] | null {
+  const { candidates, starts, ends } = selection;
+  const out = new Array<CloudTrailRecord>(candidates.length);
+  for (let i = 0; i < candidates.length; i++) {
+    const r = candidates[i] as number;
+    let record: unknown;
+    try {
+      record = JSON.parse(text.slice(starts[r], ends[r]));
+    } catch {
+      return null;
+    }
+    if (!isObject(record)) return null;
+    out[i] = record as CloudTrailRecord;
+  }
+  return out;
 }
 
 function iso(value: unknown): string | undefined {
@@ -140,20 +183,22 @@ async function emitJsonl(path: string, name: string, where: { account?: string; 
       stats.problems.push({ name: `${name}:${n}`, reason: err instanceof SyntaxError ? jsonProblem(err) : errorMessage(err), events: 1 });
       continue;
     }
-    stats.events++;
-    onRecord(record);
+    onRecord(record, stats.events++);
   }
 }
 
 /** Carries a throw of the caller's callback past the "file is unreadable" handling: that is a bug, not a bad file. */
 class CallbackFailure extends Error {}
 
-/** Hands every record of a unit to onRecord; what could not be read is in the returned problems. */
-export async function decodeUnit(unit: LogUnit, onRecord: RecordCallback): Promise<DecodeStats> {
+/**
+ * Hands every record of a unit to onRecord (with `select`, only the records of log files it picks, though
+ * all are counted); what could not be read is in the returned problems.
+ */
+export async function decodeUnit(unit: LogUnit, onRecord: RecordCallback, select?: RecordSelector): Promise<DecodeStats> {
   const stats: DecodeStats = { events: 0, bytes: 0, problems: [], modified: [] };
-  const guarded: RecordCallback = (record) => {
+  const guarded: RecordCallback = (record, ordinal) => {
     try {
-      onRecord(record);
+      onRecord(record, ordinal);
     } catch (err) {
       throw new CallbackFailure('record callback failed', { cause: err });
     }
@@ -165,12 +210,12 @@ export async function decodeUnit(unit: LogUnit, onRecord: RecordCallback): Promi
         if (unit.sha256 !== undefined && createHash('sha256').update(raw).digest('hex') !== unit.sha256) stats.modified.push(unit.name);
         const inflated = inflate(raw);
         stats.bytes = inflated.length;
-        emitLogFile(inflated.toString('utf8'), guarded, stats, unit.name);
+        emitLogBytes(inflated, select, guarded, stats, unit.name);
         break;
       }
       case 'bytes': {
         stats.bytes = unit.bytes.byteLength;
-        emitLogFile(Buffer.from(unit.bytes.buffer, unit.bytes.byteOffset, unit.bytes.byteLength).toString('utf8'), guarded, stats, unit.name);
+        emitLogBytes(Buffer.from(unit.bytes.buffer, unit.bytes.byteOffset, unit.bytes.byteLength), select, guarded, stats, unit.name);
         break;
       }
       case 'jsonl': {
@@ -183,10 +228,7 @@ export async function decodeUnit(unit: LogUnit, onRecord: RecordCallback): Promi
         break;
       }
       case 'records':
-        for (const record of unit.records) {
-          stats.events++;
-          guarded(record);
-        }
+        for (const record of unit.records) guarded(record, stats.events++);
         break;
     }
   } catch (err) {

@@ -41,11 +41,30 @@ interface AnomalyGroup {
   period: Period | null;
 }
 
+/**
+ * A group's key from its values: shorter to make than their JSON text, and as unambiguous (a null and each
+ * text are told apart, and each text carries its length).
+ */
+export function groupKey(values: Readonly<Record<string, string | null>>, fields: readonly string[]): string {
+  if (fields.length === 1) {
+    const v = values[fields[0] as string] ?? null;
+    return v === null ? '' : `\u0001${v}`;
+  }
+  let key = '';
+  for (const f of fields) {
+    const v = values[f] ?? null;
+    key += v === null ? '\u0000' : `${v.length}\u0001${v}`;
+  }
+  return key;
+}
+
 const newTallies = (): Tallies => [new Map(), new Map(), new Map()];
 
 function add(tally: Map<string, number>, value: string, n = 1): void {
   if (value === '') return;
-  if (tally.size < MAX_TALLY || tally.has(value)) tally.set(value, (tally.get(value) ?? 0) + n);
+  const had = tally.get(value);
+  if (had !== undefined) tally.set(value, had + n);
+  else if (tally.size < MAX_TALLY) tally.set(value, n);
 }
 
 function top(tally: Map<string, number>): Tally[] {
@@ -84,11 +103,11 @@ export class AnomalyState {
 
   push(input: CorrelationInput, out: CorrelationMatch[]): void {
     const fields = this.resolved.groupFields.get(input.rule) ?? [];
-    const values = fields.map((f) => input.values[f] ?? null);
-    const key = JSON.stringify(values);
+    const key = groupKey(input.values, fields);
     const idx = Math.floor(input.time / this.interval);
     let g = this.groups.get(key);
     if (g === undefined) {
+      const values = fields.map((f) => input.values[f] ?? null);
       g = { key, values, firstInterval: idx, lastTime: input.time, current: idx, count: 0, tallies: newTallies(), samples: [], sums: new Float64Array(this.slots), slotOf: new Float64Array(this.slots).fill(-1), period: null };
       this.groups.set(key, g);
     }

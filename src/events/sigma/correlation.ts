@@ -7,7 +7,7 @@
 // whole condition (so upper bounds such as `lte` hold for the burst) and one CorrelationMatch is emitted:
 // one detection per burst, never one per event. Windows are inclusive: matches `timespan` apart are in.
 // Groups quiet for longer than the timespan are dropped, so memory follows the active groups only.
-import { AnomalyState } from './anomaly.js';
+import { AnomalyState, groupKey } from './anomaly.js';
 import type { ResolvedCorrelation, RuleSet } from './ruleset.js';
 import { MAX_DISTINCT_REPORTED, MAX_SAMPLES, type CorrelationInput, type CorrelationMatch, type CorrelationSample, type CountCondition } from './types.js';
 
@@ -99,10 +99,9 @@ class CorrelationState implements StateMachine {
   push(input: CorrelationInput, out: CorrelationMatch[]): void {
     const { rule: c, groupFields } = this.resolved;
     const fields = groupFields.get(input.rule) ?? [];
-    const values = fields.map((f) => input.values[f] ?? null);
     const value = c.field === null ? null : (input.values[c.field] ?? null);
     if (c.type === 'value_count' && value === null) return;
-    const key = JSON.stringify(values);
+    const key = groupKey(input.values, fields);
     const t = input.time;
     const span = c.timespanMs;
     let g = this.groups.get(key);
@@ -111,14 +110,16 @@ class CorrelationState implements StateMachine {
       g = undefined;
     }
     if (g === undefined) {
+      const values = fields.map((f) => input.values[f] ?? null);
       g = { key, values, last: t, window: [], head: 0, held: 0, counts: new Map(), latest: new Map(), chains: [], burst: null };
       this.groups.set(key, g);
     }
     this.evict(g, t - span);
-    const sample: CorrelationSample = { eventIndex: input.eventIndex, rule: this.ruleIds[input.rule] ?? '', summary: input.summary };
     // Windowed types hold summaries for the first matches only; temporal state is a few entries per group.
     const windowed = c.type === 'event_count' || c.type === 'value_count';
     const holding = !windowed || (g.burst === null && g.held < MAX_HELD);
+    // Made only when kept: most matches of a busy group are counted, not sampled.
+    const sample: CorrelationSample | null = holding || (g.burst !== null && g.burst.samples.length < MAX_SAMPLES) ? { eventIndex: input.eventIndex, rule: this.ruleIds[input.rule] ?? '', summary: input.summary } : null;
     const entry: Entry = { time: t, rule: input.rule, value, sample: holding ? sample : null };
     if (windowed && holding) g.held++;
     let measure: number;
@@ -146,7 +147,7 @@ class CorrelationState implements StateMachine {
       burst.events++;
       burst.lastSeen = t;
       burst.peak = Math.max(burst.peak, measure);
-      if (burst.samples.length < MAX_SAMPLES) burst.samples.push(sample);
+      if (sample !== null && burst.samples.length < MAX_SAMPLES) burst.samples.push(sample);
       if (value !== null && burst.distinct.size < MAX_DISTINCT_KEPT) burst.distinct.add(value);
       burst.rules.add(input.rule);
     } else if (measure >= this.lower) {
@@ -334,9 +335,15 @@ export class Correlator {
       this.stats.late++;
       return [];
     }
+    const out: CorrelationMatch[] = [];
+    if (this.reorderMs === 0 && this.heap.size === 0) {
+      // In order already (the caller re-sorted): the buffer would hand it straight back.
+      this.maxSeen = Math.max(this.maxSeen, input.time);
+      this.process(input, out);
+      return out;
+    }
     this.heap.push(input, this.seq++);
     this.maxSeen = Math.max(this.maxSeen, input.time);
-    const out: CorrelationMatch[] = [];
     for (let next = this.heap.peek(); next !== undefined && next.time <= this.maxSeen - this.reorderMs; next = this.heap.peek()) this.process(this.heap.pop() as CorrelationInput, out);
     return out;
   }
@@ -353,16 +360,21 @@ export class Correlator {
   private process(input: CorrelationInput, out: CorrelationMatch[]): void {
     this.watermark = input.time;
     const before = out.length;
-    for (const s of this.byRule.get(input.rule) ?? []) s.push(input, out);
-    this.states.forEach((s, i) => {
-      if (input.time - (this.lastSweep[i] as number) < s.sweepEveryMs) return;
+    const users = this.byRule.get(input.rule);
+    if (users !== undefined) for (const s of users) s.push(input, out);
+    const states = this.states;
+    for (let i = 0; i < states.length; i++) {
+      const s = states[i] as StateMachine;
+      if (input.time - (this.lastSweep[i] as number) < s.sweepEveryMs) continue;
       s.sweep(input.time, out);
       this.lastSweep[i] = input.time;
-    });
+    }
     if (out.length - before > 1) {
       const batch = out.splice(before).sort((a, b) => a.firstSeen.localeCompare(b.firstSeen) || a.ruleId.localeCompare(b.ruleId));
       out.push(...batch);
     }
-    this.stats.groups = this.states.reduce((n, s) => n + s.groups.size, 0);
+    let groups = 0;
+    for (const s of states) groups += s.groups.size;
+    this.stats.groups = groups;
   }
 }
