@@ -10,7 +10,7 @@ import { gzip } from 'node:zlib';
 
 const gzipAsync = promisify(gzip);
 
-class Rng {
+export class Rng {
   constructor(private state: number) {}
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;

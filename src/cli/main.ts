@@ -9,6 +9,7 @@ import { command as checksList } from './commands/checks.js';
 import { command as collect } from './commands/collect.js';
 import { command as events } from './commands/events.js';
 import { command as report } from './commands/report.js';
+import { command as rulesSql } from './commands/rules-sql.js';
 import { command as scan } from './commands/scan.js';
 import { command as validateLogs } from './commands/validate-logs.js';
 import { processIo, type Io } from './io.js';
@@ -17,6 +18,7 @@ import { commonOptions } from './options.js';
 /** Top-level commands, in the contract's order; `checks` holds subcommands. */
 const COMMANDS: CommandSpec[] = [audit, collect, scan, events, report, validateLogs];
 const CHECKS_SUBCOMMANDS: CommandSpec[] = [checksList];
+const RULES_SUBCOMMANDS: CommandSpec[] = [rulesSql];
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let exitCode = 0;
@@ -36,6 +38,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       let sub = y;
       for (const spec of CHECKS_SUBCOMMANDS) sub = register(sub, spec);
       return sub.demandCommand(1, 'checks needs a subcommand: list');
+    })
+    .command('rules', 'The event-history rules', (y) => {
+      let sub = y;
+      for (const spec of RULES_SUBCOMMANDS) sub = register(sub, spec);
+      return sub.demandCommand(1, 'rules needs a subcommand: sql');
     })
     .demandCommand(1, 'Give a command (see --help)')
     .strict()

@@ -14,11 +14,18 @@ import { detectionsTable, readSummary, severityCounts } from '../../events/rende
 import { applySettings, ruleSettings, ruleSources } from '../../events/rules.js';
 import { scanEvents, type ScanStats } from '../../events/scan.js';
 import { openSources, scopeFromFlags } from '../../events/sources.js';
-import { STATUSES, type Findings, type Severity, type Summary } from '../../model/types.js';
+import { STATUSES, type Detection, type Findings, type Severity, type Summary } from '../../model/types.js';
+import type { ScanScope } from '../../events/readers/types.js';
+import type { RuleLoadError, RuleSource } from '../../events/sigma/index.js';
 import { toolVersion } from '../../paths.js';
 import { type CommandSpec } from '../command.js';
 import { processIo, type Io } from '../io.js';
 import { FAIL_ON_CHOICES } from '../options.js';
+import { decodeUnit } from '../../events/readers/decode.js';
+import type { CloudTrailRecord } from '../../events/record.js';
+import type { EngineName } from '../../sql/dialect.js';
+import { duckdbRunner, duckTable } from '../../sql/duckdb.js';
+import { runSqlScan, sqlEngineOptions } from './scan-sql.js';
 
 export const scanOptions = {
   ...eventSourceOptions,
@@ -27,6 +34,7 @@ export const scanOptions = {
   format: { type: 'string', choices: ['table', 'json'], describe: 'table (default): detections for a person; json: the findings file on stdout (or into --out)' },
   out: { type: 'string', requiresArg: true, describe: 'Write findings.json into this folder' },
   'fail-on': { type: 'string', choices: FAIL_ON_CHOICES, describe: 'Lowest severity of a detection that makes the run exit 1 (default high; none never fails)' },
+  ...sqlEngineOptions,
 } as const;
 
 /** The scan's own counts, kept in the findings file beside the detections (readers ignore fields they do not know). */
@@ -56,6 +64,10 @@ export async function scan(args: Record<string, unknown>, io: Io): Promise<numbe
   const rulesDirs = (args['rules'] === undefined ? [] : (Array.isArray(args['rules']) ? args['rules'] : [args['rules']])).map((d) => resolve(io.cwd, String(d)));
   const rules = ruleSources({ builtin: args['builtin-rules'] !== false, dirs: rulesDirs });
   const settings = ruleSettings(config);
+  const engine = String(args['engine'] ?? 'local');
+  if (engine !== 'local') {
+    return scanSql(args, io, { engine: engine as EngineName, common, scope, period, failOn, format, out, rules: rules.sources, ruleErrors: rules.errors, settings });
+  }
   const opened = await openSources(common.source, scope, io.cwd);
   const startedAt = new Date();
 
@@ -77,44 +89,12 @@ export async function scan(args: Record<string, unknown>, io: Io): Promise<numbe
   const detections = applySettings(result.detections, settings);
 
   const manifest = common.source.bundle === undefined ? undefined : readManifest(resolve(io.cwd, common.source.bundle));
-  const summary = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Summary;
-  summary.detections = detections.length;
-  const finishedAt = new Date();
-  const findings: Findings & { scan: Record<string, unknown> } = {
-    schemaVersion: '1',
-    tool: { name: 'trailproof', version: toolVersion },
-    run: {
-      id: randomUUID(),
-      startedAt: startedAt.toISOString(),
-      finishedAt: finishedAt.toISOString(),
-      source: opened.live ? 'live' : 'bundle',
-      scope: {
-        accounts: scope.accounts.length > 0 ? scope.accounts : [...(manifest?.scope.accounts ?? [])].sort(),
-        regions: scope.regions.length > 0 ? scope.regions : [...(manifest?.scope.regions ?? [])].sort(),
-      },
-      period: { from: period?.from ?? null, to: period?.to ?? null },
-      collectedAt: manifest?.collectedAt ?? finishedAt.toISOString(),
-      failOn,
-    },
-    summary,
-    results: [],
-    detections,
-    waivers: [],
-    scan: scanSection({ ...stats, detections: detections.length }),
-  };
+  const findings = scanFindings({ startedAt, live: opened.live, scope, period, manifest, failOn, detections, scan: scanSection({ ...stats, detections: detections.length }) });
   let exitCode: number = gateExitCode(findings, failOn);
   // Every input failed (corrupt files, a denied LookupEvents everywhere): no event was read, nothing can be decided.
   const nothingRead = stats.events === 0 && stats.filesSkipped > 0;
   if (exitCode === 0 && nothingRead) exitCode = 3;
 
-  const json = JSON.stringify(findings, null, 2) + '\n';
-  if (out !== undefined) {
-    const dir = resolve(io.cwd, out);
-    mkdirSync(dir, { recursive: true });
-    const target = join(dir, 'findings.json');
-    writeFileSync(`${target}.tmp`, json);
-    renameSync(`${target}.tmp`, target);
-  }
   const lines = [
     ...readSummary(stats),
     `rules: ${stats.rules.event} event rules, ${stats.rules.correlations} correlations${stats.ruleErrors.length > 0 ? `, ${stats.ruleErrors.length} not loaded` : ''}`,
@@ -123,17 +103,117 @@ export async function scan(args: Record<string, unknown>, io: Io): Promise<numbe
   if (stats.files === 0) lines.push('no log files in scope: check the folder, the prefix and --from/--to, --accounts, --regions');
   if (nothingRead) lines.push('no events could be read: nothing can be decided (exit 3)');
   lines.push(`gate: --fail-on ${failOn} -> exit ${exitCode}`);
-  const summaryText = lines.join('\n') + '\n';
-
-  // stdout carries the findings (JSON) or the detection table; the summary is a log, on stderr either way.
-  if (format === 'json' && out === undefined) io.stdout(json);
-  else io.stdout(detections.length > 0 ? detectionsTable(detections) : 'no detections\n');
-  if (!common.quiet) io.stderr(summaryText);
+  emit(io, { findings, format, out, quiet: common.quiet, lines });
 
   if (stats.modified.length > 0 && !common.allowModified) {
     const listed = stats.modified.slice(0, 3).join(', ') + (stats.modified.length > 3 ? ` and ${stats.modified.length - 3} more` : '');
     throw new TrailproofError('TP_BUNDLE_TAMPERED', `evidence bundle ${common.source.bundle ?? ''} does not match its manifest (${stats.modified.length} modified: ${listed}). Use --allow-modified-evidence to accept it`);
   }
+  return exitCode;
+}
+
+interface FindingsParts {
+  startedAt: Date;
+  live: boolean;
+  scope: ScanScope;
+  period: { from?: string | null; to?: string | null } | undefined;
+  manifest: { collectedAt: string; scope: { accounts: string[]; regions: string[] } } | undefined;
+  failOn: Severity | 'none';
+  detections: Detection[];
+  scan: Record<string, unknown>;
+}
+
+/** The findings file of a scan (CONTRACT section 3): detections, no posture results, the scan's own counts. */
+function scanFindings(p: FindingsParts): Findings & { scan: Record<string, unknown> } {
+  const summary = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Summary;
+  summary.detections = p.detections.length;
+  const finishedAt = new Date();
+  return {
+    schemaVersion: '1',
+    tool: { name: 'trailproof', version: toolVersion },
+    run: {
+      id: randomUUID(),
+      startedAt: p.startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      source: p.live ? 'live' : 'bundle',
+      scope: {
+        accounts: p.scope.accounts.length > 0 ? p.scope.accounts : [...(p.manifest?.scope.accounts ?? [])].sort(),
+        regions: p.scope.regions.length > 0 ? p.scope.regions : [...(p.manifest?.scope.regions ?? [])].sort(),
+      },
+      period: { from: p.period?.from ?? null, to: p.period?.to ?? null },
+      collectedAt: p.manifest?.collectedAt ?? finishedAt.toISOString(),
+      failOn: p.failOn,
+    },
+    summary,
+    results: [],
+    detections: p.detections,
+    waivers: [],
+    scan: p.scan,
+  };
+}
+
+/** findings.json into --out; stdout carries the findings (JSON) or the detection table; the summary is a log, on stderr. */
+function emit(io: Io, o: { findings: Findings; format: string; out: string | undefined; quiet: boolean; lines: string[] }): void {
+  const json = JSON.stringify(o.findings, null, 2) + '\n';
+  if (o.out !== undefined) {
+    const dir = resolve(io.cwd, o.out);
+    mkdirSync(dir, { recursive: true });
+    const target = join(dir, 'findings.json');
+    writeFileSync(`${target}.tmp`, json);
+    renameSync(`${target}.tmp`, target);
+  }
+  if (o.format === 'json' && o.out === undefined) io.stdout(json);
+  else io.stdout(o.findings.detections.length > 0 ? detectionsTable(o.findings.detections) : 'no detections\n');
+  if (!o.quiet) io.stderr(o.lines.join('\n') + '\n');
+}
+
+interface SqlScanContext {
+  engine: EngineName;
+  common: CommonEventArgs;
+  scope: ScanScope;
+  period: FindingsParts['period'];
+  failOn: Severity | 'none';
+  format: string;
+  out: string | undefined;
+  rules: RuleSource[];
+  ruleErrors: RuleLoadError[];
+  settings: ReturnType<typeof ruleSettings>;
+}
+
+/** The scan on a SQL engine (scan-sql.ts); DuckDB loads --logs/--bundle through the same readers first. */
+async function scanSql(args: Record<string, unknown>, io: Io, c: SqlScanContext): Promise<number> {
+  const startedAt = new Date();
+  const loadLocal = async (): Promise<{ runner: ReturnType<typeof duckdbRunner>; table: string; close(): void; rows: number }> => {
+    const opened = await openSources(c.common.source, c.scope, io.cwd);
+    async function* records(): AsyncGenerator<CloudTrailRecord> {
+      for (const source of opened.sources) {
+        for await (const unit of source.units()) {
+          const batch: CloudTrailRecord[] = [];
+          const stats = await decodeUnit(unit, (record) => batch.push(record));
+          for (const p of stats.problems) io.stderr(`trailproof: skipped ${p.name}: ${p.reason}\n`);
+          yield* batch;
+        }
+      }
+    }
+    const table = await duckTable(records());
+    return { runner: duckdbRunner(table.connection), table: table.table, close: () => table.close(), rows: table.rows };
+  };
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort();
+  process.once('SIGINT', onSigint);
+  let outcome;
+  try {
+    outcome = await runSqlScan(args, io, { engine: c.engine, rules: c.rules, parameters: c.settings.parameters, scope: c.scope, loadLocal }, abort.signal);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  if (outcome === null) return 0;
+  const ruleErrors = [...c.ruleErrors, ...outcome.ruleErrors];
+  for (const err of ruleErrors) io.stderr(`trailproof: rule not loaded: ${err.message}\n`);
+  const detections = applySettings(outcome.detections, c.settings);
+  const findings = scanFindings({ startedAt, live: c.engine !== 'duckdb', scope: c.scope, period: c.period, manifest: undefined, failOn: c.failOn, detections, scan: { sql: outcome.section, rules: { errors: ruleErrors.map((e) => e.message) } } });
+  const exitCode = gateExitCode(findings, c.failOn);
+  emit(io, { findings, format: c.format, out: c.out, quiet: c.common.quiet, lines: [...outcome.summary, `${detections.length} detections: ${severityCounts(detections)}`, `gate: --fail-on ${c.failOn} -> exit ${exitCode}`] });
   return exitCode;
 }
 
@@ -145,6 +225,9 @@ export const command: CommandSpec = {
       .options(scanOptions)
       .example('$0 scan --logs ./AWSLogs --period 2026-Q3 --out reports/q3', 'A quarter of an organization\'s logs, findings.json into reports/q3')
       .example('$0 scan --logs s3://org-trail-bucket/AWSLogs/o-abc123 --from 2026-09-14 --to 2026-09-15', 'Two days straight from the trail bucket')
-      .example('$0 scan --bundle ./evidence --rules ./my-rules --no-builtin-rules --format json > findings.json', 'Only your own Sigma rules, JSON on stdout'),
+      .example('$0 scan --bundle ./evidence --rules ./my-rules --no-builtin-rules --format json > findings.json', 'Only your own Sigma rules, JSON on stdout')
+      .example('$0 scan --engine athena --athena-database security --athena-table cloudtrail_logs --athena-output s3://athena-results/tp/ --period 2026-Q3', 'The rules as SQL in Athena, over a quarter of the CloudTrail table')
+      .example('$0 scan --engine athena --athena-database security --period 2026-Q3 --dry-run', 'Print the SQL and the partitions it would read; run nothing')
+      .example('$0 scan --engine lake --event-data-store EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE --from 2026-09-01', 'The rules in a CloudTrail Lake event data store'),
   run: (args, io) => scan(args, io),
 };
