@@ -9,12 +9,15 @@ import { decodeUnit, type RecordSelector } from './readers/decode.js';
 import type { LogUnit, ScanScope, SkippedInput } from './readers/types.js';
 import type { CloudTrailRecord } from './record.js';
 import { compileQuery, type EventQuery } from './search.js';
-import { compileSources, type CompiledRule, type RuleSet, type RuleSource } from './sigma/index.js';
+import { compileSources, rulesFromSnapshot, type CompiledRule, type RuleSet, type RuleSnapshot, type RuleSource } from './sigma/index.js';
 import { InputPacker, type PackedInputs } from './wire.js';
 
 export type Task =
-  /** `prefilter: false` parses every record (the plain path the prefilter's results are checked against). */
-  | { mode: 'scan'; sources: RuleSource[]; parameters: Record<string, Record<string, unknown>>; scope: ScanScope; prefilter?: boolean }
+  /**
+   * `prefilter: false` parses every record (the plain path the prefilter's results are checked against);
+   * `snapshot`, the rules as the main thread compiled them, spares a worker compiling the sources again.
+   */
+  | { mode: 'scan'; sources: RuleSource[]; parameters: Record<string, Record<string, unknown>>; scope: ScanScope; prefilter?: boolean; snapshot?: RuleSnapshot }
   | { mode: 'search'; query: EventQuery; scope: ScanScope };
 
 export interface FoundEvent {
@@ -111,7 +114,7 @@ export function createProcessor(task: Task, ruleSet?: RuleSet): Processor {
     };
   }
 
-  const set = ruleSet ?? compileSources(task.sources, { parameters: task.parameters }).ruleSet;
+  const set = ruleSet ?? (task.snapshot === undefined ? compileSources(task.sources, { parameters: task.parameters }).ruleSet : rulesFromSnapshot(task.snapshot));
   const rules = set.rules;
   // The records a prefilter leaves unparsed are counted in scope without a look: only with the full scope.
   const full = isFullScope(task.scope);

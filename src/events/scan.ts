@@ -148,7 +148,8 @@ export class RecentKeys {
 
 export async function scanEvents(sources: readonly LogSource[], options: ScanOptions): Promise<ScanResult> {
   const parameters = options.parameters ?? {};
-  const { ruleSet, errors } = compileSources(options.rules, { parameters });
+  const compiled = compileSources(options.rules, { parameters });
+  const { ruleSet, errors } = compiled;
   // Inputs reach it already in time order (the reorder buffer here knows the delivery times): no second buffer.
   const correlator = new Correlator(ruleSet, { reorderWindowMs: 0 });
   const detections: Detection[] = [];
@@ -200,7 +201,15 @@ export async function scanEvents(sources: readonly LogSource[], options: ScanOpt
   };
 
   const onProgress = options.onProgress;
-  const task: Task = { mode: 'scan', sources: options.rules, parameters, scope: options.scope, ...(options.prefilter === false ? { prefilter: false } : {}) };
+  const snapshot = options.workers > 0 ? compiled.snapshot() : null;
+  const task: Task = {
+    mode: 'scan',
+    sources: options.rules,
+    parameters,
+    scope: options.scope,
+    ...(options.prefilter === false ? { prefilter: false } : {}),
+    ...(snapshot === null ? {} : { snapshot }),
+  };
   const stats = await runPipeline(
     task,
     sources,

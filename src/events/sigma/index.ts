@@ -8,7 +8,9 @@
 //   compileRuleSource(text, file, {parameters?}) -> SigmaRule[]      throws RuleLoadError
 //   compileSources(sources, {parameters?}) -> {ruleSet, rules, errors}
 //       What a worker thread runs on the `sources` posted to it: the same sources and options give the same
-//       RuleSet with the same rule ordinals in every thread.
+//       RuleSet with the same rule ordinals in every thread. `.snapshot()` -> RuleSnapshot | null: the
+//       compiled rules as plain data; rulesFromSnapshot(snapshot) -> RuleSet rebuilds the same set in a
+//       worker without reading YAML again (null when a detection cannot be read back identically).
 //
 // Matching
 //   ruleSet.matchIndices(record) -> number[]   ordinals into ruleSet.rules, ascending (cheap to post)
@@ -44,7 +46,7 @@
 export { compileRuleSource, type CompileOptions } from './compile.js';
 export { Correlator, DEFAULT_REORDER_WINDOW_MS, type CorrelatorOptions, type CorrelatorStats } from './correlation.js';
 export { CLOUDTRAIL_RECORD, eventSources, fieldProblem, lintRule, type LintCode, type LintIssue } from './lint.js';
-export { compileSources, loadRules, readRuleSources, type LoadedRules } from './load.js';
+export { compileSources, loadRules, readRuleSources, rulesFromSnapshot, type LoadedRules, type RuleSnapshot } from './load.js';
 export { RuleSet, type ResolvedCorrelation } from './ruleset.js';
 export {
   CORRELATION_TYPES,

@@ -2,10 +2,12 @@
 // stable order, each file compiled on its own so one bad file does not stop the others.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseAllDocuments, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
 import { errorMessage, TrailproofError } from '../../errors.js';
 import { compileRuleSource, type CompileOptions } from './compile.js';
+import { compileDetection } from './detection.js';
 import { RuleSet } from './ruleset.js';
-import { RuleLoadError, type RuleSource, type SigmaRule } from './types.js';
+import { RuleLoadError, type CompiledRule, type CorrelationRule, type RuleSource, type SigmaRule } from './types.js';
 
 export interface LoadedRules {
   ruleSet: RuleSet;
@@ -54,8 +56,7 @@ export function readRuleSources(dirOrFiles: string | readonly string[]): { sourc
   return { sources, errors };
 }
 
-/** Compiles sources into a RuleSet; the same sources and options give the same set (and ordinals) anywhere. */
-export function compileSources(sources: readonly RuleSource[], options: CompileOptions = {}): Omit<LoadedRules, 'sources'> {
+function compileAll(sources: readonly RuleSource[], options: CompileOptions): { rules: SigmaRule[]; errors: RuleLoadError[] } {
   const rules: SigmaRule[] = [];
   const errors: RuleLoadError[] = [];
   for (const source of sources) {
@@ -66,8 +67,79 @@ export function compileSources(sources: readonly RuleSource[], options: CompileO
       errors.push(err);
     }
   }
+  return { rules, errors };
+}
+
+/** Compiles sources into a RuleSet; the same sources and options give the same set (and ordinals) anywhere. */
+export function compileSources(sources: readonly RuleSource[], options: CompileOptions = {}): Omit<LoadedRules, 'sources'> & { snapshot: () => RuleSnapshot | null } {
+  const { rules, errors } = compileAll(sources, options);
   const built = RuleSet.build(rules);
-  return { ruleSet: built.ruleSet, rules: [...built.ruleSet.all], errors: [...errors, ...built.errors] };
+  return { ruleSet: built.ruleSet, rules: [...built.ruleSet.all], errors: [...errors, ...built.errors], snapshot: () => snapshotRules(rules, sources) };
+}
+
+/**
+ * The compiled rules as plain data a worker thread rebuilds the same RuleSet from (rulesFromSnapshot)
+ * without reading YAML or validating parameters again: every rule as compiled, less its closures, and for
+ * an event rule the detection as written, which compileDetection turns back into the closures. Reading and
+ * compiling the rule files is most of what a worker does before its first event otherwise.
+ */
+export interface RuleSnapshot {
+  rules: Array<{ rule: CorrelationRule } | { event: Omit<CompiledRule, 'match' | 'index' | 'fieldUses' | 'expr' | 'kind' | 'generate'>; detection: unknown }>;
+}
+
+type YamlOptions = ParseOptions & DocumentOptions & SchemaOptions;
+
+/** As compile.ts reads a detection: numbers kept as the text they were written with. */
+const TEXT_NUMBERS: YamlOptions = { customTags: (tags) => tags.filter((t) => !(typeof t === 'object' && (t.tag === 'tag:yaml.org,2002:int' || t.tag === 'tag:yaml.org,2002:float'))) };
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function compileEvent(event: Omit<CompiledRule, 'match' | 'index' | 'fieldUses' | 'expr' | 'kind' | 'generate'>, detection: unknown): CompiledRule {
+  const compiled = compileDetection(detection, event.parameters.values);
+  return { ...event, kind: 'event', match: compiled.match, index: compiled.index, fieldUses: compiled.fieldUses, expr: compiled.expr, generate: true };
+}
+
+/**
+ * The snapshot of rules compiled from `sources` (in compile order), or null when a detection cannot be
+ * read back the way the compiler read it: each is recompiled here and must give the same expression and
+ * index, so a worker built from the snapshot matches as one built from the sources.
+ */
+function snapshotRules(rules: readonly SigmaRule[], sources: readonly RuleSource[]): RuleSnapshot | null {
+  const texts = new Map(sources.map((s) => [s.file, s.text]));
+  const documents = new Map<string, unknown[]>();
+  const out: RuleSnapshot['rules'] = [];
+  for (const rule of rules) {
+    if (rule.kind === 'correlation') {
+      out.push({ rule });
+      continue;
+    }
+    let docs = documents.get(rule.file);
+    if (docs === undefined) {
+      const parsed = parseAllDocuments(texts.get(rule.file) ?? '', TEXT_NUMBERS);
+      docs = (Array.isArray(parsed) ? parsed : []).map((d) => d.toJS() as unknown).filter((v) => v !== null && v !== undefined);
+      documents.set(rule.file, docs);
+    }
+    const doc = docs[rule.document];
+    if (!isMap(doc)) return null;
+    const { match: _match, index: _index, fieldUses: _uses, expr: _expr, kind: _kind, generate: _generate, ...event } = rule;
+    let again: CompiledRule;
+    try {
+      again = compileEvent(event, doc.detection);
+    } catch {
+      return null;
+    }
+    if (JSON.stringify([again.expr, again.index]) !== JSON.stringify([rule.expr, rule.index])) return null;
+    out.push({ event, detection: doc.detection });
+  }
+  return { rules: out };
+}
+
+/** The RuleSet a snapshot was taken of: the same rules, ordinals and correlations. */
+export function rulesFromSnapshot(snapshot: RuleSnapshot): RuleSet {
+  const rules = snapshot.rules.map((r): SigmaRule => ('rule' in r ? r.rule : compileEvent(r.event, r.detection)));
+  return RuleSet.build(rules).ruleSet;
 }
 
 /** Reads and compiles every rule file of a folder (or of a list of files and folders). */
