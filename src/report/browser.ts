@@ -60,8 +60,9 @@ export function launchArgs(userDataDir: string): string[] {
     '--no-first-run',
     '--disable-quic',
     '--disable-dev-shm-usage',
-    // One renderer for our one tab: no spare process kept warm for navigations that never come.
-    '--disable-features=SpareRendererForSitePerProcess',
+    // One renderer for our one tab: no spare process kept warm for navigations that never come, and none
+    // for the browser's own omnibox pop-ups (WebUI pages that headless Chromium preloads and never shows).
+    '--disable-features=SpareRendererForSitePerProcess,WebUIOmniboxPopup,WebUIOmniboxAimPopup,PreloadTopChromeWebUI',
     `--user-data-dir=${userDataDir}`,
   ];
 }
