@@ -32,7 +32,7 @@ function pdfDate(d: Date): string {
   return `(D:${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}+00'00')`;
 }
 
-function nameText(name: string): string {
+export function nameText(name: string): string {
   return `/${[...Buffer.from(name, 'latin1')].map((b) => (b < 0x21 || b > 0x7e || '()<>[]{}/%#'.includes(String.fromCharCode(b)) ? `#${b.toString(16).padStart(2, '0')}` : String.fromCharCode(b))).join('')}`;
 }
 
@@ -57,6 +57,28 @@ export function serialize(v: PdfValue, map: (ref: PdfRef) => PdfRef = (r) => r):
   return fail('unknown value');
 }
 
+export function objectBytes(num: number, body: string, stream: Uint8Array | null): Buffer {
+  const parts = [Buffer.from(`${num} 0 obj\n${body}\n`, 'latin1')];
+  if (stream) parts.push(Buffer.from('stream\n', 'latin1'), Buffer.from(stream), Buffer.from('\nendstream\n', 'latin1'));
+  parts.push(Buffer.from('endobj\n', 'latin1'));
+  return Buffer.concat(parts);
+}
+
+export function infoDictionary(info: PdfInfo): string {
+  const entries: [string, string][] = [
+    ['Title', textString(info.title)],
+    ['Author', textString(info.author)],
+    ['Subject', textString(info.subject)],
+    ['Keywords', textString(info.keywords)],
+    ['Creator', textString(info.creator)],
+    ['Producer', textString(info.producer)],
+    ['CreationDate', pdfDate(info.created)],
+    ['ModDate', pdfDate(info.created)],
+    ...Object.entries(info.custom ?? {}).map(([k, v]): [string, string] => [k.replace(/[^A-Za-z0-9]/g, ''), textString(v)]),
+  ];
+  return `<<${entries.map(([k, v]) => `/${k} ${v}`).join('\n')}>>`;
+}
+
 /** Objects to append (new numbers or new versions of existing ones), written as one update. */
 export class PdfUpdate {
   private readonly objects = new Map<number, Buffer>();
@@ -72,27 +94,12 @@ export class PdfUpdate {
   }
 
   set(num: number, value: PdfValue | string, stream: Uint8Array | null = null): void {
-    const body = typeof value === 'string' ? value : serialize(value);
-    const parts = [Buffer.from(`${num} 0 obj\n${body}\n`, 'latin1')];
-    if (stream) parts.push(Buffer.from('stream\n', 'latin1'), Buffer.from(stream), Buffer.from('\nendstream\n', 'latin1'));
-    parts.push(Buffer.from('endobj\n', 'latin1'));
-    this.objects.set(num, Buffer.concat(parts));
+    this.objects.set(num, objectBytes(num, typeof value === 'string' ? value : serialize(value), stream));
   }
 
   setInfo(info: PdfInfo): void {
-    const entries: [string, string][] = [
-      ['Title', textString(info.title)],
-      ['Author', textString(info.author)],
-      ['Subject', textString(info.subject)],
-      ['Keywords', textString(info.keywords)],
-      ['Creator', textString(info.creator)],
-      ['Producer', textString(info.producer)],
-      ['CreationDate', pdfDate(info.created)],
-      ['ModDate', pdfDate(info.created)],
-      ...Object.entries(info.custom ?? {}).map(([k, v]): [string, string] => [k.replace(/[^A-Za-z0-9]/g, ''), textString(v)]),
-    ];
     this.info ??= this.allocate();
-    this.set(this.info, `<<${entries.map(([k, v]) => `/${k} ${v}`).join('\n')}>>`);
+    this.set(this.info, infoDictionary(info));
   }
 
   /** The original bytes followed by the update. */

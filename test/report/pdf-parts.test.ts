@@ -1,0 +1,167 @@
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { benchFindings } from '../../bench/report-data.js';
+import type { Findings } from '../../src/model/types.js';
+import { SharedBrowser } from '../../src/report/browser.js';
+import type { BrowserSession, RenderContext } from '../../src/report/context.js';
+import { renderReportHtml } from '../../src/report/html.js';
+import { PdfFile, isDict, isName } from '../../src/report/pdf-file.js';
+import { joinPages } from '../../src/report/pdf-join.js';
+import { groupSections, overlayHtml, pdfInfo, printPdf, type PrintOptions } from '../../src/report/pdf.js';
+import { builtinTemplatesDir } from '../../src/report/templates.js';
+import { fixtureFindings, previousFindings, writeFixtureBundle } from './fixtures.js';
+import { hasTool, pdfInfo as readInfo, requireReal, run } from './real-tools.js';
+
+/** Counts the PDFs printed in the tabs it hands out. */
+class PrintCounting implements BrowserSession {
+  prints = 0;
+  constructor(private readonly inner: BrowserSession) {}
+  async newPage(): Promise<Page> {
+    const page = await this.inner.newPage();
+    const pdf = page.pdf.bind(page);
+    page.pdf = (options) => {
+      this.prints++;
+      return pdf(options);
+    };
+    return page;
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+interface Printed {
+  file: string;
+  prints: number;
+}
+
+/** Every internal link as "page -> destination name", and where each name goes. */
+function links(pdf: PdfFile): { links: string[]; dests: Map<string, number> } {
+  const out: string[] = [];
+  pdf.pageRefs().forEach((ref, i) => {
+    const page = pdf.object(ref);
+    const annots = isDict(page) ? pdf.resolve(page.get('Annots')) : undefined;
+    for (const a of Array.isArray(annots) ? annots : []) {
+      const annot = pdf.resolve(a);
+      const dest = isDict(annot) ? annot.get('Dest') : undefined;
+      if (isName(dest)) out.push(`${i + 1} -> ${dest.name}`);
+    }
+  });
+  return { links: out, dests: pdf.namedDestinations() };
+}
+
+describe('PDF report printed part by part (real Chromium)', function () {
+  this.timeout(180_000);
+  const dir = mkdtempSync(join(tmpdir(), 'trailproof-pdf-parts-'));
+  let browser: SharedBrowser;
+
+  async function print(findings: Findings, name: string, options: PrintOptions, ctx: RenderContext = {}): Promise<Printed> {
+    const { html, view, templates } = renderReportHtml(findings, { generatedAt: new Date('2026-10-01T07:00:00Z'), ...ctx });
+    const counting = new PrintCounting(browser);
+    const bytes = await printPdf(html, view, { header: templates.render('pdf-header.hbs', view), footer: templates.render('pdf-footer.hbs', view) }, counting, 'a4', options);
+    const file = join(dir, `${name}.pdf`);
+    writeFileSync(file, bytes);
+    return { file, prints: counting.prints };
+  }
+
+  /** The text of every page, as poppler lays it out. */
+  function pages(file: string): string[] {
+    return run('pdftotext', ['-layout', file, '-']).split('\f').slice(0, -1);
+  }
+
+  before(function () {
+    requireReal(this, { chromium: true, tools: ['pdftotext', 'pdfinfo'] });
+    browser = new SharedBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  for (const [label, findings, ctx] of [
+    ['the demo audit', () => fixtureFindings(writeFixtureBundle()), (f: Findings) => ({ previous: previousFindings(f), branding: { organizationName: 'Example Corp' } })],
+    ['a larger synthetic audit', () => benchFindings(600, 300), () => ({})],
+  ] as const) {
+    it(`prints ${label} part by part page for page as it prints it whole: text, contents numbers, "page X of Y", links`, async () => {
+      const f = findings();
+      const whole = await print(f, `${label}-whole`, { partWeight: Number.POSITIVE_INFINITY }, ctx(f));
+      const parts = await print(f, `${label}-parts`, { partWeight: 1 }, ctx(f));
+      expect(whole.prints, 'whole: the document, then the numbered contents').to.be.at.most(2);
+      expect(parts.prints, 'parts: each section, the contents twice, the header and footer').to.be.greaterThan(5);
+      const expected = pages(whole.file);
+      const actual = pages(parts.file);
+      expect(actual.length).to.equal(expected.length);
+      actual.forEach((text, i) => {
+        expect(text, `page ${i + 1}`).to.equal(expected[i]);
+        expect(text, `page ${i + 1}`).to.contain(`page ${i + 1} of ${actual.length}`);
+      });
+      const a = links(new PdfFile(readFileSync(parts.file)));
+      const e = links(new PdfFile(readFileSync(whole.file)));
+      expect(a.links).to.deep.equal(e.links);
+      expect([...a.dests].sort()).to.deep.equal([...e.dests].sort());
+      expect(a.links.length).to.be.greaterThan(5);
+      for (const link of a.links) expect(a.dests.has(link.split(' -> ')[1] as string), link).to.equal(true);
+      const [wi, pi] = [readInfo(whole.file), readInfo(parts.file)];
+      for (const key of ['Title', 'Author', 'Subject', 'Keywords', 'Creator', 'CreationDate', 'Page size']) expect(pi[key], key).to.equal(wi[key]);
+      if (hasTool('qpdf')) expect(run('qpdf', ['--check', parts.file])).to.contain('No syntax or stream encoding errors');
+    });
+  }
+
+  for (const [label, css] of [
+    ['sections that flow on from one another', '@media print { .chapter { break-before: auto !important; page-break-before: auto !important; } }'],
+    ['an @page rule', '@page { margin: 20mm 14mm; }'],
+  ] as const) {
+    it(`prints a report with ${label} whole, still numbered`, async () => {
+      const templatesDir = mkdtempSync(join(tmpdir(), 'trailproof-parts-css-'));
+      writeFileSync(join(templatesDir, 'report.css'), `${readFileSync(join(builtinTemplatesDir, 'report.css'), 'utf8')}\n${css}\n`);
+      const printed = await print(fixtureFindings(), label.replace(/\W+/g, '-'), { partWeight: 1 }, { templatesDir });
+      expect(printed.prints).to.be.at.most(2);
+      const text = pages(printed.file);
+      text.forEach((t, i) => expect(t, `page ${i + 1}`).to.contain(`page ${i + 1} of ${text.length}`));
+      const toc = text[1] as string;
+      const summaryPage = Number(/Executive summary\s+(\d+)/.exec(toc)?.[1]);
+      expect(text[summaryPage - 1]).to.contain('Executive summary');
+    });
+  }
+
+  it('joins pages of several PDFs with the header and footer drawn over each, and refuses a count that differs', async () => {
+    const page = await browser.newPage();
+    try {
+      const printed = async (html: string, footer?: string): Promise<PdfFile> => {
+        await page.setContent(html);
+        return new PdfFile(await page.pdf({ format: 'A4', ...(footer ? { displayHeaderFooter: true, headerTemplate: '<span></span>', footerTemplate: footer } : {}) }));
+      };
+      const two = await printed('<p>first part, one</p><p style="break-before: page">first part, two</p>');
+      const three = await printed('<p>second, one</p><p style="break-before: page">second, two</p><p style="break-before: page">second, three</p>');
+      const overlay = await printed(overlayHtml('five', 5), '<div style="font-size: 10px">sheet <span class="pageNumber"></span>/<span class="totalPages"></span></div>');
+      const info = pdfInfo(renderReportHtml(fixtureFindings()).view);
+      expect(() => joinPages([two], overlay, info)).to.throw(/header and footer were printed on 5 pages for a report of 2/);
+      const file = join(dir, 'joined.pdf');
+      writeFileSync(file, joinPages([two, three], overlay, info));
+      const text = pages(file);
+      expect(text).to.have.length(5);
+      expect(text[3]).to.contain('second, two').and.to.contain('sheet 4/5');
+      expect(text[0]).to.contain('first part, one').and.to.contain('sheet 1/5');
+      if (hasTool('qpdf')) expect(run('qpdf', ['--check', file])).to.contain('No syntax or stream encoding errors');
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('PDF report parts', () => {
+  it('groups consecutive sections up to the budget, a heavier section alone', () => {
+    expect(groupSections([5, 5, 5, 30, 2, 2], 12)).to.deep.equal([[0, 1], [2], [3], [4, 5]]);
+    expect(groupSections([1, 1, 1], 10)).to.deep.equal([[0, 1, 2]]);
+    expect(groupSections([], 10)).to.deep.equal([]);
+  });
+
+  it('writes blank pages for the header and footer under the report title, escaped', () => {
+    const html = overlayHtml('Q3 <audit> & more', 3);
+    expect(html).to.contain('<title>Q3 &lt;audit&gt; &amp; more</title>');
+    expect(html.match(/<tp-page>/g)).to.have.length(3);
+  });
+});
