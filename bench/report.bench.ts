@@ -11,9 +11,13 @@ import { benchFindings } from './report-data.js';
 const TARGET_SECONDS = 20;
 const TARGET_BYTES = 1024 ** 3;
 
+/** CPU seconds each Chromium process had used when last seen (a process that ended keeps its last figure). */
+const chromiumCpu = new Map<string, number>();
+
 /**
  * Memory of the Chromium processes this benchmark started (their command line names our profile), as
  * proportional set size: shared pages counted once across processes, not once per process as RSS would.
+ * Also notes their CPU time: on a shared machine it says more about the work done than the wall clock does.
  */
 function chromiumRss(): number {
   let total = 0;
@@ -23,6 +27,9 @@ function chromiumRss(): number {
       if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('trailproof-chromium-')) continue;
       const pss = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
       total += Number(pss?.[1] ?? 0) * 1024;
+      // utime and stime, in clock ticks (100 a second on Linux), are fields 14 and 15, counted after the name.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      chromiumCpu.set(pid, (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100);
     } catch {
       // the process ended between listing and reading: it holds no memory any more
     }
@@ -68,6 +75,8 @@ async function main(): Promise<void> {
       console.log(`  ${w.format.padEnd(4)} ${mb(statSync(w.path).size).padStart(9)}  ${(times[w.format] ?? 0).toFixed(1).padStart(5)} s${w.pages !== undefined ? `  ${w.pages} pages` : ''}`);
     }
     console.log(`  total ${total.toFixed(1)} s (target < ${TARGET_SECONDS} s), peak memory ${mb(peak)} node + Chromium (target < ${mb(TARGET_BYTES)}; node alone ${mb(peakNode)}, Chromium alone ${mb(peakChromium)})`);
+    const cpu = process.cpuUsage();
+    console.log(`  cpu time: node ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (memory sampling included), Chromium ${[...chromiumCpu.values()].reduce((a, b) => a + b, 0).toFixed(1)} s`);
     if (total > TARGET_SECONDS || peak > TARGET_BYTES) {
       console.log('  OVER TARGET');
       process.exitCode = 1;
