@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
+import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, GetTableMetadataCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
@@ -155,6 +155,27 @@ describe('SQL engines through the CLI', function () {
       const queries = sqlSeen.length;
       const priced = await cli(['scan', '--engine', 'athena', '--athena-database', 'security', '--price-per-tb', '7', '--format', 'json', '--fail-on', 'none', '--quiet']);
       expect((JSON.parse(priced.out) as typeof findings).scan.sql.estimatedCost).to.be.closeTo((queries * 3 * 7) / 1024, 1e-9);
+    });
+
+    it('--create-table creates the organization table when the catalog lacks it, then runs the rules on it', async () => {
+      athena.on(GetTableMetadataCommand).rejects(Object.assign(new Error('Entity Not Found (Error Code: EntityNotFoundException)'), { name: 'MetadataException', $metadata: { httpStatusCode: 400 } }));
+      const statements: string[] = [];
+      athena.on(StartQueryExecutionCommand).callsFake((input: { QueryString?: string }) => {
+        statements.push(input.QueryString ?? '');
+        return { QueryExecutionId: `q-${statements.length}` };
+      });
+      athena.on(GetQueryExecutionCommand).callsFake((input: { QueryExecutionId?: string }) => ({
+        QueryExecution: { QueryExecutionId: input.QueryExecutionId, StatementType: statements[Number((input.QueryExecutionId ?? 'q-1').slice(2)) - 1]?.startsWith('CREATE') === true ? 'DDL' : 'DML', Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 0 } },
+      }));
+      athena.on(GetQueryResultsCommand).resolves({ ResultSet: { ResultSetMetadata: { ColumnInfo: [] }, Rows: [] } });
+      const r = await cli(['scan', '--engine', 'athena', '--athena-database', 'security', '--create-table', 's3://org-trail-bucket', '--organization-id', 'o-abc123defg', '--accounts', '111122223333', '--regions', 'us-east-1', '--period', '2026-09', '--fail-on', 'none']);
+      expect(r.code, r.err).to.equal(0);
+      expect(r.err).to.include('created Athena table security.cloudtrail_logs');
+      expect(statements[0]).to.match(/^CREATE EXTERNAL TABLE IF NOT EXISTS/);
+      expect(statements[0]).to.include('s3://org-trail-bucket/AWSLogs/o-abc123defg/');
+      // The rules then run against the organization layout: account, region and day partitions pruned.
+      const events = statements.find((s) => s.startsWith('SELECT *')) ?? '';
+      expect(events).to.include(`ct.account IN ('111122223333')`).and.to.include(`ct.region IN ('us-east-1')`).and.to.include(`ct."timestamp" >= '2026/08/31'`);
     });
 
     it('fails with exit 3 naming the query when Athena fails it, and loses no other output', async () => {
