@@ -235,6 +235,11 @@ export interface Selection {
   ends: Int32Array;
   /** Ordinals of the records to parse, ascending. */
   candidates: Int32Array;
+  /**
+   * Per candidate: the rules (by ordinal, 1 = possible) whose condition the record meets, so the others
+   * need not be tested; null when every rule must be (a record parsed for an escape or non-ASCII text).
+   */
+  possible: Array<Uint8Array | null>;
 }
 
 export interface PrefilterPlan {
@@ -244,6 +249,7 @@ export interface PrefilterPlan {
 
 export class Prefilter {
   private readonly decisions = new Map<number, boolean>();
+  private readonly possibleByMask = new Map<number, Uint8Array>();
 
   private constructor(
     private readonly scans: KeyScan[],
@@ -306,11 +312,26 @@ export class Prefilter {
       else this.scanKey(text, scan, starts, ends, masks);
     }
     const picked: number[] = [];
+    const possible: Array<Uint8Array | null> = [];
     for (let r = 0; r < count; r++) {
       const m = masks[r] as number;
-      if (m !== 0 && ((m & FORCE) !== 0 || this.decide(m))) picked.push(r);
+      if (m === 0) continue;
+      if ((m & FORCE) !== 0) possible.push(null);
+      else if (this.decide(m)) possible.push(this.possibleRules(m));
+      else continue;
+      picked.push(r);
     }
-    return { count, starts, ends, candidates: Int32Array.from(picked) };
+    return { count, starts, ends, candidates: Int32Array.from(picked), possible };
+  }
+
+  /** The rules whose conditions a record showing the atoms of `mask` meets (1 = could match). */
+  private possibleRules(mask: number): Uint8Array {
+    let p = this.possibleByMask.get(mask);
+    if (p === undefined) {
+      p = Uint8Array.from(this.needs, (n) => (holds(n, mask) ? 1 : 0));
+      this.possibleByMask.set(mask, p);
+    }
+    return p;
   }
 
   /** Whether a record showing the atoms of `mask` could match some rule. */

@@ -125,12 +125,12 @@ export function createProcessor(task: Task, ruleSet?: RuleSet): Processor {
     const packer = new InputPacker();
     const stats = await decodeUnit(
       unit,
-      (record, i) => {
+      (record, i, possible) => {
         if (!full) {
           if (!inScope(record)) return;
           result.inScope++;
         }
-        const matched = set.matchIndices(record);
+        const matched = set.matchIndices(record, possible ?? undefined);
         for (const ordinal of matched) {
           const rule = rules[ordinal] as CompiledRule;
           if (rule.generate) result.detections.push(eventDetection(rule, record));

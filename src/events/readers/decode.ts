@@ -26,8 +26,11 @@ export interface DecodeStats {
   modified: string[];
 }
 
-/** `ordinal`: the record's place among the unit's records (0-based), whether or not the others are handed over. */
-export type RecordCallback = (record: CloudTrailRecord, ordinal: number) => void;
+/**
+ * `ordinal`: the record's place among the unit's records (0-based), whether or not the others are handed
+ * over; `possible`: from a selector, the rules the record could match (see Selection.possible).
+ */
+export type RecordCallback = (record: CloudTrailRecord, ordinal: number, possible?: Uint8Array | null) => void;
 
 /**
  * Picks the records of a log file's text worth parsing (see prefilter.ts); null to parse the file whole.
@@ -105,7 +108,7 @@ function emitLogBytes(bytes: Buffer, select: RecordSelector | undefined, onRecor
     return;
   }
   stats.events += selection.count;
-  for (let i = 0; i < picked.length; i++) onRecord(picked[i] as CloudTrailRecord, selection.candidates[i] as number);
+  for (let i = 0; i < picked.length; i++) onRecord(picked[i] as CloudTrailRecord, selection.candidates[i] as number, selection.possible[i]);
 }
 
 /** The picked records parsed, or null when one is not a JSON object (the split was wrong: parse the file whole). */
@@ -196,9 +199,9 @@ class CallbackFailure extends Error {}
  */
 export async function decodeUnit(unit: LogUnit, onRecord: RecordCallback, select?: RecordSelector): Promise<DecodeStats> {
   const stats: DecodeStats = { events: 0, bytes: 0, problems: [], modified: [] };
-  const guarded: RecordCallback = (record, ordinal) => {
+  const guarded: RecordCallback = (record, ordinal, possible) => {
     try {
-      onRecord(record, ordinal);
+      onRecord(record, ordinal, possible);
     } catch (err) {
       throw new CallbackFailure('record callback failed', { cause: err });
     }

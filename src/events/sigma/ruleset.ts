@@ -93,8 +93,11 @@ export class RuleSet {
     return { ruleSet: new RuleSet(events, correlations, all), errors };
   }
 
-  /** Ordinals (into `rules`) of the rules the record matches, ascending. */
-  matchIndices(record: CloudTrailRecord): number[] {
+  /**
+   * Ordinals (into `rules`) of the rules the record matches, ascending. `possible` (1 per ordinal that
+   * could match, e.g. from the prefilter's necessary conditions) spares testing the others.
+   */
+  matchIndices(record: CloudTrailRecord, possible?: Uint8Array): number[] {
     const out: number[] = [];
     const byName = typeof record.eventName === 'string' ? this.lookup(this.byName, this.nameMemo, record.eventName) : undefined;
     const bySource = typeof record.eventSource === 'string' ? this.lookup(this.bySource, this.sourceMemo, record.eventSource) : undefined;
@@ -102,7 +105,7 @@ export class RuleSet {
     for (const list of [byName, bySource, this.catchAll]) {
       if (list === undefined || list.length === 0) continue;
       lists++;
-      for (const ordinal of list) if ((this.rules[ordinal] as CompiledRule).match(record)) out.push(ordinal);
+      for (const ordinal of list) if ((possible === undefined || possible[ordinal] === 1) && (this.rules[ordinal] as CompiledRule).match(record)) out.push(ordinal);
     }
     if (lists > 1 && out.length > 1) out.sort((a, b) => a - b);
     return out;
