@@ -22,7 +22,8 @@ export interface SqlScanOptions {
   /** Queries in flight at once (default 4). */
   concurrency?: number;
   signal?: AbortSignal;
-  onQuery?: (event: { query: PlannedQuery; state: string; stats?: QueryStats }) => void;
+  /** Each query's state as the engine reports it (QUEUED, RUNNING... DONE), with the bytes scanned so far. */
+  onQuery?: (event: { query: PlannedQuery; state: string; bytesScanned: number; stats?: QueryStats }) => void;
 }
 
 export interface QueryReport {
@@ -55,9 +56,9 @@ async function runAll(queries: readonly PlannedQuery[], options: SqlScanOptions)
   const worker = async (): Promise<void> => {
     for (let i = next++; i < queries.length; i = next++) {
       const query = queries[i] as PlannedQuery;
-      options.onQuery?.({ query, state: 'QUEUED' });
-      const result = await options.runner.run(query.sql, { ...(options.signal === undefined ? {} : { signal: options.signal }), onState: (state) => options.onQuery?.({ query, state }) });
-      options.onQuery?.({ query, state: 'DONE', stats: result.stats });
+      options.onQuery?.({ query, state: 'SUBMITTED', bytesScanned: 0 });
+      const result = await options.runner.run(query.sql, { ...(options.signal === undefined ? {} : { signal: options.signal }), onState: (state, progress) => options.onQuery?.({ query, state, bytesScanned: progress.bytesScanned }) });
+      options.onQuery?.({ query, state: 'DONE', bytesScanned: result.stats.bytesScanned, stats: result.stats });
       results[i] = result;
     }
   };

@@ -141,6 +141,7 @@ export async function runSqlScan(args: Record<string, unknown>, io: Io, run: Sql
     close = loaded.close;
   }
   let result: SqlScanResult;
+  const lastState = new Map<string, string>();
   try {
     const concurrency = args['concurrency'] === undefined ? 4 : Number(args['concurrency']);
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) throw new TrailproofError('TP_USAGE', `--concurrency ${String(args['concurrency'])}: give a whole number from 1 to 32`);
@@ -148,7 +149,11 @@ export async function runSqlScan(args: Record<string, unknown>, io: Io, run: Sql
       engine, rules: run.rules, parameters: run.parameters, table, layout, scope: run.scope, runner, concurrency,
       ...(signal === undefined ? {} : { signal }),
       onQuery: (e) => {
-        if (args['quiet'] !== true && (e.state === 'QUEUED' || e.state === 'DONE')) io.stderr(`trailproof: query ${e.query.name}: ${e.state === 'DONE' ? `done, ${formatBytes(e.stats?.bytesScanned ?? 0)} scanned` : 'started'}\n`);
+        // One line per change of state (polls that change nothing print nothing): progress on stderr.
+        if (args['quiet'] === true || lastState.get(e.query.name) === e.state) return;
+        lastState.set(e.query.name, e.state);
+        const detail = e.state === 'DONE' ? `done in ${((e.stats?.totalMs ?? 0) / 1000).toFixed(1)} s, ${formatBytes(e.bytesScanned)} scanned` : e.bytesScanned > 0 ? `${e.state}, ${formatBytes(e.bytesScanned)} scanned so far` : e.state;
+        io.stderr(`trailproof: query ${e.query.name}${e.stats?.queryId === undefined ? '' : ` (${e.stats.queryId})`}: ${detail}\n`);
       },
     });
   } finally {
