@@ -13,7 +13,9 @@
 //       worker without reading YAML again (null when a detection cannot be read back identically).
 //
 // Matching
-//   ruleSet.matchIndices(record) -> number[]   ordinals into ruleSet.rules, ascending (cheap to post)
+//   ruleSet.matchIndices(record, possible?) -> number[]   ordinals into ruleSet.rules, ascending (cheap to
+//                                              post); `possible` (1 per ordinal) limits the rules tested to
+//                                              those a prefilter found could match
 //   ruleSet.matches(record) -> CompiledRule[]
 //       Uses the index: a rule whose condition pins eventName (or else eventSource) in every branch is only
 //       tested against events with one of those values; the others are tested against every event.
