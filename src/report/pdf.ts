@@ -61,63 +61,53 @@ const FRONT_ONLY = `(() => { const main = document.querySelector('main'); if (!m
 /**
  * Looks at the document for printing in parts: the front (the cover and contents, before <main>) and the
  * sections (children of <main>). Returns why it cannot be, or each section's weight. Keeps what the later
- * steps need on window.__trailproofParts: show(indices) puts those sections alone in <main>, showFront()
- * leaves only the front. Every internal link's href is copied into <head> (never rendered), because
- * Chromium writes a named destination only for a target that a link in the printed document points at;
- * a target that is not printed this time gets an empty stand-in there, because Chromium drops a link whose
- * target is missing.
+ * steps need on window.__trailproofParts: show(indices) leaves those sections alone visible, showFront()
+ * the front alone, showAll() everything. What is not printed is hidden (display: none), not removed: it
+ * takes no layout, and the document keeps its structure (selectors match as before), its links and their
+ * targets (Chromium writes a link only when its target is in the document, and a named destination only
+ * for a target that a link in the document points at and that is laid out).
  */
 const ANALYSE = `(() => {
   const main = document.querySelector('body > main');
   if (!main) return 'no <main> in <body>';
-  const meaningful = (n) => n.nodeType === 1 || (n.nodeType === 3 && n.textContent.trim() !== '');
+  const text = (n) => n.nodeType !== 1 && n.nodeType !== 8 && n.textContent.trim() !== '';
   const nodes = [...document.body.childNodes];
   const at = nodes.indexOf(main);
-  const front = nodes.slice(0, at);
-  if (nodes.slice(at + 1).some(meaningful)) return 'content after <main>';
-  if (!front.some((n) => n.nodeType === 1)) return 'nothing before <main>';
-  if ([...main.childNodes].some((n) => n.nodeType !== 1 && meaningful(n))) return 'text directly in <main>';
+  const front = nodes.slice(0, at).filter((n) => n.nodeType === 1);
+  if (nodes.slice(at + 1).some((n) => n.nodeType === 1 || text(n))) return 'content after <main>';
+  if (front.length === 0) return 'nothing before <main>';
+  if (nodes.slice(0, at).some(text) || [...main.childNodes].some(text)) return 'text outside the sections';
   const sections = [...main.children];
   if (sections.length < 2) return 'fewer than two sections';
-  const hasPageRule = (rules) => [...rules].some((r) => r.type === 6 || (r.cssRules !== undefined && hasPageRule(r.cssRules)));
-  for (const sheet of document.styleSheets) if (hasPageRule(sheet.cssRules)) return 'an @page rule';
-  const hrefs = [...new Set([...document.querySelectorAll('a[href^="#"]')].map((a) => a.getAttribute('href')))];
-  const ids = hrefs.map((h) => { try { return decodeURIComponent(h.slice(1)); } catch { return h.slice(1); } }).filter((id) => id !== '');
-  const links = document.createElement('div');
-  for (const href of hrefs) { const a = document.createElement('a'); a.setAttribute('href', href); links.append(a); }
-  const standIns = document.createElement('div');
-  document.head.append(links, standIns);
-  const sync = () => {
-    standIns.replaceChildren();
-    for (const id of ids) if (!document.getElementById(id)) { const e = document.createElement('span'); e.id = id; standIns.append(e); }
-  };
+  // An @page rule could move the header and footer; a counter would restart in every part.
+  const unsafe = (rules) => [...rules].some((r) => r instanceof CSSPageRule || /counter-(increment|set)/.test(r.cssText) || (r.cssRules !== undefined && unsafe(r.cssRules)));
+  for (const sheet of document.styleSheets) {
+    try { if (unsafe(sheet.cssRules)) return 'an @page rule or a CSS counter'; } catch { return 'a style sheet that cannot be read'; }
+  }
+  const inline = new Map([main, ...front, ...sections].map((el) => [el, [el.style.getPropertyValue('display'), el.style.getPropertyPriority('display')]]));
+  const visible = (el, yes) => { if (yes) el.style.setProperty('display', ...inline.get(el)); else el.style.setProperty('display', 'none', 'important'); };
   window.__trailproofParts = {
     main, front, sections,
-    show(indices) { main.replaceChildren(...indices.map((i) => sections[i])); sync(); },
-    showFront() { main.remove(); document.body.prepend(...front); sync(); },
+    show(indices) { for (const el of front) visible(el, false); visible(main, true); sections.forEach((el, i) => visible(el, indices.includes(i))); },
+    showFront() { for (const el of front) visible(el, true); visible(main, false); },
+    showAll() { for (const el of inline.keys()) visible(el, true); },
   };
   return sections.map((el) => el.getElementsByTagName('*').length + 1 + Math.round(el.textContent.length / 100));
 })()`;
 
 /**
- * Detaches the front and the sections, then (with print styles in force) checks that printing them apart
- * paginates as printing them together would: a forced page break between each two, and nothing of <main>'s
- * own box (margin, border, padding) that would be repeated at the top of every part. Shallow copies stand in
- * for the originals, so that only empty boxes are styled.
+ * With print styles in force and everything hidden beforehand (else switching to print media would lay the
+ * whole document out, for the screen), checks that printing the front
+ * and the sections apart paginates as printing them together would: a forced page break between each two,
+ * and nothing of <main>'s own box (margin, border, padding) that would be repeated at the top of every part.
  */
-const DETACH = `(() => { const s = window.__trailproofParts; for (const n of s.front) n.remove(); s.main.replaceChildren(); })()`;
 const CHECK_BREAKS = `(() => {
   const { main, front, sections } = window.__trailproofParts;
-  const last = front.filter((n) => n.nodeType === 1).pop();
-  const copies = [last, ...sections].map((el) => el.cloneNode(false));
-  document.body.insertBefore(copies[0], main);
-  main.append(...copies.slice(1));
   const forced = (v) => v === 'page' || v === 'always';
   const box = getComputedStyle(main);
-  let ok = ['margin-top', 'margin-bottom', 'padding-top', 'padding-bottom', 'border-top-width', 'border-bottom-width'].every((p) => parseFloat(box.getPropertyValue(p)) === 0);
-  for (let i = 0; i + 1 < copies.length; i++) if (!forced(getComputedStyle(copies[i]).breakAfter) && !forced(getComputedStyle(copies[i + 1]).breakBefore)) ok = false;
-  for (const c of copies) c.remove();
-  return ok;
+  const units = [front[front.length - 1], ...sections];
+  const flat = ['margin-top', 'margin-bottom', 'padding-top', 'padding-bottom', 'border-top-width', 'border-bottom-width'].every((p) => parseFloat(box.getPropertyValue(p)) === 0);
+  return flat && units.slice(1).every((el, i) => forced(getComputedStyle(units[i]).breakAfter) || forced(getComputedStyle(el).breakBefore));
 })()`;
 
 const PRINT_ONLY = '<style>@media screen { body { display: none; } }</style>';
@@ -205,8 +195,8 @@ async function printWhole(page: Page, html: string, view: ReportView, templates:
 }
 
 /**
- * Prints the sections group by group, each alone in the document (forced page breaks between sections make
- * that paginate exactly as the whole would), collecting garbage in between so that the browser never holds
+ * Prints the sections group by group, the rest of the document hidden (forced page breaks between sections
+ * make that paginate exactly as the whole would), collecting garbage in between so that the browser never holds
  * more than one group's layout; then the front with the contents numbered; then the header and footer on
  * as many blank pages as there are, drawn over the pages when they are joined.
  */
@@ -270,12 +260,12 @@ export async function printPdf(html: string, view: ReportView, templates: { head
     const weights = (await page.evaluate(ANALYSE)) as number[] | string;
     const groups = typeof weights === 'string' ? [] : groupSections(weights, Math.max(options.partWeight ?? PART_WEIGHT, ...weights));
     if (groups.length < 2) return await printWhole(page, html, view, templates, paper);
-    await page.evaluate(DETACH);
+    await page.evaluate('window.__trailproofParts.show([])');
     await page.emulateMediaType('print');
     const apart = (await page.evaluate(CHECK_BREAKS)) as boolean;
     await page.emulateMediaType();
     if (apart) return await printInParts(page, groups, view, templates, paper);
-    await setReport(page, html);
+    await page.evaluate('window.__trailproofParts.showAll()');
     return await printWhole(page, html, view, templates, paper);
   } catch (err) {
     if (err instanceof TrailproofError) throw err;

@@ -53,6 +53,13 @@ function links(pdf: PdfFile): { links: string[]; dests: Map<string, number> } {
   return { links: out, dests: pdf.namedDestinations() };
 }
 
+/** A templates folder whose report.css is the built-in one with `css` added. */
+function withCss(css: string): string {
+  const templatesDir = mkdtempSync(join(tmpdir(), 'trailproof-parts-css-'));
+  writeFileSync(join(templatesDir, 'report.css'), `${readFileSync(join(builtinTemplatesDir, 'report.css'), 'utf8')}\n${css}\n`);
+  return templatesDir;
+}
+
 describe('PDF report printed part by part (real Chromium)', function () {
   this.timeout(180_000);
   const dir = mkdtempSync(join(tmpdir(), 'trailproof-pdf-parts-'));
@@ -84,6 +91,8 @@ describe('PDF report printed part by part (real Chromium)', function () {
   for (const [label, findings, ctx] of [
     ['the demo audit', () => fixtureFindings(writeFixtureBundle()), (f: Findings) => ({ previous: previousFindings(f), branding: { organizationName: 'Example Corp' } })],
     ['a larger synthetic audit', () => benchFindings(600, 300), () => ({})],
+    // Sections not printed are hidden, not removed: selectors that count siblings match as in the whole.
+    ['the demo audit with CSS that counts sections', () => fixtureFindings(), () => ({ templatesDir: withCss('main > section:nth-child(3) h2::after { content: " (third)"; } section + section + section + section h2::before { content: "4+ "; }') })],
   ] as const) {
     it(`prints ${label} part by part page for page as it prints it whole: text, contents numbers, "page X of Y", links`, async () => {
       const f = findings();
@@ -92,6 +101,7 @@ describe('PDF report printed part by part (real Chromium)', function () {
       expect(whole.prints, 'whole: the document, then the numbered contents').to.be.at.most(2);
       expect(parts.prints, 'parts: each section, the contents twice, the header and footer').to.be.greaterThan(5);
       const expected = pages(whole.file);
+      if (label.includes('counts sections')) expect(expected.join('').match(/\(third\)/g)).to.have.length(1);
       const actual = pages(parts.file);
       expect(actual.length).to.equal(expected.length);
       actual.forEach((text, i) => {
@@ -113,11 +123,10 @@ describe('PDF report printed part by part (real Chromium)', function () {
   for (const [label, css] of [
     ['sections that flow on from one another', '@media print { .chapter { break-before: auto !important; page-break-before: auto !important; } }'],
     ['an @page rule', '@page { margin: 20mm 14mm; }'],
+    ['a CSS counter across sections', 'body { counter-reset: chapter; } h2 { counter-increment: chapter; } h2::before { content: counter(chapter) ". "; }'],
   ] as const) {
     it(`prints a report with ${label} whole, still numbered`, async () => {
-      const templatesDir = mkdtempSync(join(tmpdir(), 'trailproof-parts-css-'));
-      writeFileSync(join(templatesDir, 'report.css'), `${readFileSync(join(builtinTemplatesDir, 'report.css'), 'utf8')}\n${css}\n`);
-      const printed = await print(fixtureFindings(), label.replace(/\W+/g, '-'), { partWeight: 1 }, { templatesDir });
+      const printed = await print(fixtureFindings(), label.replace(/\W+/g, '-'), { partWeight: 1 }, { templatesDir: withCss(css) });
       expect(printed.prints).to.be.at.most(2);
       const text = pages(printed.file);
       text.forEach((t, i) => expect(t, `page ${i + 1}`).to.contain(`page ${i + 1} of ${text.length}`));
