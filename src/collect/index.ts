@@ -23,6 +23,7 @@ export type { NotCollected } from './collector.js';
 export type { ProgressMode } from './progress.js';
 export type { LogFailure, LogsResult, TrailCopy } from './trail-logs.js';
 export { DEFAULT_LOGS_DAYS } from './log-window.js';
+export { removePartialBundles } from './writer.js';
 
 export const DEFAULT_CONCURRENCY = 32;
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;

@@ -2,7 +2,7 @@
 // beside the target, its SHA-256 kept for the manifest, and the folder renamed into place only when the
 // manifest is written, so a reader never sees half a bundle.
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { TrailproofError, errorMessage } from '../errors.js';
@@ -24,6 +24,20 @@ export interface LineFile {
   write(line: string): Promise<void>;
   commit(): Promise<void>;
   abort(): Promise<void>;
+}
+
+/** Temporary folders of bundles being written in this process, for removePartialBundles. */
+const inProgress = new Set<string>();
+
+/**
+ * Removes every bundle folder this process is still writing, synchronously: for an interrupt (Ctrl-C), when
+ * no await will run again. A collection that did not finish leaves nothing behind.
+ */
+export function removePartialBundles(): string[] {
+  const removed = [...inProgress];
+  for (const dir of removed) rmSync(dir, { recursive: true, force: true });
+  inProgress.clear();
+  return removed;
 }
 
 export class BundleWriter {
@@ -50,6 +64,7 @@ export class BundleWriter {
     } catch (err) {
       throw new TrailproofError('TP_USAGE', `--out ${target}: cannot create ${tempDir}: ${errorMessage(err)}`);
     }
+    inProgress.add(tempDir);
     return new BundleWriter(target, tempDir);
   }
 
@@ -118,6 +133,7 @@ export class BundleWriter {
     try {
       if (existsSync(this.target)) await rmdir(this.target); // empty, checked at create
       await rename(this.tempDir, this.target);
+      inProgress.delete(this.tempDir);
     } catch (err) {
       throw new TrailproofError('TP_OUTPUT_FAILED', `cannot move the collected bundle ${this.tempDir} to ${this.target}: ${errorMessage(err)}`);
     }
@@ -127,6 +143,7 @@ export class BundleWriter {
   /** Removes the temporary folder (a run that did not finish leaves nothing behind). */
   async abort(): Promise<void> {
     await rm(this.tempDir, { recursive: true, force: true });
+    inProgress.delete(this.tempDir);
   }
 
   private async claim(path: string): Promise<string | undefined> {

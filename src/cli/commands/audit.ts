@@ -20,6 +20,7 @@ import { parsePeriod, type PeriodFlags } from '../../report/period.js';
 import { FORMATS, isFormat, renderers, type Format } from '../../output/index.js';
 import { renderSummary } from '../../output/table.js';
 import { arg, type CommandSpec } from '../command.js';
+import { cleanOnInterrupt } from '../interrupt.js';
 import type { Io } from '../io.js';
 import { auditOptions, splitList } from '../options.js';
 
@@ -137,7 +138,7 @@ async function withBundle(
   const keptAs = args.out === undefined ? undefined : join(args.out, 'evidence');
   // The SDK takes seconds to load: only a live audit pays for it.
   const live = await import('../../collect/index.js');
-  const dir = await live.collectToTempBundle({ ...args.live, ...(keptAs === undefined ? {} : { keepAs: resolve(io.cwd, keptAs) }) });
+  const dir = await cleanOnInterrupt(io, live.removePartialBundles, () => live.collectToTempBundle({ ...args.live, ...(keptAs === undefined ? {} : { keepAs: resolve(io.cwd, keptAs) }) }));
   try {
     return await fn(dir, keptAs ?? dir, 'live');
   } finally {

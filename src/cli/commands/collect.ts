@@ -6,6 +6,7 @@ import { TrailproofError } from '../../errors.js';
 import type { CollectOptions, ProgressMode } from '../../collect/index.js';
 import { readPolicy } from '../../collect/policy.js';
 import { parsePeriod } from '../../report/period.js';
+import { cleanOnInterrupt } from '../interrupt.js';
 import { arg, type CommandSpec } from '../command.js';
 import { processIo, type Io } from '../io.js';
 import { splitList } from '../options.js';
@@ -88,8 +89,8 @@ export async function collect(args: Record<string, unknown>, io: Io): Promise<nu
   if (out === undefined) throw new TrailproofError('TP_USAGE', 'collect needs --out DIR, the folder to write the evidence bundle to');
   const options = liveCollectOptions(args, io);
   // The AWS SDK takes seconds to load: only a command that calls AWS pays for it.
-  const { collectBundle, formatSummary, insufficient } = await import('../../collect/index.js');
-  const result = await collectBundle({ ...options, out: resolve(io.cwd, out), archive: arg.boolean(args, 'archive') });
+  const { collectBundle, formatSummary, insufficient, removePartialBundles } = await import('../../collect/index.js');
+  const result = await cleanOnInterrupt(io, removePartialBundles, () => collectBundle({ ...options, out: resolve(io.cwd, out), archive: arg.boolean(args, 'archive') }));
   if (!arg.boolean(args, 'quiet')) io.stderr(formatSummary(result));
   // The bundle is kept: its $error files say what went wrong where.
   if (!result.usable) throw insufficient(result);
