@@ -58,8 +58,22 @@ interface Run {
 }
 
 /**
- * The reorder buffer in front of the correlator: each unit's inputs as one run sorted by time (stably, so
- * equal times keep their order), the runs merged by (time, arrival). This is the order a min-heap on
+ * The order correlation inputs are correlated in: event time, then event id (CloudTrail writes times to the
+ * second, so many events share one; ordering them by id makes the detections, e.g. which event stands first
+ * in a burst, independent of the order files were listed or delivered in, and the same as the SQL engines'
+ * order), then the base rule.
+ */
+export function inputOrder(a: CorrelationInput, b: CorrelationInput): number {
+  if (a.time !== b.time) return a.time - b.time;
+  const x = a.summary.eventID;
+  const y = b.summary.eventID;
+  if (x !== y) return x < y ? -1 : 1;
+  return a.rule - b.rule;
+}
+
+/**
+ * The reorder buffer in front of the correlator: each unit's inputs as one run sorted by inputOrder, the
+ * runs merged by (inputOrder, arrival). This is the order a min-heap on
  * (time, arrival) of every input gives, at a fraction of the cost: the heap is over the few runs waiting
  * (tens), not the inputs (tens of thousands, scattered in memory).
  */
@@ -70,9 +84,9 @@ class InputRuns {
   add(inputs: CorrelationInput[]): void {
     if (inputs.length === 0) return;
     let sorted = true;
-    for (let i = 1; i < inputs.length && sorted; i++) sorted = (inputs[i - 1] as CorrelationInput).time <= (inputs[i] as CorrelationInput).time;
+    for (let i = 1; i < inputs.length && sorted; i++) sorted = inputOrder(inputs[i - 1] as CorrelationInput, inputs[i] as CorrelationInput) <= 0;
     // Array.prototype.sort is stable.
-    if (!sorted) inputs.sort((a, b) => a.time - b.time);
+    if (!sorted) inputs.sort(inputOrder);
     const heap = this.heap;
     const run: Run = { inputs, at: 0, seq: this.seq++ };
     let i = heap.length;
@@ -119,9 +133,8 @@ class InputRuns {
 
 /** Whether run a's next input goes before run b's. */
 function before(a: Run, b: Run): boolean {
-  const x = (a.inputs[a.at] as CorrelationInput).time;
-  const y = (b.inputs[b.at] as CorrelationInput).time;
-  return x < y || (x === y && a.seq < b.seq);
+  const order = inputOrder(a.inputs[a.at] as CorrelationInput, b.inputs[b.at] as CorrelationInput);
+  return order < 0 || (order === 0 && a.seq < b.seq);
 }
 
 /** Remembers recent keys (by event time) to drop a second copy of the same event; forgets old ones. */

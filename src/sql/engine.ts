@@ -4,6 +4,7 @@
 // confirmed by the in-process match first); correlation inputs are correlated in process, in time order.
 import type { Detection } from '../model/types.js';
 import { compareDetections, correlationDetection, eventDetection } from '../events/detections.js';
+import { inputOrder } from '../events/scan.js';
 import type { ScanScope } from '../events/readers/types.js';
 import { compileSources, Correlator, type CorrelationInput, type RuleLoadError, type RuleSet, type RuleSource } from '../events/sigma/index.js';
 import { rowToRecord } from './columns.js';
@@ -103,8 +104,8 @@ export async function sqlScan(options: SqlScanOptions): Promise<SqlScanResult> {
       }
     }
   });
-  // Rows come back in no particular order: correlate in time order (event id breaks ties, so runs agree).
-  inputs.sort((a, b) => a.input.time - b.input.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) || a.input.rule - b.input.rule);
+  // Rows come back in no particular order: correlate in the local scan's order (time, event id, rule).
+  inputs.sort((a, b) => inputOrder(a.input, b.input));
   const correlator = new Correlator(ruleSet, { reorderWindowMs: 0 });
   for (const { input } of inputs) for (const match of correlator.push(input)) detections.push(correlationDetection(match));
   for (const match of correlator.flush()) detections.push(correlationDetection(match));
