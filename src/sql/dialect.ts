@@ -7,6 +7,9 @@ import { ATHENA_COLUMNS, LAKE_COLUMNS, type Column } from './schema.js';
 
 export type EngineName = 'athena' | 'lake' | 'duckdb';
 
+/** The table alias every compiled query uses (`FROM table AS ct`). */
+export const TABLE_ALIAS = 'ct';
+
 /** A part of a rule the target cannot run: the compiler relaxes it and the rule is confirmed locally. */
 export class NotExpressible extends Error {
   constructor(readonly reason: string) {
@@ -19,8 +22,8 @@ export interface Dialect {
   name: EngineName;
   /** The columns of the table it queries. */
   columns: readonly Column[];
-  /** Whether the event time column is a timestamp (Lake) rather than CloudTrail's ISO text. */
-  timestampEventTime: boolean;
+  /** The event time column as stored: CloudTrail's ISO text (Athena, DuckDB) or a timestamp (Lake). */
+  eventTime: string;
   ident(name: string): string;
   /** The scalar (string, number or boolean as text) at a path inside JSON text; NULL for objects, arrays and null. */
   jsonScalar(doc: string, path: readonly string[]): string;
@@ -72,7 +75,7 @@ function trino(name: 'athena' | 'lake', columns: readonly Column[]): Dialect {
   return {
     name,
     columns,
-    timestampEventTime: name === 'lake',
+    eventTime: `${TABLE_ALIAS}.${name === 'lake' ? 'eventTime' : 'eventtime'}`,
     ident: identifier,
     jsonScalar: (doc, path) => `json_extract_scalar(${doc}, ${trinoPath(path)})`,
     jsonAbsent: (doc, path) => `COALESCE(json_format(json_extract(${doc}, ${trinoPath(path)})) = 'null', TRUE)`,
@@ -97,7 +100,7 @@ export const LAKE: Dialect = trino('lake', LAKE_COLUMNS);
 export const DUCKDB: Dialect = {
   name: 'duckdb',
   columns: ATHENA_COLUMNS,
-  timestampEventTime: false,
+  eventTime: `${TABLE_ALIAS}.eventtime`,
   ident: identifier,
   jsonScalar: (doc, path) => `(CASE WHEN json_type(${doc}, ${duckPath(path)}) IN ('OBJECT', 'ARRAY') THEN NULL ELSE json_extract_string(${doc}, ${duckPath(path)}) END)`,
   jsonAbsent: (doc, path) => `COALESCE(json_type(${doc}, ${duckPath(path)}) = 'NULL', TRUE)`,

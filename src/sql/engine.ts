@@ -74,7 +74,6 @@ export async function sqlScan(options: SqlScanOptions): Promise<SqlScanResult> {
   const detections: Detection[] = [];
   const seen = new Set<string>();
   const inputs: Array<{ input: CorrelationInput; id: string }> = [];
-  const seenInputs = new Set<string>();
   let rejected = 0;
   let eventIndex = 0;
   plan.queries.forEach((query, q) => {
@@ -97,10 +96,7 @@ export async function sqlScan(options: SqlScanOptions): Promise<SqlScanResult> {
         if (id !== '') seen.add(key);
         if (rule.generate && query.correlation === null) detections.push(eventDetection(rule, record));
         const input = ruleSet.correlationInput(ordinal, record, index);
-        if (input !== null) {
-          inputs.push({ input, id });
-          if (id !== '') seenInputs.add(key);
-        }
+        if (input !== null) inputs.push({ input, id });
       }
     }
   });

@@ -1,7 +1,7 @@
 // A Sigma field path resolved against a table's columns: which SQL reads its value. The rules mirror the
 // in-process reader (src/events/sigma/fields.ts): keys are matched as written (case-sensitive), a path
 // crosses an array by testing each element, and inside a JSON document the rest of the path is a JSON path.
-import { NotExpressible, type Dialect } from './dialect.js';
+import { NotExpressible, TABLE_ALIAS, type Dialect } from './dialect.js';
 import type { Column, ColumnType } from './schema.js';
 
 export type Access =
@@ -16,9 +16,6 @@ export type Access =
   /** The table has no such column: the value is absent from every row. */
   | { kind: 'missing'; field: string };
 
-const TABLE_ALIAS = 'ct';
-
-/** The table alias every compiled query uses (`FROM table AS ct`). */
 export { TABLE_ALIAS };
 
 function leaf(type: ColumnType, sql: string, dialect: Dialect, field: string): Access {

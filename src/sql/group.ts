@@ -4,7 +4,7 @@
 // of the others is returned, so the in-process correlator sees each remaining group whole and its
 // detections are the same as over every row.
 import type { Dialect } from './dialect.js';
-import { resolveField, TABLE_ALIAS } from './fields.js';
+import { resolveField } from './fields.js';
 
 export interface GroupedCorrelation {
   /** Index in RuleSet.correlations. */
@@ -36,16 +36,11 @@ export function groupText(field: string, dialect: Dialect): string | null {
   }
 }
 
-function eventMs(dialect: Dialect): string {
-  const time = `${TABLE_ALIAS}.${dialect.ident(dialect.name === 'lake' ? 'eventTime' : 'eventtime')}`;
-  return dialect.epochMs(time);
-}
-
 export function groupedQuery(g: GroupedCorrelation, ctx: { dialect: Dialect; from: string; select: string; predicates: ReadonlyMap<number, string> }): string {
   const { dialect } = ctx;
   const flags = g.members.map((m) => `CASE WHEN ${ctx.predicates.get(m) ?? 'FALSE'} THEN 1 ELSE 0 END AS m${m}`);
   const keys = g.groups.map((_, i) => `g${i}`);
-  const keyed = [...g.groups.map((sql, i) => `${sql} AS g${i}`), ...(g.value === null ? [] : [`${g.value} AS v`]), `floor(${eventMs(dialect)} / ${g.timespanMs}) AS b`];
+  const keyed = [...g.groups.map((sql, i) => `${sql} AS g${i}`), ...(g.value === null ? [] : [`${g.value} AS v`]), `floor(${dialect.epochMs(dialect.eventTime)} / ${g.timespanMs}) AS b`];
   const anyFlag = g.members.map((m) => `m${m} = 1`).join(' OR ');
   // event_count counts one entry per base rule an event matches, as the correlator does.
   const measure = g.distinct ? 'count(DISTINCT v)' : `sum(${g.members.map((m) => `m${m}`).join(' + ')})`;

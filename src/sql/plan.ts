@@ -107,11 +107,8 @@ function scopeTerms(dialect: Dialect, layout: TableLayout, scope: ScanScope, fro
       } else partitions.push('account (all)');
     }
   } else partitions.push('(table not partitioned: every file)');
-  const time = resolveField('eventTime', dialect);
-  const timeSql = time.kind === 'scalar' ? time.sql : `${TABLE_ALIAS}.eventtime`;
-  const rawTime = dialect.timestampEventTime ? `${TABLE_ALIAS}.${dialect.ident('eventTime')}` : timeSql;
-  if (from !== null) terms.push(`${rawTime} >= ${dialect.instant(isoSeconds(Math.floor(from / 1000) * 1000))}`);
-  if (to !== null) terms.push(`${rawTime} <= ${dialect.instant(isoSeconds(Math.floor(to / 1000) * 1000))}`);
+  if (from !== null) terms.push(`${dialect.eventTime} >= ${dialect.instant(isoSeconds(Math.floor(from / 1000) * 1000))}`);
+  if (to !== null) terms.push(`${dialect.eventTime} <= ${dialect.instant(isoSeconds(Math.floor(to / 1000) * 1000))}`);
   if (scope.accounts.length > 0) {
     const recipient = resolveField('recipientAccountId', dialect);
     const owner = resolveField('userIdentity.accountId', dialect);

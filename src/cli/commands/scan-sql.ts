@@ -33,7 +33,7 @@ export const sqlEngineOptions = {
 } as const;
 
 export interface SqlRunArgs {
-  engine: Exclude<EngineName, never>;
+  engine: EngineName;
   rules: RuleSource[];
   parameters: Record<string, Record<string, unknown>>;
   scope: ScanScope;
