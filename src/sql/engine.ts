@@ -10,7 +10,8 @@ import { compileSources, Correlator, type CorrelationInput, type RuleLoadError, 
 import { rowToRecord } from './columns.js';
 import { DIALECTS, type EngineName } from './dialect.js';
 import { planQueries, type PlannedQuery, type SqlPlan, type TableLayout } from './plan.js';
-import type { QueryResult, QueryRunner, QueryStats } from './query-types.js';
+import type { QueryResult, QueryRunner } from './query-types.js';
+import { DEFAULT_CONCURRENCY, runQueries, type RunProgress } from './run-queries.js';
 
 export interface SqlScanOptions {
   engine: EngineName;
@@ -23,8 +24,8 @@ export interface SqlScanOptions {
   /** Queries in flight at once (default 4). */
   concurrency?: number;
   signal?: AbortSignal;
-  /** Each query's state as the engine reports it (QUEUED, RUNNING... DONE), with the bytes scanned so far. */
-  onQuery?: (event: { query: PlannedQuery; state: string; bytesScanned: number; stats?: QueryStats }) => void;
+  /** Each change of a query's state (started, the engine's QUEUED/RUNNING..., done, failed), with the run's progress. */
+  onQuery?: (event: { query: PlannedQuery; state: string; queryId: string | undefined; progress: RunProgress }) => void;
 }
 
 export interface QueryReport {
@@ -51,20 +52,31 @@ export function planSqlScan(options: Pick<SqlScanOptions, 'engine' | 'rules' | '
   return { plan, ruleSet, errors };
 }
 
+/**
+ * Every query through runQueries (bounded, one abort for all). A failed query fails the scan, naming it:
+ * its rules' answer is missing, so no detection list is complete; the others were left to finish.
+ */
 async function runAll(queries: readonly PlannedQuery[], options: SqlScanOptions): Promise<QueryResult[]> {
-  const results: QueryResult[] = new Array<QueryResult>(queries.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < queries.length; i = next++) {
-      const query = queries[i] as PlannedQuery;
-      options.onQuery?.({ query, state: 'SUBMITTED', bytesScanned: 0 });
-      const result = await options.runner.run(query.sql, { ...(options.signal === undefined ? {} : { signal: options.signal }), onState: (state, progress) => options.onQuery?.({ query, state, bytesScanned: progress.bytesScanned }) });
-      options.onQuery?.({ query, state: 'DONE', bytesScanned: result.stats.bytesScanned, stats: result.stats });
-      results[i] = result;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, queries.length)) }, worker));
-  return results;
+  const byName = new Map(queries.map((q) => [q.name, q]));
+  const outcomes = await runQueries(
+    options.runner,
+    queries.map((q) => ({ id: q.name, sql: q.sql })),
+    {
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      onProgress: (progress, event) => {
+        const query = byName.get(event.id);
+        if (query !== undefined) options.onQuery?.({ query, state: event.state, queryId: event.queryId, progress });
+      },
+    },
+  );
+  const failed = outcomes.filter((o) => !o.ok);
+  const first = failed[0];
+  if (first !== undefined && !first.ok) {
+    if (failed.length > 1 && first.error instanceof Error) first.error.message += ` (and ${failed.length - 1} more of ${queries.length} queries failed)`;
+    throw first.error;
+  }
+  return outcomes.map((o) => (o.ok ? o.result : (undefined as never)));
 }
 
 export async function sqlScan(options: SqlScanOptions): Promise<SqlScanResult> {

@@ -103,13 +103,13 @@ function jsonCase(access: { doc: string; path: string[] }, exact: string, ctx: C
 }
 
 /** Some value the access reads passes the tests (FALSE, never NULL, when there is none). */
-function someValue(access: Access, tests: readonly ValueTest[], dialect: Dialect, ctx?: Ctx, polarity = true): string {
+function someValue(access: Access, tests: readonly ValueTest[], dialect: Dialect, ctx: Ctx, polarity: boolean): string {
   switch (access.kind) {
     case 'scalar':
       return `COALESCE(${anyTest(tests, access.sql, dialect)}, FALSE)`;
     case 'json': {
       const exact = `COALESCE(${anyTest(tests, dialect.jsonScalar(access.doc, access.path), dialect)}, FALSE)`;
-      return ctx === undefined ? exact : jsonCase(access, exact, ctx, polarity);
+      return jsonCase(access, exact, ctx, polarity);
     }
     case 'each':
       return `COALESCE(${dialect.anyMatch(access.array, access.variable, someValue(access.inner, tests, dialect, ctx, polarity))}, FALSE)`;
@@ -120,14 +120,13 @@ function someValue(access: Access, tests: readonly ValueTest[], dialect: Dialect
   }
 }
 
-function absent(access: Access, dialect: Dialect, ctx?: Ctx, polarity = true): string {
+function absent(access: Access, dialect: Dialect, ctx: Ctx, polarity: boolean): string {
   switch (access.kind) {
     case 'scalar':
     case 'document':
       return `(${access.sql} IS NULL)`;
     case 'json': {
-      const exact = dialect.jsonAbsent(access.doc, access.path);
-      return ctx === undefined ? exact : jsonCase(access, exact, ctx, polarity);
+      return jsonCase(access, dialect.jsonAbsent(access.doc, access.path), ctx, polarity);
     }
     case 'each':
       return `(NOT COALESCE(${dialect.anyMatch(access.array, access.variable, `NOT ${absent(access.inner, dialect, ctx, !polarity)}`)}, FALSE))`;

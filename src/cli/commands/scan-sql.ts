@@ -152,8 +152,8 @@ export async function runSqlScan(args: Record<string, unknown>, io: Io, run: Sql
         // One line per change of state (polls that change nothing print nothing): progress on stderr.
         if (args['quiet'] === true || lastState.get(e.query.name) === e.state) return;
         lastState.set(e.query.name, e.state);
-        const detail = e.state === 'DONE' ? `done in ${((e.stats?.totalMs ?? 0) / 1000).toFixed(1)} s, ${formatBytes(e.bytesScanned)} scanned` : e.bytesScanned > 0 ? `${e.state}, ${formatBytes(e.bytesScanned)} scanned so far` : e.state;
-        io.stderr(`trailproof: query ${e.query.name}${e.stats?.queryId === undefined ? '' : ` (${e.stats.queryId})`}: ${detail}\n`);
+        const p = e.progress;
+        io.stderr(`trailproof: query ${e.query.name}${e.queryId === undefined ? '' : ` (${e.queryId})`}: ${e.state} [${p.done}/${p.total} done, ${p.running} running, ${formatBytes(p.bytesScanned)} scanned]\n`);
       },
     });
   } finally {
