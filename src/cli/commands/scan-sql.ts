@@ -6,7 +6,7 @@ import { TrailproofError } from '../../errors.js';
 import type { ScanScope } from '../../events/readers/types.js';
 import type { RuleSource } from '../../events/sigma/index.js';
 import { athenaClient, athenaRunner, ensureAthenaTable } from '../../sql/athena.js';
-import { costOf, formatBytes, formatMoney, parsePricePerTb, pricingFor, type CostSummary } from '../../sql/cost.js';
+import { costOf, formatBytes, formatMoney, parsePricePerTb, pricingFor, queryCost, type CostSummary } from '../../sql/cost.js';
 import type { EngineName } from '../../sql/dialect.js';
 import { athenaIdentifier } from '../../sql/ddl.js';
 import { planSqlScan, sqlScan, type SqlScanResult } from '../../sql/engine.js';
@@ -164,7 +164,7 @@ export async function runSqlScan(args: Record<string, unknown>, io: Io, run: Sql
     engine,
     table,
     layout,
-    queries: result.queries.map((q) => ({ ...q, estimatedCost: engine === 'duckdb' ? 0 : costOf([{ queryId: q.queryId, bytesScanned: q.bytesScanned, engineMs: 0, totalMs: 0 }], pricing).cost })),
+    queries: result.queries.map((q) => ({ ...q, estimatedCost: engine === 'duckdb' ? 0 : queryCost(q.bytesScanned, pricing) })),
     bytesScanned: cost.bytesScanned,
     billedBytes: engine === 'duckdb' ? 0 : cost.billedBytes,
     estimatedCost: engine === 'duckdb' ? 0 : cost.cost,
