@@ -240,6 +240,8 @@ export interface Selection {
    * need not be tested; null when every rule must be (a record parsed for an escape or non-ASCII text).
    */
   possible: Array<Uint8Array | null>;
+  /** With a scope: how many of the records left unparsed are in it (read from their text; see rawScopeCounter). */
+  unparsedInScope?: number;
 }
 
 export interface PrefilterPlan {

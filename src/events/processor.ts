@@ -5,6 +5,7 @@
 import type { Detection } from '../model/types.js';
 import { eventDetection } from './detections.js';
 import { Prefilter } from './prefilter.js';
+import { rawScopeCounter } from './raw-scope.js';
 import { decodeUnit, type RecordSelector } from './readers/decode.js';
 import type { LogUnit, ScanScope, SkippedInput } from './readers/types.js';
 import type { CloudTrailRecord } from './record.js';
@@ -116,10 +117,18 @@ export function createProcessor(task: Task, ruleSet?: RuleSet): Processor {
 
   const set = ruleSet ?? (task.snapshot === undefined ? compileSources(task.sources, { parameters: task.parameters }).ruleSet : rulesFromSnapshot(task.snapshot));
   const rules = set.rules;
-  // The records a prefilter leaves unparsed are counted in scope without a look: only with the full scope.
+  // The records a prefilter leaves unparsed can match no rule; with a scope, their text says whether they count as in it.
   const full = isFullScope(task.scope);
-  const prefilter = task.prefilter === false || !full ? null : Prefilter.build(set);
-  const select: RecordSelector | undefined = prefilter === null ? undefined : (text, ascii) => prefilter.select(text, ascii);
+  const prefilter = task.prefilter === false ? null : Prefilter.build(set);
+  const countUnparsed = full ? null : rawScopeCounter(task.scope);
+  const select: RecordSelector | undefined =
+    prefilter === null
+      ? undefined
+      : (text, ascii) => {
+          const selection = prefilter.select(text, ascii);
+          if (selection !== null && countUnparsed !== null) selection.unparsedInScope = countUnparsed(text, selection);
+          return selection;
+        };
   return async (unit) => {
     const result = emptyResult(unit);
     const packer = new InputPacker();
@@ -141,6 +150,7 @@ export function createProcessor(task: Task, ruleSet?: RuleSet): Processor {
       select,
     );
     if (full) result.inScope = stats.events;
+    else result.inScope += stats.unparsedInScope;
     return Object.assign(result, { events: stats.events, bytes: stats.bytes, problems: stats.problems, modified: stats.modified, inputs: packer.finish() });
   };
 }

@@ -156,4 +156,25 @@ describe('The raw-text prefilter', function () {
       expect([fast.stats.events, fast.stats.eventsInScope, fast.stats.files]).to.deep.equal([plain.stats.events, plain.stats.eventsInScope, plain.stats.files]);
     }
   });
+
+  it('stays on with --from/--to, --accounts and --regions, and counts the unparsed records in scope as the plain path does', async function () {
+    this.timeout(60_000);
+    const dir = tempDir();
+    const start = Date.parse('2026-09-14T00:00:00Z');
+    const accounts = ['111122223333', '444455556666'];
+    const regions = ['us-east-1', 'eu-west-1'];
+    // Spread over two days, two accounts and two regions, in one file, so only the records' own fields decide.
+    const records = corpus().map((r, i) => ({ ...r, eventTime: new Date(start + i * 97_000).toISOString().replace(/\.\d{3}Z$/, 'Z'), recipientAccountId: accounts[i % 2], awsRegion: regions[(i >> 1) % 2] }) as CloudTrailRecord);
+    writeLog(dir, { account: '111122223333', region: 'us-east-1', delivered: '2026-09-16T00:00:00Z', records });
+    const scope = { from: start + 6 * 3_600_000, to: start + 30 * 3_600_000, accounts: ['444455556666'], regions: ['eu-west-1'] };
+    const rules = ruleSources({ builtin: true, dirs: [] }).sources;
+    const run = (prefilter: boolean): ReturnType<typeof scanEvents> => scanEvents([localLogs(dir, FULL_SCOPE)], { rules, scope, workers: 0, prefilter });
+    const plain = await run(false);
+    const fast = await run(true);
+    expect(plain.stats.eventsInScope).to.be.above(0).and.below(plain.stats.events / 4);
+    expect(plain.detections.length).to.be.above(0);
+    expect(Prefilter.build(builtins()), 'the prefilter is on for the built-ins').to.not.equal(null);
+    expect(fast.detections).to.deep.equal(plain.detections);
+    expect(fast.stats.eventsInScope).to.equal(plain.stats.eventsInScope);
+  });
 });

@@ -24,6 +24,8 @@ export interface DecodeStats {
   problems: SkippedInput[];
   /** Files whose SHA-256 differs from the one the bundle manifest lists (read all the same). */
   modified: string[];
+  /** Records a selector left unparsed that it counted in scope (see Selection.unparsedInScope). */
+  unparsedInScope: number;
 }
 
 /**
@@ -108,6 +110,7 @@ function emitLogBytes(bytes: Buffer, select: RecordSelector | undefined, onRecor
     return;
   }
   stats.events += selection.count;
+  stats.unparsedInScope += selection.unparsedInScope ?? selection.count - picked.length;
   for (let i = 0; i < picked.length; i++) onRecord(picked[i] as CloudTrailRecord, selection.candidates[i] as number, selection.possible[i]);
 }
 
@@ -198,7 +201,7 @@ class CallbackFailure extends Error {}
  * all are counted); what could not be read is in the returned problems.
  */
 export async function decodeUnit(unit: LogUnit, onRecord: RecordCallback, select?: RecordSelector): Promise<DecodeStats> {
-  const stats: DecodeStats = { events: 0, bytes: 0, problems: [], modified: [] };
+  const stats: DecodeStats = { events: 0, bytes: 0, problems: [], modified: [], unparsedInScope: 0 };
   const guarded: RecordCallback = (record, ordinal, possible) => {
     try {
       onRecord(record, ordinal, possible);

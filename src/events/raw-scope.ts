@@ -1,0 +1,64 @@
+// The scope test (time, account, region) read from a record's raw text, for records the prefilter leaves
+// unparsed. They can match no rule, in scope or not, so this only counts them for the summary's "events in
+// scope": a first-occurrence search per key (CloudTrail writes eventTime, awsRegion and recipientAccountId
+// at the top level, after a userIdentity that holds none of them), never a parse.
+import type { Selection } from './prefilter.js';
+import type { ScanScope } from './readers/types.js';
+
+const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The string value of the first `"key":"...` between start and end, or undefined. */
+function rawValue(text: string, needle: string, start: number, end: number): string | undefined {
+  const at = text.indexOf(needle, start);
+  if (at < 0 || at >= end) return undefined;
+  const from = at + needle.length;
+  const close = text.indexOf('"', from);
+  return close < 0 || close > end ? undefined : text.slice(from, close);
+}
+
+/** Counts the unparsed records of a selection that the scope holds, as scopeTest would judge them. */
+export function rawScopeCounter(scope: ScanScope): (text: string, selection: Selection) => number {
+  const fromText = scope.from === null ? null : isoSeconds(Math.floor(scope.from / 1000) * 1000);
+  const toText = scope.to === null ? null : isoSeconds(Math.floor(scope.to / 1000) * 1000);
+  const accounts = scope.accounts.length > 0 ? new Set(scope.accounts) : null;
+  const regions = scope.regions.length > 0 ? new Set(scope.regions) : null;
+  const timed = fromText !== null || toText !== null;
+  const holds = (text: string, start: number, end: number): boolean => {
+    if (timed) {
+      const t = rawValue(text, '"eventTime":"', start, end);
+      if (t === undefined) return false;
+      if (CANONICAL_TIME.test(t)) {
+        if ((fromText !== null && t < fromText) || (toText !== null && t > toText)) return false;
+      } else {
+        const ms = Date.parse(t);
+        if (Number.isNaN(ms) || (scope.from !== null && ms < scope.from) || (scope.to !== null && ms > scope.to)) return false;
+      }
+    }
+    if (accounts !== null) {
+      const account = rawValue(text, '"recipientAccountId":"', start, end) ?? rawValue(text, '"accountId":"', start, end);
+      if (account === undefined || !accounts.has(account)) return false;
+    }
+    if (regions !== null) {
+      const region = rawValue(text, '"awsRegion":"', start, end);
+      if (region === undefined || !regions.has(region)) return false;
+    }
+    return true;
+  };
+  return (text, selection) => {
+    const { count, starts, ends, candidates } = selection;
+    let n = 0;
+    let c = 0;
+    for (let r = 0; r < count; r++) {
+      if (c < candidates.length && candidates[c] === r) {
+        c++;
+        continue;
+      }
+      if (holds(text, starts[r] as number, ends[r] as number)) n++;
+    }
+    return n;
+  };
+}
