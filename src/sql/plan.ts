@@ -164,7 +164,11 @@ export function planQueries(ruleSet: RuleSet, options: PlanOptions): SqlPlan {
     }
     const bound = c.rule.condition.gt !== undefined ? c.rule.condition.gt + 1 : (c.rule.condition.gte ?? c.rule.condition.eq ?? 1);
     grouped.push({ index, members, groups: groups as string[], value, bound, timespanMs: c.rule.timespanMs, distinct: c.rule.type === 'value_count' });
-    correlations.push({ ruleId: c.rule.ruleId, pushdown: 'grouped', reason: `only groups that reach ${bound} in two adjacent ${c.rule.timespan} buckets are returned` });
+    correlations.push({
+      ruleId: c.rule.ruleId,
+      pushdown: 'grouped',
+      reason: c.rule.type === 'rate_anomaly' ? `only groups with ${c.rule.timespan} intervals of ${bound} or more events are returned, whole` : `only groups that reach ${bound} in two adjacent ${c.rule.timespan} buckets are returned`,
+    });
   });
 
   const shared = new Map<number, string>();
@@ -198,6 +202,9 @@ export function planQueries(ruleSet: RuleSet, options: PlanOptions): SqlPlan {
 }
 
 function groupedReason(type: string, condition: { gt?: number; gte?: number; eq?: number }): string | null {
+  // rate_anomaly: an interval is never unusual below its minimum count (gte), so a group with no interval
+  // that reaches it cannot be; the others come back whole, their history included, for the baseline.
+  if (type === 'rate_anomaly') return condition.gte === undefined ? 'its condition has no minimum count to group on' : null;
   if (type !== 'event_count' && type !== 'value_count') return `${type} is correlated in process over its candidate rows`;
   if (condition.gt === undefined && condition.gte === undefined && condition.eq === undefined) return 'its condition has no lower bound to group on';
   return null;

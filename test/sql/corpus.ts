@@ -42,15 +42,29 @@ async function fixtures(): Promise<RuleFixture[]> {
   return out;
 }
 
+export interface EquivalenceCorpus {
+  records: CloudTrailRecord[];
+  /**
+   * Rule parameters the streams were written for (the anomaly rules' short baseline and warm-up, which the
+   * defaults of 7 and 1 days would never reach in an hour's stream), by ruleId: both engines run with them.
+   */
+  parameters: Record<string, Record<string, unknown>>;
+}
+
 /** The records, each with a unique eventID. `background` events of realistic traffic are added. */
-export async function equivalenceCorpus(background = 3000): Promise<CloudTrailRecord[]> {
+export async function equivalenceCorpus(background = 3000): Promise<EquivalenceCorpus> {
   const records: CloudTrailRecord[] = [];
+  const parameters: Record<string, Record<string, unknown>> = {};
   let stream = 0;
   for (const f of await fixtures()) {
     if (isCorrelationFixture(f)) {
       for (const c of [...f.base.matches, ...f.base.nearMisses]) records.push(c.record, denied(c.record));
       for (const c of f.cases) {
-        if (c.parameters !== undefined) continue;
+        if (c.parameters !== undefined) {
+          // One parameter set per rule: streams written for another are left out.
+          const set = (parameters[f.ruleId] ??= c.parameters);
+          if (JSON.stringify(set) !== JSON.stringify(c.parameters)) continue;
+        }
         stream++;
         for (const e of c.events) records.push(shifted(e, stream * 20 * DAY));
       }
@@ -62,5 +76,5 @@ export async function equivalenceCorpus(background = 3000): Promise<CloudTrailRe
   const r = new Rng(7);
   const start = Date.parse('2026-09-14T00:00:00Z');
   for (let i = 0; i < background; i++) records.push(makeRecord(r, '210000000001', i % 2 === 0 ? 'us-east-1' : 'eu-west-1', start + i * 1000) as CloudTrailRecord);
-  return records.map((rec, i) => ({ ...rec, eventID: `eq-${String(i).padStart(6, '0')}` }));
+  return { records: records.map((rec, i) => ({ ...rec, eventID: `eq-${String(i).padStart(6, '0')}` })), parameters };
 }

@@ -51,6 +51,7 @@ describe('SQL push-down: equivalence with the in-process engine (DuckDB)', funct
   let raw: CloudTrailRecord[];
   let stored: CloudTrailRecord[];
   let rules: RuleSource[];
+  let parameters: Record<string, Record<string, unknown>>;
   let table: DuckTable;
   let sql: SqlScanResult;
   let local: Detection[];
@@ -59,11 +60,13 @@ describe('SQL push-down: equivalence with the in-process engine (DuckDB)', funct
     rules = ruleSourcesOf(BUILTIN_RULES_DIR);
     if (existsSync(SIGMAHQ_DIR)) rules.push(...ruleSourcesOf(SIGMAHQ_DIR));
     else console.warn(`  notice: ${SIGMAHQ_DIR} is absent; only the built-in rules are proved equivalent`);
-    raw = await equivalenceCorpus();
+    const corpus = await equivalenceCorpus();
+    raw = corpus.records;
+    parameters = corpus.parameters;
     stored = raw.map((r) => asStored(r as Record<string, unknown>, ATHENA_COLUMNS) as CloudTrailRecord);
     table = await duckTable(raw);
-    sql = await sqlScan({ engine: 'duckdb', rules, table: table.table, layout: 'organization', scope: FULL_SCOPE, runner: duckdbRunner(table.connection) });
-    local = (await scanEvents([recordsSource(stored)], { rules, scope: FULL_SCOPE, workers: 0 })).detections;
+    sql = await sqlScan({ engine: 'duckdb', rules, parameters, table: table.table, layout: 'organization', scope: FULL_SCOPE, runner: duckdbRunner(table.connection) });
+    local = (await scanEvents([recordsSource(stored)], { rules, parameters, scope: FULL_SCOPE, workers: 0 })).detections;
   });
 
   after(() => table?.close());
@@ -75,8 +78,8 @@ describe('SQL push-down: equivalence with the in-process engine (DuckDB)', funct
   });
 
   it('flags, rule by rule, exactly the events the in-process rule matches (relaxed rules after their confirmation)', async () => {
-    const { ruleSet } = compileSources(rules);
-    const { plan } = planSqlScan({ engine: 'duckdb', rules, table: table.table, layout: 'organization', scope: FULL_SCOPE });
+    const { ruleSet } = compileSources(rules, { parameters });
+    const { plan } = planSqlScan({ engine: 'duckdb', rules, parameters, table: table.table, layout: 'organization', scope: FULL_SCOPE });
     const shared = plan.queries.filter((q) => q.correlation === null);
     expect(shared).to.have.length(1);
     const query = shared[0] as (typeof shared)[number];
@@ -106,7 +109,7 @@ describe('SQL push-down: equivalence with the in-process engine (DuckDB)', funct
 
   it('gives the same detections, event and correlation, as a local scan', () => {
     expect(local.length).to.be.greaterThan(100);
-    expect(local.some((d) => d['correlation'] !== undefined)).to.equal(true);
+    for (const type of ['event_count', 'value_count', 'rate_anomaly']) expect(local.some((d) => d['correlation'] === type), type).to.equal(true);
     const mine = new Set(sql.detections.map(text));
     const theirs = new Set(local.map(text));
     const missing = local.filter((d) => !mine.has(text(d))).map((d) => `${d.ruleId} ${d.eventId} ${d.firstSeen}`);
@@ -115,11 +118,17 @@ describe('SQL push-down: equivalence with the in-process engine (DuckDB)', funct
     expect(sql.detections.map(text)).to.deep.equal(local.map(text));
   });
 
-  it('pushes the count correlations down as grouped queries that return fewer rows than their base rules match', () => {
+  it('pushes the count and anomaly correlations down as grouped queries that return fewer rows than their base rules match', async () => {
     const grouped = sql.plan.correlations.filter((c) => c.pushdown === 'grouped').map((c) => c.ruleId);
-    expect(grouped).to.include.members(['password-spray', 's3-mass-deletion', 'console-login-failures']);
-    const anomaly = sql.plan.correlations.find((c) => c.ruleId === 'api-call-rate-anomaly');
-    expect(anomaly?.pushdown).to.equal('candidates');
+    expect(grouped).to.include.members(['password-spray', 's3-mass-deletion', 'console-login-failures', 'api-call-rate-anomaly', 'api-error-rate-anomaly']);
+    // The write calls feed api-call-rate-anomaly; only the APIs with a busy enough minute come back.
+    const { ruleSet } = compileSources(rules, { parameters });
+    const anomaly = sql.plan.queries.find((q) => q.name === 'correlation api-call-rate-anomaly');
+    const base = ruleSet.rules[anomaly?.flags[0] ?? -1];
+    const writes = stored.filter((r) => base?.match(r) === true).length;
+    const returned = sql.queries.find((q) => q.name === 'correlation api-call-rate-anomaly')?.rows ?? 0;
+    expect(writes).to.be.greaterThan(100);
+    expect(returned).to.be.greaterThan(0).and.lessThan(writes);
   });
 
   it('names the fields a rule reads that the CloudTrail table has no column for', function () {
