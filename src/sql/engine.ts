@@ -106,7 +106,7 @@ export async function sqlScan(options: SqlScanOptions): Promise<SqlScanResult> {
         const key = `${ordinal}\0${id}`;
         if (id !== '' && seen.has(key)) continue;
         if (id !== '') seen.add(key);
-        if (rule.generate && query.correlation === null) detections.push(eventDetection(rule, record));
+        if (rule.generate) detections.push(eventDetection(rule, record));
         const input = ruleSet.correlationInput(ordinal, record, index);
         if (input !== null) inputs.push({ input, id });
       }

@@ -1,16 +1,16 @@
-// A rule set compiled into the queries one engine runs. All event rules share one scan of the table: each
-// rule is a flag column (m<ordinal>) and the query keeps the rows some flag is set on, so the bytes scanned
-// (what Athena bills) do not grow with the number of rules. A long period is cut into month slices run
-// concurrently. Correlations are evaluated by the in-process correlator over the candidate rows the SQL
-// returns; an event_count or value_count correlation with a lower bound gets its own grouped query that
-// returns only the groups that can reach it (counts per group and timespan bucket, two adjacent buckets
-// summed), so the rows of quiet groups never leave the engine.
+// A rule set compiled into the query one engine runs. All rules share one scan of the table: each rule is a
+// flag column (m<ordinal>) and the query keeps the rows some flag is set on, so the bytes scanned (what
+// Athena bills) do not grow with the number of rules. Correlations are evaluated by the in-process
+// correlator over the rows the SQL returns; the count correlations (event_count, value_count with a lower
+// bound, rate_anomaly) are grouped in the same query so that only the groups that can reach their bound
+// come back (group.ts). Without grouped correlations, a long period is cut into month slices run
+// concurrently; with them, one query covers the period, since a slice would cut bursts and baselines.
 import type { ScanScope } from '../events/readers/types.js';
 import type { RuleSet } from '../events/sigma/index.js';
 import { outputColumns, type OutputColumn } from './columns.js';
 import { literal, type Dialect } from './dialect.js';
 import { resolveField, TABLE_ALIAS } from './fields.js';
-import { groupedQuery, groupText, type GroupedCorrelation } from './group.js';
+import { groupText, scanQuery, type GroupedCorrelation } from './group.js';
 import { compilePredicate } from './predicate.js';
 
 /** How the Athena table is partitioned (the DDL's variants), or not at all. */
@@ -33,6 +33,8 @@ export interface RulePlan {
   relaxed: string[];
   /** Fields the rule reads that the table has no column for (never present on this engine). */
   missing: string[];
+  /** Whether every row it matches comes back (it makes detections, or feeds a correlation that is not grouped). */
+  returned: boolean;
 }
 
 export interface PlannedQuery {
@@ -41,8 +43,6 @@ export interface PlannedQuery {
   sql: string;
   /** Event-rule ordinals whose flags the rows carry. */
   flags: number[];
-  /** For a correlation's own query: its index in RuleSet.correlations (its rows feed only it). */
-  correlation: number | null;
   /** The partitions the query reads, for the dry run. */
   partitions: string[];
 }
@@ -125,12 +125,6 @@ function selectList(columns: readonly OutputColumn[]): string {
   return columns.map((c) => `${c.sql} AS ${c.alias}`).join(',\n    ');
 }
 
-function flagged(flags: ReadonlyMap<number, string>): { select: string; any: string } {
-  const select = [...flags].map(([ordinal, sql]) => `CASE WHEN ${sql} THEN 1 ELSE 0 END AS m${ordinal}`).join(',\n    ');
-  const any = [...flags.keys()].map((o) => `m${o} = 1`).join(' OR ');
-  return { select, any };
-}
-
 export function planQueries(ruleSet: RuleSet, options: PlanOptions): SqlPlan {
   const { dialect } = options;
   const columns = outputColumns(dialect);
@@ -140,25 +134,24 @@ export function planQueries(ruleSet: RuleSet, options: PlanOptions): SqlPlan {
     if (!rule.generate && !ruleSet.feedsCorrelation(ordinal)) return;
     const p = compilePredicate(rule.expr, dialect);
     predicates.set(ordinal, p.sql);
-    rules.push({ ordinal, ruleId: rule.ruleId, relaxed: p.relaxed, missing: p.missing });
+    rules.push({ ordinal, ruleId: rule.ruleId, relaxed: p.relaxed, missing: p.missing, returned: false });
   });
 
-  // Correlations whose members nothing else needs can be answered by their own grouped query.
+  // Count correlations are answered by groups; the rest by every row of their base rules.
   const correlations: SqlPlan['correlations'] = [];
   const grouped: GroupedCorrelation[] = [];
-  const sharedOnly = new Set<number>();
+  const returned = new Set<number>();
+  for (const [ordinal] of predicates) if (ruleSet.rules[ordinal]?.generate === true) returned.add(ordinal);
   ruleSet.correlations.forEach((c, index) => {
-    const others = ruleSet.correlations.filter((o) => o !== c);
     const members = [...new Set(c.members)];
     const fieldLists = members.map((m) => (c.groupFields.get(m) ?? []).join('\0'));
     const groups = (c.groupFields.get(members[0] as number) ?? []).map((f) => groupText(f, dialect));
     const value = c.rule.field === null ? null : groupText(c.rule.field, dialect);
     let reason = groupedReason(c.rule.type, c.rule.condition);
-    if (reason === null && members.some((m) => ruleSet.rules[m]?.generate === true || others.some((o) => o.members.includes(m)))) reason = 'its base rules feed other rules too, so their rows come from the shared scan';
     if (reason === null && new Set(fieldLists).size > 1) reason = 'its base rules group by different fields (aliases)';
     if (reason === null && (groups.some((g) => g === null) || (c.rule.field !== null && value === null))) reason = 'a grouped or counted field is not one value per row in the table';
     if (reason !== null) {
-      for (const m of members) sharedOnly.add(m);
+      for (const m of members) returned.add(m);
       correlations.push({ ruleId: c.rule.ruleId, pushdown: 'candidates', reason });
       return;
     }
@@ -167,36 +160,20 @@ export function planQueries(ruleSet: RuleSet, options: PlanOptions): SqlPlan {
     correlations.push({
       ruleId: c.rule.ruleId,
       pushdown: 'grouped',
-      reason: c.rule.type === 'rate_anomaly' ? `only groups with ${c.rule.timespan} intervals of ${bound} or more events are returned, whole` : `only groups that reach ${bound} in two adjacent ${c.rule.timespan} buckets are returned`,
+      reason: c.rule.type === 'rate_anomaly' ? `only groups with ${c.rule.timespan} intervals of ${bound} or more events are returned, whole` : `only groups that reach ${bound} in two adjacent ${c.rule.timespan} buckets are returned, whole`,
     });
   });
 
-  const shared = new Map<number, string>();
-  for (const [ordinal, sql] of predicates) {
-    const rule = ruleSet.rules[ordinal];
-    if (rule?.generate === true || sharedOnly.has(ordinal)) shared.set(ordinal, sql);
-  }
+  for (const r of rules) r.returned = returned.has(r.ordinal);
 
+  // Groups are judged over the whole period (a month's slice would cut bursts and baselines): one query then.
   const queries: PlannedQuery[] = [];
-  for (const slice of slices(options.scope, options.sliceDays ?? 31)) {
+  for (const slice of grouped.length > 0 ? [{ from: options.scope.from, to: options.scope.to, label: '' }] : slices(options.scope, options.sliceDays ?? 31)) {
     const { terms, partitions } = scopeTerms(dialect, options.layout, options.scope, slice.from, slice.to);
     const where = terms.length === 0 ? '' : `\n  WHERE ${terms.join('\n    AND ')}`;
-    const suffix = slice.label === '' ? '' : ` ${slice.label}`;
-    if (shared.size > 0) {
-      const f = flagged(shared);
-      queries.push({
-        name: `events${suffix}`,
-        sql: `SELECT *\nFROM (\n  SELECT\n    ${selectList(columns)},\n    ${f.select}\n  FROM ${options.table} AS ${TABLE_ALIAS}${where}\n) AS matched\nWHERE ${f.any}`,
-        flags: [...shared.keys()],
-        correlation: null,
-        partitions,
-      });
-    }
-    for (const g of grouped) {
-      const ruleId = ruleSet.correlations[g.index]?.rule.ruleId ?? '';
-      const sql = groupedQuery(g, { dialect, from: `${options.table} AS ${TABLE_ALIAS}${where}`, select: selectList(columns), predicates });
-      queries.push({ name: `correlation ${ruleId}${suffix}`, sql, flags: g.members, correlation: g.index, partitions });
-    }
+    if (predicates.size === 0) break;
+    const sql = scanQuery({ dialect, from: `${options.table} AS ${TABLE_ALIAS}${where}`, select: selectList(columns), flags: predicates, returned: [...returned], grouped });
+    queries.push({ name: slice.label === '' ? 'events' : `events ${slice.label}`, sql, flags: [...predicates.keys()], partitions });
   }
   return { queries, rules, columns, correlations };
 }

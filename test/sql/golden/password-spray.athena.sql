@@ -1,8 +1,8 @@
 -- trailproof scan --engine athena --dry-run: 1 queries, 1 rules
 -- b8647e59-11a8-44fd-b693-f8e3d70aeada: candidates confirmed in process (a JSON path may cross an array, whose elements are tested in process)
--- correlation password-spray: grouped query (only groups that reach 5 in two adjacent 1h buckets are returned)
+-- correlation password-spray: grouped query (only groups that reach 5 in two adjacent 1h buckets are returned, whole)
 
--- query: correlation password-spray
+-- query: events
 -- partitions: timestamp 2026/08/31 .. 2026/10/01; region (all); account (all)
 WITH scanned AS (
   SELECT
@@ -61,23 +61,28 @@ WITH scanned AS (
     ct.tlsdetails.ciphersuite AS c52,
     ct.tlsdetails.clientprovidedhostheader AS c53,
     CASE WHEN ((COALESCE((lower(ct.eventsource) = 'signin.amazonaws.com'), FALSE) AND COALESCE((lower(ct.eventname) = 'consolelogin'), FALSE)) AND ((CASE WHEN ((json_array_length(json_extract(ct.responseelements, '$.ConsoleLogin')) IS NOT NULL)) THEN TRUE ELSE COALESCE((lower(json_extract_scalar(ct.responseelements, '$.ConsoleLogin')) = 'failure'), FALSE) END) OR COALESCE((lower(ct.errormessage) = 'failed authentication'), FALSE))) THEN 1 ELSE 0 END AS m0,
-    ct.sourceipaddress AS g0,
-    ct.useridentity.username AS v,
-    floor((to_unixtime(try(from_iso8601_timestamp(ct.eventtime))) * 1000) / 3600000) AS b
+    ct.sourceipaddress AS g0_0,
+    ct.useridentity.username AS v0,
+    floor((to_unixtime(try(from_iso8601_timestamp(ct.eventtime))) * 1000) / 3600000) AS b0
   FROM cloudtrail_logs AS ct
   WHERE ct."timestamp" >= '2026/08/31'
     AND ct."timestamp" <= '2026/10/01'
     AND ct.eventtime >= '2026-09-01T00:00:00Z'
     AND ct.eventtime <= '2026-09-30T23:59:59Z'
 ), hits AS (
-  SELECT * FROM scanned WHERE m0 = 1
+  SELECT *, m0 AS ms0 FROM scanned WHERE m0 = 1
 ), counts AS (
-  SELECT g0, b, count(DISTINCT v) AS n FROM hits GROUP BY g0, b
+  SELECT CASE WHEN grouping(b0) = 0 THEN 0 END AS cid, g0_0, b0, count(DISTINCT CASE WHEN ms0 > 0 THEN v0 END) AS n0
+  FROM hits GROUP BY GROUPING SETS ((g0_0, b0))
+), unified AS (
+  SELECT cid, CASE cid WHEN 0 THEN g0_0 END AS k0, CASE cid WHEN 0 THEN b0 END AS b, CASE cid WHEN 0 THEN n0 END AS n, CASE cid WHEN 0 THEN 5 END AS bound FROM counts
 ), hot AS (
-  SELECT DISTINCT g0
+  SELECT DISTINCT cid, k0
   FROM (
-    SELECT g0, b, n, lag(b) OVER (PARTITION BY g0 ORDER BY b) AS pb, lag(n) OVER (PARTITION BY g0 ORDER BY b) AS pn FROM counts
+    SELECT cid, k0, b, n, bound, lag(b) OVER (PARTITION BY cid, k0 ORDER BY b) AS pb, lag(n) OVER (PARTITION BY cid, k0 ORDER BY b) AS pn FROM unified
   ) AS adjacent
-  WHERE n + CASE WHEN pb = b - 1 THEN pn ELSE 0 END >= 5
+  WHERE n + CASE WHEN pb = b - 1 THEN pn ELSE 0 END >= bound
 )
-SELECT hits.* FROM hits JOIN hot ON hits.g0 IS NOT DISTINCT FROM hot.g0;
+SELECT hits.* FROM hits
+LEFT JOIN hot AS h0 ON h0.cid = 0 AND h0.k0 IS NOT DISTINCT FROM hits.g0_0
+WHERE (hits.ms0 > 0 AND h0.cid IS NOT NULL);

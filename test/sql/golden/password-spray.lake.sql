@@ -1,7 +1,7 @@
 -- trailproof scan --engine lake --dry-run: 1 queries, 1 rules
--- correlation password-spray: grouped query (only groups that reach 5 in two adjacent 1h buckets are returned)
+-- correlation password-spray: grouped query (only groups that reach 5 in two adjacent 1h buckets are returned, whole)
 
--- query: correlation password-spray
+-- query: events
 -- partitions: (table not partitioned: every file)
 WITH scanned AS (
   SELECT
@@ -64,21 +64,26 @@ WITH scanned AS (
     ct.tlsDetails.clientProvidedHostHeader AS c56,
     ct.sessionCredentialFromConsole AS c57,
     CASE WHEN ((COALESCE((lower(ct.eventSource) = 'signin.amazonaws.com'), FALSE) AND COALESCE((lower(ct.eventName) = 'consolelogin'), FALSE)) AND (COALESCE((lower(element_at(ct.responseElements, 'ConsoleLogin')) = 'failure'), FALSE) OR COALESCE((lower(ct.errorMessage) = 'failed authentication'), FALSE))) THEN 1 ELSE 0 END AS m0,
-    ct.sourceIPAddress AS g0,
-    ct.userIdentity.userName AS v,
-    floor((to_unixtime(ct.eventTime) * 1000) / 3600000) AS b
+    ct.sourceIPAddress AS g0_0,
+    ct.userIdentity.userName AS v0,
+    floor((to_unixtime(ct.eventTime) * 1000) / 3600000) AS b0
   FROM "EXAMPLE-f852-4e8f" AS ct
   WHERE ct.eventTime >= TIMESTAMP '2026-09-01 00:00:00'
     AND ct.eventTime <= TIMESTAMP '2026-09-30 23:59:59'
 ), hits AS (
-  SELECT * FROM scanned WHERE m0 = 1
+  SELECT *, m0 AS ms0 FROM scanned WHERE m0 = 1
 ), counts AS (
-  SELECT g0, b, count(DISTINCT v) AS n FROM hits GROUP BY g0, b
+  SELECT CASE WHEN grouping(b0) = 0 THEN 0 END AS cid, g0_0, b0, count(DISTINCT CASE WHEN ms0 > 0 THEN v0 END) AS n0
+  FROM hits GROUP BY GROUPING SETS ((g0_0, b0))
+), unified AS (
+  SELECT cid, CASE cid WHEN 0 THEN g0_0 END AS k0, CASE cid WHEN 0 THEN b0 END AS b, CASE cid WHEN 0 THEN n0 END AS n, CASE cid WHEN 0 THEN 5 END AS bound FROM counts
 ), hot AS (
-  SELECT DISTINCT g0
+  SELECT DISTINCT cid, k0
   FROM (
-    SELECT g0, b, n, lag(b) OVER (PARTITION BY g0 ORDER BY b) AS pb, lag(n) OVER (PARTITION BY g0 ORDER BY b) AS pn FROM counts
+    SELECT cid, k0, b, n, bound, lag(b) OVER (PARTITION BY cid, k0 ORDER BY b) AS pb, lag(n) OVER (PARTITION BY cid, k0 ORDER BY b) AS pn FROM unified
   ) AS adjacent
-  WHERE n + CASE WHEN pb = b - 1 THEN pn ELSE 0 END >= 5
+  WHERE n + CASE WHEN pb = b - 1 THEN pn ELSE 0 END >= bound
 )
-SELECT hits.* FROM hits JOIN hot ON hits.g0 IS NOT DISTINCT FROM hot.g0;
+SELECT hits.* FROM hits
+LEFT JOIN hot AS h0 ON h0.cid = 0 AND h0.k0 IS NOT DISTINCT FROM hits.g0_0
+WHERE (hits.ms0 > 0 AND h0.cid IS NOT NULL);
