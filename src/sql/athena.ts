@@ -35,6 +35,8 @@ export function athenaClient(config: { region?: string | undefined; profile?: st
   return new AthenaClient({
     retryMode: 'adaptive',
     maxAttempts: 5,
+    // A connection that never answers fails the call in time instead of holding the run forever.
+    requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
     ...(config.region === undefined ? {} : { region: config.region }),
     ...(config.profile === undefined ? {} : { profile: config.profile }),
   });

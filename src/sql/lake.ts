@@ -30,6 +30,8 @@ export function lakeClient(config: { region?: string | undefined; profile?: stri
   return new CloudTrailClient({
     retryMode: 'adaptive',
     maxAttempts: 5,
+    // A connection that never answers fails the call in time instead of holding the run forever.
+    requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
     ...(config.region === undefined ? {} : { region: config.region }),
     ...(config.profile === undefined ? {} : { profile: config.profile }),
   });

@@ -198,9 +198,15 @@ async function scanSql(args: Record<string, unknown>, io: Io, c: SqlScanContext)
     const table = await duckTable(records());
     return { runner: duckdbRunner(table.connection), table: table.table, close: () => table.close(), rows: table.rows };
   };
+  // Ctrl-C stops the queries on the engine (they are billed while they run) and ends the run; a second one
+  // quits at once, whatever a call still waits for.
   const abort = new AbortController();
-  const onSigint = (): void => abort.abort();
-  process.once('SIGINT', onSigint);
+  const onSigint = (): void => {
+    if (abort.signal.aborted) process.exit(130);
+    io.stderr('trailproof: interrupted; stopping the queries (Ctrl-C again to quit at once)\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
   let outcome;
   try {
     outcome = await runSqlScan(args, io, { engine: c.engine, rules: c.rules, parameters: c.settings.parameters, scope: c.scope, loadLocal }, abort.signal);
