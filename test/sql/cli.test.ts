@@ -3,8 +3,10 @@
 // logs, and `scan --engine athena` against a mocked Athena: the dry run calls nothing, a run maps the rows
 // back into detections and reports the bytes scanned and the estimated cost.
 import { expect } from 'chai';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, GetTableMetadataCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
 import { main } from '../../src/cli/main.js';
@@ -92,6 +94,21 @@ describe('SQL engines through the CLI', function () {
       expect(b.detections).to.deep.equal(a.detections);
       expect(b.scan.sql.engine).to.equal('duckdb');
       expect(b.detections.some((d) => d.eventName === 'DeleteBucket' && d.actor.endsWith(':user/Winter'))).to.equal(true);
+      // DuckDB read the files itself (the fast load), not record by record.
+      expect(duck.err).to.not.include('record by record');
+    });
+
+    it('falls back to loading record by record when DuckDB cannot read a file, naming the file and keeping the rest', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'trailproof-duck-'));
+      cpSync(DEMO_LOGS, dir, { recursive: true });
+      const bad = join(dir, 'AWSLogs', 'o-a1b2c3d4e5', '444444444444', 'CloudTrail', 'us-east-1', '2026', '09', '14', '444444444444_CloudTrail_us-east-1_20260914T0400Z_TRUNCATEDxxxxxxxx.json.gz');
+      writeFileSync(bad, gzipSync(Buffer.from('{"Records":[{"eventVersion":"1.10"')).subarray(0, 20));
+      const r = await cli(['scan', '--engine', 'duckdb', '--logs', dir, '--format', 'json', '--fail-on', 'none']);
+      expect(r.code, r.err).to.equal(0);
+      expect(r.err).to.include('loading them record by record');
+      expect(r.err).to.include('TRUNCATED');
+      const findings = JSON.parse(r.out) as Findings;
+      expect(findings.detections.some((d) => d.eventName === 'DeleteBucket')).to.equal(true);
     });
   });
 

@@ -5,7 +5,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { gateExitCode } from '../../engine/gate.js';
-import { TrailproofError } from '../../errors.js';
+import { TrailproofError, errorMessage } from '../../errors.js';
 import { eventSourceOptions, progressMode, readCommonArgs, type CommonEventArgs } from '../../events/flags.js';
 import { defaultWorkers } from '../../events/pipeline.js';
 import { ProgressDisplay } from '../../events/progress.js';
@@ -24,7 +24,8 @@ import { FAIL_ON_CHOICES } from '../options.js';
 import { decodeUnit } from '../../events/readers/decode.js';
 import type { CloudTrailRecord } from '../../events/record.js';
 import type { EngineName } from '../../sql/dialect.js';
-import { duckdbRunner, duckTable } from '../../sql/duckdb.js';
+import { duckdbRunner, duckTable, duckTableFromFiles } from '../../sql/duckdb.js';
+import type { LogUnit } from '../../events/readers/types.js';
 import { runSqlScan, sqlEngineOptions } from './scan-sql.js';
 
 export const scanOptions = {
@@ -185,14 +186,23 @@ async function scanSql(args: Record<string, unknown>, io: Io, c: SqlScanContext)
   const startedAt = new Date();
   const loadLocal = async (): Promise<{ runner: ReturnType<typeof duckdbRunner>; table: string; close(): void; rows: number }> => {
     const opened = await openSources(c.common.source, c.scope, io.cwd);
+    const units: LogUnit[] = [];
+    for (const source of opened.sources) for await (const unit of source.units()) units.push(unit);
+    // Plain log files (not a bundle's, whose hashes are checked as they are read): DuckDB reads them itself.
+    if (units.length > 0 && units.every((u) => u.kind === 'file' && u.sha256 === undefined)) {
+      try {
+        const fast = await duckTableFromFiles(units.map((u) => (u as { path: string }).path));
+        return { runner: duckdbRunner(fast.connection), table: fast.table, close: () => fast.close(), rows: fast.rows };
+      } catch (err) {
+        io.stderr(`trailproof: DuckDB could not read the files itself (${errorMessage(err).split('\n')[0] ?? ''}); loading them record by record\n`);
+      }
+    }
     async function* records(): AsyncGenerator<CloudTrailRecord> {
-      for (const source of opened.sources) {
-        for await (const unit of source.units()) {
-          const batch: CloudTrailRecord[] = [];
-          const stats = await decodeUnit(unit, (record) => batch.push(record));
-          for (const p of stats.problems) io.stderr(`trailproof: skipped ${p.name}: ${p.reason}\n`);
-          yield* batch;
-        }
+      for (const unit of units) {
+        const batch: CloudTrailRecord[] = [];
+        const stats = await decodeUnit(unit, (record) => batch.push(record));
+        for (const p of stats.problems) io.stderr(`trailproof: skipped ${p.name}: ${p.reason}\n`);
+        yield* batch;
       }
     }
     const table = await duckTable(records());
