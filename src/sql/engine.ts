@@ -70,13 +70,12 @@ async function runAll(queries: readonly PlannedQuery[], options: SqlScanOptions)
       },
     },
   );
-  const failed = outcomes.filter((o) => !o.ok);
-  const first = failed[0];
-  if (first !== undefined && !first.ok) {
-    if (failed.length > 1 && first.error instanceof Error) first.error.message += ` (and ${failed.length - 1} more of ${queries.length} queries failed)`;
-    throw first.error;
-  }
-  return outcomes.map((o) => (o.ok ? o.result : (undefined as never)));
+  const failed = outcomes.filter((o) => !o.ok).length;
+  return outcomes.map((o) => {
+    if (o.ok) return o.result;
+    if (failed > 1) o.error.message += ` (and ${failed - 1} more of ${queries.length} queries failed)`;
+    throw o.error;
+  });
 }
 
 export async function sqlScan(options: SqlScanOptions): Promise<SqlScanResult> {

@@ -4,13 +4,14 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { ruleSettings, ruleSources } from '../../events/rules.js';
+import { readCommonArgs } from '../../events/flags.js';
 import { scopeFromFlags } from '../../events/sources.js';
 import type { EngineName } from '../../sql/dialect.js';
 import { planSqlScan } from '../../sql/engine.js';
 import type { TableLayout } from '../../sql/plan.js';
 import { arg, type CommandSpec } from '../command.js';
 import type { Io } from '../io.js';
-import { dryRunText } from './scan-sql.js';
+import { dryRunText, lakeStore } from './scan-sql.js';
 
 async function rulesSql(args: Record<string, unknown>, io: Io): Promise<number> {
   const engine = (arg.string(args, 'engine') ?? 'athena') as EngineName;
@@ -18,11 +19,9 @@ async function rulesSql(args: Record<string, unknown>, io: Io): Promise<number> 
   const dirs = (arg.strings(args, 'rules') ?? []).map((d) => resolve(io.cwd, d));
   const rules = ruleSources({ builtin: args['builtin-rules'] !== false, dirs });
   for (const err of rules.errors) io.stderr(`trailproof: rule not loaded: ${err.message}\n`);
-  const split = (key: string): string[] => (arg.string(args, key) ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const flags = { accounts: split('accounts'), regions: split('regions'), ...Object.fromEntries(['period', 'from', 'to'].flatMap((k) => (arg.string(args, k) === undefined ? [] : [[k, arg.string(args, k) as string]]))) };
-  const { scope } = scopeFromFlags(flags);
+  const { scope } = scopeFromFlags(readCommonArgs(args).scope);
   const layout = (arg.string(args, 'table-layout') ?? (engine === 'lake' ? 'none' : 'organization')) as TableLayout;
-  const table = engine === 'lake' ? `"${arg.string(args, 'event-data-store') ?? 'event-data-store-id'}"` : (arg.string(args, 'table') ?? 'cloudtrail_logs');
+  const table = engine === 'lake' ? lakeStore(arg.string(args, 'event-data-store') ?? 'event-data-store-id') : (arg.string(args, 'table') ?? 'cloudtrail_logs');
   const planned = planSqlScan({ engine, rules: rules.sources, parameters: ruleSettings(config).parameters, table, layout, scope });
   for (const err of planned.errors) io.stderr(`trailproof: rule not loaded: ${err.message}\n`);
   io.stdout(dryRunText(planned, engine));

@@ -13,6 +13,7 @@ import { planSqlScan, sqlScan, type SqlScanResult } from '../../sql/engine.js';
 import { lakeClient, lakeRunner } from '../../sql/lake.js';
 import type { TableLayout } from '../../sql/plan.js';
 import type { QueryRunner } from '../../sql/query-types.js';
+import { arg } from '../command.js';
 import type { Io } from '../io.js';
 import type { Detection } from '../../model/types.js';
 
@@ -49,34 +50,32 @@ export interface SqlRunOutcome {
   ruleErrors: SqlScanResult['ruleErrors'];
 }
 
-function str(args: Record<string, unknown>, key: string): string | undefined {
-  const v = args[key];
-  return v === undefined || v === null ? undefined : String(v);
+/** The event data store as Lake's SQL names it in FROM (an ARN's last part), quoted: an id's hyphens are not identifier characters. */
+export function lakeStore(store: string): string {
+  const id = store.includes('/') ? (store.split('/').pop() as string) : store;
+  if (!/^[A-Za-z0-9-]+$/.test(id)) throw new TrailproofError('TP_USAGE', `--event-data-store ${store}: not an event data store id or ARN`);
+  return `"${id}"`;
 }
 
 function layoutOf(args: Record<string, unknown>, engine: EngineName): TableLayout {
   if (engine === 'lake') return 'none';
   if (engine === 'duckdb') return 'organization';
-  const given = str(args, 'table-layout');
+  const given = arg.string(args, 'table-layout');
   if (given !== undefined) return given as TableLayout;
-  return str(args, 'organization-id') !== undefined ? 'organization' : 'account';
+  return arg.string(args, 'organization-id') !== undefined ? 'organization' : 'account';
 }
 
 function tableOf(args: Record<string, unknown>, engine: EngineName): string {
   if (engine === 'lake') {
-    const store = str(args, 'event-data-store');
+    const store = arg.string(args, 'event-data-store');
     if (store === undefined) throw new TrailproofError('TP_USAGE', '--engine lake needs --event-data-store ID (the event data store to query)');
-    // An ARN's last part is the id Lake's SQL names in FROM.
-    const id = store.includes('/') ? (store.split('/').pop() as string) : store;
-    if (!/^[A-Za-z0-9-]+$/.test(id)) throw new TrailproofError('TP_USAGE', `--event-data-store ${store}: not an event data store id or ARN`);
-    // Lake names the store in FROM; quoted, since an id's hyphens are not identifier characters in SQL.
-    return `"${id}"`;
+    return lakeStore(store);
   }
   if (engine === 'duckdb') return 'cloudtrail_logs';
-  const database = str(args, 'athena-database');
+  const database = arg.string(args, 'athena-database');
   if (database === undefined) throw new TrailproofError('TP_USAGE', '--engine athena needs --athena-database (the Glue database of the CloudTrail table)');
   // Validated as Athena names them (letters, digits, underscores); a query reads them unquoted.
-  return `${athenaIdentifier('database', database)}.${athenaIdentifier('table', str(args, 'athena-table') ?? 'cloudtrail_logs')}`;
+  return `${athenaIdentifier('database', database)}.${athenaIdentifier('table', arg.string(args, 'athena-table') ?? 'cloudtrail_logs')}`;
 }
 
 /** The dry run's text: each query's name, the partitions it reads and its SQL. */
@@ -108,19 +107,19 @@ export async function runSqlScan(args: Record<string, unknown>, io: Io, run: Sql
     io.stdout(dryRunText(planSqlScan({ engine, rules: run.rules, parameters: run.parameters, table, layout, scope: run.scope }), engine));
     return null;
   }
-  const price = str(args, 'price-per-tb');
+  const price = arg.string(args, 'price-per-tb');
   const pricing = pricingFor(engine === 'lake' ? 'lake' : 'athena', price === undefined ? undefined : parsePricePerTb(price));
-  const region = str(args, 'athena-region');
-  const profile = str(args, 'profile');
+  const region = arg.string(args, 'athena-region');
+  const profile = arg.string(args, 'profile');
   let runner: QueryRunner;
   let close = (): void => undefined;
   if (engine === 'athena') {
     const client = athenaClient({ region, profile });
-    const options = { database: str(args, 'athena-database') as string, workgroup: str(args, 'athena-workgroup'), outputLocation: str(args, 'athena-output') };
-    const location = str(args, 'create-table');
+    const options = { database: arg.string(args, 'athena-database') as string, workgroup: arg.string(args, 'athena-workgroup'), outputLocation: arg.string(args, 'athena-output') };
+    const location = arg.string(args, 'create-table');
     if (location !== undefined) {
-      const orgId = str(args, 'organization-id');
-      const tableOnly = str(args, 'athena-table') ?? 'cloudtrail_logs';
+      const orgId = arg.string(args, 'organization-id');
+      const tableOnly = arg.string(args, 'athena-table') ?? 'cloudtrail_logs';
       const regions = run.scope.regions;
       if (regions.length === 0) throw new TrailproofError('TP_USAGE', '--create-table needs --regions: the regions whose folders the table projects');
       const ddl =
