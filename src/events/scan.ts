@@ -6,7 +6,8 @@ import { compareDetections, correlationDetection } from './detections.js';
 import { runPipeline, type PipelineStats } from './pipeline.js';
 import { createProcessor, type Task, type UnitResult } from './processor.js';
 import type { LogSource, ScanScope } from './readers/types.js';
-import { unpackInputs } from './wire.js';
+import { PackedRuns } from './reorder.js';
+import { inputOffsets, packedEventId, packedEventIndex, unpackInput } from './wire.js';
 import { compileSources, Correlator, type CorrelationInput, type RuleLoadError, type RuleSource } from './sigma/index.js';
 
 /**
@@ -49,14 +50,6 @@ export interface ScanResult {
   stats: ScanStats;
 }
 
-interface Run {
-  inputs: CorrelationInput[];
-  /** The next input to hand out. */
-  at: number;
-  /** Arrival order of the run: breaks ties of equal times. */
-  seq: number;
-}
-
 /**
  * The order correlation inputs are correlated in: event time, then event id (CloudTrail writes times to the
  * second, so many events share one; ordering them by id makes the detections, e.g. which event stands first
@@ -69,72 +62,6 @@ export function inputOrder(a: CorrelationInput, b: CorrelationInput): number {
   const y = b.summary.eventID;
   if (x !== y) return x < y ? -1 : 1;
   return a.rule - b.rule;
-}
-
-/**
- * The reorder buffer in front of the correlator: each unit's inputs as one run sorted by inputOrder, the
- * runs merged by (inputOrder, arrival). This is the order a min-heap on
- * (time, arrival) of every input gives, at a fraction of the cost: the heap is over the few runs waiting
- * (tens), not the inputs (tens of thousands, scattered in memory).
- */
-class InputRuns {
-  private readonly heap: Run[] = [];
-  private seq = 0;
-
-  add(inputs: CorrelationInput[]): void {
-    if (inputs.length === 0) return;
-    let sorted = true;
-    for (let i = 1; i < inputs.length && sorted; i++) sorted = inputOrder(inputs[i - 1] as CorrelationInput, inputs[i] as CorrelationInput) <= 0;
-    // Array.prototype.sort is stable.
-    if (!sorted) inputs.sort(inputOrder);
-    const heap = this.heap;
-    const run: Run = { inputs, at: 0, seq: this.seq++ };
-    let i = heap.length;
-    heap.push(run);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!before(run, heap[parent] as Run)) break;
-      heap[i] = heap[parent] as Run;
-      i = parent;
-    }
-    heap[i] = run;
-  }
-
-  peek(): CorrelationInput | undefined {
-    const top = this.heap[0];
-    return top === undefined ? undefined : top.inputs[top.at];
-  }
-
-  pop(): CorrelationInput | undefined {
-    const heap = this.heap;
-    const top = heap[0];
-    if (top === undefined) return undefined;
-    const input = top.inputs[top.at++] as CorrelationInput;
-    let run = top;
-    if (top.at === top.inputs.length) {
-      run = heap.pop() as Run;
-      if (heap.length === 0) return input;
-    }
-    // Sift the top run (with its next input) or the last run down from the root.
-    const n = heap.length;
-    let i = 0;
-    for (;;) {
-      let child = 2 * i + 1;
-      if (child >= n) break;
-      if (child + 1 < n && before(heap[child + 1] as Run, heap[child] as Run)) child++;
-      if (!before(heap[child] as Run, run)) break;
-      heap[i] = heap[child] as Run;
-      i = child;
-    }
-    heap[i] = run;
-    return input;
-  }
-}
-
-/** Whether run a's next input goes before run b's. */
-function before(a: Run, b: Run): boolean {
-  const order = inputOrder(a.inputs[a.at] as CorrelationInput, b.inputs[b.at] as CorrelationInput);
-  return order < 0 || (order === 0 && a.seq < b.seq);
 }
 
 /** Remembers recent keys (by event time) to drop a second copy of the same event; forgets old ones. */
@@ -168,7 +95,7 @@ export async function scanEvents(sources: readonly LogSource[], options: ScanOpt
   const detections: Detection[] = [];
   const seenBase = new Set<string>();
   const seenInputs = new RecentKeys(ORDER_ALLOWANCE_MS);
-  const runs = new InputRuns();
+  const runs = new PackedRuns();
   let duplicates = 0;
   const extra = { detections: 0, duplicates: 0, late: 0, untimed: 0, rules: { event: ruleSet.rules.length, correlations: ruleSet.correlations.length }, ruleErrors: errors };
   const correlate = (input: CorrelationInput): void => {
@@ -189,26 +116,31 @@ export async function scanEvents(sources: readonly LogSource[], options: ScanOpt
       detections.push(d);
     }
     // The inputs of one event sit together (one per base rule it matched): the event is looked up once.
+    const packed = result.inputs;
+    const offsets = inputOffsets(packed);
+    const kept: number[] = [];
     let event = -1;
     let repeated = false;
-    const run: CorrelationInput[] = [];
-    for (const input of unpackInputs(result.inputs)) {
-      if (!Number.isFinite(input.time)) {
-        correlate(input);
+    for (let n = 0; n < packed.count; n++) {
+      const offset = offsets[n] as number;
+      const time = packed.times[n] as number;
+      if (!Number.isFinite(time)) {
+        correlate(unpackInput(packed, n, offset));
         continue;
       }
-      if (input.eventIndex !== event) {
-        event = input.eventIndex;
-        const id = input.summary.eventID;
-        repeated = dedupe && id !== '' && seenInputs.seenBefore(id, input.time);
+      const eventIndex = packedEventIndex(packed, offset);
+      if (eventIndex !== event) {
+        event = eventIndex;
+        const id = packedEventId(packed, offset);
+        repeated = dedupe && id !== '' && seenInputs.seenBefore(id, time);
       }
-      if (!repeated) run.push(input);
+      if (!repeated) kept.push(n);
     }
-    runs.add(run);
+    runs.add(packed, offsets, kept);
     if (result.delivered !== null) {
       // Every later unit was delivered no earlier than this one, so holds nothing older than the watermark.
       const watermark = result.delivered - ORDER_ALLOWANCE_MS;
-      for (let next = runs.peek(); next !== undefined && next.time <= watermark; next = runs.peek()) correlate(runs.pop() as CorrelationInput);
+      for (let next = runs.peekTime(); next !== undefined && next <= watermark; next = runs.peekTime()) correlate(runs.pop() as CorrelationInput);
       if (dedupe) seenInputs.advance(watermark);
     }
   };

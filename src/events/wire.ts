@@ -73,37 +73,70 @@ export class InputPacker {
   }
 }
 
-export function unpackInputs(packed: PackedInputs): CorrelationInput[] {
-  const { ints, strings, times } = packed;
-  const at = (i: number): string | null => (i < 0 ? null : (strings[i] as string));
-  const out: CorrelationInput[] = new Array<CorrelationInput>(packed.count);
+/** Ints before an input's key/value pairs: rule, eventIndex, the summary's indexes, the value count. */
+const FIXED_INTS = 2 + SUMMARY_FIELDS.length + 1;
+
+/** Where each input starts in `ints` (inputs are variable in length: their key/value pairs). */
+export function inputOffsets(packed: PackedInputs): Int32Array {
+  const { ints } = packed;
+  const out = new Int32Array(packed.count);
   let p = 0;
   for (let n = 0; n < packed.count; n++) {
-    const rule = ints[p++] as number;
-    const eventIndex = ints[p++] as number;
-    const summary: EventSummary = {
-      eventTime: at(ints[p++] as number) ?? '',
-      eventID: at(ints[p++] as number) ?? '',
-      eventName: at(ints[p++] as number) ?? '',
-      eventSource: at(ints[p++] as number) ?? '',
-      actor: at(ints[p++] as number) ?? '',
-      actorType: at(ints[p++] as number) ?? '',
-      sessionIssuer: at(ints[p++] as number),
-      sourceIPAddress: at(ints[p++] as number) ?? '',
-      userAgent: at(ints[p++] as number) ?? '',
-      account: at(ints[p++] as number) ?? '',
-      region: at(ints[p++] as number) ?? '',
-      errorCode: at(ints[p++] as number),
-    };
-    const k = ints[p++] as number;
-    const values: Record<string, string | null> = {};
-    for (let j = 0; j < k; j++) {
-      const key = at(ints[p++] as number) ?? '';
-      values[key] = at(ints[p++] as number);
-    }
-    out[n] = { rule, eventIndex, time: times[n] as number, values, summary };
+    out[n] = p;
+    p += FIXED_INTS + 2 * (ints[p + FIXED_INTS - 1] as number);
   }
   return out;
+}
+
+/** The rule of the input at `offset`, read in place (the correlation order compares it). */
+export function packedRule(packed: PackedInputs, offset: number): number {
+  return packed.ints[offset] as number;
+}
+
+/** The event (its place in its unit) of the input at `offset`, read in place. */
+export function packedEventIndex(packed: PackedInputs, offset: number): number {
+  return packed.ints[offset + 1] as number;
+}
+
+/** The eventID of the input at `offset`, read in place. */
+export function packedEventId(packed: PackedInputs, offset: number): string {
+  const i = packed.ints[offset + 3] as number;
+  return i < 0 ? '' : (packed.strings[i] as string);
+}
+
+/** Input n (which starts at `offset` in ints) as an object. */
+export function unpackInput(packed: PackedInputs, n: number, offset: number): CorrelationInput {
+  const { ints, strings } = packed;
+  const at = (i: number): string | null => (i < 0 ? null : (strings[i] as string));
+  let p = offset;
+  const rule = ints[p++] as number;
+  const eventIndex = ints[p++] as number;
+  const summary: EventSummary = {
+    eventTime: at(ints[p++] as number) ?? '',
+    eventID: at(ints[p++] as number) ?? '',
+    eventName: at(ints[p++] as number) ?? '',
+    eventSource: at(ints[p++] as number) ?? '',
+    actor: at(ints[p++] as number) ?? '',
+    actorType: at(ints[p++] as number) ?? '',
+    sessionIssuer: at(ints[p++] as number),
+    sourceIPAddress: at(ints[p++] as number) ?? '',
+    userAgent: at(ints[p++] as number) ?? '',
+    account: at(ints[p++] as number) ?? '',
+    region: at(ints[p++] as number) ?? '',
+    errorCode: at(ints[p++] as number),
+  };
+  const k = ints[p++] as number;
+  const values: Record<string, string | null> = {};
+  for (let j = 0; j < k; j++) {
+    const key = at(ints[p++] as number) ?? '';
+    values[key] = at(ints[p++] as number);
+  }
+  return { rule, eventIndex, time: packed.times[n] as number, values, summary };
+}
+
+export function unpackInputs(packed: PackedInputs): CorrelationInput[] {
+  const offsets = inputOffsets(packed);
+  return Array.from(offsets, (offset, n) => unpackInput(packed, n, offset));
 }
 
 /** The buffers to move with a postMessage. */
