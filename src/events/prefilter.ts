@@ -199,8 +199,11 @@ const MEMO_LIMIT = 10_000;
 const NULL = '\0null';
 const STRUCTURE = '\0structure';
 const FORCE = 1 << 30;
-const SPLIT = '},{"eventVersion":';
-const HEAD = '{"Records":[{"eventVersion":';
+/** Where one record ends and the next begins, as CloudTrail writes them. */
+export const SPLIT = '},{"eventVersion":';
+/** How a log file begins, and how its first record does. */
+export const HEAD = '{"Records":[{"eventVersion":';
+const FIRST = '{"eventVersion":';
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -296,13 +299,22 @@ export class Prefilter {
     while (end > 0 && isSpace(text.charCodeAt(end - 1))) end--;
     const close = end - 2;
     if (text.charCodeAt(end - 1) !== 125 || text.charCodeAt(close) !== 93 || text.charCodeAt(close - 1) !== 125) return null;
-    const startList: number[] = [HEAD.length - SPLIT.length + 2];
+    return this.selectRange(text, HEAD.length - FIRST.length, close, ascii);
+  }
+
+  /**
+   * The same over records joined as CloudTrail joins them (`{"eventVersion":...},{"eventVersion":...}`), from
+   * the first record's opening brace at `from` to the last one's closing brace just before `to`: a batch of a
+   * log file's records, cut out of it where one ends (see readers/batches.ts).
+   */
+  selectRange(text: string, from: number, to: number, ascii: boolean): Selection {
+    const startList: number[] = [from];
     const endList: number[] = [];
-    for (let p = text.indexOf(SPLIT, HEAD.length); p >= 0 && p < close; p = text.indexOf(SPLIT, p + 2)) {
+    for (let p = text.indexOf(SPLIT, from); p >= 0 && p < to; p = text.indexOf(SPLIT, p + 2)) {
       endList.push(p + 1);
       startList.push(p + 2);
     }
-    endList.push(close);
+    endList.push(to);
     const count = startList.length;
     const starts = Int32Array.from(startList);
     const ends = Int32Array.from(endList);

@@ -125,8 +125,8 @@ export function createProcessor(task: Task, ruleSet?: RuleSet): Processor {
     prefilter === null
       ? undefined
       : (text, ascii) => {
-          const selection = prefilter.select(text, ascii);
-          if (selection !== null && countUnparsed !== null) selection.unparsedInScope = countUnparsed(text, selection);
+          const selection = prefilter.selectRange(text, 0, text.length, ascii);
+          if (countUnparsed !== null) selection.unparsedInScope = countUnparsed(text, selection);
           return selection;
         };
   return async (unit) => {

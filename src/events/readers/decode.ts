@@ -1,5 +1,6 @@
 // Turns a unit into CloudTrail records, handing each to a callback: a log file is inflated (gzip is known by
-// its magic number, not its name) and parsed whole (a delivered file is a few MB at most; JSON.parse of the
+// its magic number, not its name), then either read in batches of records of which a selector picks those to
+// parse (a scan with the prefilter), or parsed whole (a delivered file is a few MB at most; JSON.parse of the
 // whole text is several times faster than any streaming parser in JavaScript); a LookupEvents.jsonl is read
 // line by line. A file that cannot be read is reported by name with the reason, and skipped.
 import { isAscii } from 'node:buffer';
@@ -11,10 +12,14 @@ import { gunzipSync } from 'node:zlib';
 import { errorMessage } from '../../errors.js';
 import type { Selection } from '../prefilter.js';
 import type { CloudTrailRecord } from '../record.js';
+import { recordBatches, recordRange } from './batches.js';
 import type { LogUnit, SkippedInput } from './types.js';
 
 /** Inflated size past which a file is refused rather than held in memory (CloudTrail's files are far smaller). */
 export const MAX_INFLATED_BYTES = 256 * 1024 * 1024;
+
+/** Buffers this large have an ArrayBuffer of their own (Node pools only those under 4 KB). */
+const OWN_BUFFER_BYTES = 64 * 1024;
 
 export interface DecodeStats {
   /** Events handed to the callback. */
@@ -35,10 +40,10 @@ export interface DecodeStats {
 export type RecordCallback = (record: CloudTrailRecord, ordinal: number, possible?: Uint8Array | null) => void;
 
 /**
- * Picks the records of a log file's text worth parsing (see prefilter.ts); null to parse the file whole.
- * `ascii`: the text holds no character above 0x7f.
+ * Picks the records worth parsing (see prefilter.ts) in a batch of a log file's records (`{...},{...}`, as
+ * CloudTrail joins them). `ascii`: the text holds no character above 0x7f.
  */
-export type RecordSelector = (text: string, ascii: boolean) => Selection | null;
+export type RecordSelector = (text: string, ascii: boolean) => Selection;
 
 function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
@@ -72,8 +77,11 @@ function inflate(bytes: Buffer): Buffer {
   }
 }
 
-/** Parses a log file's text and hands over its Records; returns the problem when it is not a log file. */
-function emitLogFile(text: string, onRecord: RecordCallback, stats: DecodeStats, name: string): void {
+/**
+ * Parses a log file's text and hands over its Records (those from ordinal `from` on: the ones before were
+ * handed over already); returns the problem when it is not a log file.
+ */
+function emitLogFile(text: string, onRecord: RecordCallback, stats: DecodeStats, name: string, from = 0): void {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -87,7 +95,8 @@ function emitLogFile(text: string, onRecord: RecordCallback, stats: DecodeStats,
     return;
   }
   let bad = 0;
-  for (const record of records) {
+  for (let i = from; i < records.length; i++) {
+    const record: unknown = records[i];
     if (isObject(record)) onRecord(record as CloudTrailRecord, stats.events++);
     else bad++;
   }
@@ -95,23 +104,35 @@ function emitLogFile(text: string, onRecord: RecordCallback, stats: DecodeStats,
 }
 
 /**
- * A log file's bytes: with a selector, only the records it picks are parsed and handed over (all of them
- * first, so a pick that does not parse can still fall back to the whole file, with nothing handed twice);
- * without one, or when it declines the text, the file is parsed whole.
+ * A log file's bytes. With a selector and a file in CloudTrail's form, the records are read a batch at a
+ * time (readers/batches.ts) and only those the selector picks are parsed and handed over; each batch is
+ * parsed before any of its records is handed over, so a pick that does not parse (the split was wrong) falls
+ * back to parsing the file whole from that batch on, with nothing handed twice. Otherwise the file is
+ * parsed whole.
  */
 function emitLogBytes(bytes: Buffer, select: RecordSelector | undefined, onRecord: RecordCallback, stats: DecodeStats, name: string): void {
   // Pure ASCII (nearly every log file) decodes as Latin-1 to the same text, several times faster than UTF-8.
   const ascii = isAscii(bytes);
-  const text = ascii ? bytes.toString('latin1') : bytes.toString('utf8');
-  const selection = select?.(text, ascii) ?? null;
-  const picked = selection === null ? null : parseSelected(text, selection);
-  if (selection === null || picked === null) {
-    emitLogFile(text, onRecord, stats, name);
+  const encoding = ascii ? 'latin1' : 'utf8';
+  const range = select === undefined ? null : recordRange(bytes);
+  if (select !== undefined && range !== null) {
+    const first = stats.events;
+    for (const [start, end] of recordBatches(bytes, range.from, range.to)) {
+      const text = bytes.toString(encoding, start, end);
+      const selection = select(text, ascii);
+      const picked = parseSelected(text, selection);
+      if (picked === null) {
+        emitLogFile(bytes.toString(encoding), onRecord, stats, name, stats.events - first);
+        return;
+      }
+      const base = stats.events;
+      stats.events += selection.count;
+      stats.unparsedInScope += selection.unparsedInScope ?? selection.count - picked.length;
+      for (let i = 0; i < picked.length; i++) onRecord(picked[i] as CloudTrailRecord, base - first + (selection.candidates[i] as number), selection.possible[i]);
+    }
     return;
   }
-  stats.events += selection.count;
-  stats.unparsedInScope += selection.unparsedInScope ?? selection.count - picked.length;
-  for (let i = 0; i < picked.length; i++) onRecord(picked[i] as CloudTrailRecord, selection.candidates[i] as number, selection.possible[i]);
+  emitLogFile(bytes.toString(encoding), onRecord, stats, name);
 }
 
 /** The picked records parsed, or null when one is not a JSON object (the split was wrong: parse the file whole). */
@@ -130,6 +151,18 @@ function parseSelected(text: string, selection: Selection): CloudTrailRecord[] |
     out[i] = record as CloudTrailRecord;
   }
   return out;
+}
+
+/**
+ * Frees a buffer we own and are done with now, rather than at the next full collection. A buffer that lived
+ * through a few minor collections (a file's bytes do, while its records are parsed) is freed only when a
+ * full collection finds it dead, and a worker reading file after file piles up hundreds of MB of them in
+ * between. Moving the memory to a fresh ArrayBuffer nobody holds lets the next minor collection free it.
+ */
+function release(bytes: Buffer): void {
+  const { buffer } = bytes;
+  // Small buffers may be slices of Node's shared pool, which must not be taken from its other users.
+  if (buffer instanceof ArrayBuffer && buffer.byteLength >= OWN_BUFFER_BYTES) structuredClone(buffer, { transfer: [buffer] });
 }
 
 function iso(value: unknown): string | undefined {
@@ -217,11 +250,16 @@ export async function decodeUnit(unit: LogUnit, onRecord: RecordCallback, select
         const inflated = inflate(raw);
         stats.bytes = inflated.length;
         emitLogBytes(inflated, select, guarded, stats, unit.name);
+        release(inflated);
+        if (inflated !== raw) release(raw);
         break;
       }
       case 'bytes': {
         stats.bytes = unit.bytes.byteLength;
-        emitLogBytes(Buffer.from(unit.bytes.buffer, unit.bytes.byteOffset, unit.bytes.byteLength), select, guarded, stats, unit.name);
+        const bytes = Buffer.from(unit.bytes.buffer, unit.bytes.byteOffset, unit.bytes.byteLength);
+        emitLogBytes(bytes, select, guarded, stats, unit.name);
+        // The unit's bytes are this reader's alone (moved to this thread, or inflated for it).
+        release(bytes);
         break;
       }
       case 'jsonl': {
