@@ -184,8 +184,6 @@ function holds(need: Need, mask: number): boolean {
 interface KeyScan {
   key: string;
   atoms: Atom[];
-  /** Set when the key has no rare letter and its atoms are exact values: the values are looked for instead. */
-  values: RegExp | null;
   /** The end of the key and its closing quote, from the last capital letter on (a rare first character makes indexOf fast). */
   needle: string;
   /** The part of the key before the needle. */
@@ -204,15 +202,6 @@ export const SPLIT = '},{"eventVersion":';
 /** How a log file begins, and how its first record does. */
 export const HEAD = '{"Records":[{"eventVersion":';
 const FIRST = '{"eventVersion":';
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
-/** ASCII case-insensitive text as a pattern (the `i` flag would cost the regex its fast literal search). */
-function anyCase(text: string): string {
-  return [...text].map((c) => (c.toLowerCase() === c.toUpperCase() ? escapeRegExp(c) : `[${c.toLowerCase()}${c.toUpperCase()}]`)).join('');
-}
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
@@ -271,12 +260,9 @@ export class Prefilter {
     const scans = [...new Set(atoms.map((a) => a.key))].sort().map((key): KeyScan => {
       const own = atoms.filter((a) => a.key === key);
       const capital = Math.max(0, ...[...key].map((c, i) => (c >= 'A' && c <= 'Z' ? i : 0)));
-      const exact = own.every((a) => a.exact !== null && a.exact.length > 0 && !a.exact.includes('')) ? own.flatMap((a) => a.exact as string[]) : null;
       return {
         key,
         atoms: own,
-        // Looking for the values pays only when the key has no rare letter to look for.
-        values: exact !== null && capital === 0 ? new RegExp(`${escapeRegExp(key)}"\\s*:\\s*"(?:${exact.map(anyCase).join('|')})"`, 'g') : null,
         needle: `${key.slice(capital)}"`,
         lead: key.slice(0, capital),
         memo: new Map(),
@@ -321,10 +307,7 @@ export class Prefilter {
     const masks = new Int32Array(count);
     this.force(text, /\\/g, starts, ends, masks);
     if (!ascii) this.force(text, /[\u0080-\uffff]/g, starts, ends, masks);
-    for (const scan of this.scans) {
-      if (scan.values !== null) this.scanValues(text, scan, starts, ends, masks);
-      else this.scanKey(text, scan, starts, ends, masks);
-    }
+    for (const scan of this.scans) this.scanKey(text, scan, starts, ends, masks);
     const picked: number[] = [];
     const possible: Array<Uint8Array | null> = [];
     for (let r = 0; r < count; r++) {
@@ -426,23 +409,5 @@ export class Prefilter {
       if (scan.memo.size < MEMO_LIMIT) scan.memo.set(raw, bits);
     }
     return bits;
-  }
-
-  /** For a key without a rare letter and with exact values only: finds the values, then checks the key before them. */
-  private scanValues(text: string, scan: KeyScan, starts: Int32Array, ends: Int32Array, masks: Int32Array): void {
-    const re = scan.values as RegExp;
-    const { key } = scan;
-    re.lastIndex = 0;
-    let r = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      r = recordAt(m.index, r, ends);
-      if (r < 0) return;
-      const k = m.index;
-      const before = text.charCodeAt(k - 1);
-      if (k <= (starts[r] as number) || (before !== 34 && before !== 46)) continue;
-      // The match is `key" : "value"`: the value's opening quote is the first after the colon.
-      const v = text.indexOf('"', text.indexOf(':', k + key.length) + 1);
-      masks[r] = (masks[r] as number) | this.passed(text, v, 34, scan);
-    }
   }
 }
