@@ -5,7 +5,7 @@ import type { Bundle } from '../evidence/bundle.js';
 import type { Detection } from '../model/types.js';
 import { defaultWorkers } from './pipeline.js';
 import { bundleEvents, bundleHasEvents } from './readers/bundle.js';
-import { FULL_SCOPE, type ScanScope } from './readers/types.js';
+import { FULL_SCOPE, type LogSource, type ScanScope } from './readers/types.js';
 import { applySettings, ruleSettings, ruleSources } from './rules.js';
 import { scanEvents, type ScanStats } from './scan.js';
 
@@ -16,6 +16,8 @@ export interface BundleScanOptions {
   config?: Config;
   scope?: ScanScope;
   workers?: number;
+  /** Log files to read besides the bundle's own events (audit --logs DIR|s3://...). */
+  sources?: LogSource[];
   onProgress?: (stats: ScanStats) => void;
 }
 
@@ -27,13 +29,13 @@ export function bundleHoldsEvents(bundle: Bundle): boolean {
 }
 
 /**
- * Scans a bundle's events with the rules; detections sorted, with the config's rule settings applied. Rules
+ * Scans a bundle's events (and any other sources given) with the rules; detections sorted, with the config's rule settings applied. Rules
  * that did not load are in stats.ruleErrors (the others ran); files that could not be read in stats.skipped.
  */
 export async function scanBundleEvents(bundle: Bundle, options: BundleScanOptions = {}): Promise<BundleScan> {
   const { sources, errors } = ruleSources({ builtin: options.builtinRules ?? true, dirs: options.rules ?? [] });
   const settings = ruleSettings(options.config ?? {});
-  const result = await scanEvents([bundleEvents(bundle.dir, options.scope ?? FULL_SCOPE)], {
+  const result = await scanEvents([bundleEvents(bundle.dir, options.scope ?? FULL_SCOPE), ...(options.sources ?? [])], {
     rules: sources,
     parameters: settings.parameters,
     scope: options.scope ?? FULL_SCOPE,

@@ -164,4 +164,48 @@ describe('trailproof events and scan (CLI)', () => {
       expect(deleted).to.deep.include({ eventTime: '2026-09-14T03:32:07Z', actor: 'arn:aws:iam::444444444444:user/Winter', sourceIPAddress: '192.0.2.55' });
     });
   });
+
+  describe('audit --logs DIR|s3:// (CONTRACT\'s common option)', function () {
+    this.timeout(60_000);
+    /** A bundle without events, and a folder of log files: a bucket deleted in September, another in October. */
+    function setUp(): { bundle: string; logs: string } {
+      const bundle = new BundleBuilder().put('111111111111', 'us-east-1', 'cloudtrail/DescribeTrails.json', { trailList: [] }).writeTemp();
+      const logs = tempDir();
+      writeLog(logs, { account: '111111111111', region: 'us-east-1', delivered: '2026-09-14T03:45:00Z', records: [record({ time: '2026-09-14T03:32:07Z', name: 'DeleteBucket', id: 'sept' })] });
+      writeLog(logs, { account: '222222222222', region: 'us-east-1', delivered: '2026-10-02T10:05:00Z', records: [record({ time: '2026-10-02T10:01:00Z', name: 'DeleteBucket', account: '222222222222', id: 'oct' })] });
+      return { bundle, logs };
+    }
+    const deletions = (out: string): string[] =>
+      (JSON.parse(out) as Findings).detections.filter((d) => d.ruleId === 's3-bucket-deleted').map((d) => d.eventId);
+
+    it('runs the event rules over those log files besides the bundle', async () => {
+      const { bundle, logs } = setUp();
+      const { code, out } = await run(['audit', '--bundle', bundle, '--logs', logs, '--format', 'json', '--fail-on', 'none', '--quiet']);
+      expect(code).to.equal(0);
+      expect(deletions(out)).to.deep.equal(['sept', 'oct']);
+      const without = await run(['audit', '--bundle', bundle, '--format', 'json', '--fail-on', 'none', '--quiet']);
+      expect(deletions(without.out)).to.deep.equal([]);
+    });
+
+    it('keeps to the audit\'s period and accounts', async () => {
+      const { bundle, logs } = setUp();
+      const quarter = await run(['audit', '--bundle', bundle, '--logs', logs, '--period', '2026-Q3', '--format', 'json', '--fail-on', 'none', '--quiet']);
+      expect(deletions(quarter.out)).to.deep.equal(['sept']);
+      const account = await run(['audit', '--bundle', bundle, '--logs', logs, '--accounts', '222222222222', '--format', 'json', '--fail-on', 'none', '--quiet']);
+      expect(deletions(account.out)).to.deep.equal(['oct']);
+    });
+
+    it('names a folder that does not exist, exit 2', async () => {
+      const { bundle } = setUp();
+      const { code, err } = await run(['audit', '--bundle', bundle, '--logs', join(tempDir(), 'nope'), '--format', 'json', '--quiet']);
+      expect(code).to.equal(2);
+      oneLineError(err, /nope/);
+    });
+
+    it('is refused by collect with a value, which copies each trail\'s own logs', async () => {
+      const { code, err } = await run(['collect', '--out', join(tempDir(), 'bundle'), '--logs', './AWSLogs']);
+      expect(code).to.equal(2);
+      oneLineError(err, /collect --logs copies each trail's own log files.*audit --bundle DIR --logs \.\/AWSLogs/);
+    });
+  });
 });

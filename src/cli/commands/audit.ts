@@ -7,6 +7,7 @@ import { Bundle } from '../../evidence/bundle.js';
 import { writeFindingsFile } from '../../output/json-file.js';
 import { attachLogIntegrity, verifyBundleLogs } from '../../integrity/bundle.js';
 import { bundleHoldsEvents, scanBundleEvents } from '../../events/audit-scan.js';
+import { openSources, scopeFromFlags, type ScopeFlags, type SourceFlags } from '../../events/sources.js';
 import { BUILTIN_RULES_DIR } from '../../events/rules.js';
 import { planAudit, runAudit } from '../../engine/audit.js';
 import { loadFrameworks } from '../../engine/frameworks.js';
@@ -14,7 +15,7 @@ import { gateExitCode } from '../../engine/gate.js';
 import { CheckRegistry, loadBuiltinChecks, loadPlugin } from '../../engine/registry.js';
 import type { Findings, Severity } from '../../model/types.js';
 import type { LiveCollectOptions } from '../../collect/index.js';
-import { liveCollectOptions, liveOptions } from './collect.js';
+import { liveCollectOptions, liveOptions, logsFlag } from './collect.js';
 import { report, reportOptions, type ReportArgs } from './report.js';
 import { parsePeriod, type PeriodFlags } from '../../report/period.js';
 import { FORMATS, isFormat, renderers, type Format } from '../../output/index.js';
@@ -36,6 +37,10 @@ export interface AuditArgs {
   config?: string;
   quiet: boolean;
   allowModifiedEvidence: boolean;
+  /** --logs DIR|s3://bucket/prefix: log files the event rules read besides the bundle's own events. */
+  logs?: string[];
+  /** --profile: for an s3:// --logs (a live audit's collection takes it from `live`). */
+  profile?: string;
   /** Without --bundle: what to collect from AWS first. */
   live?: LiveCollectOptions;
   /** --period/--from/--to: the period the audit covers (also the --logs range of a live audit). */
@@ -93,6 +98,17 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
   const plan = planAudit(registry, loadFrameworks(), config, request);
   const failOn = (args.failOn ?? config.failOn ?? 'high') as Severity | 'none';
 
+  // The event rules read the audit's period and accounts; --logs adds log files to the bundle's own events.
+  const scopeFlags: ScopeFlags = { accounts, regions: [] };
+  for (const key of ['period', 'from', 'to'] as const) {
+    const value = args.period?.[key];
+    if (value !== undefined) scopeFlags[key] = value;
+  }
+  const { scope } = scopeFromFlags(scopeFlags);
+  const sourceFlags: SourceFlags = { logs: args.logs ?? [], lookupEvents: false };
+  if (args.profile !== undefined) sourceFlags.profile = args.profile;
+  const logSources = sourceFlags.logs.length > 0 ? (await openSources(sourceFlags, scope, io.cwd)).sources : [];
+
   // Live (no --bundle): collect into a bundle first, then audit it exactly as --bundle would, so the findings
   // are those of auditing the kept bundle again. With --out the bundle is kept as <out>/evidence.
   return withBundle(args, io, async (bundlePath, shownPath, source) => {
@@ -103,8 +119,8 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
     const runRequest: Parameters<typeof runAudit>[2] = { source, bundlePath: shownPath, failOn };
     // The event rules run too when the evidence holds events (logs/ or LookupEvents.jsonl). A --checks or
     // --framework selection asks for posture checks only.
-    if (ids.length === 0 && args.framework === undefined && bundleHoldsEvents(bundle)) {
-      const scan = await scanBundleEvents(bundle, { config });
+    if (ids.length === 0 && args.framework === undefined && (logSources.length > 0 || bundleHoldsEvents(bundle))) {
+      const scan = await scanBundleEvents(bundle, { config, scope, sources: logSources });
       runRequest.detections = scan.detections;
       for (const e of scan.stats.ruleErrors) io.stderr(`trailproof: warning: ${e.message}\n`);
       if (scan.stats.skipped.length > 0 && !args.quiet) io.stderr(`trailproof: warning: ${scan.stats.skipped.length} event file(s) could not be read and were skipped: ${scan.stats.skipped.slice(0, 3).map((f) => f.name).join(', ')}\n`);
@@ -191,10 +207,17 @@ export const command: CommandSpec = {
     y
       .options(auditOptions)
       .options(liveOptions)
+      .options({
+        logs: {
+          type: 'string',
+          describe: "DIR or s3://bucket/prefix (repeatable): also run the event rules over these CloudTrail log files (S3 delivery layout), within --period and --accounts. Without a value, live: also copy each trail's log and digest files of the period into the bundle",
+        },
+      })
       .options(auditReportOptions)
       .example('$0 audit --assume-role TrailproofAudit --out reports/2026-Q3 --format json,junit', 'Audit the organization live; the evidence is kept in reports/2026-Q3/evidence')
       .example('$0 audit --bundle examples/demo-org --out reports/demo --format json,junit', 'Audit the demo organization')
-      .example('$0 audit --bundle ./evidence --format json --fail-on medium > findings.json', 'A CI gate with JSON on stdout'),
+      .example('$0 audit --bundle ./evidence --format json --fail-on medium > findings.json', 'A CI gate with JSON on stdout')
+      .example('$0 audit --bundle ./evidence --logs s3://org-trail-bucket/AWSLogs/o-abc123 --period 2026-Q3 --out reports/q3', "The checks over the bundle, the event rules over the quarter's logs in the trail bucket too"),
   run: (args, io) => {
     const parsed: AuditArgs = { quiet: arg.boolean(args, 'quiet'), allowModifiedEvidence: arg.boolean(args, 'allow-modified-evidence') };
     const set = <K extends keyof AuditArgs>(key: K, value: AuditArgs[K] | undefined): void => {
@@ -209,6 +232,9 @@ export const command: CommandSpec = {
     set('checks', arg.strings(args, 'checks'));
     set('plugin', arg.strings(args, 'plugin'));
     set('config', arg.string(args, 'config'));
+    set('profile', arg.string(args, 'profile'));
+    const { locations } = logsFlag(args);
+    if (locations.length > 0) parsed.logs = locations;
     if (parsed.bundle === undefined) parsed.live = liveCollectOptions(args, io, false);
     const period: PeriodFlags = {};
     for (const key of ['period', 'from', 'to'] as const) {

@@ -23,7 +23,7 @@ export const liveOptions = {
   concurrency: { type: 'number', describe: 'AWS calls in flight at once (default 32)', requiresArg: true },
   'call-timeout': { type: 'number', describe: 'Seconds one call (or one page) may take before it counts as timed out (default 30)', requiresArg: true },
   'lookup-events': { type: 'boolean', describe: 'Also collect the 90-day event history (LookupEvents, 2 requests/s per account and region)', default: false },
-  logs: { type: 'boolean', describe: "Also copy each trail's log and digest files of the period into logs/ (with the digest metadata sidecars) and CloudTrail's public keys", default: false },
+  logs: { type: 'string', describe: "Without a value: also copy each trail's log and digest files of the period into logs/ (with the digest metadata sidecars) and CloudTrail's public keys" },
   from: { type: 'string', describe: 'With --logs: start of the period (date or ISO-8601 instant, UTC); default: 7 days before --to', requiresArg: true },
   to: { type: 'string', describe: 'With --logs: end of the period, inclusive (a date includes the whole day); default: the collection time', requiresArg: true },
   period: { type: 'string', describe: 'With --logs: the period as 2026-Q3, 2026-H2, 2026-09 or 2026 (instead of --from/--to)', requiresArg: true },
@@ -37,6 +37,18 @@ export const collectOptions = {
   'print-policy': { type: 'boolean', describe: 'Print the least-privilege IAM policy the collection needs, and exit', default: false },
   'log-buckets': { type: 'string', describe: 'With --print-policy: comma list of the trail buckets --logs reads (fills in the log-copy statement)', requiresArg: true },
 } as const;
+
+/**
+ * `--logs` in its two forms: alone, copy each trail's own log files into the bundle (collect, live audit);
+ * with a folder or s3://bucket/prefix (CONTRACT's common option), log files to read (audit runs its event
+ * rules over them too). Repeatable.
+ */
+export function logsFlag(args: Record<string, unknown>): { copy: boolean; locations: string[] } {
+  const raw = args['logs'];
+  if (raw === undefined || raw === false) return { copy: false, locations: [] };
+  const values = (Array.isArray(raw) ? raw : [raw]).map((v) => (v === true ? '' : String(v)));
+  return { copy: values.includes(''), locations: values.filter((v) => v !== '') };
+}
 
 function stderrIsTty(io: Io): boolean {
   return io.stderr === processIo.stderr && process.stderr.isTTY === true;
@@ -57,7 +69,7 @@ export function liveCollectOptions(args: Record<string, unknown>, io: Io, period
   };
   const timeout = arg.number(args, 'call-timeout');
   const period = parsePeriod({ period: arg.string(args, 'period'), from: arg.string(args, 'from'), to: arg.string(args, 'to') });
-  const logs = arg.boolean(args, 'logs');
+  const logs = logsFlag(args).copy;
   if (period !== undefined && !logs && periodForLogsOnly) throw new TrailproofError('TP_USAGE', '--from, --to and --period choose the logs to copy: give them with --logs');
   const options: Omit<CollectOptions, 'out' | 'archive'> = {
     profile: arg.string(args, 'profile'),
@@ -87,6 +99,10 @@ export async function collect(args: Record<string, unknown>, io: Io): Promise<nu
   }
   const out = arg.string(args, 'out');
   if (out === undefined) throw new TrailproofError('TP_USAGE', 'collect needs --out DIR, the folder to write the evidence bundle to');
+  const [location] = logsFlag(args).locations;
+  if (location !== undefined) {
+    throw new TrailproofError('TP_USAGE', `collect --logs copies each trail's own log files from its bucket and takes no folder or bucket ("${location}"); to run the event rules over log files, give them to scan or audit (trailproof audit --bundle DIR --logs ${location})`);
+  }
   const options = liveCollectOptions(args, io);
   // The AWS SDK takes seconds to load: only a command that calls AWS pays for it.
   const { collectBundle, formatSummary, insufficient, removePartialBundles } = await import('../../collect/index.js');
