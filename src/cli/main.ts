@@ -20,7 +20,27 @@ const COMMANDS: CommandSpec[] = [audit, collect, scan, events, report, validateL
 const CHECKS_SUBCOMMANDS: CommandSpec[] = [checksList];
 const RULES_SUBCOMMANDS: CommandSpec[] = [rulesSql];
 
-export async function main(argv: string[], io: Io = processIo): Promise<number> {
+/**
+ * Option values that begin with a dash, which the parser would otherwise read as a bundle of one-letter
+ * flags (`--sort -time` as -t -i -m -e): joined to their option (`--sort=-time`) before parsing.
+ */
+const DASH_VALUES: Readonly<Record<string, readonly string[]>> = { '--sort': ['-time'] };
+
+export function joinDashValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    if (next !== undefined && DASH_VALUES[arg]?.includes(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+export async function main(rawArgv: string[], io: Io = processIo): Promise<number> {
+  const argv = joinDashValues(rawArgv);
   let exitCode = 0;
   const debug = argv.includes('--debug');
   const register = (y: Argv, spec: CommandSpec): Argv =>

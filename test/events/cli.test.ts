@@ -68,6 +68,14 @@ describe('trailproof events and scan (CLI)', () => {
       expect(parsed).to.deep.equal([winter, other]);
     });
 
+    it('takes --sort -time as written, the newest first, the same as --sort=-time', async () => {
+      const spaced = await run(['events', '--logs', logs, '--format', 'csv', '--sort', '-time']);
+      expect(spaced.code, spaced.err).to.equal(0);
+      expect(spaced.out).to.equal((await run(['events', '--logs', logs, '--format', 'csv', '--sort=-time'])).out);
+      expect(spaced.out.split('\r\n')[1]).to.match(/^2026-09-14T03:40:00Z,/);
+      expect((await run(['events', '--logs', logs, '--format', 'csv', '--sort', 'time'])).out).to.not.equal(spaced.out);
+    });
+
     it('refuses bad flags with exit 2 and one line', async () => {
       oneLineError((await run(['events', '--logs', logs, '--ip', '10.0.0.0/99'])).err, /--ip 10\.0\.0\.0\/99: bad prefix length/);
       oneLineError((await run(['events', '--logs', logs, '--limit', '0'])).err, /--limit 0/);

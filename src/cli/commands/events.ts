@@ -23,7 +23,7 @@ export const eventsOptions = {
   'errors-only': { type: 'boolean', default: false, describe: 'Only calls that failed (with an errorCode)' },
   resource: { type: 'string', requiresArg: true, describe: 'A resource ARN or name (a bucket, a role, an instance id...)' },
   limit: { type: 'number', requiresArg: true, describe: 'Show at most this many events (the first ones in --sort order)' },
-  sort: { type: 'string', choices: ['time', '-time'], default: 'time', describe: 'time: oldest first; -time (write --sort=-time): newest first' },
+  sort: { type: 'string', choices: ['time', '-time'], default: 'time', describe: 'time: oldest first; -time: newest first' },
   format: { type: 'string', choices: EVENT_FORMATS, default: 'table', describe: 'table, jsonl (one CloudTrail record per line) or csv' },
 } as const;
 
@@ -97,6 +97,6 @@ export const command: CommandSpec = {
       .options(eventsOptions)
       .example('$0 events --bundle examples/demo-org --name DeleteBucket', 'Who deleted a bucket, when and from where')
       .example('$0 events --logs ./AWSLogs --user Winter --from 2026-09-14 --to 2026-09-14 --format csv > winter.csv', "One user's day as CSV")
-      .example('$0 events --logs s3://org-trail-bucket --ip 192.0.2.0/24 --errors-only --sort=-time --limit 50', 'The latest failed calls from a network'),
+      .example('$0 events --logs s3://org-trail-bucket --ip 192.0.2.0/24 --errors-only --sort -time --limit 50', 'The latest failed calls from a network'),
   run: (args, io) => events(args, io),
 };
