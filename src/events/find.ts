@@ -18,6 +18,8 @@ export interface FindOptions {
   sort: SortOrder;
   /** Keep the first `limit` events in sort order; undefined keeps all. */
   limit?: number;
+  /** False: parse every record instead of only those the query's names, service, errors or ARN allow (the same events, slower). */
+  prefilter?: boolean;
   onProgress?: (stats: FindStats) => void;
 }
 
@@ -115,7 +117,7 @@ export async function findEvents(sources: readonly LogSource[], options: FindOpt
   };
   const onProgress = options.onProgress;
   const stats = await runPipeline(
-    { mode: 'search', query: options.query, scope: options.scope },
+    { mode: 'search', query: options.query, scope: options.scope, ...(options.prefilter === false ? { prefilter: false } : {}) },
     sources,
     {
       workers: options.workers,

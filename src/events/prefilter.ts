@@ -252,7 +252,12 @@ export class Prefilter {
 
   /** The prefilter for a rule set, or null when some rule could match any record (then every record is parsed). */
   static build(ruleSet: RuleSet): Prefilter | null {
-    const needs = ruleSet.rules.map((r) => necessary(r.expr));
+    return Prefilter.forExprs(ruleSet.rules.map((r) => r.expr));
+  }
+
+  /** The prefilter for detections given as expressions (a rule's, a search's), in the order their ordinals follow. */
+  static forExprs(exprs: readonly Expr[]): Prefilter | null {
+    const needs = exprs.map(necessary);
     if (needs.some((n) => n.kind === 'any')) return null;
     const atoms: Atom[] = [];
     const restricted = needs.map((n) => atomize(restrict(n, keysFor(n)), atoms));

@@ -9,7 +9,7 @@ import { rawScopeCounter } from './raw-scope.js';
 import { decodeUnit, type RecordSelector } from './readers/decode.js';
 import type { LogUnit, ScanScope, SkippedInput } from './readers/types.js';
 import type { CloudTrailRecord } from './record.js';
-import { compileQuery, type EventQuery } from './search.js';
+import { compileQuery, queryExpr, type EventQuery } from './search.js';
 import { compileSources, rulesFromSnapshot, type CompiledRule, type RuleSet, type RuleSnapshot, type RuleSource } from './sigma/index.js';
 import { InputPacker, type PackedInputs } from './wire.js';
 
@@ -19,7 +19,7 @@ export type Task =
    * `snapshot`, the rules as the main thread compiled them, spares a worker compiling the sources again.
    */
   | { mode: 'scan'; sources: RuleSource[]; parameters: Record<string, Record<string, unknown>>; scope: ScanScope; prefilter?: boolean; snapshot?: RuleSnapshot }
-  | { mode: 'search'; query: EventQuery; scope: ScanScope };
+  | { mode: 'search'; query: EventQuery; scope: ScanScope; prefilter?: boolean };
 
 export interface FoundEvent {
   /** eventTime, epoch ms (NaN when it has none). */
@@ -100,28 +100,10 @@ function emptyResult(unit: LogUnit): UnitResult {
 /** `ruleSet`: the set already compiled from the task's sources in this thread, to save compiling it twice. */
 export function createProcessor(task: Task, ruleSet?: RuleSet): Processor {
   const inScope = scopeTest(task.scope);
-  if (task.mode === 'search') {
-    const predicate = compileQuery(task.query);
-    return async (unit) => {
-      const result = emptyResult(unit);
-      const stats = await decodeUnit(unit, (record) => {
-        if (!inScope(record)) return;
-        result.inScope++;
-        if (!predicate(record)) return;
-        const time = typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : Number.NaN;
-        result.found.push({ time, eventId: typeof record.eventID === 'string' ? record.eventID : '', record });
-      });
-      return Object.assign(result, { events: stats.events, bytes: stats.bytes, problems: stats.problems, modified: stats.modified });
-    };
-  }
-
-  const set = ruleSet ?? (task.snapshot === undefined ? compileSources(task.sources, { parameters: task.parameters }).ruleSet : rulesFromSnapshot(task.snapshot));
-  const rules = set.rules;
-  // The records a prefilter leaves unparsed can match no rule; with a scope, their text says whether they count as in it.
+  // The records a prefilter leaves unparsed can match nothing; with a scope, their text says whether they count as in it.
   const full = isFullScope(task.scope);
-  const prefilter = task.prefilter === false ? null : Prefilter.build(set);
   const countUnparsed = full ? null : rawScopeCounter(task.scope);
-  const select: RecordSelector | undefined =
+  const selector = (prefilter: Prefilter | null): RecordSelector | undefined =>
     prefilter === null
       ? undefined
       : (text, ascii) => {
@@ -129,6 +111,33 @@ export function createProcessor(task: Task, ruleSet?: RuleSet): Processor {
           if (countUnparsed !== null) selection.unparsedInScope = countUnparsed(text, selection);
           return selection;
         };
+  if (task.mode === 'search') {
+    const predicate = compileQuery(task.query);
+    const select = selector(task.prefilter === false ? null : Prefilter.forExprs([queryExpr(task.query)]));
+    return async (unit) => {
+      const result = emptyResult(unit);
+      const stats = await decodeUnit(
+        unit,
+        (record) => {
+          if (!full) {
+            if (!inScope(record)) return;
+            result.inScope++;
+          }
+          if (!predicate(record)) return;
+          const time = typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : Number.NaN;
+          result.found.push({ time, eventId: typeof record.eventID === 'string' ? record.eventID : '', record });
+        },
+        select,
+      );
+      if (full) result.inScope = stats.events;
+      else result.inScope += stats.unparsedInScope;
+      return Object.assign(result, { events: stats.events, bytes: stats.bytes, problems: stats.problems, modified: stats.modified });
+    };
+  }
+
+  const set = ruleSet ?? (task.snapshot === undefined ? compileSources(task.sources, { parameters: task.parameters }).ruleSet : rulesFromSnapshot(task.snapshot));
+  const rules = set.rules;
+  const select = selector(task.prefilter === false ? null : Prefilter.build(set));
   return async (unit) => {
     const result = emptyResult(unit);
     const packer = new InputPacker();

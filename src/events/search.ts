@@ -3,6 +3,8 @@
 import { BlockList, isIP } from 'node:net';
 import { TrailproofError } from '../errors.js';
 import type { CloudTrailRecord } from './record.js';
+import { TRUE, type Expr } from './sigma/expr.js';
+import { literal } from './sigma/patterns.js';
 
 export interface EventQuery {
   /** eventName equals one of these (case-insensitive). */
@@ -88,9 +90,14 @@ function ipPredicate(ip: string): RecordPredicate {
   };
 }
 
-function sourcePredicate(source: string): RecordPredicate {
+/** A service as its eventSource: `s3` -> s3.amazonaws.com. */
+function sourceName(source: string): string {
   const s = source.toLowerCase();
-  const wanted = s.includes('.') ? s : `${s}.amazonaws.com`;
+  return s.includes('.') ? s : `${s}.amazonaws.com`;
+}
+
+function sourcePredicate(source: string): RecordPredicate {
+  const wanted = sourceName(source);
   return (r) => lower(r.eventSource) === wanted;
 }
 
@@ -114,6 +121,28 @@ function resourcePredicate(resource: string): RecordPredicate {
     stringLeaves(r.requestParameters, leaves);
     return leaves.some((v) => v === wanted || v === name || (v.startsWith('arn:') && arnName(v) === name));
   };
+}
+
+/** A field equal (case-insensitively) to one of the values. */
+function oneOf(field: string, values: string[]): Expr {
+  return { kind: 'field', field, groups: [{ kind: 'any', tests: values.map((v) => ({ kind: 'pattern', tokens: literal(v), cased: false })) }], all: false, neq: false };
+}
+
+/**
+ * What every event the query finds has, as a detection expression: the event names, the service, an error
+ * code, a caller's ARN. It is what the raw-text prefilter needs to leave the other records unparsed (the
+ * query itself is then tested on the records parsed); a query with none of these (only --ip, --resource or a
+ * user name) gives TRUE, and every record is parsed.
+ */
+export function queryExpr(query: EventQuery): Expr {
+  const items: Expr[] = [];
+  if (query.names.length > 0) items.push(oneOf('eventName', query.names));
+  if (query.source !== undefined) items.push(oneOf('eventSource', [sourceName(query.source)]));
+  if (query.errorsOnly) items.push({ kind: 'exists', field: 'errorCode', present: true });
+  if (query.user?.toLowerCase().startsWith('arn:')) {
+    items.push({ kind: 'or', items: [oneOf('userIdentity.arn', [query.user]), oneOf('userIdentity.sessionContext.sessionIssuer.arn', [query.user])] });
+  }
+  return items.length === 0 ? TRUE : { kind: 'and', items };
 }
 
 /** The query as one predicate: every filter given must hold. */

@@ -3,7 +3,8 @@ import { findEvents } from '../../src/events/find.js';
 import { localLogs } from '../../src/events/readers/local.js';
 import type { ScanScope } from '../../src/events/readers/types.js';
 import type { CloudTrailRecord } from '../../src/events/record.js';
-import { arnName, compileQuery, type EventQuery } from '../../src/events/search.js';
+import { Prefilter } from '../../src/events/prefilter.js';
+import { arnName, compileQuery, queryExpr, type EventQuery } from '../../src/events/search.js';
 import { record, tempDir, writeLog } from './helpers.js';
 
 const ALL: ScanScope = { from: null, to: null, accounts: [], regions: [] };
@@ -99,5 +100,42 @@ describe('event search results', () => {
     const newest = await findEvents([localLogs(root, ALL)], { query, scope: ALL, workers: 0, sort: '-time', limit: 2 });
     expect(newest.events.map((e) => e.eventTime)).to.deep.equal(['2026-09-14T10:04:00Z', '2026-09-14T10:03:00Z']);
     expect(newest.stats.found).to.equal(4);
+  });
+
+  it('finds with the raw-text prefilter exactly what it finds parsing every record, counts in scope included', async function () {
+    this.timeout(30_000);
+    const dir = tempDir();
+    // Names in other letter cases, a name nested in a request, an escape and non-ASCII text: the prefilter's edge cases.
+    const odd = [
+      { ...winterDeletes, eventID: 'upper', eventName: 'DELETEBUCKET' },
+      { ...rootLogin, eventID: 'nested', eventName: 'ListBuckets', requestParameters: { nested: [{ eventName: 'DeleteBucket' }] } },
+      { ...roleDenied, eventID: 'escaped', eventName: 'DeleteBucket', requestParameters: { note: 'a "quoted" text' } },
+      { ...roleDenied, eventID: 'accented', eventName: 'GetSecretValue', userAgent: 'Grüße' },
+      { ...failedLogin, eventID: 'no-code', errorCode: undefined },
+    ] as CloudTrailRecord[];
+    const many = Array.from({ length: 60 }, (_, i) => ({ ...[...ALL_EVENTS, ...odd][i % 9], eventID: `e${i}`, eventTime: `2026-09-1${3 + (i % 3)}T0${i % 10}:00:00Z` }) as CloudTrailRecord);
+    writeLog(dir, { account: '444444444444', region: 'us-east-1', delivered: '2026-09-15T10:00:00Z', records: [...ALL_EVENTS, ...odd, ...many] });
+    const queries: EventQuery[] = [
+      { names: ['DeleteBucket'], errorsOnly: false },
+      { names: ['consolelogin', 'GetSecretValue'], errorsOnly: true },
+      { names: [], source: 'secretsmanager', errorsOnly: false },
+      { names: [], errorsOnly: true },
+      { names: [], user: 'arn:aws:iam::444444444444:role/orders-worker', errorsOnly: false },
+      { names: [], user: 'Winter', errorsOnly: false },
+      { names: ['DeleteBucket'], ip: '192.0.2.0/24', errorsOnly: false },
+    ];
+    expect(queries.map((q) => Prefilter.forExprs([queryExpr(q)]) !== null), 'prefilter on, except for a user name alone').to.deep.equal([true, true, true, true, true, false, true]);
+    const scopes: ScanScope[] = [ALL, { from: Date.parse('2026-09-14T00:00:00Z'), to: null, accounts: ['444444444444'], regions: [] }];
+    for (const query of queries) {
+      for (const scope of scopes) {
+        const run = (prefilter: boolean): ReturnType<typeof findEvents> => findEvents([localLogs(dir, ALL)], { query, scope, workers: 0, sort: 'time', prefilter });
+        const [fast, plain] = [await run(true), await run(false)];
+        const label = JSON.stringify({ query, scope });
+        expect(fast.events, label).to.deep.equal(plain.events);
+        expect([fast.stats.events, fast.stats.eventsInScope, fast.stats.found], label).to.deep.equal([plain.stats.events, plain.stats.eventsInScope, plain.stats.found]);
+      }
+    }
+    const deletions = await findEvents([localLogs(dir, ALL)], { query: queries[0] as EventQuery, scope: ALL, workers: 0, sort: 'time' });
+    expect(deletions.events.map((e) => e.eventID)).to.include.members(['upper', 'escaped']).and.not.include('nested');
   });
 });
