@@ -86,7 +86,8 @@ function emitLogFile(text: string, onRecord: RecordCallback, stats: DecodeStats,
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    stats.problems.push({ name, reason: jsonProblem(err), events: null });
+    // From a batch on (see emitLogBytes), the records before it were handed over already: say so.
+    stats.problems.push({ name, reason: jsonProblem(err) + (from > 0 ? ` (its first ${from} records were read)` : ''), events: null });
     return;
   }
   const records = isObject(doc) ? doc['Records'] : undefined;

@@ -70,6 +70,21 @@ describe('Reading a log file in record batches', () => {
     expect(handed.map(([i]) => i)).to.deep.equal([...handed.map(([i]) => i)].sort((a, b) => a - b));
   });
 
+  it('names a file whose JSON breaks in a later batch, saying how many records were read before', async () => {
+    const text = JSON.stringify({ Records: records(400) }).replace('"eventID":"id-300"', '"eventName":"Pick","eventID":tru');
+    const path = join(tempDir(), 'log.json.gz');
+    writeFileSync(path, gzipSync(text));
+    const handed: string[] = [];
+    const stats = await decodeUnit({ kind: 'file', path, name: 'log.json.gz', size: 0, delivered: null }, (r) => handed.push(String(r.eventID)), selector());
+    expect(stats.problems).to.have.length(1);
+    expect(stats.problems[0]).to.deep.include({ name: 'log.json.gz', events: null });
+    expect(stats.problems[0]?.reason).to.match(/^bad JSON: .*\(its first \d+ records were read\)$/);
+    const read = Number(/first (\d+) records/.exec(stats.problems[0]?.reason ?? '')?.[1]);
+    expect(read).to.be.above(0).and.at.most(300);
+    expect(stats.events).to.equal(read);
+    expect(handed).to.deep.equal(records(read).flatMap((r) => (r.eventName === 'Pick' ? [String(r.eventID)] : [])));
+  });
+
   it("lets go of a unit's bytes once it is read", async () => {
     const bytes = new Uint8Array(Buffer.from(JSON.stringify({ Records: records(200) })));
     const unit = { kind: 'bytes' as const, name: 's3://b/log.json.gz', size: bytes.length, delivered: null, bytes };
