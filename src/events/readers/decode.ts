@@ -66,9 +66,11 @@ function inflate(bytes: Buffer): Buffer {
   if (!isGzip(bytes)) return bytes;
   try {
     // The trailer's last four bytes give the inflated size (mod 4 GiB): one output chunk of that size spares
-    // the copy that joins chunks. Trusted only as a size hint, capped; a lying trailer just costs a copy.
+    // the copy that joins chunks (for a 200 MB file, chunks of a smaller cap and their join held 400 MB at
+    // once). Trusted only as a size hint, capped at the refusal size: a trailer that lies low costs a copy,
+    // one that lies high costs address space only (the pages never written are never resident).
     const hint = bytes.length >= 18 ? bytes.readUInt32LE(bytes.length - 4) + 1 : 0;
-    const chunkSize = Math.min(Math.max(hint, 64 * 1024), 32 * 1024 * 1024);
+    const chunkSize = Math.min(Math.max(hint, 64 * 1024), MAX_INFLATED_BYTES + 1);
     return gunzipSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES, chunkSize });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
