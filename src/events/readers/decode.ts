@@ -258,11 +258,13 @@ export async function decodeUnit(unit: LogUnit, onRecord: RecordCallback, select
         break;
       }
       case 'bytes': {
-        stats.bytes = unit.bytes.byteLength;
-        const bytes = Buffer.from(unit.bytes.buffer, unit.bytes.byteOffset, unit.bytes.byteLength);
-        emitLogBytes(bytes, select, guarded, stats, unit.name);
-        // The unit's bytes are this reader's alone (moved to this thread, or inflated for it).
-        release(bytes);
+        const raw = Buffer.from(unit.bytes.buffer, unit.bytes.byteOffset, unit.bytes.byteLength);
+        const inflated = inflate(raw);
+        stats.bytes = inflated.length;
+        emitLogBytes(inflated, select, guarded, stats, unit.name);
+        // The unit's bytes are this reader's alone (moved to this thread, or read for it).
+        release(inflated);
+        if (inflated !== raw) release(raw);
         break;
       }
       case 'jsonl': {

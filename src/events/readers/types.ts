@@ -32,7 +32,7 @@ export interface JsonlUnit extends UnitBase {
   region?: string;
 }
 
-/** An object read from S3, already inflated: the JSON text of a log file. */
+/** An object read from S3 as stored: a log file, gzip or plain JSON (decodeUnit inflates it where it parses it). */
 export interface BytesUnit extends UnitBase {
   kind: 'bytes';
   bytes: Uint8Array;

@@ -85,6 +85,21 @@ describe('Reading a log file in record batches', () => {
     expect(handed).to.deep.equal(records(read).flatMap((r) => (r.eventName === 'Pick' ? [String(r.eventID)] : [])));
   });
 
+  it('inflates an object read from S3 as stored, gzip or plain JSON, and names a bad one', async () => {
+    const json = Buffer.from(JSON.stringify({ Records: records(100) }));
+    for (const stored of [gzipSync(json), json]) {
+      const unit = { kind: 'bytes' as const, name: 's3://b/log.json.gz', size: stored.length, delivered: null, bytes: new Uint8Array(stored) };
+      const handed: string[] = [];
+      const stats = await decodeUnit(unit, (r) => handed.push(String(r.eventID)), selector());
+      expect([stats.events, stats.bytes, handed]).to.deep.equal([100, json.length, ['id-5', 'id-42', 'id-79']]);
+    }
+    const truncated = gzipSync(json).subarray(0, 200);
+    const stats = await decodeUnit({ kind: 'bytes', name: 's3://b/cut.json.gz', size: 200, delivered: null, bytes: new Uint8Array(truncated) }, () => undefined, selector());
+    expect(stats.problems).to.have.length(1);
+    expect(stats.problems[0]).to.deep.include({ name: 's3://b/cut.json.gz', events: null });
+    expect(stats.problems[0]?.reason).to.match(/^bad gzip: /);
+  });
+
   it("lets go of a unit's bytes once it is read", async () => {
     const bytes = new Uint8Array(Buffer.from(JSON.stringify({ Records: records(200) })));
     const unit = { kind: 'bytes' as const, name: 's3://b/log.json.gz', size: bytes.length, delivered: null, bytes };
