@@ -3,28 +3,23 @@
 // never answers, so the collection is surely still running when the signal comes.
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
+import { silentServer, type SilentServer } from '../helpers/silent-server.js';
 import { mkdtempSync, readdirSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { binPath } from './cli.js';
 
 describe('collect interrupted with Ctrl-C', function () {
   this.timeout(60_000);
-  let server: Server;
-  const sockets: Socket[] = [];
+  let server: SilentServer;
   let port = 0;
 
   before(async () => {
-    server = createServer((socket) => sockets.push(socket));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as { port: number }).port;
+    server = await silentServer();
+    port = server.port;
   });
 
-  after(() => {
-    for (const s of sockets) s.destroy();
-    server.close();
-  });
+  after(() => server.close());
 
   it('removes the unfinished bundle and exits 130', async () => {
     const work = mkdtempSync(join(tmpdir(), 'trailproof-interrupt-'));
@@ -36,7 +31,7 @@ describe('collect interrupted with Ctrl-C', function () {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
     // Wait until the bundle's temporary folder exists and a request is hanging on the server.
     const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline && !(readdirSync(work).some((f) => f.includes('.partial-')) && sockets.length > 0)) await new Promise((r) => setTimeout(r, 100));
+    while (Date.now() < deadline && !(readdirSync(work).some((f) => f.includes('.partial-')) && server.connections() > 0)) await new Promise((r) => setTimeout(r, 100));
     expect(readdirSync(work).some((f) => f.includes('.partial-')), 'the collection started').to.equal(true);
     const code = await new Promise<number | null>((resolve) => {
       child.on('close', (c) => resolve(c));

@@ -6,7 +6,7 @@ import { AthenaClient, GetQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { athenaRunner } from '../../src/sql/athena.js';
 import { QueryError } from '../../src/sql/aws-call.js';
 import { motoMissing, startMoto, type MotoServer } from '../helpers/moto.js';
-import { fakeClock } from './fake-clock.js';
+import { fakeClock } from '../helpers/fake-clock.js';
 
 async function motoApi(url: string, path: string, body: unknown): Promise<void> {
   const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -14,7 +14,7 @@ import { TrailproofError } from '../../src/errors.js';
 import { athenaRunner, ensureAthenaTable } from '../../src/sql/athena.js';
 import { QueryError } from '../../src/sql/aws-call.js';
 import type { CloudTrailTableOptions } from '../../src/sql/ddl.js';
-import { awsError, fakeClock } from './fake-clock.js';
+import { awsError, fakeClock } from '../helpers/fake-clock.js';
 
 const QID = '5f6d0e2c-0000-4000-8000-000000000001';
 

@@ -3,25 +3,20 @@
 // loopback server that accepts connections and never answers.
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { createServer, type Server, type Socket } from 'node:net';
+import { silentServer, type SilentServer } from '../helpers/silent-server.js';
 import { binPath } from '../collect/cli.js';
 
 describe('scan --engine athena interrupted with Ctrl-C', function () {
   this.timeout(60_000);
-  let server: Server;
-  const sockets: Socket[] = [];
+  let server: SilentServer;
   let port = 0;
 
   before(async () => {
-    server = createServer((socket) => sockets.push(socket));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as { port: number }).port;
+    server = await silentServer();
+    port = server.port;
   });
 
-  after(() => {
-    for (const s of sockets) s.destroy();
-    server.close();
-  });
+  after(() => server.close());
 
   it('asks the queries to stop on the first Ctrl-C and quits with 130 on the second', async () => {
     const child = spawn(process.execPath, [binPath(), 'scan', '--engine', 'athena', '--athena-database', 'security', '--athena-output', 's3://results/tp/', '--period', '2026-09'], {
@@ -31,8 +26,8 @@ describe('scan --engine athena interrupted with Ctrl-C', function () {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
     const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline && sockets.length === 0) await new Promise((r) => setTimeout(r, 100));
-    expect(sockets.length, 'the scan called Athena').to.be.greaterThan(0);
+    while (Date.now() < deadline && server.connections() === 0) await new Promise((r) => setTimeout(r, 100));
+    expect(server.connections(), 'the scan called Athena').to.be.greaterThan(0);
     child.kill('SIGINT');
     while (Date.now() < deadline && !stderr.includes('stopping the queries')) await new Promise((r) => setTimeout(r, 50));
     expect(stderr).to.include('interrupted; stopping the queries (Ctrl-C again to quit at once)');

@@ -11,7 +11,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { QueryError } from '../../src/sql/aws-call.js';
 import { lakeRunner } from '../../src/sql/lake.js';
-import { awsError, fakeClock } from './fake-clock.js';
+import { awsError, fakeClock } from '../helpers/fake-clock.js';
 
 const QID = '0b5f8c1e-1111-4222-8333-444455556666';
 const STORE = 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111';

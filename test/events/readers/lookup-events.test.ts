@@ -5,25 +5,12 @@ import { findEvents } from '../../../src/events/find.js';
 import { lookupEvents, Pacer } from '../../../src/events/readers/lookup-events.js';
 import type { ScanScope } from '../../../src/events/readers/types.js';
 import { record } from '../helpers.js';
+import { fakeClock } from '../../helpers/fake-clock.js';
 
 const everything = { names: [], errorsOnly: false };
 
 function sdkEvent(r: ReturnType<typeof record>): Record<string, unknown> {
   return { EventId: r.eventID, EventName: r.eventName, EventTime: new Date(r.eventTime as string), EventSource: r.eventSource, Username: 'alice', CloudTrailEvent: JSON.stringify(r) };
-}
-
-/** A clock that only moves when the code under test sleeps, recording each sleep. */
-function fakeClock(): { now: () => number; sleep: (ms: number) => Promise<void>; sleeps: number[] } {
-  let t = 1_000_000;
-  const sleeps: number[] = [];
-  return {
-    now: () => t,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      t += ms;
-    },
-    sleeps,
-  };
 }
 
 describe('live LookupEvents (--lookup-events)', () => {
