@@ -20,6 +20,7 @@
 // parsed is not checked to be valid JSON: the gzip checksum stands for the file's integrity.
 import type { Expr, ValueTest } from './sigma/expr.js';
 import { compilePattern, exactText, type StringTest } from './sigma/patterns.js';
+import { recordRange, SPLIT } from './readers/batches.js';
 import type { RuleSet } from './sigma/ruleset.js';
 
 /**
@@ -197,11 +198,6 @@ const MEMO_LIMIT = 10_000;
 const NULL = '\0null';
 const STRUCTURE = '\0structure';
 const FORCE = 1 << 30;
-/** Where one record ends and the next begins, as CloudTrail writes them. */
-export const SPLIT = '},{"eventVersion":';
-/** How a log file begins, and how its first record does. */
-export const HEAD = '{"Records":[{"eventVersion":';
-const FIRST = '{"eventVersion":';
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
@@ -285,12 +281,9 @@ export class Prefilter {
    * form the split relies on (parse it whole). `ascii`: the text is known to hold no character above 0x7f.
    */
   select(text: string, ascii: boolean): Selection | null {
-    if (!text.startsWith(HEAD)) return null;
-    let end = text.length;
-    while (end > 0 && isSpace(text.charCodeAt(end - 1))) end--;
-    const close = end - 2;
-    if (text.charCodeAt(end - 1) !== 125 || text.charCodeAt(close) !== 93 || text.charCodeAt(close - 1) !== 125) return null;
-    return this.selectRange(text, HEAD.length - FIRST.length, close, ascii);
+    // Latin-1 keeps one byte per character, so the byte positions are the text's.
+    const range = recordRange(Buffer.from(text, 'latin1'));
+    return range === null ? null : this.selectRange(text, range.from, range.to, ascii);
   }
 
   /**

@@ -3,7 +3,11 @@
 // once would make a string of several MB: Node keeps such strings outside the JavaScript heap, and it frees
 // them only at a full collection, so a worker decoding file after file would hold hundreds of MB of dead
 // text between collections. A batch's string is an ordinary young object and dies at the next minor collection.
-import { HEAD, SPLIT } from '../prefilter.js';
+
+/** Where one record ends and the next begins, as CloudTrail writes them. */
+export const SPLIT = '},{"eventVersion":';
+/** How a log file begins, and how its first record does. */
+const HEAD = '{"Records":[{"eventVersion":';
 
 /** About this many bytes per batch: well under the size at which Node makes a string external (about 1 MB). */
 export const BATCH_BYTES = 64 * 1024;
