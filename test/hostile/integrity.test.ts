@@ -16,6 +16,7 @@ import { Bundle } from '../../src/evidence/bundle.js';
 import { MAX_UNLISTED_NAMED } from '../../src/evidence/contained.js';
 import { MAX_DIGEST_INFLATED_BYTES, inflateFirstMember } from '../../src/integrity/gzip.js';
 import type { Findings, Result } from '../../src/model/types.js';
+import { compileSchema, loadSchema } from '../../src/schema.js';
 import { trailArn, type BundleBuilder } from '../helpers/bundle-builder.js';
 import { MGMT, builder, writeTrails } from '../checks/h6-fixtures.js';
 import {
@@ -25,6 +26,7 @@ import {
 const ARN = trailArn(MGMT, 'us-east-1', 'main');
 const BUCKET = `cloudtrail-logs-${MGMT}`;
 const BUDGET_MS = 20_000;
+const validateFindings = compileSchema<Findings>(loadSchema('findings.schema.json'));
 const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
 function filesUnder(dir: string): string[] {
@@ -62,10 +64,12 @@ async function audit(dir: string, extra: string[] = [], cwd = process.cwd()): Pr
   const code = await main(['audit', '--bundle', dir, '--checks', 'trail.log-integrity', '--out', out, '--format', 'json', '--quiet', ...extra], io);
   const ms = Date.now() - started;
   const text = readFileSync(join(out, 'findings.json'), 'utf8');
-  const findings = JSON.parse(text) as Findings;
-  const result = findings.results.find((r) => r.checkId === 'trail.log-integrity' && r.resource === ARN);
+  const findings = JSON.parse(text) as unknown;
+  // Whatever the bundle did, findings.json stays valid against its published schema.
+  expect(validateFindings(findings), JSON.stringify(validateFindings.errors)).to.equal(true);
+  const result = (findings as Findings).results.find((r) => r.checkId === 'trail.log-integrity' && r.resource === ARN);
   expect(result, `no trail.log-integrity result for ${ARN}: ${io.err}`).to.not.equal(undefined);
-  return { code, findings, text, err: io.err, result: result as Result, ms };
+  return { code, findings: findings as Findings, text, err: io.err, result: result as Result, ms };
 }
 
 async function validateLogs(args: string[]): Promise<{ code: number; out: string; err: string; ms: number }> {
