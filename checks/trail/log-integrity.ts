@@ -1,7 +1,7 @@
 import { defineCheck, type CheckResult } from '../../src/engine/check.js';
 import { evidenceRef } from '../../src/evidence/bundle.js';
 import { bundleDigestFiles, logIntegrityOf, LOGS_FOLDER } from '../../src/integrity/bundle.js';
-import type { EvidenceRef } from '../../src/model/types.js';
+import type { EvidenceRef, LogKeysTrust } from '../../src/model/types.js';
 
 const FIRST_PROBLEMS = 5;
 
@@ -22,9 +22,9 @@ export const check = defineCheck({
     defaultOptions: {},
     schema: { type: 'object', properties: {}, additionalProperties: false },
     messages: {
-      intact: 'Trail {{trail}}: {{logs}} log files from {{from}} to {{to}} verified intact, {{digests}} digest files in an unbroken chain.',
+      intact: 'Trail {{trail}}: {{logs}} log files from {{from}} to {{to}} verified intact, {{digests}} digest files in an unbroken chain. {{trust}}.',
       broken: 'Trail {{trail}}: {{count}} integrity problems in its log and digest files ({{invalid}} the AWS CLI reports, {{stricter}} stricter): {{first}}.',
-      gaps: 'Trail {{trail}}: {{logs}} log files and {{digests}} digest files verified, but the chain restarts {{count}} times (no logs were delivered {{first}}); confirm logging or validation was off on purpose.',
+      gaps: 'Trail {{trail}}: {{logs}} log files and {{digests}} digest files verified, but the chain restarts {{count}} times (no logs were delivered {{first}}); confirm logging or validation was off on purpose. {{trust}}.',
       noDigests: 'The bundle holds no digest files for trail {{trail}}: nothing to verify (collect with --logs to copy them).',
       notVerified: 'The bundle holds {{count}} digest files for trail {{trail}} that were not verified in this run; run `trailproof validate-logs --logs <bundle>/logs` to verify them.',
       noKeys: 'The bundle holds {{count}} digest files for trail {{trail}} but no CloudTrail public keys (accounts/<account>/<region>/cloudtrail/ListPublicKeys.json) to verify their signatures.',
@@ -61,7 +61,7 @@ export const check = defineCheck({
       if (mine.length === 0) return ctx.result('NOT_APPLICABLE', { ...subject, messageId: 'noDigests', data: { trail: trail.name } });
       const newestFile = mine.reduce((a, b) => (b.chain.end > a.chain.end ? b : a)).file;
       if (integrity === undefined) return ctx.result('MANUAL', { ...subject, messageId: 'notVerified', data, evidence: ref(newestFile) });
-      if (integrity.keyFiles.length === 0) return ctx.result('ERROR', { ...subject, messageId: 'noKeys', data, evidence: ref(newestFile) });
+      if (integrity.keyFiles.length === 0 && integrity.trust?.source !== 'pinned') return ctx.result('ERROR', { ...subject, messageId: 'noKeys', data, evidence: ref(newestFile) });
       const group = integrity.trails.find((g) => g.trail === trail.name && g.homeRegion === trail.homeRegion && g.prefix === prefix && g.bucket === trail.config.S3BucketName)
         ?? integrity.trails.find((g) => g.trail === trail.name && g.homeRegion === trail.homeRegion && g.prefix === prefix);
       if (group?.report === undefined) {
@@ -72,8 +72,9 @@ export const check = defineCheck({
         bucket: group.bucket, digests: summary.digests, backfillDigests: summary.backfillDigests, logs: summary.logs,
         provenFrom: proven.from, provenTo: proven.to, gaps, problems: problems.slice(0, FIRST_PROBLEMS).map((p) => ({ level: p.level, file: p.file, reason: p.reason, key: p.key ?? null, message: p.message })),
         problemCount: problems.length,
+        trust: integrity.trust ?? null,
       };
-      const counts = { trail: trail.name, logs: summary.logs.total, digests: summary.digests.total + summary.backfillDigests.total };
+      const counts = { trail: trail.name, logs: summary.logs.total, digests: summary.digests.total + summary.backfillDigests.total, trust: trustPhrase(integrity.trust) };
       if (problems.length > 0) {
         const first = problems.slice(0, 3).map((p) => `${p.key === undefined ? p.where : `${LOGS_FOLDER}/${p.key}`}: ${p.reason}`).join('; ') + (problems.length > 3 ? `; and ${problems.length - 3} more` : '');
         const evidence = problems.slice(0, FIRST_PROBLEMS).flatMap((p) => (p.key === undefined ? [] : ref(`${LOGS_FOLDER}/${p.key}`)));
@@ -87,3 +88,19 @@ export const check = defineCheck({
     });
   },
 });
+
+/** How a verdict names the keys it trusted: plainly, when they came with the evidence itself. */
+function trustPhrase(trust: LogKeysTrust | undefined): string {
+  switch (trust?.source) {
+    case undefined:
+      return 'No public keys were trusted';
+    case 'bundle':
+      return "The signing keys came with the bundle (its own ListPublicKeys files), so this proves integrity only as far as the bundle's producer is trusted";
+    case 'live':
+      return 'The signing keys were fetched from CloudTrail by this run';
+    case 'auditor':
+      return 'The signing keys were given by the auditor (--public-keys)';
+    case 'pinned':
+      return `The signing keys were pinned by the auditor (${trust.fingerprints.join(', ')})`;
+  }
+}

@@ -13,6 +13,7 @@ export const CONFIG_FLAGS: Record<Exclude<keyof Config, FileOnlyKeys>, string> =
   frameworks: 'framework',
   accounts: 'accounts',
   plugins: 'plugin',
+  integrity: 'trusted-key-fingerprints',
 };
 
 export const FAIL_ON_CHOICES = [...SEVERITIES, 'none'] as const;

@@ -29,6 +29,7 @@ export interface Config {
   plugins?: string[];
   checks?: Record<string, CheckConfig>;
   waivers?: WaiverConfig[];
+  integrity?: { trustedKeyFingerprints?: string[] };
   report?: { organizationName?: string; title?: string; logo?: string; colors?: { primary?: string; accent?: string } };
 }
 

@@ -1,10 +1,13 @@
 // Reads an evidence bundle (CONTRACT section 2): validates the manifest, checks every file's SHA-256 against
-// it, parses the JSON responses once, and answers typed reads that say ok, missing or error.
+// it, parses the JSON responses once, and answers typed reads that say ok, missing or error. The manifest
+// is the evidence: only the files it lists are read, each through the containment of contained.ts (inside
+// the bundle, a regular file, within the size bound), and files lying beside them unlisted are only named.
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrailproofError, errorMessage } from '../errors.js';
 import type { EvidenceRef, IntegrityReport } from '../model/types.js';
+import { findUnlisted, readContainedSync } from './contained.js';
 import { validateManifest, type Manifest } from './manifest.js';
 
 /** Where a read came from: enough to build an EvidenceRef for any JSON Pointer into it. */
@@ -56,15 +59,20 @@ export class Bundle {
   /**
    * Opens a bundle. Files that do not match the manifest are not fatal here: reads of them are marked
    * tampered and `integrity` lists them, so the caller can finish the audit and then refuse it (exit 2).
-   * Only files the manifest lists are ever read, so a file added to the folder cannot change a verdict
-   * (and the folder is not walked: a walk costs seconds on an organization of a thousand accounts).
+   * Only files the manifest lists are ever read, so a file added to the folder cannot change a verdict;
+   * such files are named (`integrity.unlisted`) by a walk that lists folders and opens no file. A listed
+   * path that is unsafe to read (a symlink out of the bundle, a FIFO, device or folder, a file past the
+   * size bound) is refused unread: reads of it are missing and `integrity.refused` names it with why.
    */
   static open(dir: string, options: OpenOptions = {}): Bundle {
     const manifestPath = join(dir, 'manifest.json');
     let manifestBytes: Buffer;
     try {
       if (!statSync(dir).isDirectory()) throw new Error('not a directory');
-      manifestBytes = readFileSync(manifestPath);
+      // Contained like every other file: a manifest that is a FIFO or a symlink out is refused, not read.
+      const read = readContainedSync(dir, 'manifest.json');
+      if (read.kind !== 'ok') throw new Error(read.kind === 'missing' ? 'no such file' : read.reason);
+      manifestBytes = read.bytes;
     } catch (err) {
       throw new TrailproofError('TP_BUNDLE_UNREADABLE', `cannot read evidence bundle ${dir}: ${manifestPath}: ${errorMessage(err)}`);
     }
@@ -75,26 +83,30 @@ export class Bundle {
     const hashes = new Map<string, string>();
     const modified = new Set<string>();
     const missing: string[] = [];
+    const refused: { file: string; reason: string }[] = [];
     for (const [file, expected] of Object.entries(manifest.files)) {
-      let bytes: Buffer;
-      try {
-        bytes = readFileSync(join(dir, file));
-      } catch {
-        missing.push(file);
-        continue;
-      }
+      const read = readContainedSync(dir, file);
+      if (read.kind === 'missing') missing.push(file);
+      if (read.kind === 'refused') refused.push({ file, reason: read.reason });
+      if (read.kind !== 'ok') continue;
+      const bytes = read.bytes;
       const actual = sha256(bytes);
       hashes.set(file, actual);
       if (actual !== expected) modified.add(file);
       if (file.endsWith('.json')) parsed.set(file, parseJson(bytes, file));
     }
+    const unlisted = findUnlisted(dir, (file) => Object.hasOwn(manifest.files, file));
     const integrity: IntegrityReport = {
-      verified: modified.size === 0 && missing.length === 0,
+      verified: modified.size === 0 && missing.length === 0 && refused.length === 0,
       manifestSha256,
       modified: [...modified].sort(),
       missing: missing.sort(),
       allowedModified: options.allowModified === true,
+      unlisted: unlisted.named,
+      unlistedTotal: unlisted.total,
     };
+    if (refused.length > 0) integrity.refused = refused.sort((a, b) => (a.file < b.file ? -1 : 1));
+    if (unlisted.incomplete) integrity.unlistedIncomplete = true;
     return new Bundle(dir, manifest, manifestSha256, parsed, hashes, modified, integrity);
   }
 
@@ -109,6 +121,18 @@ export class Bundle {
     return this.fileList;
   }
   private fileList: readonly string[] | undefined;
+
+  /**
+   * Records that a listed file no longer matched the manifest when it was read again after opening (the
+   * log-integrity verification reads log and digest files a second time): the audit refuses it as it
+   * refuses a file modified before opening.
+   */
+  markModified(file: string): void {
+    if (this.modified.has(file)) return;
+    this.modified.add(file);
+    this.integrity.modified = [...this.modified].sort();
+    this.integrity.verified = false;
+  }
 
   has(file: string): boolean {
     return this.hashes.has(file);

@@ -4,6 +4,7 @@
 // with the next older digest in the listing. The walk yields what it finds; the caller verifies log files.
 import { digestKeyFor, digestPrefix, parseDigestKey, sameChain, type ChainId, type DigestKey } from './layout.js';
 import { loadDigest, type DigestOutcome, type KeyLookup, type LoadedDigest } from './digest.js';
+import { MAX_DIGEST_FILE_BYTES } from './gzip.js';
 import type { ObjectStore, StoredObject } from './store.js';
 
 export type ChainEvent =
@@ -11,7 +12,11 @@ export type ChainEvent =
   /** A digest started a new chain while older digests exist: no logs were delivered between the two. */
   | { type: 'gap'; backfill: boolean; bucket: string; from: Date; to: Date; olderKey: string; newerKey: string }
   /** Stricter: a followed link whose hash or signature does not match the digest it leads to. */
-  | { type: 'link-mismatch'; bucket: string; key: string; newerKey: string; field: 'previousDigestHashValue' | 'previousDigestSignature' };
+  | { type: 'link-mismatch'; bucket: string; key: string; newerKey: string; field: 'previousDigestHashValue' | 'previousDigestSignature' }
+  /** A link led to a digest the walk had visited already (digests pointing at each other): the walk ends. */
+  | { type: 'cycle'; bucket: string; key: string; newerKey: string }
+  /** The walk visited MAX_DIGESTS_PER_WALK digests and stopped: the rest of the chain is unproven. */
+  | { type: 'too-long'; bucket: string; key: string; limit: number };
 
 export interface WalkRange {
   /** Inclusive start; undefined: from the oldest digest in the listing. */
@@ -22,6 +27,11 @@ export interface WalkRange {
 const HOUR = 3600_000;
 /** Digests read ahead of the walk: the next older listed digests are almost always the next links. */
 const READ_AHEAD = 4;
+/**
+ * Digests one walk visits at most: a chain has one digest an hour, so this is over eleven years of one
+ * account and region. A walk that reaches it stops with a chain problem rather than run on.
+ */
+export const MAX_DIGESTS_PER_WALK = 100_000;
 
 /** Digest keys of the chain whose file-name time lies in [start, end + 1 h], in S3 order. */
 export async function listChainDigests(store: ObjectStore, bucket: string, chain: ChainId, start: Date | undefined, end: Date): Promise<{ standard: DigestKey[]; backfill: DigestKey[] }> {
@@ -72,14 +82,24 @@ export async function* walkChain(input: WalkInput): AsyncGenerator<ChainEvent> {
   const readAhead = (k: string): void => {
     const id = `${bucket}/${k}`;
     if (ahead.has(id) || consumed.has(id)) return;
-    const read = store.get(bucket, k);
+    const read = store.get(bucket, k, MAX_DIGEST_FILE_BYTES);
     // A read ahead that fails is reported when the walk reaches it, not as an unhandled rejection.
     read.catch(() => undefined);
     ahead.set(id, read);
   };
   while (key !== undefined && lastStart !== undefined && start <= lastStart) {
+    // Only a link can lead back (the listing is consumed newest to oldest): a repeat is a cycle, and a
+    // walk that followed it would never end.
+    if (consumed.has(`${bucket}/${key}`)) {
+      yield { type: 'cycle', bucket, key, newerKey: link?.newer.key ?? key };
+      return;
+    }
+    if (consumed.size >= MAX_DIGESTS_PER_WALK) {
+      yield { type: 'too-long', bucket, key, limit: MAX_DIGESTS_PER_WALK };
+      return;
+    }
     for (const d of olderThan(pending, key, READ_AHEAD)) readAhead(d.key);
-    const read = ahead.get(`${bucket}/${key}`) ?? store.get(bucket, key);
+    const read = ahead.get(`${bucket}/${key}`) ?? store.get(bucket, key, MAX_DIGEST_FILE_BYTES);
     ahead.delete(`${bucket}/${key}`);
     consumed.add(`${bucket}/${key}`);
     const outcome = await loadDigest(read, bucket, key, lookup, backfill);

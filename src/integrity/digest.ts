@@ -27,7 +27,7 @@ export interface LoadedDigest {
   trailingBytes: number;
 }
 
-export type DigestReason = 'not-found' | 'malformed' | 'moved' | 'unknown-key' | 'bad-key' | 'bad-signature';
+export type DigestReason = 'not-found' | 'refused' | 'malformed' | 'moved' | 'unknown-key' | 'untrusted-key' | 'bad-key' | 'bad-signature';
 
 export type DigestOutcome = { kind: 'valid'; digest: LoadedDigest } | { kind: 'invalid'; reason: DigestReason; detail: string };
 
@@ -36,9 +36,11 @@ const REQUIRED = ['digestPublicKeyFingerprint', 'digestS3Bucket', 'digestS3Objec
 
 export const REASON_TEXT: Record<DigestReason, string> = {
   'not-found': 'not found',
+  refused: 'refused unread',
   malformed: 'invalid format',
   moved: 'has been moved from its original location',
   'unknown-key': 'public key not found',
+  'untrusted-key': 'signed by a key outside the trusted fingerprints',
   'bad-key': 'unable to load the public key',
   'bad-signature': 'signature verification failed',
 };
@@ -56,6 +58,8 @@ export interface KeyLookup {
   /** Keys valid within one hour of a backfill digest's generation time. */
   backfillKeys(at: Date): Map<string, PublicKeyEntry>;
   region: string;
+  /** Fingerprints the auditor pinned: a digest signed by any other key is invalid, whatever keys are known. */
+  pinned?: ReadonlySet<string>;
 }
 
 /** `fetched` is the object as read from the store (undefined: no such key). */
@@ -63,6 +67,7 @@ export async function loadDigest(fetched: Promise<StoredObject | undefined>, buc
   const invalid = (reason: DigestReason, detail: string = REASON_TEXT[reason]): DigestOutcome => ({ kind: 'invalid', reason, detail });
   const object = await fetched;
   if (object === undefined) return invalid('not-found');
+  if (object.refused !== undefined) return invalid('refused', `refused unread: ${object.refused}`);
 
   let inflated: { data: Buffer; trailingBytes: number; truncated: boolean };
   let fields: Record<string, unknown>;
@@ -93,6 +98,9 @@ export async function loadDigest(fetched: Promise<StoredObject | undefined>, buc
     return invalid('moved', `has been moved from its original location (it names s3://${String(fields.digestS3Bucket)}/${String(fields.digestS3Object)})`);
   }
   const fingerprint = String(fields.digestPublicKeyFingerprint);
+  if (lookup.pinned !== undefined && !lookup.pinned.has(fingerprint)) {
+    return invalid('untrusted-key', `signed by public key ${fingerprint}, which is not one of the trusted fingerprints (${[...lookup.pinned].sort().join(', ')})`);
+  }
   if (!lookup.keys.has(fingerprint) && generatedAt !== undefined) {
     for (const [fp, entry] of lookup.backfillKeys(generatedAt)) lookup.keys.set(fp, entry);
   }

@@ -1,7 +1,7 @@
 // The chains a bucket or a local copy holds: every digest key parsed and grouped by account, region and trail. A chain's
 // bucket is the one given, or the one its newest digest names (the copy does not record it).
 import { chainKey, compareStrings, parseDigestKey, type ChainId } from './layout.js';
-import { inflateFirstMember } from './gzip.js';
+import { MAX_DIGEST_FILE_BYTES, inflateFirstMember } from './gzip.js';
 import type { ObjectStore } from './store.js';
 
 export interface FoundChain {
@@ -28,8 +28,8 @@ export async function discoverChains(store: ObjectStore, bucket: string | undefi
 }
 
 async function namedBucket(store: ObjectStore, key: string): Promise<string | undefined> {
-  const object = await store.get('', key);
-  if (object === undefined) return undefined;
+  const object = await store.get('', key, MAX_DIGEST_FILE_BYTES);
+  if (object === undefined || object.refused !== undefined) return undefined;
   try {
     const fields: unknown = JSON.parse((await inflateFirstMember(object.body)).data.toString('utf8'));
     const named = (fields as { digestS3Bucket?: unknown }).digestS3Bucket;

@@ -19,6 +19,17 @@ export interface FirstMember {
 
 export class GzipFormatError extends Error {}
 
+/**
+ * Bounds on what a file may inflate to. A digest is a few KB of JSON (a busy hour lists a few thousand log
+ * files, well under 1 MiB); a CloudTrail log file is at most tens of MB inflated. Inflating stops as soon
+ * as a bound is passed, and the file is "invalid format" (a gzip bomb costs a bounded time and memory).
+ */
+export const MAX_DIGEST_INFLATED_BYTES = 16 * 1024 * 1024;
+export const MAX_LOG_INFLATED_BYTES = 2 * 1024 ** 3;
+/** Compressed size bounds, checked (stat) before a file is read. */
+export const MAX_DIGEST_FILE_BYTES = 16 * 1024 * 1024;
+export const MAX_LOG_FILE_BYTES = 1024 ** 3;
+
 const FTEXT_MASK = 0xe0; // reserved flag bits must be zero
 const FHCRC = 0x02;
 const FEXTRA = 0x04;
@@ -54,7 +65,7 @@ export function gzipHeaderLength(bytes: Buffer): number | undefined {
  * is held). Throws GzipFormatError for input zlib rejects (bad header, corrupt deflate data, CRC or length
  * mismatch): the AWS CLI reports those files as "invalid format".
  */
-async function firstMember(bytes: Buffer, onChunk: (chunk: Buffer) => void): Promise<Omit<FirstMember, 'sha256'>> {
+async function firstMember(bytes: Buffer, maxInflated: number, onChunk: (chunk: Buffer) => void): Promise<Omit<FirstMember, 'sha256'>> {
   const header = gzipHeaderLength(bytes);
   if (header === undefined) return { size: 0, trailingBytes: 0, truncated: true };
   const inflater = createInflateRaw({ chunkSize: outputChunkSize(bytes) });
@@ -63,6 +74,13 @@ async function firstMember(bytes: Buffer, onChunk: (chunk: Buffer) => void): Pro
   let truncated = false;
   await new Promise<void>((resolve, reject) => {
     inflater.on('data', (chunk: Buffer) => {
+      if (size + chunk.length > maxInflated) {
+        // Stop at once: the rest is never inflated, and nothing more reaches onChunk.
+        inflater.removeAllListeners('data');
+        inflater.destroy();
+        reject(new GzipFormatError(`inflates past ${maxInflated} bytes (the bound for this kind of file)`));
+        return;
+      }
       onChunk(chunk);
       crc = crc32(chunk, crc);
       size += chunk.length;
@@ -96,15 +114,15 @@ function outputChunkSize(bytes: Buffer): number {
 }
 
 /** SHA-256 of the first member's inflated bytes, streamed. */
-export async function hashFirstMember(bytes: Buffer): Promise<FirstMember> {
+export async function hashFirstMember(bytes: Buffer, maxInflated: number = MAX_LOG_INFLATED_BYTES): Promise<FirstMember> {
   const hash = createHash('sha256');
-  const member = await firstMember(bytes, (chunk) => hash.update(chunk));
+  const member = await firstMember(bytes, maxInflated, (chunk) => hash.update(chunk));
   return { sha256: hash.digest('hex'), ...member };
 }
 
 /** The first member's inflated bytes, for digest files (small JSON documents read whole). */
-export async function inflateFirstMember(bytes: Buffer): Promise<{ data: Buffer; trailingBytes: number; truncated: boolean }> {
+export async function inflateFirstMember(bytes: Buffer, maxInflated: number = MAX_DIGEST_INFLATED_BYTES): Promise<{ data: Buffer; trailingBytes: number; truncated: boolean }> {
   const chunks: Buffer[] = [];
-  const member = await firstMember(bytes, (chunk) => chunks.push(chunk));
+  const member = await firstMember(bytes, maxInflated, (chunk) => chunks.push(chunk));
   return { data: Buffer.concat(chunks), trailingBytes: member.trailingBytes, truncated: member.truncated };
 }

@@ -2,7 +2,12 @@
 // PKCS#1 v1.5 with SHA-256 over the signed string. Keys come as DER; CloudTrail's are PKCS#1 RSAPublicKey,
 // and an SPKI key (what most tools export) is accepted too.
 import { createPublicKey, constants, verify, type KeyObject } from 'node:crypto';
+import { resolve } from 'node:path';
+import { readContainedSync } from '../evidence/contained.js';
 import { TrailproofError } from '../errors.js';
+
+/** A ListPublicKeys output is a few KB; a --public-keys file past this is not one. */
+export const MAX_PUBLIC_KEYS_FILE_BYTES = 16 * 1024 * 1024;
 
 export interface PublicKeyEntry {
   fingerprint: string;
@@ -85,4 +90,30 @@ export function verifySignature(entry: PublicKeyEntry, data: Buffer, signatureHe
   if (signatureHex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(signatureHex)) return 'bad-signature-encoding';
   const ok = verify('sha256', data, { key, padding: constants.RSA_PKCS1_PADDING }, Buffer.from(signatureHex, 'hex'));
   return ok ? 'valid' : 'bad-signature';
+}
+
+/** The keys of --public-keys FILE... (ListPublicKeys outputs), resolved against cwd; `flag` names them in errors. */
+export function readPublicKeyFiles(files: string[], cwd: string, flag = '--public-keys'): PublicKeyEntry[] {
+  return files.flatMap((file) => {
+    const path = resolve(cwd, file);
+    // A regular file within the bound (a FIFO or device given by mistake must not hang the run).
+    const read = readContainedSync('/', path.slice(1), MAX_PUBLIC_KEYS_FILE_BYTES);
+    if (read.kind !== 'ok') throw new TrailproofError('TP_USAGE', `${flag} ${file}: ${read.kind === 'missing' ? 'no such file' : `not read: ${read.reason}`}`);
+    let value: unknown;
+    try {
+      value = JSON.parse(read.bytes.toString('utf8'));
+    } catch (err) {
+      throw new TrailproofError('TP_USAGE', `${flag} ${file}: cannot read it as JSON: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return parsePublicKeys(value, file);
+  });
+}
+
+/** --trusted-key-fingerprints a,b: 32 hex digits each (CloudTrail's fingerprints are MD5 of the key). */
+export function parseFingerprints(values: string[], flag: string): string[] {
+  return values.map((v) => {
+    const fp = v.trim().toLowerCase();
+    if (!/^[0-9a-f]{32}$/.test(fp)) throw new TrailproofError('TP_USAGE', `${flag}: "${v}" is not a CloudTrail key fingerprint (32 hex digits, as ListPublicKeys returns it)`);
+    return fp;
+  });
 }

@@ -4,6 +4,7 @@
 import { GetBucketLocationCommand, GetObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { TrailproofError, errorMessage } from '../errors.js';
 import type { ObjectStore, StoredObject } from './store.js';
+import { MAX_LOG_FILE_BYTES } from './gzip.js';
 
 export interface AwsClientConfig {
   region?: string;
@@ -83,10 +84,14 @@ export class S3Store implements ObjectStore {
     return out;
   }
 
-  async get(bucket: string, key: string): Promise<StoredObject | undefined> {
+  async get(bucket: string, key: string, maxBytes: number = MAX_LOG_FILE_BYTES): Promise<StoredObject | undefined> {
     const client = this.client(await this.bucketRegion(bucket));
     try {
       const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      if (response.ContentLength !== undefined && response.ContentLength > maxBytes) {
+        (response.Body as { destroy?: () => void } | undefined)?.destroy?.();
+        return { body: Buffer.alloc(0), metadata: {}, refused: `larger than the ${maxBytes}-byte bound (${response.ContentLength} bytes)` };
+      }
       const body = Buffer.from(await (response.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
       const metadata: Record<string, string> = {};
       for (const [k, v] of Object.entries(response.Metadata ?? {})) metadata[k.toLowerCase()] = v;

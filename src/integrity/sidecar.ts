@@ -4,6 +4,8 @@
 // digest cannot be verified.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { TrailproofError } from '../errors.js';
+import { pathProblem } from '../evidence/contained.js';
 import { SIDECAR_SUFFIX, compareStrings, parseDigestKey } from './layout.js';
 import { Pool } from './pool.js';
 import type { ObjectStore, StoredObject } from './store.js';
@@ -23,6 +25,10 @@ export function isDigestKey(key: string): boolean {
  * relative to logsDir with '/' separators (for the bundle manifest).
  */
 export async function writeCopiedObject(logsDir: string, key: string, object: StoredObject): Promise<string[]> {
+  // The key comes from a bucket listing: it must stay a file name inside logsDir.
+  const problem = pathProblem(key);
+  if (problem !== undefined) throw new TrailproofError('TP_USAGE', `cannot copy ${key}: ${problem}, not a file name inside ${logsDir}`);
+  if (object.refused !== undefined) throw new TrailproofError('TP_USAGE', `cannot copy ${key}: ${object.refused}`);
   const path = join(logsDir, ...key.split('/'));
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, object.body);

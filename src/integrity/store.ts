@@ -1,10 +1,17 @@
 // Where digest and log files are read from: a local copy of the bucket (the S3 delivery layout, with each
-// digest's S3 metadata in a sidecar file) or S3 itself (s3-store.ts). The validator only lists and gets.
-import { readFileSync, readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+// digest's S3 metadata in a sidecar file), an evidence bundle's manifest (manifest-store.ts) or S3 itself
+// (s3-store.ts). The validator only lists and gets. Keys come from digest content (log-file lists, previous-
+// digest links), so a local get goes through the containment of src/evidence/contained.ts: a key that
+// leads outside the folder, or names a FIFO, device or folder, is refused unread and the file fails.
+import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { TrailproofError, errorMessage } from '../errors.js';
+import { readContained, readContainedSync } from '../evidence/contained.js';
+import { MAX_LOG_FILE_BYTES } from './gzip.js';
 import { SIDECAR_SUFFIX, compareStrings } from './layout.js';
+
+/** A sidecar is a few hundred bytes of JSON. */
+export const MAX_SIDECAR_BYTES = 64 * 1024;
 
 export interface StoredObject {
   body: Buffer;
@@ -12,13 +19,18 @@ export interface StoredObject {
   metadata: Record<string, string>;
   /** Why the metadata could not be read (a local sidecar that is not valid JSON), when it could not. */
   metadataProblem?: string;
+  /** Why the object was not read (a key leading outside the copy, not a regular file, past a size bound). */
+  refused?: string;
 }
 
 export interface ObjectStore {
   /** Keys under a prefix in S3 order (ascending by UTF-8 bytes), after `startAfter` when given. */
   list(bucket: string, prefix: string, startAfter?: string): AsyncIterable<string>;
-  /** The object, or undefined when there is no such key. Other failures throw (unreadable input). */
-  get(bucket: string, key: string): Promise<StoredObject | undefined>;
+  /**
+   * The object, or undefined when there is no such key; `refused` set (and no body) when it may not be read
+   * or is larger than `maxBytes` (default: the log-file bound). Other failures throw (unreadable input).
+   */
+  get(bucket: string, key: string, maxBytes?: number): Promise<StoredObject | undefined>;
   /** How messages name an object: a local path or s3://bucket/key. */
   describe(bucket: string, key: string): string;
 }
@@ -66,19 +78,14 @@ export class LocalStore implements ObjectStore {
     }
   }
 
-  async get(_bucket: string, key: string): Promise<StoredObject | undefined> {
-    const path = join(this.dir, ...key.split('/'));
-    let body: Buffer;
-    try {
-      body = await readFile(path);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
-      throw new TrailproofError('TP_USAGE', `cannot read ${this.describe('', key)}: ${errorMessage(err)}`);
-    }
-    const object: StoredObject = { body, metadata: {} };
+  async get(_bucket: string, key: string, maxBytes: number = MAX_LOG_FILE_BYTES): Promise<StoredObject | undefined> {
+    const read = await readContained(this.dir, key, maxBytes);
+    if (read.kind === 'missing') return undefined;
+    if (read.kind === 'refused') return { body: Buffer.alloc(0), metadata: {}, refused: read.reason };
+    const object: StoredObject = { body: read.bytes, metadata: {} };
     this.allKeys();
     if (!this.sidecars.has(key)) return object;
-    const sidecar = readSidecar(`${path}${SIDECAR_SUFFIX}`);
+    const sidecar = readSidecar(this.dir, `${key}${SIDECAR_SUFFIX}`, this.describe('', `${key}${SIDECAR_SUFFIX}`));
     if (typeof sidecar === 'string') object.metadataProblem = sidecar;
     else if (sidecar !== undefined) object.metadata = sidecar;
     return object;
@@ -90,21 +97,27 @@ export class LocalStore implements ObjectStore {
 }
 
 /** A sidecar's metadata, undefined when there is none, or a string saying why it is unusable. */
-function readSidecar(path: string): Record<string, string> | string | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new TrailproofError('TP_USAGE', `cannot read ${path}: ${errorMessage(err)}`);
-  }
+function readSidecar(dir: string, rel: string, shown: string): Record<string, string> | string | undefined {
+  const read = readContainedSync(dir, rel, MAX_SIDECAR_BYTES);
+  if (read.kind === 'missing') return undefined;
+  if (read.kind === 'refused') return `metadata sidecar ${shown} was not read: ${read.reason}`;
+  return sidecarMetadata(read.bytes.toString('utf8'), shown);
+}
+
+/** The metadata a sidecar's text holds, or a string saying why it is unusable. */
+export function sidecarMetadata(text: string, shown: string): Record<string, string> | string {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return `metadata sidecar ${path} is not valid JSON (${errorMessage(err)})`;
+    return `metadata sidecar ${shown} is not valid JSON (${errorMessage(err)})`;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `metadata sidecar ${path} is not a JSON object`;
+  return sidecarMetadataOf(value, shown);
+}
+
+/** The metadata of a parsed sidecar, or a string saying why it is unusable. */
+export function sidecarMetadataOf(value: unknown, shown: string): Record<string, string> | string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `metadata sidecar ${shown} is not a JSON object`;
   const metadata: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
     // Sidecars written from a GetObject response may keep the header form of the names.

@@ -2,16 +2,17 @@
 // stricter checks it does not make (reported apart so the verdicts stay comparable). Digests are walked one
 // chain at a time; log files are verified in parallel, a bounded number at once.
 import { TrailproofError } from '../errors.js';
+import type { LogKeysTrust } from '../model/types.js';
 import { walkChain, listChainDigests, type ChainEvent } from './chain.js';
 import { REASON_TEXT, type DigestReason, type LoadedDigest } from './digest.js';
-import { GzipFormatError, hashFirstMember } from './gzip.js';
+import { GzipFormatError, MAX_LOG_FILE_BYTES, hashFirstMember } from './gzip.js';
 import { keysInRange, type PublicKeyEntry } from './keys.js';
 import { chainKey, compareStrings, describeChain, logPrefix, parseLogKey, type ChainId } from './layout.js';
 import { Pool } from './pool.js';
 import type { ObjectStore } from './store.js';
 
 export type FileType = 'digest' | 'backfill-digest' | 'log';
-export type InvalidReason = DigestReason | 'hash-mismatch';
+export type InvalidReason = DigestReason | 'hash-mismatch' | 'chain-cycle' | 'chain-too-long';
 export type StricterReason =
   | 'trailing-data' | 'truncated' | 'previous-hash-mismatch' | 'previous-signature-mismatch' | 'stale' | 'unlisted-log' | 'no-digests';
 
@@ -69,6 +70,8 @@ export interface ValidationReport {
   gaps: Gap[];
   /** Every file's verdict, when asked for (verbose). */
   files?: FileVerdict[];
+  /** The public keys trusted and where they came from (set by the caller that chose them). */
+  trust?: LogKeysTrust;
 }
 
 export interface ValidateInput {
@@ -80,6 +83,8 @@ export interface ValidateInput {
   start: Date | undefined;
   end: Date;
   concurrency?: number;
+  /** Fingerprints the auditor pinned: digests signed by any other key are invalid ('untrusted-key'). */
+  pinned?: ReadonlySet<string>;
   /** Run the stricter checks (default true). */
   stricter?: boolean;
   /** The trail was logging up to `end`: a newest digest more than two hours older is a problem. */
@@ -119,7 +124,8 @@ export async function validateChains(input: ValidateInput): Promise<ValidationRe
     const start = input.start ?? listing.standard[0]?.end ?? listing.backfill[0]?.end;
     if (start === undefined) continue;
     const keys = keysInRange(input.keys, start, new Date(input.end.getTime() + 2 * HOUR));
-    if (keys.size === 0 && listing.standard.length > 0) {
+    // With pinned fingerprints the digests are judged one by one instead: a key outside the set is their problem.
+    if (keys.size === 0 && listing.standard.length > 0 && input.pinned === undefined) {
       throw new TrailproofError('TP_USAGE', `${input.keysSource}: no public key is valid between ${iso(start)} and ${iso(new Date(input.end.getTime() + 2 * HOUR))} (give the ListPublicKeys output for that time range)`);
     }
     let provenFrom: Date | undefined;
@@ -164,6 +170,7 @@ export async function validateChains(input: ValidateInput): Promise<ValidationRe
         keys: backfill ? new Map<string, PublicKeyEntry>() : keys,
         backfillKeys: (at: Date) => keysInRange(input.keys, new Date(at.getTime() - HOUR), new Date(at.getTime() + HOUR)),
         region: chain.homeRegion,
+        ...(input.pinned === undefined ? {} : { pinned: input.pinned }),
       };
       const walk = walkChain({ store, chain, bucket, range: { start, end: input.end }, lookup, backfill, listing: backfill ? listing.backfill : listing.standard });
       for await (const event of walk) await handle(event, backfill);
@@ -187,6 +194,12 @@ export async function validateChains(input: ValidateInput): Promise<ValidationRe
       const count = backfill ? cr.backfillDigests : cr.digests;
       if (event.type === 'gap') {
         gaps.push({ chain: describeChain(chain), backfill, from: iso(event.from), to: iso(event.to) });
+      } else if (event.type === 'cycle' || event.type === 'too-long') {
+        // Not a verdict the AWS CLI gives (its walk would not end), but a chain that cannot be walked proves nothing.
+        const detail = event.type === 'cycle'
+          ? `digest ${event.newerKey} links back to ${event.key}, which the walk had already visited (a cycle of previous-digest links); the walk stops there`
+          : `the walk reached its bound of ${event.limit} digests at ${event.key} and stopped; older digests are unproven`;
+        report({ level: 'invalid', file: 'chain', reason: event.type === 'cycle' ? 'chain-cycle' : 'chain-too-long', bucket: event.bucket, key: event.key, where: store.describe(event.bucket, event.key), message: `Chain ${describeChain(chain)}: INVALID: ${detail}` });
       } else if (event.type === 'link-mismatch') {
         if (stricter) {
           const reason = event.field === 'previousDigestHashValue' ? 'previous-hash-mismatch' : 'previous-signature-mismatch';
@@ -231,8 +244,9 @@ export async function validateChains(input: ValidateInput): Promise<ValidationRe
 }
 
 async function verifyLog(store: ObjectStore, bucket: string, key: string, expected: string): Promise<{ reason?: InvalidReason; detail: string; trailingBytes: number; truncated: boolean }> {
-  const object = await store.get(bucket, key);
+  const object = await store.get(bucket, key, MAX_LOG_FILE_BYTES);
   if (object === undefined) return { reason: 'not-found', detail: 'not found', trailingBytes: 0, truncated: false };
+  if (object.refused !== undefined) return { reason: 'refused', detail: `refused unread: ${object.refused}`, trailingBytes: 0, truncated: false };
   try {
     const member = await hashFirstMember(object.body);
     if (member.sha256 !== expected) return { reason: 'hash-mismatch', detail: `hash value doesn't match (digest lists ${expected}, the file hashes to ${member.sha256})`, trailingBytes: 0, truncated: false };

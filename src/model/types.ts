@@ -85,6 +85,34 @@ export interface IntegrityReport {
   modified: string[];
   missing: string[];
   allowedModified: boolean;
+  /**
+   * Listed files that were not read because reading them was unsafe: a path leading outside the bundle
+   * (a symlink), a FIFO, device, socket or folder, or a file past the size bound. They count as failed.
+   */
+  refused?: { file: string; reason: string }[];
+  /** Files in the bundle folder the manifest does not list (never read), sorted, at most 1,000 named. */
+  unlisted?: string[];
+  /** How many unlisted files there are in all (unlisted names at most 1,000). */
+  unlistedTotal?: number;
+  /** The walk for unlisted files stopped at its bound: there may be more. */
+  unlistedIncomplete?: boolean;
+  /** The CloudTrail public keys the log-integrity verification trusted, and where they came from. */
+  logKeys?: LogKeysTrust;
+}
+
+/**
+ * Where the keys that verified digest signatures came from. `bundle`: the bundle's own ListPublicKeys files,
+ * which prove integrity only as far as the bundle's producer is trusted; `live`: fetched from CloudTrail in
+ * this run; `auditor`: given with --public-keys; `pinned`: restricted to fingerprints the auditor gave.
+ */
+export interface LogKeysTrust {
+  source: 'bundle' | 'live' | 'auditor' | 'pinned';
+  /** Fingerprints of the keys trusted (for pinned: the pinned set). */
+  fingerprints: string[];
+  /** Files the keys were read from (bundle-relative, or as the auditor gave them). */
+  files: string[];
+  /** One sentence saying what the source means for the verdict. */
+  statement: string;
 }
 
 export interface Findings {

@@ -20,7 +20,11 @@ export function renderSummary(findings: Findings, gate: { failOn: string; exitCo
   out.push(`trailproof ${findings.tool.version} audit ${findings.run.id}`);
   out.push(`evidence collected ${findings.run.collectedAt}: ${findings.run.scope.accounts.length} accounts, ${findings.run.scope.regions.length} regions`);
   if (findings.integrity && !findings.integrity.verified) {
-    out.push(`EVIDENCE INTEGRITY: ${findings.integrity.modified.length} modified, ${findings.integrity.missing.length} missing file(s) (results citing them are marked tampered)`);
+    const refused = findings.integrity.refused?.length ?? 0;
+    out.push(`EVIDENCE INTEGRITY: ${findings.integrity.modified.length} modified, ${findings.integrity.missing.length} missing${refused > 0 ? `, ${refused} refused unread` : ''} file(s) (results citing them are marked tampered)`);
+  }
+  if ((findings.integrity?.unlistedTotal ?? 0) > 0) {
+    out.push(`evidence: ${findings.integrity?.unlistedTotal ?? 0} file(s) in the bundle folder not listed in its manifest were ignored (never read; named in findings.json integrity.unlisted)`);
   }
   out.push('');
   if (attention.length > 0) {

@@ -5,7 +5,8 @@ import { loadConfig } from '../../config/load.js';
 import { TrailproofError } from '../../errors.js';
 import { Bundle } from '../../evidence/bundle.js';
 import { writeFindingsFile } from '../../output/json-file.js';
-import { attachLogIntegrity, verifyBundleLogs } from '../../integrity/bundle.js';
+import { attachLogIntegrity, verifyBundleLogs, type KeyTrustOptions } from '../../integrity/bundle.js';
+import { parseFingerprints, readPublicKeyFiles } from '../../integrity/keys.js';
 import { bundleHoldsEvents, scanBundleEvents } from '../../events/audit-scan.js';
 import { openSources, scopeFromFlags, type ScopeFlags, type SourceFlags } from '../../events/sources.js';
 import { BUILTIN_RULES_DIR } from '../../events/rules.js';
@@ -41,6 +42,10 @@ export interface AuditArgs {
   logs?: string[];
   /** --profile: for an s3:// --logs (a live audit's collection takes it from `live`). */
   profile?: string;
+  /** --public-keys FILE: ListPublicKeys outputs the auditor trusts for trail.log-integrity. */
+  publicKeys?: string[];
+  /** --trusted-key-fingerprints: the only key fingerprints trail.log-integrity accepts. */
+  trustedKeyFingerprints?: string;
   /** Without --bundle: what to collect from AWS first. */
   live?: LiveCollectOptions;
   /** --period/--from/--to: the period the audit covers (also the --logs range of a live audit). */
@@ -109,13 +114,22 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
   if (args.profile !== undefined) sourceFlags.profile = args.profile;
   const logSources = sourceFlags.logs.length > 0 ? (await openSources(sourceFlags, scope, io.cwd)).sources : [];
 
+  // The trust anchor of the log-integrity verification: keys the auditor gives or pins (flag over config).
+  const pinned = args.trustedKeyFingerprints !== undefined
+    ? parseFingerprints(splitList(args.trustedKeyFingerprints), '--trusted-key-fingerprints')
+    : config.integrity?.trustedKeyFingerprints?.map((f) => f.toLowerCase());
+  const keyTrust: KeyTrustOptions = {
+    ...(args.publicKeys !== undefined && args.publicKeys.length > 0 ? { auditorKeys: { keys: readPublicKeyFiles(args.publicKeys, io.cwd), files: args.publicKeys } } : {}),
+    ...(pinned !== undefined && pinned.length > 0 ? { pinned } : {}),
+  };
+
   // Live (no --bundle): collect into a bundle first, then audit it exactly as --bundle would, so the findings
   // are those of auditing the kept bundle again. With --out the bundle is kept as <out>/evidence.
   return withBundle(args, io, async (bundlePath, shownPath, source) => {
     const bundle = Bundle.open(bundlePath, { allowModified: args.allowModifiedEvidence });
     // Verifying digest chains reads files and is asynchronous, so it runs before the (pure, synchronous)
     // checks and trail.log-integrity reads the outcome from the bundle.
-    if (plan.checks.some((c) => c.check.meta.id === 'trail.log-integrity')) attachLogIntegrity(bundle, await verifyBundleLogs(bundle));
+    if (plan.checks.some((c) => c.check.meta.id === 'trail.log-integrity')) attachLogIntegrity(bundle, await verifyBundleLogs(bundle, { ...keyTrust, live: source === 'live' }));
     const runRequest: Parameters<typeof runAudit>[2] = { source, bundlePath: shownPath, failOn };
     // The event rules run too when the evidence holds events (logs/ or LookupEvents.jsonl). A --checks or
     // --framework selection asks for posture checks only.
@@ -132,12 +146,13 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
     await writeOutputs(findings, formats, args, io, exitCode, failOn, bundlePath);
 
     const integrity = bundle.integrity;
-    if ((integrity.modified.length > 0 || integrity.missing.length > 0) && !args.allowModifiedEvidence) {
-      const names = [...integrity.modified, ...integrity.missing];
+    const refused = integrity.refused ?? [];
+    if ((integrity.modified.length > 0 || integrity.missing.length > 0 || refused.length > 0) && !args.allowModifiedEvidence) {
+      const names = [...integrity.modified, ...integrity.missing, ...refused.map((r) => `${r.file} (refused: ${r.reason})`)];
       const listed = names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
       throw new TrailproofError(
         'TP_BUNDLE_TAMPERED',
-        `evidence bundle ${shownPath} does not match its manifest (${integrity.modified.length} modified, ${integrity.missing.length} missing: ${listed}); results citing them are marked tampered. Use --allow-modified-evidence to accept it`,
+        `evidence bundle ${shownPath} does not match its manifest (${integrity.modified.length} modified, ${integrity.missing.length} missing${refused.length > 0 ? `, ${refused.length} refused unread` : ''}: ${listed}); results citing them are marked tampered. Use --allow-modified-evidence to accept it`,
       );
     }
     return exitCode;
@@ -208,6 +223,8 @@ export const command: CommandSpec = {
       .options(auditOptions)
       .options(liveOptions)
       .options({
+        'public-keys': { type: 'string', array: true, requiresArg: true, describe: 'ListPublicKeys output (JSON) whose keys trail.log-integrity trusts instead of the keys the bundle holds; repeatable' },
+        'trusted-key-fingerprints': { type: 'string', requiresArg: true, describe: 'Comma list of CloudTrail key fingerprints trail.log-integrity trusts: a digest signed by any other key FAILs (overrides integrity.trustedKeyFingerprints)' },
         logs: {
           type: 'string',
           describe: "DIR or s3://bucket/prefix (repeatable): also run the event rules over these CloudTrail log files (S3 delivery layout), within --period and --accounts. Without a value, live: also copy each trail's log and digest files of the period into the bundle",
@@ -233,6 +250,8 @@ export const command: CommandSpec = {
     set('plugin', arg.strings(args, 'plugin'));
     set('config', arg.string(args, 'config'));
     set('profile', arg.string(args, 'profile'));
+    set('publicKeys', arg.strings(args, 'public-keys'));
+    set('trustedKeyFingerprints', arg.string(args, 'trusted-key-fingerprints'));
     const { locations } = logsFlag(args);
     if (locations.length > 0) parsed.logs = locations;
     if (parsed.bundle === undefined) parsed.live = liveCollectOptions(args, io, false);

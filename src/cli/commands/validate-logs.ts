@@ -1,10 +1,10 @@
 // `trailproof validate-logs`: verify CloudTrail log-file integrity from digest files (CONTRACT section 5),
 // offline from a local copy of the log bucket (--logs DIR) or live from S3 (--trail ARN, --logs s3://...).
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { TrailproofError, errorMessage } from '../../errors.js';
+import { TrailproofError } from '../../errors.js';
 import { discoverChains, type FoundChain } from '../../integrity/discover.js';
-import { parsePublicKeys, type PublicKeyEntry } from '../../integrity/keys.js';
+import { trustedKeys } from '../../integrity/bundle.js';
+import { parseFingerprints, readPublicKeyFiles, type PublicKeyEntry } from '../../integrity/keys.js';
 import { describeChain } from '../../integrity/layout.js';
 import { exitCodeOf, renderJson, renderText } from '../../integrity/render.js';
 import type { AwsClientConfig, S3Store } from '../../integrity/s3-store.js';
@@ -20,6 +20,7 @@ export const validateLogsOptions = {
   trail: { type: 'string', describe: 'Trail ARN: validate its digests live from its bucket (or, with --logs DIR, only its chains in the copy)', requiresArg: true },
   'account-id': { type: 'string', describe: 'Member account whose logs to validate (organization trails)', requiresArg: true },
   'public-keys': { type: 'string', array: true, describe: 'ListPublicKeys output (JSON); repeatable. Live without it: ListPublicKeys is called', requiresArg: true },
+  'trusted-key-fingerprints': { type: 'string', describe: 'Comma list of key fingerprints to trust: a digest signed by any other key is invalid (a key must also hash to its fingerprint)', requiresArg: true },
   from: { type: 'string', describe: 'Start of the range (ISO-8601 instant or date); default: the oldest digest', requiresArg: true },
   to: { type: 'string', describe: 'End of the range (instant, or a date meaning its end); default: now', requiresArg: true },
   period: { type: 'string', describe: 'The range as a period: 2026-Q3, 2026-09 or 2026', requiresArg: true },
@@ -63,18 +64,6 @@ function instant(value: string, flag: string, endOfDay: boolean): Date {
     if (!Number.isNaN(date.getTime())) return date;
   }
   throw new TrailproofError('TP_USAGE', `${flag}: "${value}" is not an ISO-8601 instant or date (2026-09-14T03:00:00Z or 2026-09-14)`);
-}
-
-function readKeyFiles(files: string[], cwd: string): PublicKeyEntry[] {
-  return files.flatMap((file) => {
-    let value: unknown;
-    try {
-      value = JSON.parse(readFileSync(resolve(cwd, file), 'utf8'));
-    } catch (err) {
-      throw new TrailproofError('TP_USAGE', `--public-keys ${file}: cannot read it as JSON: ${errorMessage(err)}`);
-    }
-    return parsePublicKeys(value, file);
-  });
 }
 
 export async function validateLogs(args: Record<string, unknown>, io: Io): Promise<number> {
@@ -131,7 +120,7 @@ export async function validateLogs(args: Record<string, unknown>, io: Io): Promi
   let keys: PublicKeyEntry[];
   let keysSource: string;
   if (keyFiles.length > 0) {
-    keys = readKeyFiles(keyFiles, io.cwd);
+    keys = readPublicKeyFiles(keyFiles, io.cwd);
     keysSource = `--public-keys ${keyFiles.join(', ')}`;
   } else if (s3 !== undefined) {
     const start = range.start ?? new Date(0);
@@ -142,15 +131,26 @@ export async function validateLogs(args: Record<string, unknown>, io: Io): Promi
     throw new TrailproofError('TP_USAGE', 'validate-logs --logs DIR needs --public-keys FILE (the output of `aws cloudtrail list-public-keys`)');
   }
 
+  const pinnedFlag = arg.string(args, 'trusted-key-fingerprints');
+  const pinned = pinnedFlag === undefined ? undefined : parseFingerprints(splitList(pinnedFlag), '--trusted-key-fingerprints');
+  if (pinned !== undefined && pinned.length === 0) throw new TrailproofError('TP_USAGE', '--trusted-key-fingerprints needs at least one fingerprint');
+  const anchor = trustedKeys(keys, [], {
+    ...(keyFiles.length > 0 ? { auditorKeys: { keys, files: keyFiles } } : { live: true }),
+    ...(pinned === undefined ? {} : { pinned }),
+  });
+  keys = anchor.keys;
+
   const progress = !quiet && args.progress !== false && !json;
   if (progress) io.stderr(`Validating ${chains.length} digest chain${chains.length === 1 ? '' : 's'} in ${source}${chains.length > 0 ? `: ${chains.map((c) => describeChain(c.chain)).join('; ')}` : ''}\n`);
   const report = await validateChains({
     store, chains, keys, keysSource, start: range.start, end: range.end, concurrency,
     stricter: args.stricter !== false, logging, verbose: arg.boolean(args, 'verbose'),
+    ...(pinned === undefined ? {} : { pinned: new Set(pinned) }),
     ...(progress ? { onProgress: (done: { digests: number; logs: number }) => {
       if (done.digests % 100 === 0) io.stderr(`  ${done.digests} digest files and ${done.logs} log files checked\n`);
     } } : {}),
   });
+  report.trust = anchor.trust;
   if (json) io.stdout(renderJson(report));
   else io.stdout(renderText(report));
   if (!json && arg.boolean(args, 'verbose')) {

@@ -2,10 +2,11 @@
 // `accounts/<account>/<region>/cloudtrail/LookupEvents.jsonl`. As for the posture checks, only files the
 // manifest lists are read (a file dropped into the folder cannot change a detection) and each is checked
 // against the manifest's SHA-256 as it is read.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrailproofError, errorMessage } from '../../errors.js';
 import { parseJson } from '../../evidence/bundle.js';
+import { locateContained, readContainedSync } from '../../evidence/contained.js';
 import { validateManifest, type Manifest } from '../../evidence/manifest.js';
 import { byDelivery, descend, keepFile } from './layout.js';
 import type { FileUnit, JsonlUnit, LogSource, LogUnit, Pruned, ScanScope, SkippedInput } from './types.js';
@@ -17,7 +18,9 @@ export function readManifest(dir: string, flag = '--bundle'): Manifest {
   let bytes: Buffer;
   try {
     if (!statSync(dir).isDirectory()) throw new Error('not a folder');
-    bytes = readFileSync(path);
+    const read = readContainedSync(dir, 'manifest.json');
+    if (read.kind !== 'ok') throw new Error(read.kind === 'missing' ? 'no such file' : read.reason);
+    bytes = read.bytes;
   } catch (err) {
     throw new TrailproofError('TP_BUNDLE_UNREADABLE', `${flag} ${dir}: cannot read the evidence bundle: ${path}: ${errorMessage(err)}`);
   }
@@ -58,12 +61,12 @@ export function planBundle(dir: string, manifest: Manifest, scope: ScanScope): B
     return true;
   };
   const present = (file: string): number | undefined => {
-    try {
-      return statSync(join(dir, file)).size;
-    } catch {
-      skipped.push({ name: file, reason: 'listed in the bundle manifest but missing', events: null });
-      return undefined;
-    }
+    // The manifest key is evidence content: it must lead to a regular file inside the bundle (no symlink
+    // out, no FIFO that would block the reader), within the size bound (src/evidence/contained.ts).
+    const located = locateContained(dir, file);
+    if (located.kind === 'ok') return located.size;
+    skipped.push({ name: file, reason: located.kind === 'missing' ? 'listed in the bundle manifest but missing' : `refused unread: ${located.reason}`, events: null });
+    return undefined;
   };
 
   for (const [file, sha256] of Object.entries(manifest.files)) {

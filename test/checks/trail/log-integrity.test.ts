@@ -44,7 +44,7 @@ describe('trail.log-integrity', function () {
   it('PASSes a trail whose digest chain is unbroken and whose every log verifies, with the counts and the span', async () => {
     const result = await run(bundleWithLogs());
     expect(result.status).to.equal('PASS');
-    expect(result.message).to.equal('Trail main: 6 log files from 2026-09-14T00:00:31Z to 2026-09-14T03:00:31Z verified intact, 3 digest files in an unbroken chain.');
+    expect(result.message).to.equal('Trail main: 6 log files from 2026-09-14T00:00:31Z to 2026-09-14T03:00:31Z verified intact, 3 digest files in an unbroken chain. The signing keys came with the bundle (its own ListPublicKeys files), so this proves integrity only as far as the bundle\'s producer is trusted.');
     expect(result.evidence.map((e) => e.file)).to.deep.equal([`logs/AWSLogs/${MGMT}/CloudTrail-Digest/us-east-1/2026/09/14/${MGMT}_CloudTrail-Digest_us-east-1_main_us-east-1_20260914T030031Z.json.gz`]);
     expect(result.details).to.deep.include({ bucket: BUCKET, digests: { valid: 3, total: 3 }, logs: { valid: 6, total: 6 }, problemCount: 0 });
   });
@@ -72,7 +72,7 @@ describe('trail.log-integrity', function () {
   it('is MANUAL when the chain restarts (logging or validation was off for a while)', async () => {
     const result = await run(bundleWithLogs({ hours: 4, skipHours: [1] }));
     expect(result.status).to.equal('MANUAL');
-    expect(result.message).to.equal('Trail main: 6 log files and 3 digest files verified, but the chain restarts 1 times (no logs were delivered between 2026-09-14T01:00:31Z and 2026-09-14T02:00:31Z); confirm logging or validation was off on purpose.');
+    expect(result.message).to.equal('Trail main: 6 log files and 3 digest files verified, but the chain restarts 1 times (no logs were delivered between 2026-09-14T01:00:31Z and 2026-09-14T02:00:31Z); confirm logging or validation was off on purpose. The signing keys came with the bundle (its own ListPublicKeys files), so this proves integrity only as far as the bundle\'s producer is trusted.');
   });
 
   it('is NOT_APPLICABLE when the bundle holds no digest files for the trail', async () => {
