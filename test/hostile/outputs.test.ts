@@ -6,13 +6,14 @@
 // re-rendering the findings states the same outcome, and derives it for a file written before run.outcome.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { memoryIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import type { Findings, RunOutcome } from '../../src/model/types.js';
 import { BundleBuilder } from '../helpers/bundle-builder.js';
+import { eventRule, logBytes, logKey, record, ruleDir, tempDir } from '../events/helpers.js';
 import { requireReal, run } from '../report/real-tools.js';
 
 const ACCOUNT = '123456789012';
@@ -177,6 +178,41 @@ describe('every output states the outcome the exit code states', function () {
     const r = await cli(['report', '--findings', join(out, 'findings.json'), '--format', 'markdown']);
     expect(r.code).to.equal(2);
     expect(r.err).to.match(/is not a trailproof findings file: .*run\.outcome must match exactly one schema/);
+  });
+
+  describe('scan', () => {
+    const deleted = record({ time: '2026-09-14T03:32:07Z', name: 'DeleteBucket', account: '444444444444', user: 'Winter', ip: '192.0.2.55' });
+    const listed = record({ time: '2026-09-14T03:40:00Z', name: 'ListBuckets', account: '444444444444', user: 'marco' });
+    const rules = ruleDir({ 'bucket-deleted.yml': eventRule('bucket-deleted', 'DeleteBucket', 'high') });
+    const file = { account: '444444444444', region: 'us-east-1', delivered: '2026-09-14T03:45:00Z' };
+
+    it('records exit 2 for event files that do not match the manifest, in findings.json and the gate line', async () => {
+      const b = new BundleBuilder({ accounts: ['444444444444'] });
+      const path = `logs/${logKey(file)}`;
+      b.file(path, logBytes({ ...file, records: [deleted] }));
+      const dir = b.writeTemp();
+      // The deletion is rewritten away after collection: without the check, the scan would find nothing and pass.
+      writeFileSync(join(dir, path), logBytes({ ...file, records: [listed] }));
+      const out = tempDir();
+      const r = await cli(['scan', '--bundle', dir, '--rules', rules, '--no-builtin-rules', '--fail-on', 'none', '--out', out, '--no-progress']);
+      expect(r.code).to.equal(2);
+      expect(r.err).to.contain('gate: --fail-on none -> exit 2 (evidence modified: not decided)');
+      const findings = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')) as Findings;
+      expect(findings.run.outcome).to.deep.include({ exitCode: 2, verdict: 'evidence modified: not decided' });
+    });
+
+    it('records exit 3 when no event could be read', async () => {
+      const logs = tempDir();
+      const target = join(logs, logKey(file));
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, 'not gzip at all');
+      const out = tempDir();
+      const r = await cli(['scan', '--logs', logs, '--rules', rules, '--no-builtin-rules', '--out', out, '--no-progress']);
+      expect(r.code, r.err).to.equal(3);
+      expect(r.err).to.contain('gate: --fail-on high -> exit 3 (not decided)');
+      const findings = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')) as Findings;
+      expect(findings.run.outcome).to.deep.equal({ exitCode: 3, verdict: 'not decided', reason: 'no events could be read' });
+    });
   });
 
   describe('the PDF of a tampered run (pdftotext)', function () {
