@@ -12,7 +12,11 @@ import { dirname, join } from 'node:path';
 import { memoryIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import type { Findings, RunOutcome } from '../../src/model/types.js';
+import { renderMarkdown } from '../../src/output/markdown.js';
+import { renderSummary } from '../../src/output/table.js';
+import { renderReportHtml } from '../../src/report/html.js';
 import { BundleBuilder } from '../helpers/bundle-builder.js';
+import { fixtureFindings } from '../report/fixtures.js';
 import { eventRule, logBytes, logKey, record, ruleDir, tempDir } from '../events/helpers.js';
 import { requireReal, run } from '../report/real-tools.js';
 
@@ -178,6 +182,16 @@ describe('every output states the outcome the exit code states', function () {
     const r = await cli(['report', '--findings', join(out, 'findings.json'), '--format', 'markdown']);
     expect(r.code).to.equal(2);
     expect(r.err).to.match(/is not a trailproof findings file: .*run\.outcome must match exactly one schema/);
+  });
+
+  it('names the files the manifest does not list (integrity.unlisted) wherever integrity is shown', () => {
+    const f = fixtureFindings();
+    f.integrity = { verified: true, manifestSha256: 'a'.repeat(64), modified: [], missing: [], allowedModified: false, unlisted: ['accounts/111111111111/extra.json', 'notes.txt'] };
+    expect(renderMarkdown(f)).to.contain('**Unlisted files:** 2 file(s) in the bundle that the manifest does not list were not read.');
+    expect(renderSummary(f)).to.contain('evidence bundle: 2 file(s) the manifest does not list were not read: accounts/111111111111/extra.json, notes.txt');
+    const html = renderReportHtml(f).html;
+    expect(html).to.contain('2 files the manifest does not list, not read');
+    expect(html.replace(/<wbr>/g, '')).to.contain('notes.txt');
   });
 
   describe('scan', () => {
