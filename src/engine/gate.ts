@@ -1,6 +1,10 @@
-// The CI gate (CONTRACT section 1): 1 when a FAIL result or a detection is at or above --fail-on; 3 when none
-// is but a result at or above it is ERROR (the evidence could not decide it: fail closed); else 0.
-import { SEVERITIES, type Findings, type Severity } from '../model/types.js';
+// The CI gate (CONTRACT section 1) and the run's one outcome. gateExitCode: 1 when a FAIL result or a
+// detection is at or above --fail-on; 3 when none is but a result at or above it is ERROR (the evidence could
+// not decide it: fail closed); else 0. runOutcome adds the evidence: a bundle that does not match its manifest
+// (and was not accepted with --allow-modified-evidence) decides nothing, exit 2, whatever the results say.
+// The outcome is decided once, before any output is written, and recorded in findings.json (run.outcome):
+// every renderer states it and none recomputes it, so no output can read "passed" while the run exits 1-3.
+import { SEVERITIES, type Findings, type IntegrityReport, type RunOutcome, type Severity, type Verdict } from '../model/types.js';
 
 export function atOrAbove(severity: Severity, failOn: Severity | 'none'): boolean {
   return failOn !== 'none' && SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(failOn);
@@ -11,4 +15,52 @@ export function gateExitCode(findings: Findings, failOn: Severity | 'none'): 0 |
   if (findings.detections.some((d) => atOrAbove(d.severity, failOn))) return 1;
   if (findings.results.some((r) => r.status === 'ERROR' && atOrAbove(r.severity, failOn))) return 3;
   return 0;
+}
+
+export const VERDICTS: Record<RunOutcome['exitCode'], Verdict> = { 0: 'passed', 1: 'failed', 2: 'evidence modified: not decided', 3: 'not decided' };
+
+/** An outcome with the verdict its exit code stands for. */
+export function outcome(exitCode: RunOutcome['exitCode'], reason: string): RunOutcome {
+  return { exitCode, verdict: VERDICTS[exitCode], reason };
+}
+
+/** True when files the manifest lists are modified or missing and --allow-modified-evidence did not accept them. */
+export function evidenceRefused(integrity: IntegrityReport | undefined): boolean {
+  return integrity !== undefined && !integrity.allowedModified && integrity.modified.length + integrity.missing.length + (integrity.refused?.length ?? 0) > 0;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** The run's outcome from its findings: evidence first (exit 2), then the gate (1, 3 or 0). */
+export function runOutcome(findings: Findings, failOn: Severity | 'none' = findings.run.failOn): RunOutcome {
+  const integrity = findings.integrity;
+  if (integrity !== undefined && evidenceRefused(integrity)) {
+    const refused = integrity.refused?.length ?? 0;
+    return outcome(2, `the evidence bundle does not match its manifest (${count(integrity.modified.length, 'modified file')}, ${count(integrity.missing.length, 'missing file')}${refused > 0 ? `, ${count(refused, 'file')} refused unread` : ''}) and --allow-modified-evidence was not given`);
+  }
+  const threshold = failOn === 'none' ? '' : ` at or above ${failOn}`;
+  const failing = findings.results.filter((r) => r.status === 'FAIL' && atOrAbove(r.severity, failOn)).length;
+  const detections = findings.detections.filter((d) => atOrAbove(d.severity, failOn)).length;
+  const undecided = findings.results.filter((r) => r.status === 'ERROR' && atOrAbove(r.severity, failOn)).length;
+  switch (gateExitCode(findings, failOn)) {
+    case 1:
+      return outcome(1, `${[failing > 0 ? count(failing, 'failing result') : '', detections > 0 ? count(detections, 'detection') : ''].filter(Boolean).join(' and ')}${threshold}`);
+    case 3:
+      return outcome(3, `${count(undecided, 'result')}${threshold} the evidence could not decide (ERROR)`);
+    case 0:
+      return outcome(0, failOn === 'none' ? '--fail-on none: nothing gates the run' : `nothing${threshold} failed, was detected or is undecided`);
+  }
+}
+
+/** The outcome findings.json records; a findings object without one (an older file) gets it derived from its results. */
+export function outcomeOf(findings: Findings): RunOutcome {
+  return findings.run.outcome ?? runOutcome(findings);
+}
+
+/** The terminal's and the reports' gate line, e.g. "--fail-on none -> exit 2 (evidence modified: not decided)". */
+export function gateLine(findings: Findings): string {
+  const o = outcomeOf(findings);
+  return `--fail-on ${findings.run.failOn} -> exit ${o.exitCode} (${o.verdict})`;
 }

@@ -115,6 +115,18 @@ export interface LogKeysTrust {
   statement: string;
 }
 
+/** What the run's exit code says, in words: the one verdict every output states. */
+export type Verdict = 'passed' | 'failed' | 'not decided' | 'evidence modified: not decided';
+
+/** The run's outcome (findings.json run.outcome), decided once before any output is written. */
+export interface RunOutcome {
+  /** The exit code the run returns: 0 gate passed, 1 gate failed, 2 evidence modified, 3 not decided. */
+  exitCode: 0 | 1 | 2 | 3;
+  verdict: Verdict;
+  /** Why, in one sentence, e.g. "2 failing results at or above high". */
+  reason: string;
+}
+
 export interface Findings {
   schemaVersion: '1';
   tool: { name: 'trailproof'; version: string };
@@ -129,6 +141,8 @@ export interface Findings {
     failOn: Severity | 'none';
     framework?: string;
     bundle?: { path: string; manifestSha256: string; tool: string; version: string };
+    /** The outcome the exit code states (absent from older findings files: derived from the results). */
+    outcome?: RunOutcome;
   };
   summary: Summary;
   results: Result[];

@@ -1,5 +1,9 @@
 // JUnit XML that CI systems show natively: one test suite per check, one test case per result. FAIL is a
 // failure (message and remediation), ERROR an error, MANUAL / NOT_APPLICABLE / WAIVED are skipped with why.
+// A first suite, "trailproof.gate", holds one test case for the gate itself, from the run's recorded outcome:
+// a failure on exit 1, an error on exit 2 (evidence modified) or 3 (not decided), so a CI dashboard turns red
+// exactly when the exit code says no, even when no single result failed.
+import { gateLine, outcomeOf } from '../engine/gate.js';
 import type { Findings, Result } from '../model/types.js';
 
 export function xmlEscape(text: string): string {
@@ -35,7 +39,30 @@ function testCase(r: Result): string {
   }
 }
 
+/** The gate's own suite; `failed`/`errored` are 0 or 1 each, added to the root's counts. */
+function gateSuite(findings: Findings): { xml: string; failed: number; errored: number } {
+  const o = outcomeOf(findings);
+  const open = `    <testcase classname="trailproof.gate" name="${xmlEscape(`--fail-on ${findings.run.failOn}`)}" time="0"`;
+  const text = xmlEscape(`${gateLine(findings)}: ${o.reason}`);
+  const failed = o.exitCode === 1 ? 1 : 0;
+  const errored = o.exitCode === 2 || o.exitCode === 3 ? 1 : 0;
+  const body = failed ? `${open}>\n      <failure type="gate" message="${text}">${text}</failure>\n    </testcase>`
+    : errored ? `${open}>\n      <error type="${xmlEscape(o.verdict)}" message="${text}">${text}</error>\n    </testcase>`
+    : `${open}/>`;
+  return {
+    xml: [
+      `  <testsuite name="trailproof.gate" tests="1" failures="${failed}" errors="${errored}" skipped="0" time="0" timestamp="${findings.run.finishedAt}">`,
+      `    <properties><property name="exitCode" value="${o.exitCode}"/><property name="verdict" value="${xmlEscape(o.verdict)}"/><property name="reason" value="${xmlEscape(o.reason)}"/></properties>`,
+      body,
+      '  </testsuite>',
+    ].join('\n'),
+    failed,
+    errored,
+  };
+}
+
 export function renderJunit(findings: Findings): string {
+  const gate = gateSuite(findings);
   const byCheck = new Map<string, Result[]>();
   for (const r of findings.results) {
     const list = byCheck.get(r.checkId) ?? [];
@@ -56,7 +83,8 @@ export function renderJunit(findings: Findings): string {
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     // No "skipped" on the root: Jenkins' JUnit schema refuses it there (each suite carries its own count).
-    `<testsuites name="trailproof audit ${xmlEscape(findings.run.id)}" tests="${all.length}" failures="${count(all, 'FAIL')}" errors="${count(all, 'ERROR')}" time="0">`,
+    `<testsuites name="trailproof audit ${xmlEscape(findings.run.id)}" tests="${all.length + 1}" failures="${count(all, 'FAIL') + gate.failed}" errors="${count(all, 'ERROR') + gate.errored}" time="0">`,
+    gate.xml,
     ...suites,
     '</testsuites>',
     '',

@@ -1,7 +1,8 @@
 // A short Markdown summary for a CI job page or a pull request comment: the verdict, the counts, the top
-// failures and detections; the full story stays in the HTML/PDF report.
-import { atOrAbove } from '../engine/gate.js';
-import { SEVERITIES, STATUSES, type Findings, type Result } from '../model/types.js';
+// failures and detections; the full story stays in the HTML/PDF report. The headline is the run's recorded
+// outcome: it reads "compliant" or "passed" only when the run exits 0.
+import { outcomeOf } from '../engine/gate.js';
+import { SEVERITIES, STATUSES, type Findings, type Result, type RunOutcome } from '../model/types.js';
 import { describePeriod } from '../report/period.js';
 
 const SHOWN = 10;
@@ -15,16 +16,33 @@ function code(text: string): string {
   return `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
 }
 
+const GATE_WORDS: Record<RunOutcome['exitCode'], string> = { 0: 'passed', 1: '**failed**', 2: '**not decided: evidence modified**', 3: '**not decided**' };
+
+/** The headline from the outcome alone: only an exit-0 run reads "compliant" (or "needs attention" below the gate). */
+function headline(findings: Findings): string {
+  const s = findings.summary;
+  switch (outcomeOf(findings).exitCode) {
+    case 0:
+      return s.FAIL + s.ERROR + s.MANUAL > 0 || findings.integrity?.verified === false ? 'needs attention' : 'compliant';
+    case 1:
+      return 'not compliant';
+    case 2:
+      return 'evidence modified: not decided';
+    case 3:
+      return 'not decided';
+  }
+}
+
 export function renderMarkdown(findings: Findings): string {
   const s = findings.summary;
   const failOn = findings.run.failOn;
-  const gate = findings.results.some((r) => r.status === 'FAIL' && atOrAbove(r.severity, failOn)) || findings.detections.some((d) => atOrAbove(d.severity, failOn));
+  const outcome = outcomeOf(findings);
   const rank = (r: Result): number => SEVERITIES.indexOf(r.severity);
   const failing = findings.results.filter((r) => r.status === 'FAIL').sort((a, b) => rank(a) - rank(b));
   const out: string[] = [];
-  out.push(`## trailproof audit: ${gate ? 'not compliant' : s.FAIL + s.ERROR + s.MANUAL > 0 ? 'needs attention' : 'compliant'}`);
+  out.push(`## trailproof audit: ${headline(findings)}`);
   out.push('');
-  out.push(`Run \`${findings.run.id}\` · period ${describePeriod(findings.run.period)} · ${findings.run.scope.accounts.length} account(s), ${findings.run.scope.regions.length} region(s) · gate \`--fail-on ${failOn}\`${gate ? ' **failed**' : ' passed'}`);
+  out.push(`Run \`${findings.run.id}\` · period ${describePeriod(findings.run.period)} · ${findings.run.scope.accounts.length} account(s), ${findings.run.scope.regions.length} region(s) · gate \`--fail-on ${failOn}\` ${GATE_WORDS[outcome.exitCode]} (exit ${outcome.exitCode}: ${mdCell(outcome.reason)})`);
   out.push('');
   out.push(`| ${STATUSES.join(' | ')} | detections |`);
   out.push(`|${STATUSES.map(() => '---:').join('|')}|---:|`);
@@ -54,7 +72,9 @@ export function renderMarkdown(findings: Findings): string {
   }
   const expired = findings.waivers.filter((w) => w.expired);
   if (expired.length > 0) out.push(`**Expired waivers:** ${expired.map((w) => `${code(w.checkId)} ${code(w.resource)} (expired ${w.expires})`).join(', ')}`, '');
-  if (findings.integrity && !findings.integrity.verified) out.push(`**Evidence integrity:** ${findings.integrity.modified.length} modified and ${findings.integrity.missing.length} missing file(s) in the bundle.`, '');
+  if (findings.integrity && !findings.integrity.verified) out.push(`**Evidence integrity:** ${findings.integrity.modified.length} modified and ${findings.integrity.missing.length} missing file(s) in the bundle${findings.integrity.allowedModified ? ' (accepted with --allow-modified-evidence)' : ''}.`, '');
+  const unlisted = findings.integrity?.unlisted ?? [];
+  if (unlisted.length > 0) out.push(`**Unlisted files:** ${unlisted.length} file(s) in the bundle that the manifest does not list were not read.`, '');
   out.push(`<sub>trailproof ${findings.tool.version}; evidence collected ${findings.run.collectedAt}</sub>`);
   return out.join('\n') + '\n';
 }

@@ -1,6 +1,9 @@
 // OCSF 1.3 events for a security data lake (Amazon Security Lake, SIEMs): a Compliance Finding (class 2003)
-// per result and a Detection Finding (class 2004) per detection, as one JSON array.
+// per result and a Detection Finding (class 2004) per detection, as one JSON array. Each event carries the
+// run's recorded outcome (unmapped.trailproof_run_outcome), so a PASS result of a run that decided nothing
+// (evidence modified, exit 2) is never read alone as a clean bill.
 import { createHash } from 'node:crypto';
+import { outcomeOf } from '../engine/gate.js';
 import type { Detection, Findings, Result, Severity, Status } from '../model/types.js';
 
 export const OCSF_VERSION = '1.3.0';
@@ -86,7 +89,7 @@ function complianceFinding(findings: Findings, r: Result): Record<string, unknow
     },
     resources: [{ uid: r.resource, name: r.resource.split(/[:/]/).filter(Boolean).pop() ?? r.resource, type: resourceType(r.resource), region: r.region, cloud_partition: 'aws', owner: { account: { uid: r.account, type: 'AWS Account', type_id: 10 } } }],
     cloud: cloud(r.account, r.region),
-    unmapped: { trailproof_status: r.status, evidence: r.evidence, ...(r.waiver ? { waiver: r.waiver } : {}), ...(r.details ? { details: r.details } : {}) },
+    unmapped: { trailproof_status: r.status, trailproof_run_outcome: outcomeOf(findings), evidence: r.evidence, ...(r.waiver ? { waiver: r.waiver } : {}), ...(r.details ? { details: r.details } : {}) },
   };
   if (r.remediation) event.remediation = { desc: r.remediation.cli ? `${r.remediation.text} CLI: ${r.remediation.cli}` : r.remediation.text };
   return event;
@@ -135,7 +138,7 @@ function detectionFinding(findings: Findings, d: Detection): Record<string, unkn
       },
     ],
     cloud: cloud(d.account, d.region),
-    unmapped: { count: d.count, event_time: d.eventTime },
+    unmapped: { count: d.count, event_time: d.eventTime, trailproof_run_outcome: outcomeOf(findings) },
   };
 }
 

@@ -1,7 +1,10 @@
 // SARIF 2.1.0 for code-scanning dashboards: rules are the checks (and the event-history rules), results are
 // the findings' results and detections, located by the resource ARN (a logical location) and the evidence
 // file (a physical location relative to the bundle). Waived results are suppressions with the reason.
+// The invocation states the run's recorded outcome: its exitCode, executionSuccessful false when the run
+// decided nothing (exit 2: evidence modified, 3: not decided) with a notification saying why.
 import { createHash } from 'node:crypto';
+import { gateLine, outcomeOf } from '../engine/gate.js';
 import type { Detection, Findings, Result, Severity, Status } from '../model/types.js';
 
 type Level = 'error' | 'warning' | 'note' | 'none';
@@ -103,6 +106,28 @@ function detectionEntry(d: Detection, ruleIndex: number): Record<string, unknown
   };
 }
 
+/** SARIF's invocation object for the run: exit code, its verdict, and a notification when nothing was decided. */
+function invocation(findings: Findings): Record<string, unknown> {
+  const o = outcomeOf(findings);
+  const decided = o.exitCode === 0 || o.exitCode === 1;
+  const entry: Record<string, unknown> = {
+    executionSuccessful: decided,
+    exitCode: o.exitCode,
+    exitCodeDescription: `${o.verdict}: ${o.reason}`,
+    startTimeUtc: findings.run.startedAt,
+    endTimeUtc: findings.run.finishedAt,
+    properties: { outcome: o, gate: gateLine(findings) },
+  };
+  if (!decided) {
+    entry.toolExecutionNotifications = [{
+      descriptor: { id: o.exitCode === 2 ? 'trailproof/evidence-modified' : 'trailproof/not-decided' },
+      level: 'error',
+      message: { text: `${o.verdict} (exit ${o.exitCode}): ${o.reason}.` },
+    }];
+  }
+  return entry;
+}
+
 export function renderSarif(findings: Findings): string {
   const rules: Rule[] = [];
   const index = new Map<string, number>();
@@ -130,7 +155,7 @@ export function renderSarif(findings: Findings): string {
       {
         tool: { driver: { name: 'trailproof', version: findings.tool.version, semanticVersion: findings.tool.version, rules } },
         automationDetails: { id: `trailproof/${findings.run.id}` },
-        invocations: [{ executionSuccessful: true, startTimeUtc: findings.run.startedAt, endTimeUtc: findings.run.finishedAt }],
+        invocations: [invocation(findings)],
         originalUriBaseIds: { BUNDLE: { description: { text: `The evidence bundle${findings.run.bundle ? ` ${findings.run.bundle.path}` : ''} (manifest SHA-256 ${findings.run.bundle?.manifestSha256 ?? 'not recorded'})` } } },
         columnKind: 'unicodeCodePoints',
         results,

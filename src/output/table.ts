@@ -1,4 +1,6 @@
-// The readable summary for a terminal: counts, then every result that needs attention.
+// The readable summary for a terminal: counts, then every result that needs attention, then the gate line
+// with the exit code the run returns and its verdict, read from the findings' recorded outcome.
+import { gateLine } from '../engine/gate.js';
 import type { Findings, Result, Status } from '../model/types.js';
 
 const ATTENTION: Status[] = ['FAIL', 'ERROR', 'MANUAL'];
@@ -13,7 +15,7 @@ function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-export function renderSummary(findings: Findings, gate: { failOn: string; exitCode: number }): string {
+export function renderSummary(findings: Findings): string {
   const s = findings.summary;
   const attention = findings.results.filter((r: Result) => ATTENTION.includes(r.status));
   const out: string[] = [];
@@ -26,6 +28,8 @@ export function renderSummary(findings: Findings, gate: { failOn: string; exitCo
   if ((findings.integrity?.unlistedTotal ?? 0) > 0) {
     out.push(`evidence: ${findings.integrity?.unlistedTotal ?? 0} file(s) in the bundle folder not listed in its manifest were ignored (never read; named in findings.json integrity.unlisted)`);
   }
+  const unlisted = findings.integrity?.unlisted ?? [];
+  if (unlisted.length > 0) out.push(`evidence bundle: ${unlisted.length} file(s) the manifest does not list were not read: ${unlisted.slice(0, 3).join(', ')}${unlisted.length > 3 ? ` and ${unlisted.length - 3} more` : ''}`);
   out.push('');
   if (attention.length > 0) {
     out.push(table(
@@ -37,6 +41,6 @@ export function renderSummary(findings: Findings, gate: { failOn: string; exitCo
   const expired = findings.waivers.filter((w) => w.expired);
   if (expired.length > 0) out.push(`expired waivers: ${expired.map((w) => `${w.checkId} ${w.resource} (expired ${w.expires})`).join('; ')}`);
   out.push(`${s.PASS} passed, ${s.FAIL} failed, ${s.MANUAL} manual, ${s.ERROR} error, ${s.WAIVED} waived, ${s.NOT_APPLICABLE} not applicable`);
-  out.push(`gate: --fail-on ${gate.failOn} -> exit ${gate.exitCode}`);
+  out.push(`gate: ${gateLine(findings)}`);
   return out.join('\n') + '\n';
 }

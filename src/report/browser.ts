@@ -49,10 +49,29 @@ export function findChromium(search: BrowserSearch = {}): string {
   throw new TrailproofError('TP_OUTPUT_FAILED', `PDF output needs Chromium and none was found (PUPPETEER_EXECUTABLE_PATH unset, no /usr/bin/chromium, nothing in ${cacheDir}); ${INSTALL_HINT}`);
 }
 
-/** Flags for a quiet, offline, throwaway browser: no sandbox (containers), no GPU, no network chatter. */
-export function launchArgs(userDataDir: string): string[] {
+/**
+ * Where the browser's connections are sent: a proxy whose name cannot resolve (`.invalid`, and no name resolves
+ * at all under NO_RESOLUTION), so a connection to an IP literal, which needs no resolution, fails at the proxy
+ * instead of reaching the address. Chromium does not fall back to a direct connection for a proxy given on
+ * the command line.
+ */
+export const DEAD_PROXY = 'http://proxy.trailproof.invalid:9';
+/** Every host name resolves to "not found", localhost included. */
+export const NO_RESOLUTION = 'MAP * ~NOTFOUND';
+
+/** `--no-sandbox` for root (uid 0) alone; any other user, or a platform without uids (Windows), keeps the sandbox. */
+export function sandboxArgs(uid: number | undefined): string[] {
+  return uid === 0 ? ['--no-sandbox'] : [];
+}
+
+/**
+ * Flags for a quiet, sealed, throwaway browser: no GPU, no network chatter, and no connection out (see
+ * seal.ts for the page's own layers). The sandbox stays on unless the process is root: Chromium refuses to
+ * start its sandbox as root, so there (typically a container) `--no-sandbox` is the only way it runs.
+ */
+export function launchArgs(userDataDir: string, uid: number | undefined = process.getuid?.()): string[] {
   return [
-    '--no-sandbox',
+    ...sandboxArgs(uid),
     '--disable-gpu',
     '--disable-background-networking',
     '--disable-component-update',
@@ -60,6 +79,13 @@ export function launchArgs(userDataDir: string): string[] {
     '--no-first-run',
     '--disable-quic',
     '--disable-dev-shm-usage',
+    `--host-resolver-rules=${NO_RESOLUTION}`,
+    `--proxy-server=${DEAD_PROXY}`,
+    // By default loopback addresses bypass the proxy; "<-loopback>" takes that exception away.
+    '--proxy-bypass-list=<-loopback>',
+    // window.open and target=_blank open nothing: a new tab would escape the page's request interception.
+    '--block-new-web-contents',
+    '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
     // One renderer for our one tab: no spare process kept warm for navigations that never come, and none
     // for the browser's own omnibox pop-ups (WebUI pages that headless Chromium preloads and never shows).
     '--disable-features=SpareRendererForSitePerProcess,WebUIOmniboxPopup,WebUIOmniboxAimPopup,PreloadTopChromeWebUI',

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { runOutcome } from '../engine/gate.js';
 import { TrailproofError, errorMessage } from '../errors.js';
 import type { Findings } from '../model/types.js';
 import { compileSchema, formatAjvErrors, loadSchema } from '../schema.js';
@@ -33,6 +34,8 @@ export function parseFindings(text: string, file: string): Findings {
   findings.waivers ??= [];
   findings.run.collectedAt ??= findings.run.finishedAt;
   findings.run.failOn ??= 'high';
+  // A file written before run.outcome existed states the outcome its results, integrity and gate give.
+  findings.run.outcome ??= runOutcome(findings);
   return findings;
 }
 

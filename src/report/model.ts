@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { atOrAbove } from '../engine/gate.js';
+
 import { TrailproofError, errorMessage } from '../errors.js';
 import { SEVERITIES, STATUSES, type Findings, type FrameworkView, type Result, type Severity, type Status } from '../model/types.js';
 import { logFolders, readBundleFacts, type BundleFacts, type LogFolder } from './bundle-facts.js';
@@ -14,6 +14,7 @@ import type { Branding, RenderContext } from './context.js';
 import { EvidenceReader, type EvidenceView } from './excerpt.js';
 import { anchorId, formatDateTime, plural, shortActor } from './format.js';
 import { describePeriod, type Period } from './period.js';
+import { verdictOf, type ReportVerdict } from './verdict.js';
 import { changesView, detectionTarget, detectionsPerDay, scopeView, timeline, waiverRows, type ChangesView, type ScopeView, type TimelineDay, type WaiverRow } from './sections.js';
 
 export const DEFAULT_TITLE = 'CloudTrail compliance evidence report';
@@ -70,7 +71,10 @@ export interface ReportView {
   period: { text: string; from: string | null; to: string | null; label: string | null };
   run: { id: string; startedAt: string; finishedAt: string; collectedAt: string; source: string; failOn: string; framework: string | null; toolVersion: string };
   generatedAt: string;
-  verdict: { level: 'fail' | 'attention' | 'pass'; headline: string; detail: string };
+  /**
+   * From the run's recorded outcome (see verdict.ts): "Compliant" or "Needs attention" only when the run exits 0.
+   */
+  verdict: ReportVerdict;
   counts: { statuses: { status: Status; label: string; count: number }[]; total: number; detections: number; failingBySeverity: { severity: Severity; count: number }[] };
   topRisks: { severity: Severity; text: string; anchor: string }[];
   scope: ScopeView;
@@ -96,7 +100,7 @@ export interface ReportView {
     files: { path: string; sha256: string; cited: boolean }[];
     filesNote: string;
     logFolders: LogFolder[];
-    integrity: { verified: boolean; modified: string[]; missing: string[] } | null;
+    integrity: { verified: boolean; modified: string[]; missing: string[]; unlisted: string[]; allowedModified: boolean } | null;
     verifySteps: string[];
   };
   charts: { statusByFramework: string; failuresBySeverity: string; detectionsPerDay: string };
@@ -161,24 +165,6 @@ function organizationName(branding: Branding, findings: Findings, facts: BundleF
   if (facts?.organizationId) return `AWS organization ${facts.organizationId}`;
   const accounts = findings.run.scope.accounts;
   return accounts.length === 1 ? `AWS account ${accounts[0]}` : `AWS accounts ${accounts.slice(0, 3).join(', ')}${accounts.length > 3 ? ` and ${accounts.length - 3} more` : ''}`;
-}
-
-function verdictOf(findings: Findings): ReportView['verdict'] {
-  const failOn = findings.run.failOn;
-  const gateFails = findings.results.filter((r) => r.status === 'FAIL' && atOrAbove(r.severity, failOn));
-  const gateDetections = findings.detections.filter((d) => atOrAbove(d.severity, failOn));
-  const integrityBad = findings.integrity !== undefined && !findings.integrity.verified;
-  const s = findings.summary;
-  const threshold = failOn === 'none' ? '' : ` at or above ${failOn} severity`;
-  if (gateFails.length > 0 || gateDetections.length > 0) {
-    const parts = [gateFails.length > 0 ? plural(gateFails.length, 'failing result') : '', gateDetections.length > 0 ? plural(gateDetections.length, 'risky event') : ''].filter(Boolean);
-    return { level: 'fail', headline: 'Not compliant', detail: `${parts.join(' and ')}${threshold}.` };
-  }
-  if (s.FAIL > 0 || s.ERROR > 0 || s.MANUAL > 0 || integrityBad) {
-    const parts = [s.FAIL > 0 ? plural(s.FAIL, 'failing result') + ' below the gate' : '', s.ERROR > 0 ? plural(s.ERROR, 'result') + ' the evidence could not decide' : '', s.MANUAL > 0 ? plural(s.MANUAL, 'result') + ' for manual review' : '', integrityBad ? 'evidence files that do not match their manifest' : ''].filter(Boolean);
-    return { level: 'attention', headline: 'Needs attention', detail: `${parts.join('; ')}.` };
-  }
-  return { level: 'pass', headline: 'Compliant', detail: `Every assessed result passed, is not applicable or is waived (${plural(s.WAIVED, 'waived result')}).` };
 }
 
 function frameworkLabel(frameworks: Record<string, string[]>): string {
@@ -388,7 +374,7 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
       files,
       logFolders: facts ? logFolders(facts.files) : [],
       filesNote: facts ? `Every API response in the evidence bundle, from its manifest (${plural(files.length, 'file')}, ${files.filter((f) => f.cited).length} cited by a result), in sha256sum format: saved to a file in the bundle folder, sha256sum -c checks them. CloudTrail log files are listed by folder below.` : `The evidence bundle was not available when this report was rendered${factsRead?.kind === 'unusable' ? ` (${factsRead.note})` : ''}: the files cited by results are listed with the SHA-256 recorded by the audit, in sha256sum format.`,
-      integrity: findings.integrity ? { verified: findings.integrity.verified, modified: findings.integrity.modified, missing: findings.integrity.missing } : null,
+      integrity: findings.integrity ? { verified: findings.integrity.verified, modified: findings.integrity.modified, missing: findings.integrity.missing, unlisted: findings.integrity.unlisted ?? [], allowedModified: findings.integrity.allowedModified } : null,
       verifySteps,
     },
     charts: {

@@ -13,6 +13,7 @@ import type { ReportView } from './model.js';
 import { PdfFile } from './pdf-file.js';
 import { joinPages } from './pdf-join.js';
 import { PdfUpdate, replaceLeadingPages, type PdfInfo } from './pdf-update.js';
+import { sealPage, type SealedPage } from './seal.js';
 
 const PAGE_TIMEOUT_MS = 300_000;
 
@@ -112,16 +113,6 @@ const CHECK_BREAKS = `(() => {
 
 const PRINT_ONLY = '<style>@media screen { body { display: none; } }</style>';
 
-/** Only data: URIs may load; anything else (a template that links out) is refused, so printing stays offline. */
-async function offline(page: Page): Promise<void> {
-  await page.setRequestInterception(true);
-  page.on('request', (request) => {
-    const url = request.url();
-    if (url.startsWith('data:') || url === 'about:blank') void request.continue();
-    else void request.abort('blockedbyclient');
-  });
-}
-
 /**
  * Header and footer for printing the front pages alone: "of Y" must still say the whole document's page
  * count, so the totalPages placeholder becomes that number. Undefined when a template uses totalPages in a
@@ -156,20 +147,20 @@ export function overlayHtml(title: string, pages: number): string {
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${text}</title><style>html, body { margin: 0; background: none; } tp-page { display: block; height: 1px; break-after: page; }</style></head><body>${'<tp-page></tp-page>'.repeat(pages)}</body></html>`;
 }
 
-async function setReport(page: Page, html: string): Promise<void> {
+async function setReport(sealed: SealedPage, html: string): Promise<void> {
   // The document is only printed: hidden on screen, it is laid out once, for print, not twice.
-  await page.setContent(html.replace('</head>', `${PRINT_ONLY}</head>`), { waitUntil: 'load', timeout: PAGE_TIMEOUT_MS });
+  await sealed.show(html.replace('</head>', `${PRINT_ONLY}</head>`), PAGE_TIMEOUT_MS);
 }
 
 /** The slow path: the whole document printed again with its contents numbered. */
-async function reprint(page: Page, html: string, numbers: Record<string, unknown>, options: PDFOptions): Promise<PdfUpdate> {
-  await setReport(page, html);
+async function reprint(page: Page, sealed: SealedPage, html: string, numbers: Record<string, unknown>, options: PDFOptions): Promise<PdfUpdate> {
+  await setReport(sealed, html);
   await page.evaluate(`(${FILL_TOC})(${JSON.stringify(numbers)})`);
   return new PdfUpdate(new PdfFile(await page.pdf(options)));
 }
 
 /** The whole document printed at once, then the cover and contents again with the contents numbered. */
-async function printWhole(page: Page, html: string, view: ReportView, templates: { header: string; footer: string }, paper: Paper): Promise<Uint8Array> {
+async function printWhole(page: Page, sealed: SealedPage, html: string, view: ReportView, templates: { header: string; footer: string }, paper: Paper): Promise<Uint8Array> {
   const options = pdfOptions(paper, templates.header, templates.footer);
   const printed = new PdfFile(await page.pdf(options));
   const dests = printed.namedDestinations();
@@ -188,8 +179,8 @@ async function printWhole(page: Page, html: string, view: ReportView, templates:
     if (front.pages().length === firstSection - 1) {
       update = new PdfUpdate(printed);
       replaceLeadingPages(update, front, front.pages().length);
-    } else update = await reprint(page, html, numbers, options);
-  } else update = await reprint(page, html, numbers, options);
+    } else update = await reprint(page, sealed, html, numbers, options);
+  } else update = await reprint(page, sealed, html, numbers, options);
   update.setInfo(pdfInfo(view));
   return update.bytes();
 }
@@ -200,7 +191,7 @@ async function printWhole(page: Page, html: string, view: ReportView, templates:
  * more than one group's layout; then the front with the contents numbered; then the header and footer on
  * as many blank pages as there are, drawn over the pages when they are joined.
  */
-async function printInParts(page: Page, groups: number[][], view: ReportView, templates: { header: string; footer: string }, paper: Paper): Promise<Uint8Array> {
+async function printInParts(page: Page, sealed: SealedPage, groups: number[][], view: ReportView, templates: { header: string; footer: string }, paper: Paper): Promise<Uint8Array> {
   const bare: PDFOptions = { ...pdfOptions(paper, '', ''), displayHeaderFooter: false };
   const session: CDPSession = await page.createCDPSession();
   try {
@@ -237,7 +228,7 @@ async function printInParts(page: Page, groups: number[][], view: ReportView, te
     }
     const total = front.pages().length + before;
     const title = (await page.evaluate('document.title')) as string;
-    await page.setContent(overlayHtml(title, total), { waitUntil: 'load', timeout: PAGE_TIMEOUT_MS });
+    await sealed.show(overlayHtml(title, total), PAGE_TIMEOUT_MS);
     const overlay = new PdfFile(await page.pdf(pdfOptions(paper, templates.header, templates.footer)));
     return joinPages([front, ...parts], overlay, pdfInfo(view));
   } finally {
@@ -255,18 +246,18 @@ export async function printPdf(html: string, view: ReportView, templates: { head
   const page = await browser.newPage();
   try {
     page.setDefaultTimeout(PAGE_TIMEOUT_MS);
-    await offline(page);
-    await setReport(page, html);
+    const sealed = await sealPage(page);
+    await setReport(sealed, html);
     const weights = (await page.evaluate(ANALYSE)) as number[] | string;
     const groups = typeof weights === 'string' ? [] : groupSections(weights, Math.max(options.partWeight ?? PART_WEIGHT, ...weights));
-    if (groups.length < 2) return await printWhole(page, html, view, templates, paper);
+    if (groups.length < 2) return await printWhole(page, sealed, html, view, templates, paper);
     await page.evaluate('window.__trailproofParts.show([])');
     await page.emulateMediaType('print');
     const apart = (await page.evaluate(CHECK_BREAKS)) as boolean;
     await page.emulateMediaType();
-    if (apart) return await printInParts(page, groups, view, templates, paper);
+    if (apart) return await printInParts(page, sealed, groups, view, templates, paper);
     await page.evaluate('window.__trailproofParts.showAll()');
-    return await printWhole(page, html, view, templates, paper);
+    return await printWhole(page, sealed, html, view, templates, paper);
   } catch (err) {
     if (err instanceof TrailproofError) throw err;
     throw new TrailproofError('TP_OUTPUT_FAILED', `printing the PDF report in Chromium failed: ${errorMessage(err).split('\n')[0] ?? ''}`, { cause: err });

@@ -154,6 +154,7 @@ export function scopeView(findings: Findings, facts: BundleFacts | null): ScopeV
   const gaps: { what: string; why: string }[] = [];
   for (const file of findings.integrity?.missing ?? []) gaps.push({ what: file, why: 'listed in the manifest but missing from the bundle' });
   for (const file of findings.integrity?.modified ?? []) gaps.push({ what: file, why: 'does not match its SHA-256 in the manifest (results citing it are marked tampered)' });
+  for (const file of findings.integrity?.unlisted ?? []) gaps.push({ what: file, why: 'in the bundle but not listed in the manifest: not read' });
   for (const r of findings.results.filter((x) => x.status === 'ERROR')) {
     gaps.push({ what: `${r.checkId} for ${r.resource} (${r.account}, ${r.region})`, why: r.message });
   }

@@ -65,8 +65,10 @@ describe('trailproof CLI', () => {
       expect(findings.run.scope.accounts).to.have.length(6);
       const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
       expect(junit).to.match(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites /);
-      expect((junit.match(/<testcase /g) ?? []).length).to.equal(findings.results.length);
-      expect((junit.match(/<failure /g) ?? []).length).to.equal(findings.summary.FAIL);
+      // One test case per result, and one for the gate itself (failing: the run exits 1).
+      expect((junit.match(/<testcase /g) ?? []).length).to.equal(findings.results.length + 1);
+      expect((junit.match(/<failure /g) ?? []).length).to.equal(findings.summary.FAIL + 1);
+      expect(findings.run.outcome).to.deep.include({ exitCode: 1, verdict: 'failed' });
       expect(run.stdout).to.contain('gate: --fail-on high -> exit 1');
     });
 

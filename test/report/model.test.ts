@@ -8,11 +8,14 @@ describe('report view model', () => {
   const view = buildReportView(findings, { bundleDir: bundle.dir });
 
   it('says "not compliant" when a failure or a detection is at or above the gate, and why', () => {
-    expect(view.verdict).to.deep.equal({ level: 'fail', headline: 'Not compliant', detail: '1 failing result and 2 risky events at or above high severity.' });
+    expect(view.verdict).to.deep.equal({ level: 'fail', headline: 'Not compliant', detail: '1 failing result and 2 risky events at or above high severity.', exitCode: 1, outcome: 'failed', gate: 'Gate --fail-on high -> exit 1 (failed)' });
     const below = fixtureFindings();
     below.detections = [];
     below.results = below.results.filter((r) => r.checkId !== 'bucket.secure-transport');
-    expect(buildReportView(below).verdict.level).to.equal('attention');
+    // An ERROR at or above the gate is left: the run exits 3, and the report says it decided nothing.
+    expect(buildReportView(below).verdict).to.include({ level: 'fail', headline: 'Not decided', exitCode: 3, outcome: 'not decided' });
+    below.run.failOn = 'critical';
+    expect(buildReportView(below).verdict).to.include({ level: 'attention', headline: 'Needs attention', exitCode: 0 });
   });
 
   it('repeats the findings file counts rather than recounting them', () => {

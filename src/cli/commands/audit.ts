@@ -12,7 +12,7 @@ import { openSources, scopeFromFlags, type ScopeFlags, type SourceFlags } from '
 import { BUILTIN_RULES_DIR } from '../../events/rules.js';
 import { planAudit, runAudit } from '../../engine/audit.js';
 import { loadFrameworks } from '../../engine/frameworks.js';
-import { gateExitCode } from '../../engine/gate.js';
+import { runOutcome } from '../../engine/gate.js';
 import { CheckRegistry, loadBuiltinChecks, loadPlugin } from '../../engine/registry.js';
 import type { Findings, Severity } from '../../model/types.js';
 import type { LiveCollectOptions } from '../../collect/index.js';
@@ -142,12 +142,13 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
     if (accounts.length > 0) runRequest.accounts = accounts;
     if (args.framework !== undefined) runRequest.framework = args.framework;
     const findings = runAudit(bundle, plan, runRequest);
-    const exitCode = gateExitCode(findings, failOn);
-    await writeOutputs(findings, formats, args, io, exitCode, failOn, bundlePath);
+    // The outcome is decided before anything is written, and every output states it (findings.json run.outcome).
+    findings.run.outcome = runOutcome(findings, failOn);
+    await writeOutputs(findings, formats, args, io, bundlePath);
 
     const integrity = bundle.integrity;
     const refused = integrity.refused ?? [];
-    if ((integrity.modified.length > 0 || integrity.missing.length > 0 || refused.length > 0) && !args.allowModifiedEvidence) {
+    if (findings.run.outcome.exitCode === 2) {
       const names = [...integrity.modified, ...integrity.missing, ...refused.map((r) => `${r.file} (refused: ${r.reason})`)];
       const listed = names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
       throw new TrailproofError(
@@ -155,7 +156,7 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
         `evidence bundle ${shownPath} does not match its manifest (${integrity.modified.length} modified, ${integrity.missing.length} missing${refused.length > 0 ? `, ${refused.length} refused unread` : ''}: ${listed}); results citing them are marked tampered. Use --allow-modified-evidence to accept it`,
       );
     }
-    return exitCode;
+    return findings.run.outcome.exitCode;
   });
 }
 
@@ -177,7 +178,7 @@ async function withBundle(
   }
 }
 
-async function writeOutputs(findings: Findings, formats: Format[], args: AuditArgs, io: Io, exitCode: number, failOn: Severity | 'none', bundlePath: string): Promise<void> {
+async function writeOutputs(findings: Findings, formats: Format[], args: AuditArgs, io: Io, bundlePath: string): Promise<void> {
   const period = parsePeriod(args.period ?? {});
   if (period) findings.run.period = { from: period.from, to: period.to };
   const toStdout = !args.out && formats.length === 1;
@@ -205,7 +206,7 @@ async function writeOutputs(findings: Findings, formats: Format[], args: AuditAr
     io.stdout(String(await renderer.render(findings)));
   }
   if (!args.quiet) {
-    const summary = renderSummary(findings, { failOn, exitCode });
+    const summary = renderSummary(findings);
     if (toStdout) io.stderr(summary);
     else io.stdout(summary);
   }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
-import { gateExitCode } from '../../engine/gate.js';
+import { gateLine, outcome as outcomeOfExit, runOutcome } from '../../engine/gate.js';
 import { TrailproofError, errorMessage } from '../../errors.js';
 import { eventSourceOptions, progressMode, readCommonArgs, type CommonEventArgs } from '../../events/flags.js';
 import { defaultWorkers } from '../../events/pipeline.js';
@@ -91,10 +91,13 @@ export async function scan(args: Record<string, unknown>, io: Io): Promise<numbe
 
   const manifest = common.source.bundle === undefined ? undefined : readManifest(resolve(io.cwd, common.source.bundle));
   const findings = scanFindings({ startedAt, live: opened.live, scope, period, manifest, failOn, detections, scan: scanSection({ ...stats, detections: detections.length }) });
-  let exitCode: number = gateExitCode(findings, failOn);
-  // Every input failed (corrupt files, a denied LookupEvents everywhere): no event was read, nothing can be decided.
+  // The outcome is decided before findings.json is written, and recorded in it (run.outcome). Every input
+  // failed (corrupt files, a denied LookupEvents everywhere): no event was read, nothing can be decided.
   const nothingRead = stats.events === 0 && stats.filesSkipped > 0;
-  if (exitCode === 0 && nothingRead) exitCode = 3;
+  const tampered = stats.modified.length > 0 && !common.allowModified;
+  findings.run.outcome = tampered ? outcomeOfExit(2, `${stats.modified.length} event file(s) of the evidence bundle do not match its manifest and --allow-modified-evidence was not given`)
+    : runOutcome(findings, failOn);
+  if (findings.run.outcome.exitCode === 0 && nothingRead) findings.run.outcome = outcomeOfExit(3, 'no events could be read');
 
   const lines = [
     ...readSummary(stats),
@@ -103,14 +106,14 @@ export async function scan(args: Record<string, unknown>, io: Io): Promise<numbe
   ];
   if (stats.files === 0) lines.push('no log files in scope: check the folder, the prefix and --from/--to, --accounts, --regions');
   if (nothingRead) lines.push('no events could be read: nothing can be decided (exit 3)');
-  lines.push(`gate: --fail-on ${failOn} -> exit ${exitCode}`);
+  lines.push(`gate: ${gateLine(findings)}`);
   emit(io, { findings, format, out, quiet: common.quiet, lines });
 
-  if (stats.modified.length > 0 && !common.allowModified) {
+  if (tampered) {
     const listed = stats.modified.slice(0, 3).join(', ') + (stats.modified.length > 3 ? ` and ${stats.modified.length - 3} more` : '');
     throw new TrailproofError('TP_BUNDLE_TAMPERED', `evidence bundle ${common.source.bundle ?? ''} does not match its manifest (${stats.modified.length} modified: ${listed}). Use --allow-modified-evidence to accept it`);
   }
-  return exitCode;
+  return findings.run.outcome.exitCode;
 }
 
 interface FindingsParts {
@@ -228,9 +231,9 @@ async function scanSql(args: Record<string, unknown>, io: Io, c: SqlScanContext)
   for (const err of ruleErrors) io.stderr(`trailproof: rule not loaded: ${err.message}\n`);
   const detections = applySettings(outcome.detections, c.settings);
   const findings = scanFindings({ startedAt, live: c.engine !== 'duckdb', scope: c.scope, period: c.period, manifest: undefined, failOn: c.failOn, detections, scan: { sql: outcome.section, rules: { errors: ruleErrors.map((e) => e.message) } } });
-  const exitCode = gateExitCode(findings, c.failOn);
-  emit(io, { findings, format: c.format, out: c.out, quiet: c.common.quiet, lines: [...outcome.summary, `${detections.length} detections: ${severityCounts(detections)}`, `gate: --fail-on ${c.failOn} -> exit ${exitCode}`] });
-  return exitCode;
+  findings.run.outcome = runOutcome(findings, c.failOn);
+  emit(io, { findings, format: c.format, out: c.out, quiet: c.common.quiet, lines: [...outcome.summary, `${detections.length} detections: ${severityCounts(detections)}`, `gate: ${gateLine(findings)}`] });
+  return findings.run.outcome.exitCode;
 }
 
 export const command: CommandSpec = {
