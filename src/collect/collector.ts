@@ -3,6 +3,10 @@
 // status in its home region, its bucket in the owning account and the bucket's region, its key in the key's
 // account and region, an alarm's or EventBridge rule's topic in the topic's account. What lives outside the scope is recorded as
 // not collected and no file is written for it, so the checks say MANUAL rather than guess.
+// One exception: when --accounts narrows the scope within an organization, the organization trails that record
+// the accounts in scope are still read where they live (the management account's trails, status and selectors,
+// their bucket and key wherever those are), since they decide whether those accounts are covered; every such
+// read is listed in `extra` (the manifest's collection.extra) with why it was made.
 import type { Trail } from '@aws-sdk/client-cloudtrail';
 import { parseTrailArn } from '../evidence/estate.js';
 import type { AccountAccess, AwsSession, ClientSet } from './clients.js';
@@ -12,7 +16,7 @@ import { enabledRegions } from './ec2.js';
 import { eventRules } from './events.js';
 import { keyEvidence, keyLocation } from './kms.js';
 import { logGroupsAndFilters } from './logs.js';
-import { describeOrganization } from './organizations.js';
+import { activeAccounts, describeOrganization, organizationListings } from './organizations.js';
 import type { Recorder } from './record.js';
 import { bucketEvidence, ownedBuckets } from './s3.js';
 import { accountPublicAccessBlock } from './s3control.js';
@@ -28,6 +32,22 @@ export interface NotCollected {
   id: string;
   reason: string;
 }
+
+/** Evidence read outside the scope because the verdicts of accounts in scope depend on it. */
+export interface ExtraEvidence {
+  account: string;
+  /** A region, or 'global'. */
+  region: string;
+  what: string;
+  why: string;
+}
+
+/**
+ * How many accounts outside the scope are searched (ListBuckets) for the owner of an organization trail's
+ * bucket, names that look like a log archive first. An organization larger than this whose bucket lives in an
+ * account found later leaves the bucket not collected (its checks MANUAL), named in collection.notCollected.
+ */
+export const MAX_BUCKET_OWNER_SEARCH = 25;
 
 export interface CollectorOptions {
   /** --regions: only these (each account's enabled ones among them). */
@@ -47,12 +67,18 @@ export interface CollectorProgress {
 
 export class Collector {
   readonly notCollected: NotCollected[] = [];
+  /** Evidence read outside the scope (organization trails of a narrowed scope), with why. */
+  readonly extra: ExtraEvidence[] = [];
   readonly progress: CollectorProgress = { accountsDone: 0, regionsDone: 0, regionsKnown: 0 };
   /** Regions collected, across accounts (the manifest's scope when --regions is not given). */
   readonly regions = new Set<string>();
   /** Account-regions whose DescribeTrails answered: the run collected something usable. */
   trailListings = 0;
   private readonly inScope: Set<string>;
+  /** The management account whose organization trails a narrowed scope still needs; undefined when not narrowed. */
+  private readonly management: string | undefined;
+  /** Accounts outside the scope that may be read for an organization trail's evidence (its owner, bucket, key). */
+  private readonly outside = new Set<string>();
   private readonly once = new Map<string, Promise<void>>();
   private readonly bucketLists = new Map<string, Promise<Set<string> | undefined>>();
   /** Each trail bucket's owner and region once followed (for --logs), or why it was not collected. */
@@ -70,9 +96,18 @@ export class Collector {
     private readonly pacer: Pacer,
   ) {
     this.inScope = new Set(scope.accounts);
+    const management = scope.managementAccountId;
+    if (scope.narrowed && options.organization && management !== undefined && !this.inScope.has(management)) {
+      this.management = management;
+      this.outside.add(management);
+    }
   }
 
   async run(): Promise<void> {
+    await Promise.all([this.runAccounts(), this.management === undefined ? undefined : this.organizationTrails(this.management)]);
+  }
+
+  private async runAccounts(): Promise<void> {
     const queue = [...this.scope.accounts];
     const worker = async (): Promise<void> => {
       for (let account = queue.shift(); account !== undefined; account = queue.shift()) {
@@ -139,9 +174,9 @@ export class Collector {
     return pending;
   }
 
-  /** Credentials for an account in scope that could be reached; undefined otherwise. */
-  private async reachable(account: string): Promise<Extract<AccountAccess, { ok: true }> | undefined> {
-    if (!this.inScope.has(account)) return undefined;
+  /** Credentials for an account in scope (or read for an organization trail) that could be reached; undefined otherwise. */
+  private async reachable(account: string, evenOutside = true): Promise<Extract<AccountAccess, { ok: true }> | undefined> {
+    if (!this.inScope.has(account) && !(evenOutside && this.outside.has(account))) return undefined;
     const access = await this.session.credentialsFor(account);
     return access.ok ? access : undefined;
   }
@@ -170,6 +205,7 @@ export class Collector {
       const credentials = owner?.credentials ?? (await this.reachable(seenFrom))?.credentials;
       if (credentials === undefined) return;
       await trailDetails(this.rec, this.session.clients(via, home, credentials), arn, name);
+      this.noteExtra(via, home, `trail ${name}: cloudtrail:GetTrailStatus, GetEventSelectors, GetInsightSelectors`, `organization trail ${arn} records the accounts in scope`);
       await Promise.all([
         trail.S3BucketName === undefined ? undefined : this.followBucket(trail.S3BucketName, parsed.account, home),
         trail.KmsKeyId === undefined ? undefined : this.followKey(trail.KmsKeyId, parsed.account, home),
@@ -202,6 +238,7 @@ export class Collector {
     if (access === undefined) return { reason: `its owner ${owner} could not be reached` };
     const inRegion = (region: string): ClientSet => this.session.clients(owner, region, access.credentials);
     const region = await bucketEvidence(this.rec, inRegion(this.session.options.region), inRegion, bucket, trailHome);
+    this.noteExtra(owner, region, `bucket ${bucket}: s3 bucket settings (${BUCKET_OPERATIONS})`, `receives the logs of a trail that records the accounts in scope`);
     return { bucket, account: owner, region, clients: inRegion(region) };
   }
 
@@ -224,22 +261,85 @@ export class Collector {
    * trail's owner, whose calls then answer (or fail) for themselves.
    */
   private async bucketOwner(bucket: string, trailOwner: string): Promise<string | { reason: string }> {
-    const candidates = [trailOwner, ...this.scope.accounts.filter((a) => a !== trailOwner)];
+    const others = this.scope.accounts.filter((a) => a !== trailOwner);
+    const batches = [[trailOwner], others, ...chunks(this.ownerSearch(trailOwner), 8)];
     const lists = new Map<string, Set<string> | undefined>();
-    for (const batch of [candidates.slice(0, 1), candidates.slice(1)]) {
-      const reachable = batch.filter((a) => this.inScope.has(a));
+    for (const batch of batches) {
+      const reachable = batch.filter((a) => this.inScope.has(a) || this.outside.has(a));
       const found = await Promise.all(reachable.map(async (a) => [a, await this.bucketsOf(a)] as const));
       for (const [a, names] of found) {
         lists.set(a, names);
         if (names?.has(bucket)) return a;
       }
     }
-    if (this.inScope.has(trailOwner) && lists.get(trailOwner) === undefined && (await this.reachable(trailOwner)) !== undefined) return trailOwner;
+    const ownerReadable = this.inScope.has(trailOwner) || this.outside.has(trailOwner);
+    if (ownerReadable && lists.get(trailOwner) === undefined && (await this.reachable(trailOwner)) !== undefined) return trailOwner;
     const failed = [...lists.entries()].filter(([, v]) => v === undefined).map(([a]) => a);
+    const searched = lists.size - (this.inScope.has(trailOwner) ? 0 : 1) - others.length;
     return {
-      reason: `owned by none of the ${this.scope.accounts.length} accounts in scope${this.inScope.has(trailOwner) ? '' : ` (the trail's owner ${trailOwner} is not in scope)`}` +
+      reason: `owned by none of the ${this.scope.accounts.length} accounts in scope${ownerReadable ? '' : ` (the trail's owner ${trailOwner} is not in scope)`}` +
+        (searched > 0 ? ` nor of the ${searched} other accounts of the organization searched` : '') +
         (failed.length > 0 ? `; the bucket lists of ${failed.join(', ')} could not be read` : ''),
     };
+  }
+
+  /**
+   * With a narrowed scope, the organization's other ACTIVE accounts where a bucket of an organization trail may
+   * live (names like "log archive" first, as Control Tower names it), at most MAX_BUCKET_OWNER_SEARCH; each is
+   * allowed to be read from then on. Empty when the scope is not narrowed.
+   */
+  private ownerSearch(trailOwner: string): string[] {
+    if (this.management === undefined) return [];
+    const known = this.scope.organizationAccounts ?? [];
+    const looksLikeArchive = (name: string): boolean => /log|archive|audit|security/i.test(name);
+    const ordered = [...known.filter((a) => looksLikeArchive(a.name)), ...known.filter((a) => !looksLikeArchive(a.name))]
+      .map((a) => a.id)
+      .filter((a) => a !== trailOwner && !this.inScope.has(a))
+      .slice(0, MAX_BUCKET_OWNER_SEARCH);
+    for (const a of ordered) this.outside.add(a);
+    return ordered;
+  }
+
+  /**
+   * The organization trails of the management account, for a narrowed scope: its DescribeTrails in each region
+   * collected (an organization trail need not show in a member's listing), then each organization trail
+   * followed as any trail is (status and selectors in its home region, bucket, key).
+   */
+  private async organizationTrails(management: string): Promise<void> {
+    const why = `organization trails of management account ${management} record the accounts in scope`;
+    const access = await this.session.credentialsFor(management);
+    if (!access.ok) {
+      this.notCollected.push({ kind: 'account', id: management, reason: `organization trails not read: cannot assume ${access.roleArn}: ${access.error.name}: ${firstLine(access.error.message)}` });
+      return;
+    }
+    const global = this.session.clients(management, this.session.options.region, access.credentials);
+    const isCaller = management === this.scope.identity.Account;
+    if (!isCaller && this.scope.organizationAccounts === undefined) {
+      // The caller could not list the organization: the management account can.
+      const listings = await organizationListings(this.rec, global);
+      this.noteExtra(management, 'global', 'organizations:ListAccounts, ListAWSServiceAccessForOrganization, ListDelegatedAdministrators', `the organization facts (the caller ${this.scope.identity.Account} could not list them)`);
+      if (listings.accounts !== undefined) {
+        const active = new Set(activeAccounts(listings.accounts));
+        this.scope.organizationAccounts = listings.accounts.filter((a) => a.Id !== undefined && active.has(a.Id)).map((a) => ({ id: a.Id as string, name: a.Name ?? '' }));
+      }
+    }
+    const enabled = isCaller ? this.scope.callerRegions : await enabledRegions(this.rec, global);
+    if (!isCaller) this.noteExtra(management, 'global', 'ec2:DescribeRegions', why);
+    const wanted = this.options.regions;
+    const regions = enabled === undefined ? (wanted ?? [this.session.options.region]) : wanted === undefined ? enabled : wanted.filter((r) => enabled.includes(r));
+    await Promise.all(regions.map(async (region) => {
+      const trails = await describeTrails(this.rec, this.session.clients(management, region, access.credentials));
+      this.noteExtra(management, region, 'cloudtrail:DescribeTrails', why);
+      const owned = (trails ?? []).filter((t) => t.IsOrganizationTrail === true && t.TrailARN !== undefined && parseTrailArn(t.TrailARN)?.account === management);
+      await Promise.all(owned.map((trail) => this.followTrail(trail, management)));
+    }));
+  }
+
+  /** Records a read made outside the scope, once per account, region and what. */
+  private noteExtra(account: string, region: string, what: string, why: string): void {
+    if (this.inScope.has(account)) return;
+    if (this.extra.some((e) => e.account === account && e.region === region && e.what === what)) return;
+    this.extra.push({ account, region, what, why });
   }
 
   private bucketsOf(account: string): Promise<Set<string> | undefined> {
@@ -261,6 +361,7 @@ export class Collector {
         return;
       }
       const named = await keyEvidence(this.rec, this.session.clients(where.account, where.region, access.credentials), ref, where.keyId);
+      if (named) this.noteExtra(where.account, where.region, `key ${ref}: kms:DescribeKey, GetKeyRotationStatus, GetKeyPolicy`, 'encrypts the logs of a trail that records the accounts in scope');
       if (!named) this.notCollected.push({ kind: 'key', id: ref, reason: 'DescribeKey did not name the key (an alias that cannot be resolved)' });
     });
   }
@@ -269,7 +370,7 @@ export class Collector {
     const topic = parseTopicArn(arn);
     if (topic === undefined) return Promise.resolve();
     return this.onceFor(`topic ${arn}`, async () => {
-      const access = await this.reachable(topic.account);
+      const access = await this.reachable(topic.account, false);
       if (access === undefined) {
         this.notCollected.push({ kind: 'topic', id: arn, reason: `account ${topic.account} is not in scope or could not be reached` });
         return;
@@ -278,6 +379,14 @@ export class Collector {
     });
   }
 }
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const BUCKET_OPERATIONS = 'GetBucketLocation, GetBucketPolicy, GetBucketPolicyStatus, GetPublicAccessBlock, GetBucketAcl, GetBucketVersioning, GetBucketLogging, GetBucketEncryption, GetBucketLifecycleConfiguration, GetObjectLockConfiguration';
 
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? '';

@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { TrailproofError } from '../errors.js';
 import { toolVersion } from '../paths.js';
 import { AwsSession, type SessionOptions } from './clients.js';
-import { Collector, type NotCollected } from './collector.js';
+import { Collector, type ExtraEvidence, type NotCollected } from './collector.js';
 import type { IamAction } from './policy.js';
 import { Progress, type ProgressMode } from './progress.js';
 import type { CredentialProvider } from './s3control.js';
@@ -203,6 +203,7 @@ export async function collectBundle(options: CollectOptions): Promise<CollectRes
         notConfigured: summary.notConfigured,
         skipped: summary.skipped,
         notCollected: summary.notCollected,
+        ...(collector.extra.length === 0 ? {} : { extra: [...collector.extra].sort(compareExtra) }),
         ...(logs === undefined ? {} : { logs }),
       },
     });
@@ -219,6 +220,12 @@ export async function collectBundle(options: CollectOptions): Promise<CollectRes
   } finally {
     session.destroy();
   }
+}
+
+function compareExtra(a: ExtraEvidence, b: ExtraEvidence): number {
+  const ka = `${a.account} ${a.region} ${a.what}`;
+  const kb = `${b.account} ${b.region} ${b.what}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
 export type LiveCollectOptions = Omit<CollectOptions, 'out' | 'archive'> & {
