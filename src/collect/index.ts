@@ -24,6 +24,8 @@ export type { ProgressMode } from './progress.js';
 export type { LogFailure, LogsResult, TrailCopy } from './trail-logs.js';
 export { DEFAULT_LOGS_DAYS } from './log-window.js';
 export { removePartialBundles } from './writer.js';
+export { AccountNotActiveError } from './scope.js';
+export type { ExtraEvidence } from './collector.js';
 
 export const DEFAULT_CONCURRENCY = 32;
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;

@@ -40,6 +40,13 @@ export interface Scope {
 
 const ACCOUNT_ID = /^\d{12}$/;
 
+/** --accounts names an account the organization does not (yet) list as ACTIVE: a usage error, or, for a freshly vended account, something to wait for. */
+export class AccountNotActiveError extends TrailproofError {
+  constructor(readonly accounts: string[], message: string) {
+    super('TP_USAGE', message);
+  }
+}
+
 export function checkAccountIds(flag: string, ids: string[]): void {
   for (const id of ids) if (!ACCOUNT_ID.test(id)) throw new TrailproofError('TP_USAGE', `${flag}: "${id}" is not a 12-digit account id`);
 }
@@ -90,7 +97,7 @@ export async function resolveScope(request: ScopeRequest, session: AwsSession, r
   if (named.length > 0) {
     if (fromOrganization) {
       const notActive = named.filter((a) => !accounts.includes(a));
-      if (notActive.length > 0) throw new TrailproofError('TP_USAGE', `--accounts: ${notActive.join(', ')} ${notActive.length === 1 ? 'is not an ACTIVE account' : 'are not ACTIVE accounts'} of organization ${organization?.Id ?? ''}`);
+      if (notActive.length > 0) throw new AccountNotActiveError(notActive, `--accounts: ${notActive.join(', ')} ${notActive.length === 1 ? 'is not an ACTIVE account' : 'are not ACTIVE accounts'} of organization ${organization?.Id ?? ''}`);
     }
     accounts = named;
   }
