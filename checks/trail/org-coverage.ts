@@ -29,7 +29,7 @@ function orgTrailCondition(estate: Estate, org: OrganizationModel, account: stri
   if (proven !== undefined) return { state: 'met', evidence: proven.evidence, label: proven.trail.name };
   const open = judged.find((j) => j.reasons.length === 0 && j.unusable !== undefined);
   if (open?.unusable !== undefined) {
-    const where = estate.isCollectedAccount(management) ? '' : ` (management account ${management} is not in the audited scope)`;
+    const where = open.unusable.kind === 'missing' && !estate.isCollectedAccount(management) ? ` (management account ${management} is not in the audited scope)` : '';
     return { state: 'undecided', read: open.unusable, what: `the status of organization trail ${open.trail.name} could not be read${where}` };
   }
   // Organization trails are listed by the management account's DescribeTrails; a member's may show them too.

@@ -303,35 +303,48 @@ export class Collector {
   /**
    * The organization trails of the management account, for a narrowed scope: its DescribeTrails in each region
    * collected (an organization trail need not show in a member's listing), then each organization trail
-   * followed as any trail is (status and selectors in its home region, bucket, key).
+   * followed as any trail is (status and selectors in its home region, bucket, key). When the management
+   * account cannot be reached, the caller (a delegated administrator sees the organization trails) lists them.
    */
   private async organizationTrails(management: string): Promise<void> {
-    const why = `organization trails of management account ${management} record the accounts in scope`;
-    const access = await this.session.credentialsFor(management);
+    let lister = management;
+    let why = `organization trails of management account ${management} record the accounts in scope`;
+    let access = await this.session.credentialsFor(management);
     if (!access.ok) {
-      this.notCollected.push({ kind: 'account', id: management, reason: `organization trails not read: cannot assume ${access.roleArn}: ${access.error.name}: ${firstLine(access.error.message)}` });
-      return;
+      const caller = this.scope.identity.Account;
+      const readable = caller !== management && !this.inScope.has(caller);
+      this.notCollected.push({
+        kind: 'account', id: management,
+        reason: `organization trails not read there: cannot assume ${access.roleArn}: ${access.error.name}: ${firstLine(access.error.message)}${readable ? `; listed through the caller ${caller} instead` : ''}`,
+      });
+      if (!readable) return;
+      lister = caller;
+      this.outside.add(caller);
+      why = `organization trails of management account ${management}, which could not be reached, as the caller (a delegated administrator) lists them`;
+      access = await this.session.credentialsFor(caller);
+      if (!access.ok) return;
     }
-    const global = this.session.clients(management, this.session.options.region, access.credentials);
-    const isCaller = management === this.scope.identity.Account;
+    const credentials = access.credentials;
+    const global = this.session.clients(lister, this.session.options.region, credentials);
+    const isCaller = lister === this.scope.identity.Account;
     if (!isCaller && this.scope.organizationAccounts === undefined) {
       // The caller could not list the organization: the management account can.
       const listings = await organizationListings(this.rec, global);
-      this.noteExtra(management, 'global', 'organizations:ListAccounts, ListAWSServiceAccessForOrganization, ListDelegatedAdministrators', `the organization facts (the caller ${this.scope.identity.Account} could not list them)`);
+      this.noteExtra(lister, 'global', 'organizations:ListAccounts, ListAWSServiceAccessForOrganization, ListDelegatedAdministrators', `the organization facts (the caller ${this.scope.identity.Account} could not list them)`);
       if (listings.accounts !== undefined) {
         const active = new Set(activeAccounts(listings.accounts));
         this.scope.organizationAccounts = listings.accounts.filter((a) => a.Id !== undefined && active.has(a.Id)).map((a) => ({ id: a.Id as string, name: a.Name ?? '' }));
       }
     }
     const enabled = isCaller ? this.scope.callerRegions : await enabledRegions(this.rec, global);
-    if (!isCaller) this.noteExtra(management, 'global', 'ec2:DescribeRegions', why);
+    if (!isCaller) this.noteExtra(lister, 'global', 'ec2:DescribeRegions', why);
     const wanted = this.options.regions;
     const regions = enabled === undefined ? (wanted ?? [this.session.options.region]) : wanted === undefined ? enabled : wanted.filter((r) => enabled.includes(r));
     await Promise.all(regions.map(async (region) => {
-      const trails = await describeTrails(this.rec, this.session.clients(management, region, access.credentials));
-      this.noteExtra(management, region, 'cloudtrail:DescribeTrails', why);
+      const trails = await describeTrails(this.rec, this.session.clients(lister, region, credentials));
+      this.noteExtra(lister, region, 'cloudtrail:DescribeTrails', why);
       const owned = (trails ?? []).filter((t) => t.IsOrganizationTrail === true && t.TrailARN !== undefined && parseTrailArn(t.TrailARN)?.account === management);
-      await Promise.all(owned.map((trail) => this.followTrail(trail, management)));
+      await Promise.all(owned.map((trail) => this.followTrail(trail, lister)));
     }));
   }
 

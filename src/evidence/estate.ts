@@ -171,12 +171,15 @@ export class Estate {
     // A collection narrowed with --accounts also holds the management account's listings (manifest
     // collection.extra): its organization trails record the accounts in scope, whether or not their own
     // listings show them. Only those trails are taken from it; the account itself is not judged.
+    // When the management account could not be reached, the caller (a delegated administrator) listed them.
     const management = this.organization?.managementAccountId;
-    if (management && !scopeAccounts.includes(management)) {
+    const caller = bundle.manifest.identity.Account;
+    const listers = management ? [management, ...(caller === management ? [] : [caller])].filter((a) => !scopeAccounts.includes(a)) : [];
+    for (const lister of listers) {
       for (const region of [...new Set(bundle.manifest.scope.regions)].sort()) {
-        const describeTrails = bundle.read<Aws.DescribeTrailsResponse>(`accounts/${management}/${region}/cloudtrail/DescribeTrails.json`);
-        this.outsideListings.push({ account: management, region, describeTrails });
-        if (describeTrails.kind === 'ok') sight(management, region, describeTrails, (trail, owner) => trail.IsOrganizationTrail === true && owner === management);
+        const describeTrails = bundle.read<Aws.DescribeTrailsResponse>(`accounts/${lister}/${region}/cloudtrail/DescribeTrails.json`);
+        if (lister === management) this.outsideListings.push({ account: lister, region, describeTrails });
+        if (describeTrails.kind === 'ok') sight(lister, region, describeTrails, (trail, owner) => trail.IsOrganizationTrail === true && owner === management);
       }
     }
     this.trails = [...trails.entries()].sort(([a], [b]) => compare(a, b)).map(([arn, t]) => this.buildTrail(arn, t.sightings));
