@@ -16,7 +16,8 @@ import { enabledRegions } from './ec2.js';
 import { eventRules } from './events.js';
 import { keyEvidence, keyLocation } from './kms.js';
 import { logGroupsAndFilters } from './logs.js';
-import { activeAccounts, describeOrganization, organizationListings } from './organizations.js';
+import { describeOrganization } from './organizations.js';
+import { organizationTrails, ownerSearchOrder, type ExtraEvidence, type OrganizationTrailsHost } from './organization-trails.js';
 import type { Recorder } from './record.js';
 import { bucketEvidence, ownedBuckets } from './s3.js';
 import { accountPublicAccessBlock } from './s3control.js';
@@ -32,22 +33,6 @@ export interface NotCollected {
   id: string;
   reason: string;
 }
-
-/** Evidence read outside the scope because the verdicts of accounts in scope depend on it. */
-export interface ExtraEvidence {
-  account: string;
-  /** A region, or 'global'. */
-  region: string;
-  what: string;
-  why: string;
-}
-
-/**
- * How many accounts outside the scope are searched (ListBuckets) for the owner of an organization trail's
- * bucket, names that look like a log archive first. An organization larger than this whose bucket lives in an
- * account found later leaves the bucket not collected (its checks MANUAL), named in collection.notCollected.
- */
-export const MAX_BUCKET_OWNER_SEARCH = 25;
 
 export interface CollectorOptions {
   /** --regions: only these (each account's enabled ones among them). */
@@ -104,7 +89,7 @@ export class Collector {
   }
 
   async run(): Promise<void> {
-    await Promise.all([this.runAccounts(), this.management === undefined ? undefined : this.organizationTrails(this.management)]);
+    await Promise.all([this.runAccounts(), this.management === undefined ? undefined : organizationTrails(this.host(), this.management)]);
   }
 
   private async runAccounts(): Promise<void> {
@@ -179,6 +164,17 @@ export class Collector {
     if (!this.inScope.has(account) && !(evenOutside && this.outside.has(account))) return undefined;
     const access = await this.session.credentialsFor(account);
     return access.ok ? access : undefined;
+  }
+
+  /** What organizationTrails() works through. */
+  private host(): OrganizationTrailsHost {
+    return {
+      session: this.session, rec: this.rec, scope: this.scope, regions: this.options.regions, notCollected: this.notCollected,
+      inScope: (account) => this.inScope.has(account),
+      allowOutside: (account) => void this.outside.add(account),
+      noteExtra: (account, region, what, why) => this.noteExtra(account, region, what, why),
+      followTrail: (trail, seenFrom) => this.followTrail(trail, seenFrom),
+    };
   }
 
   private followTrail(trail: Trail, seenFrom: string): Promise<void> {
@@ -283,69 +279,12 @@ export class Collector {
     };
   }
 
-  /**
-   * With a narrowed scope, the organization's other ACTIVE accounts where a bucket of an organization trail may
-   * live (names like "log archive" first, as Control Tower names it), at most MAX_BUCKET_OWNER_SEARCH; each is
-   * allowed to be read from then on. Empty when the scope is not narrowed.
-   */
+  /** With a narrowed scope, the other accounts of the organization to search for a bucket's owner; each may be read from then on. */
   private ownerSearch(trailOwner: string): string[] {
     if (this.management === undefined) return [];
-    const known = this.scope.organizationAccounts ?? [];
-    const looksLikeArchive = (name: string): boolean => /log|archive|audit|security/i.test(name);
-    const ordered = [...known.filter((a) => looksLikeArchive(a.name)), ...known.filter((a) => !looksLikeArchive(a.name))]
-      .map((a) => a.id)
-      .filter((a) => a !== trailOwner && !this.inScope.has(a))
-      .slice(0, MAX_BUCKET_OWNER_SEARCH);
+    const ordered = ownerSearchOrder(this.scope.organizationAccounts ?? [], (a) => a === trailOwner || this.inScope.has(a));
     for (const a of ordered) this.outside.add(a);
     return ordered;
-  }
-
-  /**
-   * The organization trails of the management account, for a narrowed scope: its DescribeTrails in each region
-   * collected (an organization trail need not show in a member's listing), then each organization trail
-   * followed as any trail is (status and selectors in its home region, bucket, key). When the management
-   * account cannot be reached, the caller (a delegated administrator sees the organization trails) lists them.
-   */
-  private async organizationTrails(management: string): Promise<void> {
-    let lister = management;
-    let why = `organization trails of management account ${management} record the accounts in scope`;
-    let access = await this.session.credentialsFor(management);
-    if (!access.ok) {
-      const caller = this.scope.identity.Account;
-      const readable = caller !== management && !this.inScope.has(caller);
-      this.notCollected.push({
-        kind: 'account', id: management,
-        reason: `organization trails not read there: cannot assume ${access.roleArn}: ${access.error.name}: ${firstLine(access.error.message)}${readable ? `; listed through the caller ${caller} instead` : ''}`,
-      });
-      if (!readable) return;
-      lister = caller;
-      this.outside.add(caller);
-      why = `organization trails of management account ${management}, which could not be reached, as the caller (a delegated administrator) lists them`;
-      access = await this.session.credentialsFor(caller);
-      if (!access.ok) return;
-    }
-    const credentials = access.credentials;
-    const global = this.session.clients(lister, this.session.options.region, credentials);
-    const isCaller = lister === this.scope.identity.Account;
-    if (!isCaller && this.scope.organizationAccounts === undefined) {
-      // The caller could not list the organization: the management account can.
-      const listings = await organizationListings(this.rec, global);
-      this.noteExtra(lister, 'global', 'organizations:ListAccounts, ListAWSServiceAccessForOrganization, ListDelegatedAdministrators', `the organization facts (the caller ${this.scope.identity.Account} could not list them)`);
-      if (listings.accounts !== undefined) {
-        const active = new Set(activeAccounts(listings.accounts));
-        this.scope.organizationAccounts = listings.accounts.filter((a) => a.Id !== undefined && active.has(a.Id)).map((a) => ({ id: a.Id as string, name: a.Name ?? '' }));
-      }
-    }
-    const enabled = isCaller ? this.scope.callerRegions : await enabledRegions(this.rec, global);
-    if (!isCaller) this.noteExtra(lister, 'global', 'ec2:DescribeRegions', why);
-    const wanted = this.options.regions;
-    const regions = enabled === undefined ? (wanted ?? [this.session.options.region]) : wanted === undefined ? enabled : wanted.filter((r) => enabled.includes(r));
-    await Promise.all(regions.map(async (region) => {
-      const trails = await describeTrails(this.rec, this.session.clients(lister, region, credentials));
-      this.noteExtra(lister, region, 'cloudtrail:DescribeTrails', why);
-      const owned = (trails ?? []).filter((t) => t.IsOrganizationTrail === true && t.TrailARN !== undefined && parseTrailArn(t.TrailARN)?.account === management);
-      await Promise.all(owned.map((trail) => this.followTrail(trail, lister)));
-    }));
   }
 
   /** Records a read made outside the scope, once per account, region and what. */
