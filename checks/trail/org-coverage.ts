@@ -2,15 +2,21 @@ import { judgeLogging, type TrailJudgement, type Unusable } from '../../src/engi
 import { defineCheck, type CheckResult } from '../../src/engine/check.js';
 import { accountSubject } from '../../src/engine/subjects.js';
 import { describeUnusable, readRef } from '../../src/evidence/bundle.js';
-import { locatedRef, type Estate, type OrganizationModel, type TrailModel } from '../../src/evidence/estate.js';
+import { locatedRef, type Estate, type OrganizationModel } from '../../src/evidence/estate.js';
 import type { EvidenceRef } from '../../src/model/types.js';
 
 /** One condition of the gate: met, missing (with why), or undecided because an input could not be read. */
 type Condition =
   | { state: 'met'; evidence: EvidenceRef[]; label: string }
   | { state: 'missing'; text: string; evidence: EvidenceRef[] }
-  | { state: 'undecided'; read: Unusable; what: string; outside?: TrailModel };
+  | { state: 'undecided'; read: Unusable; what: string };
 
+/**
+ * Whether a multi-region, logging organization trail of the management account covers the account. Decided on
+ * the management account's evidence: a member's own listing need not show the organization trail, so "none was
+ * found" is said only once the management account's trails were listed; while they, or the status of a trail
+ * that might qualify, could not be read (denied, or not collected), the condition is undecided (ERROR), never missing.
+ */
 function orgTrailCondition(estate: Estate, org: OrganizationModel, account: string): Condition {
   const management = org.managementAccountId;
   const judged = estate.trails.filter((t) => t.isOrganizationTrail && t.ownerAccount === management).map((trail) => {
@@ -23,21 +29,21 @@ function orgTrailCondition(estate: Estate, org: OrganizationModel, account: stri
   if (proven !== undefined) return { state: 'met', evidence: proven.evidence, label: proven.trail.name };
   const open = judged.find((j) => j.reasons.length === 0 && j.unusable !== undefined);
   if (open?.unusable !== undefined) {
-    const outside = open.unusable.kind === 'missing' && !estate.isCollectedAccount(management) ? { outside: open.trail } : {};
-    return { state: 'undecided', read: open.unusable, what: `the status of organization trail ${open.trail.name} could not be read`, ...outside };
+    const where = open.unusable.kind === 'missing' && !estate.isCollectedAccount(management) ? ` (management account ${management} is not in the audited scope)` : '';
+    return { state: 'undecided', read: open.unusable, what: `the status of organization trail ${open.trail.name} could not be read${where}` };
   }
-  // Organization trails show in the management account's DescribeTrails and in each member's.
-  const views = [...estate.regionsOf(management), ...estate.regionsOf(account)];
-  const listed = views.filter((v) => v.describeTrails.kind === 'ok');
-  const unlisted = views.find((v) => v.describeTrails.kind !== 'ok')?.describeTrails;
-  if (judged.length === 0 && listed.length === 0 && unlisted !== undefined && unlisted.kind !== 'ok') {
-    return { state: 'undecided', read: unlisted, what: 'the trails could not be listed' };
+  // Organization trails are listed by the management account's DescribeTrails; a member's may show them too.
+  const managementListings = estate.trailListingsOf(management).map((l) => l.describeTrails);
+  const listed = [...managementListings, ...estate.regionsOf(account).map((v) => v.describeTrails)].filter((r) => r.kind === 'ok');
+  if (judged.length === 0 && !managementListings.some((r) => r.kind === 'ok')) {
+    const unread: Unusable = managementListings.find((r): r is Unusable => r.kind !== 'ok') ?? { kind: 'missing', file: `accounts/${management}/<region>/cloudtrail/DescribeTrails.json` };
+    return { state: 'undecided', read: unread, what: `the trails of management account ${management}, which owns the organization trails, could not be listed` };
   }
   const why = judged.length > 0 ? judged.map((j) => `trail ${j.trail.name}: ${j.reasons.join(', ')}`).join('; ') : 'none was found';
   return {
     state: 'missing',
     text: `no multi-region, logging organization trail owned by management account ${management} covers it (${why})`,
-    evidence: judged.length > 0 ? judged.flatMap((j) => j.evidence) : listed.flatMap((v) => readRef(v.describeTrails, '/trailList')),
+    evidence: judged.length > 0 ? judged.flatMap((j) => j.evidence) : listed.flatMap((r) => readRef(r, '/trailList')),
   };
 }
 
@@ -113,10 +119,7 @@ export const check = defineCheck({
           details: { missing: missing.map((c) => c.text) },
         });
       }
-      const first = undecided.find((c) => c.outside === undefined) ?? undecided[0];
-      if (first?.outside !== undefined) {
-        return ctx.notCollected(subject, `Organization trail ${first.outside.name} of management account ${first.outside.ownerAccount}`);
-      }
+      const first = undecided[0];
       if (first !== undefined) return ctx.error(first.read, subject, `Account ${account.id}: ${first.what}`);
       return ctx.result('PASS', {
         ...subject,

@@ -8,6 +8,7 @@ import { command as audit } from './commands/audit.js';
 import { command as checksList } from './commands/checks.js';
 import { command as collect } from './commands/collect.js';
 import { command as events } from './commands/events.js';
+import { command as gate } from './commands/gate.js';
 import { command as report } from './commands/report.js';
 import { command as rulesSql } from './commands/rules-sql.js';
 import { command as scan } from './commands/scan.js';
@@ -16,7 +17,7 @@ import { processIo, type Io } from './io.js';
 import { commonOptions } from './options.js';
 
 /** Top-level commands, in the contract's order; `checks` holds subcommands. */
-const COMMANDS: CommandSpec[] = [audit, collect, scan, events, report, validateLogs];
+const COMMANDS: CommandSpec[] = [audit, collect, scan, events, report, validateLogs, gate];
 const CHECKS_SUBCOMMANDS: CommandSpec[] = [checksList];
 const RULES_SUBCOMMANDS: CommandSpec[] = [rulesSql];
 

@@ -3,6 +3,10 @@
 // status in its home region, its bucket in the owning account and the bucket's region, its key in the key's
 // account and region, an alarm's or EventBridge rule's topic in the topic's account. What lives outside the scope is recorded as
 // not collected and no file is written for it, so the checks say MANUAL rather than guess.
+// One exception: when --accounts narrows the scope within an organization, the organization trails that record
+// the accounts in scope are still read where they live (the management account's trails, status and selectors,
+// their bucket and key wherever those are), since they decide whether those accounts are covered; every such
+// read is listed in `extra` (the manifest's collection.extra) with why it was made.
 import type { Trail } from '@aws-sdk/client-cloudtrail';
 import { parseTrailArn } from '../evidence/estate.js';
 import type { AccountAccess, AwsSession, ClientSet } from './clients.js';
@@ -13,6 +17,7 @@ import { eventRules } from './events.js';
 import { keyEvidence, keyLocation } from './kms.js';
 import { logGroupsAndFilters } from './logs.js';
 import { describeOrganization } from './organizations.js';
+import { organizationTrails, ownerSearchOrder, type ExtraEvidence, type OrganizationTrailsHost } from './organization-trails.js';
 import type { Recorder } from './record.js';
 import { bucketEvidence, ownedBuckets } from './s3.js';
 import { accountPublicAccessBlock } from './s3control.js';
@@ -47,12 +52,18 @@ export interface CollectorProgress {
 
 export class Collector {
   readonly notCollected: NotCollected[] = [];
+  /** Evidence read outside the scope (organization trails of a narrowed scope), with why. */
+  readonly extra: ExtraEvidence[] = [];
   readonly progress: CollectorProgress = { accountsDone: 0, regionsDone: 0, regionsKnown: 0 };
   /** Regions collected, across accounts (the manifest's scope when --regions is not given). */
   readonly regions = new Set<string>();
   /** Account-regions whose DescribeTrails answered: the run collected something usable. */
   trailListings = 0;
   private readonly inScope: Set<string>;
+  /** The management account whose organization trails a narrowed scope still needs; undefined when not narrowed. */
+  private readonly management: string | undefined;
+  /** Accounts outside the scope that may be read for an organization trail's evidence (its owner, bucket, key). */
+  private readonly outside = new Set<string>();
   private readonly once = new Map<string, Promise<void>>();
   private readonly bucketLists = new Map<string, Promise<Set<string> | undefined>>();
   /** Each trail bucket's owner and region once followed (for --logs), or why it was not collected. */
@@ -70,9 +81,18 @@ export class Collector {
     private readonly pacer: Pacer,
   ) {
     this.inScope = new Set(scope.accounts);
+    const management = scope.managementAccountId;
+    if (scope.narrowed && options.organization && management !== undefined && !this.inScope.has(management)) {
+      this.management = management;
+      this.outside.add(management);
+    }
   }
 
   async run(): Promise<void> {
+    await Promise.all([this.runAccounts(), this.management === undefined ? undefined : organizationTrails(this.host(), this.management)]);
+  }
+
+  private async runAccounts(): Promise<void> {
     const queue = [...this.scope.accounts];
     const worker = async (): Promise<void> => {
       for (let account = queue.shift(); account !== undefined; account = queue.shift()) {
@@ -139,11 +159,22 @@ export class Collector {
     return pending;
   }
 
-  /** Credentials for an account in scope that could be reached; undefined otherwise. */
-  private async reachable(account: string): Promise<Extract<AccountAccess, { ok: true }> | undefined> {
-    if (!this.inScope.has(account)) return undefined;
+  /** Credentials for an account in scope (or read for an organization trail) that could be reached; undefined otherwise. */
+  private async reachable(account: string, evenOutside = true): Promise<Extract<AccountAccess, { ok: true }> | undefined> {
+    if (!this.inScope.has(account) && !(evenOutside && this.outside.has(account))) return undefined;
     const access = await this.session.credentialsFor(account);
     return access.ok ? access : undefined;
+  }
+
+  /** What organizationTrails() works through. */
+  private host(): OrganizationTrailsHost {
+    return {
+      session: this.session, rec: this.rec, scope: this.scope, regions: this.options.regions, notCollected: this.notCollected,
+      inScope: (account) => this.inScope.has(account),
+      allowOutside: (account) => void this.outside.add(account),
+      noteExtra: (account, region, what, why) => this.noteExtra(account, region, what, why),
+      followTrail: (trail, seenFrom) => this.followTrail(trail, seenFrom),
+    };
   }
 
   private followTrail(trail: Trail, seenFrom: string): Promise<void> {
@@ -170,6 +201,7 @@ export class Collector {
       const credentials = owner?.credentials ?? (await this.reachable(seenFrom))?.credentials;
       if (credentials === undefined) return;
       await trailDetails(this.rec, this.session.clients(via, home, credentials), arn, name);
+      this.noteExtra(via, home, `trail ${name}: cloudtrail:GetTrailStatus, GetEventSelectors, GetInsightSelectors`, `organization trail ${arn} records the accounts in scope`);
       await Promise.all([
         trail.S3BucketName === undefined ? undefined : this.followBucket(trail.S3BucketName, parsed.account, home),
         trail.KmsKeyId === undefined ? undefined : this.followKey(trail.KmsKeyId, parsed.account, home),
@@ -202,6 +234,7 @@ export class Collector {
     if (access === undefined) return { reason: `its owner ${owner} could not be reached` };
     const inRegion = (region: string): ClientSet => this.session.clients(owner, region, access.credentials);
     const region = await bucketEvidence(this.rec, inRegion(this.session.options.region), inRegion, bucket, trailHome);
+    this.noteExtra(owner, region, `bucket ${bucket}: s3 bucket settings (${BUCKET_OPERATIONS})`, `receives the logs of a trail that records the accounts in scope`);
     return { bucket, account: owner, region, clients: inRegion(region) };
   }
 
@@ -224,22 +257,41 @@ export class Collector {
    * trail's owner, whose calls then answer (or fail) for themselves.
    */
   private async bucketOwner(bucket: string, trailOwner: string): Promise<string | { reason: string }> {
-    const candidates = [trailOwner, ...this.scope.accounts.filter((a) => a !== trailOwner)];
+    const others = this.scope.accounts.filter((a) => a !== trailOwner);
+    const batches = [[trailOwner], others, ...chunks(this.ownerSearch(trailOwner), 8)];
     const lists = new Map<string, Set<string> | undefined>();
-    for (const batch of [candidates.slice(0, 1), candidates.slice(1)]) {
-      const reachable = batch.filter((a) => this.inScope.has(a));
+    for (const batch of batches) {
+      const reachable = batch.filter((a) => this.inScope.has(a) || this.outside.has(a));
       const found = await Promise.all(reachable.map(async (a) => [a, await this.bucketsOf(a)] as const));
       for (const [a, names] of found) {
         lists.set(a, names);
         if (names?.has(bucket)) return a;
       }
     }
-    if (this.inScope.has(trailOwner) && lists.get(trailOwner) === undefined && (await this.reachable(trailOwner)) !== undefined) return trailOwner;
+    const ownerReadable = this.inScope.has(trailOwner) || this.outside.has(trailOwner);
+    if (ownerReadable && lists.get(trailOwner) === undefined && (await this.reachable(trailOwner)) !== undefined) return trailOwner;
     const failed = [...lists.entries()].filter(([, v]) => v === undefined).map(([a]) => a);
+    const searched = lists.size - (this.inScope.has(trailOwner) ? 0 : 1) - others.length;
     return {
-      reason: `owned by none of the ${this.scope.accounts.length} accounts in scope${this.inScope.has(trailOwner) ? '' : ` (the trail's owner ${trailOwner} is not in scope)`}` +
+      reason: `owned by none of the ${this.scope.accounts.length} accounts in scope${ownerReadable ? '' : ` (the trail's owner ${trailOwner} is not in scope)`}` +
+        (searched > 0 ? ` nor of the ${searched} other accounts of the organization searched` : '') +
         (failed.length > 0 ? `; the bucket lists of ${failed.join(', ')} could not be read` : ''),
     };
+  }
+
+  /** With a narrowed scope, the other accounts of the organization to search for a bucket's owner; each may be read from then on. */
+  private ownerSearch(trailOwner: string): string[] {
+    if (this.management === undefined) return [];
+    const ordered = ownerSearchOrder(this.scope.organizationAccounts ?? [], (a) => a === trailOwner || this.inScope.has(a));
+    for (const a of ordered) this.outside.add(a);
+    return ordered;
+  }
+
+  /** Records a read made outside the scope, once per account, region and what. */
+  private noteExtra(account: string, region: string, what: string, why: string): void {
+    if (this.inScope.has(account)) return;
+    if (this.extra.some((e) => e.account === account && e.region === region && e.what === what)) return;
+    this.extra.push({ account, region, what, why });
   }
 
   private bucketsOf(account: string): Promise<Set<string> | undefined> {
@@ -261,6 +313,7 @@ export class Collector {
         return;
       }
       const named = await keyEvidence(this.rec, this.session.clients(where.account, where.region, access.credentials), ref, where.keyId);
+      if (named) this.noteExtra(where.account, where.region, `key ${ref}: kms:DescribeKey, GetKeyRotationStatus, GetKeyPolicy`, 'encrypts the logs of a trail that records the accounts in scope');
       if (!named) this.notCollected.push({ kind: 'key', id: ref, reason: 'DescribeKey did not name the key (an alias that cannot be resolved)' });
     });
   }
@@ -269,7 +322,7 @@ export class Collector {
     const topic = parseTopicArn(arn);
     if (topic === undefined) return Promise.resolve();
     return this.onceFor(`topic ${arn}`, async () => {
-      const access = await this.reachable(topic.account);
+      const access = await this.reachable(topic.account, false);
       if (access === undefined) {
         this.notCollected.push({ kind: 'topic', id: arn, reason: `account ${topic.account} is not in scope or could not be reached` });
         return;
@@ -278,6 +331,14 @@ export class Collector {
     });
   }
 }
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const BUCKET_OPERATIONS = 'GetBucketLocation, GetBucketPolicy, GetBucketPolicyStatus, GetPublicAccessBlock, GetBucketAcl, GetBucketVersioning, GetBucketLogging, GetBucketEncryption, GetBucketLifecycleConfiguration, GetObjectLockConfiguration';
 
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? '';

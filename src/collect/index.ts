@@ -9,6 +9,7 @@ import { TrailproofError } from '../errors.js';
 import { toolVersion } from '../paths.js';
 import { AwsSession, type SessionOptions } from './clients.js';
 import { Collector, type NotCollected } from './collector.js';
+import type { ExtraEvidence } from './organization-trails.js';
 import type { IamAction } from './policy.js';
 import { Progress, type ProgressMode } from './progress.js';
 import type { CredentialProvider } from './s3control.js';
@@ -24,6 +25,9 @@ export type { ProgressMode } from './progress.js';
 export type { LogFailure, LogsResult, TrailCopy } from './trail-logs.js';
 export { DEFAULT_LOGS_DAYS } from './log-window.js';
 export { removePartialBundles } from './writer.js';
+export { AccountNotActiveError } from './scope.js';
+export type { ExtraEvidence } from './organization-trails.js';
+export { MAX_BUCKET_OWNER_SEARCH } from './organization-trails.js';
 
 export const DEFAULT_CONCURRENCY = 32;
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
@@ -203,6 +207,7 @@ export async function collectBundle(options: CollectOptions): Promise<CollectRes
         notConfigured: summary.notConfigured,
         skipped: summary.skipped,
         notCollected: summary.notCollected,
+        ...(collector.extra.length === 0 ? {} : { extra: [...collector.extra].sort(compareExtra) }),
         ...(logs === undefined ? {} : { logs }),
       },
     });
@@ -219,6 +224,12 @@ export async function collectBundle(options: CollectOptions): Promise<CollectRes
   } finally {
     session.destroy();
   }
+}
+
+function compareExtra(a: ExtraEvidence, b: ExtraEvidence): number {
+  const ka = `${a.account} ${a.region} ${a.what}`;
+  const kb = `${b.account} ${b.region} ${b.what}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
 export type LiveCollectOptions = Omit<CollectOptions, 'out' | 'archive'> & {

@@ -27,12 +27,25 @@ export interface Scope {
   /** Whether the accounts came from the organization's ListAccounts. */
   fromOrganization: boolean;
   organizationId?: string;
+  /** The organization's management account (DescribeOrganization's MasterAccountId), when known. */
+  managementAccountId?: string;
+  /** --accounts named the accounts: the scope is narrower than the organization. */
+  narrowed: boolean;
+  /** ACTIVE accounts of the organization with their names, when ListAccounts answered (where to look for a trail's bucket outside the scope). */
+  organizationAccounts?: { id: string; name: string }[];
   /** The caller account's enabled regions (DescribeRegions), the fallback for accounts whose own call failed. */
   callerRegions?: string[];
   warnings: string[];
 }
 
 const ACCOUNT_ID = /^\d{12}$/;
+
+/** --accounts names an account the organization does not (yet) list as ACTIVE: a usage error, or, for a freshly vended account, something to wait for. */
+export class AccountNotActiveError extends TrailproofError {
+  constructor(readonly accounts: string[], message: string) {
+    super('TP_USAGE', message);
+  }
+}
 
 export function checkAccountIds(flag: string, ids: string[]): void {
   for (const id of ids) if (!ACCOUNT_ID.test(id)) throw new TrailproofError('TP_USAGE', `${flag}: "${id}" is not a 12-digit account id`);
@@ -84,7 +97,7 @@ export async function resolveScope(request: ScopeRequest, session: AwsSession, r
   if (named.length > 0) {
     if (fromOrganization) {
       const notActive = named.filter((a) => !accounts.includes(a));
-      if (notActive.length > 0) throw new TrailproofError('TP_USAGE', `--accounts: ${notActive.join(', ')} ${notActive.length === 1 ? 'is not an ACTIVE account' : 'are not ACTIVE accounts'} of organization ${organization?.Id ?? ''}`);
+      if (notActive.length > 0) throw new AccountNotActiveError(notActive, `--accounts: ${notActive.join(', ')} ${notActive.length === 1 ? 'is not an ACTIVE account' : 'are not ACTIVE accounts'} of organization ${organization?.Id ?? ''}`);
     }
     accounts = named;
   }
@@ -102,8 +115,13 @@ export async function resolveScope(request: ScopeRequest, session: AwsSession, r
   }
   if (accounts.length === 0) throw new TrailproofError('TP_USAGE', 'no account left to collect after --accounts and --exclude-accounts');
 
-  const scope: Scope = { identity, accounts, fromOrganization, warnings };
+  const scope: Scope = { identity, accounts, fromOrganization, warnings, narrowed: named.length > 0 };
   if (organization?.Id !== undefined) scope.organizationId = organization.Id;
+  if (organization?.MasterAccountId !== undefined) scope.managementAccountId = organization.MasterAccountId;
+  if (listings?.accounts !== undefined) {
+    const active = new Set(orgAccounts ?? []);
+    scope.organizationAccounts = listings.accounts.filter((a) => a.Id !== undefined && active.has(a.Id)).map((a) => ({ id: a.Id as string, name: a.Name ?? '' }));
+  }
   if (callerRegions !== undefined) scope.callerRegions = callerRegions;
   return scope;
 }

@@ -136,6 +136,8 @@ export class Estate {
   private readonly bucketIndex = new Map<string, { account: string; region: string }>();
   private readonly keyIndex = new Map<string, { account: string; region: string; dir: string }>();
   private readonly buckets = new Map<string, BucketModel>();
+  /** DescribeTrails of accounts read only for their organization trails (a narrowed collection's management account). */
+  private readonly outsideListings: { account: string; region: string; describeTrails: Read<Aws.DescribeTrailsResponse> }[] = [];
 
   constructor(readonly bundle: Bundle) {
     this.collectedAt = bundle.collectedAt;
@@ -145,23 +147,39 @@ export class Estate {
     this.accounts = scopeAccounts.map((id) => this.readAccount(id));
 
     const trails = new Map<string, { sightings: TrailSighting[] }>();
+    const sight = (account: string, region: string, describeTrails: Extract<Read<Aws.DescribeTrailsResponse>, { kind: 'ok' }>, keep: (trail: Aws.Trail, owner: string) => boolean): void => {
+      (describeTrails.value.trailList ?? []).forEach((trail, i) => {
+        const arn = trail.TrailARN;
+        const parsed = arn === undefined ? undefined : parseTrailArn(arn);
+        if (arn === undefined || parsed === undefined || !keep(trail, parsed.account)) return;
+        const home = trail.HomeRegion ?? parsed.region;
+        const view: TrailView = parsed.account !== account ? 'organization-foreign' : home === region ? 'owned-home' : 'owned-shadow';
+        const entry = { value: trail, source: describeTrails.source, pointer: `/trailList/${i}` };
+        const known = trails.get(arn) ?? { sightings: [] };
+        known.sightings.push({ account, region, view, entry });
+        trails.set(arn, known);
+      });
+    };
     const perRegion: { account: string; region: string; describeTrails: Read<Aws.DescribeTrailsResponse> }[] = [];
     for (const account of this.accounts) {
       for (const region of account.regions) {
         const describeTrails = bundle.read<Aws.DescribeTrailsResponse>(`accounts/${account.id}/${region}/cloudtrail/DescribeTrails.json`);
         perRegion.push({ account: account.id, region, describeTrails });
-        if (describeTrails.kind !== 'ok') continue;
-        (describeTrails.value.trailList ?? []).forEach((trail, i) => {
-          const arn = trail.TrailARN;
-          const parsed = arn === undefined ? undefined : parseTrailArn(arn);
-          if (arn === undefined || parsed === undefined) return;
-          const home = trail.HomeRegion ?? parsed.region;
-          const view: TrailView = parsed.account !== account.id ? 'organization-foreign' : home === region ? 'owned-home' : 'owned-shadow';
-          const entry = { value: trail, source: describeTrails.source, pointer: `/trailList/${i}` };
-          const known = trails.get(arn) ?? { sightings: [] };
-          known.sightings.push({ account: account.id, region, view, entry });
-          trails.set(arn, known);
-        });
+        if (describeTrails.kind === 'ok') sight(account.id, region, describeTrails, () => true);
+      }
+    }
+    // A collection narrowed with --accounts also holds the management account's listings (manifest
+    // collection.extra): its organization trails record the accounts in scope, whether or not their own
+    // listings show them. Only those trails are taken from it; the account itself is not judged.
+    // When the management account could not be reached, the caller (a delegated administrator) listed them.
+    const management = this.organization?.managementAccountId;
+    const caller = bundle.manifest.identity.Account;
+    const listers = management ? [management, ...(caller === management ? [] : [caller])].filter((a) => !scopeAccounts.includes(a)) : [];
+    for (const lister of listers) {
+      for (const region of [...new Set(bundle.manifest.scope.regions)].sort()) {
+        const describeTrails = bundle.read<Aws.DescribeTrailsResponse>(`accounts/${lister}/${region}/cloudtrail/DescribeTrails.json`);
+        if (lister === management) this.outsideListings.push({ account: lister, region, describeTrails });
+        if (describeTrails.kind === 'ok') sight(lister, region, describeTrails, (trail, owner) => trail.IsOrganizationTrail === true && owner === management);
       }
     }
     this.trails = [...trails.entries()].sort(([a], [b]) => compare(a, b)).map(([arn, t]) => this.buildTrail(arn, t.sightings));
@@ -196,6 +214,12 @@ export class Estate {
   /** The account and region views of one account, in region order. */
   regionsOf(account: string): AccountRegion[] {
     return this.byAccount.get(account) ?? [];
+  }
+
+  /** The DescribeTrails reads of an account: its own regions when it is in scope, else those read for its organization trails. */
+  trailListingsOf(account: string): { region: string; describeTrails: Read<Aws.DescribeTrailsResponse> }[] {
+    const own = this.regionsOf(account);
+    return own.length > 0 ? own : this.outsideListings.filter((l) => l.account === account);
   }
 
   /** Every trail that records some region of the account. */
@@ -285,7 +309,8 @@ export class Estate {
     if (describe === undefined) return undefined;
     const managementAccountId = describe.value.MasterAccountId ?? '';
     const orgFile = (op: string): string => {
-      const candidates = [managementAccountId, ...scopeAccounts.filter((a) => a !== managementAccountId)];
+      const caller = this.bundle.manifest.identity.Account;
+      const candidates = [...new Set([managementAccountId, ...scopeAccounts, caller])];
       const found = candidates.find((a) => this.bundle.read(`accounts/${a}/global/organizations/${op}.json`).kind === 'ok');
       return `accounts/${found ?? managementAccountId}/global/organizations/${op}.json`;
     };

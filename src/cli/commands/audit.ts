@@ -17,6 +17,7 @@ import { CheckRegistry, loadBuiltinChecks, loadPlugin } from '../../engine/regis
 import type { Findings, Severity } from '../../model/types.js';
 import type { LiveCollectOptions } from '../../collect/index.js';
 import { liveCollectOptions, liveOptions, logsFlag } from './collect.js';
+import { blockingReason, gateCheckIds, summaryLine } from './gate.js';
 import { report, reportOptions, type ReportArgs } from './report.js';
 import { parsePeriod, type PeriodFlags } from '../../report/period.js';
 import { FORMATS, isFormat, renderers, type Format } from '../../output/index.js';
@@ -46,6 +47,8 @@ export interface AuditArgs {
   publicKeys?: string[];
   /** --trusted-key-fingerprints: the only key fingerprints trail.log-integrity accepts. */
   trustedKeyFingerprints?: string;
+  /** --gate: the account-vending gate's checks only (gate.checks), for the one account of --accounts. */
+  gate?: boolean;
   /** Without --bundle: what to collect from AWS first. */
   live?: LiveCollectOptions;
   /** --period/--from/--to: the period the audit covers (also the --logs range of a live audit). */
@@ -93,6 +96,7 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
 
   const { config, file, baseDir } = loadConfig(args.config, io.cwd);
   const { ids, plugins } = splitChecksFlag(args.checks, io.cwd);
+  if (args.gate === true) ids.splice(0, ids.length, ...gateProfile(args, accounts, ids, config));
   const registry = await loadRegistry([
     ...(config.plugins ?? []).map((spec) => ({ spec, baseDir })),
     ...[...plugins, ...splitList(args.plugin)].map((spec) => ({ spec, baseDir: io.cwd })),
@@ -139,12 +143,14 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
       for (const e of scan.stats.ruleErrors) io.stderr(`trailproof: warning: ${e.message}\n`);
       if (scan.stats.skipped.length > 0 && !args.quiet) io.stderr(`trailproof: warning: ${scan.stats.skipped.length} event file(s) could not be read and were skipped: ${scan.stats.skipped.slice(0, 3).map((f) => f.name).join(', ')}\n`);
     }
-    if (accounts.length > 0) runRequest.accounts = accounts;
+    // A live gate's collection is narrowed to the account and the organization trails that decide it: all of it is reported.
+    if (accounts.length > 0 && !(args.gate === true && source === 'live')) runRequest.accounts = accounts;
     if (args.framework !== undefined) runRequest.framework = args.framework;
     const findings = runAudit(bundle, plan, runRequest);
     // The outcome is decided before anything is written, and every output states it (findings.json run.outcome).
     findings.run.outcome = runOutcome(findings, failOn);
     await writeOutputs(findings, formats, args, io, bundlePath);
+    if (args.gate === true) io.stderr(summaryLine(accounts[0] ?? '', findings, { exitCode: findings.run.outcome.exitCode, reason: blockingReason(findings) }, failOn) + '\n');
 
     const integrity = bundle.integrity;
     const refused = integrity.refused ?? [];
@@ -158,6 +164,13 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
     }
     return findings.run.outcome.exitCode;
   });
+}
+
+/** `audit --gate`: one account, and the gate's checks instead of --checks. */
+function gateProfile(args: AuditArgs, accounts: string[], ids: string[], config: Parameters<typeof gateCheckIds>[0]): string[] {
+  if (accounts.length !== 1) throw new TrailproofError('TP_USAGE', '--gate judges one new account: give it as --accounts ACCOUNT_ID');
+  if (ids.length > 0 || args.framework !== undefined) throw new TrailproofError('TP_USAGE', '--gate runs the checks of gate.checks in the config; it does not go with --checks or --framework');
+  return gateCheckIds(config);
 }
 
 /** Runs `fn` over the --bundle folder, or over a bundle collected live (kept in <out>/evidence, else removed). */
@@ -230,6 +243,7 @@ export const command: CommandSpec = {
           type: 'string',
           describe: "DIR or s3://bucket/prefix (repeatable): also run the event rules over these CloudTrail log files (S3 delivery layout), within --period and --accounts. Without a value, live: also copy each trail's log and digest files of the period into the bundle",
         },
+        gate: { type: 'boolean', describe: 'The account-vending gate (as trailproof gate): the gate.checks of the config for the one account of --accounts, and one summary line' },
       })
       .options(auditReportOptions)
       .example('$0 audit --assume-role TrailproofAudit --out reports/2026-Q3 --format json,junit', 'Audit the organization live; the evidence is kept in reports/2026-Q3/evidence')
@@ -250,6 +264,7 @@ export const command: CommandSpec = {
     set('checks', arg.strings(args, 'checks'));
     set('plugin', arg.strings(args, 'plugin'));
     set('config', arg.string(args, 'config'));
+    if (arg.boolean(args, 'gate')) parsed.gate = true;
     set('profile', arg.string(args, 'profile'));
     set('publicKeys', arg.strings(args, 'public-keys'));
     set('trustedKeyFingerprints', arg.string(args, 'trusted-key-fingerprints'));

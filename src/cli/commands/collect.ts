@@ -31,7 +31,7 @@ export const liveOptions = {
 
 export const collectOptions = {
   out: { type: 'string', describe: 'Folder to write the evidence bundle to (must not exist or be empty)', requiresArg: true },
-  accounts: { type: 'string', describe: 'Comma list of account ids to collect (default: every ACTIVE account of the organization)', requiresArg: true },
+  accounts: { type: 'string', describe: 'Comma list of account ids to collect (default: every ACTIVE account of the organization); the organization trails that record them are still read where they live (manifest collection.extra)', requiresArg: true },
   ...liveOptions,
   archive: { type: 'boolean', describe: 'Also write DIR.tar.gz of the bundle for evidence retention', default: false },
   'print-policy': { type: 'boolean', describe: 'Print the least-privilege IAM policy the collection needs, and exit', default: false },

@@ -117,13 +117,37 @@ describe('trail.org-coverage', () => {
     expect(r.message).to.contain(`${SERVICE_ACCESS} is missing from the bundle`);
   });
 
-  it('is MANUAL when trusted access is known (from a delegated administrator) but the organization trail was not collected', () => {
+  it('ERRORs, naming the missing status, when trusted access is known (from a delegated administrator) but the organization trail was not collected', () => {
     const f = new Fixture([MEMBER]).organization(MANAGEMENT, [MEMBER]);
     f.builder.put(MEMBER, 'global', 'organizations/ListAWSServiceAccessForOrganization.json', { EnabledServicePrincipals: [{ ServicePrincipal: 'cloudtrail.amazonaws.com' }] });
     f.trail({ account: MANAGEMENT, name: 'org-trail', organization: true });
     const r = resultFor(runCheck(check, f.build()), accountResource(MEMBER));
-    expect(r.status).to.equal('MANUAL');
-    expect(r.message).to.contain(`Organization trail org-trail of management account ${MANAGEMENT} was not collected`);
+    expect(r.status).to.equal('ERROR');
+    expect(r.message).to.contain(`the status of organization trail org-trail could not be read (management account ${MANAGEMENT} is not in the audited scope)`);
+    expect(r.message).to.contain(`accounts/${MANAGEMENT}/us-east-1/cloudtrail/GetTrailStatus/org-trail.json is missing from the bundle`);
+  });
+
+  it('ERRORs rather than FAILing "none was found" when only the member\'s own trails were listed', () => {
+    const f = new Fixture([MEMBER]).organization(MANAGEMENT, [MEMBER]);
+    f.builder.put(MEMBER, 'global', 'organizations/ListAWSServiceAccessForOrganization.json', { EnabledServicePrincipals: [{ ServicePrincipal: 'cloudtrail.amazonaws.com' }] });
+    f.trail({ account: MEMBER, name: 'member-own' });
+    const r = resultFor(runCheck(check, f.build()), accountResource(MEMBER));
+    expect(r.status).to.equal('ERROR');
+    expect(r.message).to.contain(`the trails of management account ${MANAGEMENT}, which owns the organization trails, could not be listed`);
+    expect(r.message).not.to.contain('none was found');
+  });
+
+  it('PASSes a member-only bundle holding the management account\'s listing of its organization trail (a narrowed collection)', () => {
+    const f = new Fixture([MEMBER]).organization(MANAGEMENT, [MEMBER]);
+    f.builder.put(MEMBER, 'global', 'organizations/ListAWSServiceAccessForOrganization.json', { EnabledServicePrincipals: [{ ServicePrincipal: 'cloudtrail.amazonaws.com' }] });
+    const arn = f.trail({ account: MANAGEMENT, name: 'org-trail', organization: true, hiddenFrom: [MEMBER] });
+    const bundle = f.build();
+    // Only the management account's own listing names the organization trail, as in moto.
+    bundle.describeTrails(MANAGEMENT, 'us-east-1', [{ Name: 'org-trail', TrailARN: arn, HomeRegion: 'us-east-1', S3BucketName: 'org-trail-logs', IsMultiRegionTrail: true, IsOrganizationTrail: true }]);
+    bundle.put(MANAGEMENT, 'us-east-1', 'cloudtrail/GetTrailStatus/org-trail.json', { IsLogging: true });
+    const r = resultFor(runCheck(check, bundle), accountResource(MEMBER));
+    expect(r.status).to.equal('PASS');
+    expect(pointers(r)).to.include(`accounts/${MANAGEMENT}/us-east-1/cloudtrail/GetTrailStatus/org-trail.json#/IsLogging`);
   });
 
   it('is NOT_APPLICABLE for every account when there is no organization', () => {
