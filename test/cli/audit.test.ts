@@ -1,7 +1,8 @@
 // The real CLI, as a user or a CI pipeline runs it: exit codes, clean machine output, one-line errors.
+import { requireDemoBundle } from '../helpers/demo-bundle.js';
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/paths.js';
@@ -51,7 +52,7 @@ describe('trailproof CLI', () => {
 
   describe('on the demo organization', function () {
     before(function () {
-      if (!existsSync(join(demo, 'manifest.json'))) this.skip();
+      requireDemoBundle(this);
     });
 
     it('audits it, writes findings.json (valid against the schema) and junit.xml, and exits 1 for its high failures', () => {

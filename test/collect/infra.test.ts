@@ -2,6 +2,7 @@
 // (atomic, refuses to overwrite), the tar.gz writer (read back by the system tar), the progress display, the
 // SigV4 signer (AWS's test vector and botocore), the S3 Control call and the SDK's adaptive retry over HTTP.
 import { expect } from 'chai';
+import { requirePart } from '../helpers/real-parts.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -163,10 +164,7 @@ describe('collect: bundle writer', () => {
 
 describe('collect: tar.gz archive', () => {
   it('is read back by the system tar, long names included, byte for byte', async function () {
-    if (spawnSync('tar', ['--version']).status !== 0) {
-      console.log('    (skipped: no tar command on this machine)');
-      this.skip();
-    }
+    requirePart(this, 'tar', spawnSync('tar', ['--version']).status === 0 ? undefined : 'no tar command on PATH (apt-get install tar)');
     const root = tmp();
     const long = `accounts/111111111111/eu-west-1/s3/${'a'.repeat(60)}/GetBucketLifecycleConfiguration.json`;
     const files = { 'manifest.json': '{}\n', [long]: 'x'.repeat(1000), 'accounts/empty.jsonl': '' };
@@ -225,10 +223,7 @@ describe('collect: S3 Control over HTTP', () => {
       "print(r.headers['X-Amz-Date']); print(r.headers['Authorization'])",
     ].join('\n');
     const run = spawnSync('python3', ['-c', script], { encoding: 'utf8' });
-    if (run.status !== 0) {
-      console.log('    (skipped: python3 with botocore is not installed)');
-      this.skip();
-    }
+    requirePart(this, 'botocore', run.status === 0 ? undefined : `python3 cannot sign with botocore (apt-get install python3-botocore, or pip install botocore): ${(run.stderr ?? '').trim().split('\n').pop() ?? ''}`);
     const [date, expected] = run.stdout.trim().split('\n');
     const auth = signV4({
       method: 'GET', url: new URL('https://123456789012.s3-control.eu-west-1.amazonaws.com/v20180820/configuration/publicAccessBlock'),

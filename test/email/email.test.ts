@@ -10,6 +10,7 @@ import { memoryIo } from '../../src/cli/io.js';
 import { resolveEmailSettings } from '../../src/email/settings.js';
 import { fixtureFindings, writeFixtureBundle } from '../report/fixtures.js';
 import { requireReal } from '../report/real-tools.js';
+import { ran } from '../helpers/real-parts.js';
 
 interface Received {
   from: string;
@@ -42,6 +43,7 @@ async function startSmtp(): Promise<{ port: number; received: Received[]; close(
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.server.address() as AddressInfo).port;
+  ran('smtp');
   return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 

@@ -1,5 +1,6 @@
+import { requireDemoBundle } from '../helpers/demo-bundle.js';
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
@@ -8,7 +9,6 @@ import type { Findings } from '../../src/model/types.js';
 import { packageRoot } from '../../src/paths.js';
 import { pageText, requireReal, run } from './real-tools.js';
 
-const DEMO = join(packageRoot, 'examples', 'demo-org');
 
 describe('the demo organization, audited and rendered to PDF', function () {
   this.timeout(180_000);
@@ -18,10 +18,7 @@ describe('the demo organization, audited and rendered to PDF', function () {
   let joined: string;
 
   before(async function () {
-    if (!existsSync(join(DEMO, 'manifest.json'))) {
-      console.warn('      skipped: examples/demo-org is not there (scripts/make-demo-org.ts writes it)');
-      this.skip();
-    }
+    requireDemoBundle(this);
     requireReal(this, { chromium: true, tools: ['pdftotext'] });
     const audit = memoryIo(packageRoot);
     const code = await main(['audit', '--bundle', 'examples/demo-org', '--out', out, '--format', 'json', '--quiet'], audit);

@@ -7,11 +7,11 @@ import { makeRecord, Rng } from '../../bench/scan-corpus.js';
 import type { CloudTrailRecord } from '../../src/events/record.js';
 import { BUILTIN_RULES_DIR } from '../../src/events/rules.js';
 import type { RuleSource } from '../../src/events/sigma/index.js';
-import { packageRoot } from '../../src/paths.js';
 import { SIGMAHQ_CASES } from '../events/sigma/sigmahq-events.js';
 import { denied, isCorrelationFixture, type RuleFixture } from '../checks/rules/fixtures/records.js';
 
-export const SIGMAHQ_DIR = join(packageRoot, '..', 'shared', 'data', 'sigmahq-aws-cloudtrail');
+export { SIGMAHQ_DIR } from '../helpers/sigmahq.js';
+import { SIGMAHQ_DIR } from '../helpers/sigmahq.js';
 
 const DAY = 86_400_000;
 
