@@ -1,7 +1,8 @@
 // The real CLI, as a user or a CI pipeline runs it: exit codes, clean machine output, one-line errors.
+import { requireDemoBundle } from '../helpers/demo-bundle.js';
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/paths.js';
@@ -51,7 +52,7 @@ describe('trailproof CLI', () => {
 
   describe('on the demo organization', function () {
     before(function () {
-      if (!existsSync(join(demo, 'manifest.json'))) this.skip();
+      requireDemoBundle(this);
     });
 
     it('audits it, writes findings.json (valid against the schema) and junit.xml, and exits 1 for its high failures', () => {
@@ -122,6 +123,24 @@ describe('trailproof CLI', () => {
 
       const allowed = cli(['audit', '--bundle', copy, '--allow-modified-evidence', '--quiet', '--fail-on', 'none']);
       expect(allowed.code).to.equal(0);
+    });
+
+    it('exits 2 naming a file the manifest lists but the bundle lacks, outputs still written, unless allowed', () => {
+      const copy = tmp();
+      spawnSync('cp', ['-r', `${demo}/.`, copy]);
+      const target = 'accounts/444444444444/us-east-1/cloudtrail/DescribeTrails.json';
+      const manifest = JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8')) as { files: Record<string, unknown> | { path: string }[] };
+      expect(JSON.stringify(manifest.files), 'the manifest lists the file').to.contain(target);
+      rmSync(join(copy, target));
+      const out = tmp();
+      const refused = cli(['audit', '--bundle', copy, '--out', out, '--quiet', '--fail-on', 'none']);
+      expect(refused.code, refused.stderr).to.equal(2);
+      expectOneLine(refused.stderr, /does not match its manifest \(0 modified, 1 missing: accounts\/444444444444\/us-east-1\/cloudtrail\/DescribeTrails\.json\)/);
+      const findings = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')) as Findings;
+      expect(findings.integrity?.missing).to.deep.equal([target]);
+
+      const allowed = cli(['audit', '--bundle', copy, '--allow-modified-evidence', '--quiet', '--fail-on', 'none']);
+      expect(allowed.code, allowed.stderr).to.equal(0);
     });
   });
 

@@ -1,13 +1,14 @@
 // `trailproof checks list`: the catalog as a table or JSON, and the rule linter with --rules.
 import { expect } from 'chai';
-import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { packageRoot } from '../../src/paths.js';
+import { requireSigmaHq, SIGMAHQ_DIR } from '../helpers/sigmahq.js';
 
-const sigmaHq = join(packageRoot, '..', 'shared', 'data', 'sigmahq-aws-cloudtrail');
+const sigmaHq = SIGMAHQ_DIR;
 
 describe('trailproof checks list', () => {
   it('lists every check with severity, framework requirements and parameter defaults', async () => {
@@ -44,10 +45,7 @@ describe('trailproof checks list', () => {
   });
 
   it('loads every community SigmaHQ CloudTrail rule unmodified', async function () {
-    if (!existsSync(sigmaHq)) {
-      console.warn(`      skipped: ${sigmaHq} is absent (../shared beside the repository)`);
-      this.skip();
-    }
+    requireSigmaHq(this);
     const io = memoryIo();
     await main(['checks', 'list', '--rules', sigmaHq, '--format', 'json'], io);
     const report = JSON.parse(io.out) as { rules: unknown[]; errors: unknown[] };

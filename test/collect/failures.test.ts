@@ -99,12 +99,14 @@ describe('collect: partial failure', function () {
 
   it('stops calling a region that timed out, records the timeout, and finishes the others', async () => {
     fake = withFake(orgEstate({ fault: (c) => (c.account === DEV && c.region === 'eu-west-1' && c.op === 'DescribeTrails' ? 'hang' : undefined) }));
-    const result = await collectFake(fake, { callTimeoutMs: 150 });
+    // Long enough that no answering call of the in-process fake comes near it on a loaded machine.
+    const timeoutMs = 1500;
+    const result = await collectFake(fake, { callTimeoutMs: timeoutMs });
     const dir = result.dir;
-    expect(read(dir, `accounts/${DEV}/eu-west-1/cloudtrail/DescribeTrails.json`)).to.deep.equal({ $error: { name: 'TimeoutError', message: 'no answer within 150 ms' } });
+    expect(read(dir, `accounts/${DEV}/eu-west-1/cloudtrail/DescribeTrails.json`)).to.deep.equal({ $error: { name: 'TimeoutError', message: `no answer within ${timeoutMs} ms` } });
     expect(result.summary.errorsByKind['timeout']).to.equal(1);
     // Calls that came after the timeout in that region were not made; calls already answered stay.
-    const made = fake.calls.filter((c) => c.account === DEV && c.region === 'eu-west-1' && c.at > (fake?.made('DescribeTrails').find((d) => d.account === DEV && d.region === 'eu-west-1')?.at ?? 0) + 150);
+    const made = fake.calls.filter((c) => c.account === DEV && c.region === 'eu-west-1' && c.at > (fake?.made('DescribeTrails').find((d) => d.account === DEV && d.region === 'eu-west-1')?.at ?? 0) + timeoutMs);
     expect(made).to.deep.equal([]);
     expect(result.summary.skipped).to.be.greaterThan(0);
     expect(existsSync(join(dir, `accounts/${DEV}/eu-west-1/cloudtrail/GetTrailStatus/dev-trail.json`))).to.equal(false);

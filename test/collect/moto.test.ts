@@ -12,7 +12,7 @@ import { signingKey, writeKeys, tempDir } from '../integrity/vectors.js';
 import { runCli, type CliRun } from './cli.js';
 import { startKeysProxy, type KeysProxy } from './keys-proxy.js';
 import { bucketChain, type BucketChain } from './log-vectors.js';
-import { motoMissing, startMoto, type MotoServer } from '../helpers/moto.js';
+import { requireMoto, startMoto, type MotoServer } from '../helpers/moto.js';
 import { DEV_BUCKET, LEGACY_BUCKET, MANAGEMENT, ORG_BUCKET, assumeInto, buildMotoOrg, type MotoOrg } from './moto-org.js';
 
 describe('collect and audit against moto over HTTP', function () {
@@ -25,11 +25,7 @@ describe('collect and audit against moto over HTTP', function () {
   let findings: Findings;
 
   before(async function () {
-    const missing = motoMissing();
-    if (missing !== undefined) {
-      console.log(`    (skipped: ${missing})`);
-      this.skip();
-    }
+    requireMoto(this);
     moto = await startMoto();
     org = await buildMotoOrg(moto.url);
     const home = mkdtempSync(join(tmpdir(), 'trailproof-moto-home-'));

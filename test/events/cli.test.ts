@@ -1,6 +1,7 @@
 // `trailproof scan` and `trailproof events` as a user runs them: outputs, formats, exit codes, clean stdout.
+import { requireDemoBundle } from '../helpers/demo-bundle.js';
 import { expect } from 'chai';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
@@ -86,7 +87,7 @@ describe('trailproof events and scan (CLI)', () => {
     });
 
     it('shows who deleted the production bucket in the demo organization', async function () {
-      if (!existsSync(join(demo, 'manifest.json'))) this.skip();
+      requireDemoBundle(this);
       const { code, out, err } = await run(['events', '--name', 'DeleteBucket', '--bundle', demo]);
       expect(code, err).to.equal(0);
       expect(out).to.contain('Winter').and.contain('2026-09-14T03:32:07Z').and.contain('192.0.2.55').and.match(/aws-cli\/\d/);
@@ -164,7 +165,7 @@ describe('trailproof events and scan (CLI)', () => {
     });
 
     it('finds the demo organization\'s story with the built-in rules', async function () {
-      if (!existsSync(join(demo, 'manifest.json'))) this.skip();
+      requireDemoBundle(this);
       const { code, out } = await run(['scan', '--bundle', demo, '--format', 'json']);
       expect(code).to.equal(1);
       const findings = JSON.parse(out) as Findings;

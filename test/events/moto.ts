@@ -1,13 +1,11 @@
 // The scan suites' view of the shared moto runner (test/helpers/moto.ts).
-import { motoMissing, startMoto as start } from '../helpers/moto.js';
+import { startMoto as start } from '../helpers/moto.js';
+
+export { requireMoto } from '../helpers/moto.js';
 
 export interface Moto {
   endpoint: string;
   stop(): Promise<void>;
-}
-
-export function motoAvailable(): boolean {
-  return motoMissing() === undefined;
 }
 
 export async function startMoto(): Promise<Moto> {

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect } from 'chai';
 import { Prefilter } from '../../src/events/prefilter.js';
 import type { CloudTrailRecord } from '../../src/events/record.js';
@@ -8,13 +6,12 @@ import { FULL_SCOPE } from '../../src/events/readers/types.js';
 import { ruleSources } from '../../src/events/rules.js';
 import { scanEvents } from '../../src/events/scan.js';
 import { compileSources, loadRules, type RuleSet } from '../../src/events/sigma/index.js';
-import { packageRoot } from '../../src/paths.js';
+import { requireSigmaHq, SIGMAHQ_DIR } from '../helpers/sigmahq.js';
 import { tempDir, writeLog } from './helpers.js';
 import { detect } from './sigma/helpers.js';
 import { ct, root } from './sigma/records.js';
 import { SIGMAHQ_CASES } from './sigma/sigmahq-events.js';
 
-const SIGMAHQ_DIR = join(packageRoot, '..', 'shared', 'data', 'sigmahq-aws-cloudtrail');
 
 function builtins(): RuleSet {
   return compileSources(ruleSources({ builtin: true, dirs: [] }).sources).ruleSet;
@@ -130,7 +127,7 @@ describe('The raw-text prefilter', function () {
   });
 
   it('picks every record a SigmaHQ rule matches, when those rules leave it on', function () {
-    if (!existsSync(SIGMAHQ_DIR)) this.skip();
+    requireSigmaHq(this);
     const { ruleSet } = loadRules(SIGMAHQ_DIR);
     const prefilter = Prefilter.build(ruleSet);
     if (prefilter === null) return;

@@ -1,13 +1,10 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect } from 'chai';
 import { ruleSources } from '../../src/events/rules.js';
 import { compileSources, readRuleSources, rulesFromSnapshot, type RuleSet, type RuleSnapshot } from '../../src/events/sigma/index.js';
 import type { RuleSource } from '../../src/events/sigma/types.js';
-import { packageRoot } from '../../src/paths.js';
+import { requireSigmaHq, SIGMAHQ_DIR } from '../helpers/sigmahq.js';
 import { SIGMAHQ_CASES } from './sigma/sigmahq-events.js';
 
-const SIGMAHQ_DIR = join(packageRoot, '..', 'shared', 'data', 'sigmahq-aws-cloudtrail');
 
 function shape(set: RuleSet): unknown {
   return {
@@ -30,7 +27,7 @@ describe('Rule snapshots for worker threads', function () {
   });
 
   it('rebuild the SigmaHQ rules so they match what the compiled ones match', function () {
-    if (!existsSync(SIGMAHQ_DIR)) this.skip();
+    requireSigmaHq(this);
     const { compiled, copy } = rebuilt(readRuleSources(SIGMAHQ_DIR).sources);
     expect(shape(copy)).to.deep.equal(shape(compiled));
     for (const cases of Object.values(SIGMAHQ_CASES)) {

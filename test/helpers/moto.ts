@@ -1,26 +1,16 @@
-// Runs moto's server (python3 -m moto.server) on a free loopback port for the integration suites (collect,
-// validate-logs, scan over S3), and stops the process it started. motoMissing() says why it cannot run.
+// Runs moto's server (python3 -m moto.server) for the integration suites (collect, validate-logs, scan over
+// S3, SES), and stops the process it started. The server binds port 0 and the port is read back from its own
+// "Running on" line, so no probed port is released and then raced for. motoMissing() says why it cannot run;
+// a suite skips through requireMoto(), which names moto in the real-parts lines (and fails in CI).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requirePart, ran } from './real-parts.js';
 
 export interface MotoServer {
   url: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export function motoMissing(): string | undefined {
@@ -30,16 +20,22 @@ export function motoMissing(): string | undefined {
   return undefined;
 }
 
+/** Skips the suite (call in before()) with moto named when python3 cannot run moto's server. */
+export function requireMoto(ctx: Mocha.Context): void {
+  requirePart(ctx, 'moto', motoMissing());
+}
+
+const LISTENING = /Running on http:\/\/127\.0\.0\.1:(\d+)/;
+
 export async function startMoto(timeoutMs = 30_000): Promise<MotoServer> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
   // moto logs every request (and a traceback for each action it lacks) to stderr: into a file, never a pipe
   // that a busy or blocked test process could let fill up and stall the server.
   const logFile = join(mkdtempSync(join(tmpdir(), 'trailproof-moto-log-')), 'moto.log');
   const fd = openSync(logFile, 'w');
-  const child: ChildProcess = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', fd] });
+  const child: ChildProcess = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', '0'], { stdio: ['ignore', 'ignore', fd] });
   closeSync(fd);
-  const log = (): string => readFileSync(logFile, 'utf8').trim().split('\n').slice(-3).join(' | ');
+  const logText = (): string => readFileSync(logFile, 'utf8');
+  const log = (): string => logText().trim().split('\n').slice(-3).join(' | ');
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -53,15 +49,22 @@ export async function startMoto(timeoutMs = 30_000): Promise<MotoServer> {
   };
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    try {
-      const res = await fetch(`${url}/moto-api/reset`, { method: 'POST' });
-      if (res.ok) return { url, stop };
-    } catch {
-      // not listening yet
+    const port = LISTENING.exec(logText())?.[1];
+    if (port !== undefined) {
+      const url = `http://127.0.0.1:${port}`;
+      try {
+        const res = await fetch(`${url}/moto-api/reset`, { method: 'POST' });
+        if (res.ok) {
+          ran('moto');
+          return { url, stop };
+        }
+      } catch {
+        // bound, not answering yet: the next round asks again
+      }
     }
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
-      throw new Error(`moto server did not start on ${url}: ${log()}`);
+      throw new Error(`moto server did not start within ${timeoutMs} ms: ${log()}`);
     }
     await new Promise((r) => setTimeout(r, 150));
   }

@@ -5,7 +5,8 @@ what the CLI printed as JSON. trailproof's tests compare their per-file verdicts
 Usage: python3 aws_cli_reference.py CONFIG.json
 CONFIG: {"dir", "trailArn", "bucket", "prefix", "organizationId", "accountId", "sourceRegion",
          "start", "end", "publicKeys": ListPublicKeys output}
-Exit 0 with {"exit", "stdout", "stderr"}; exit 3 when awscli is not installed.
+Exit 0 with {"exit", "stdout", "stderr"}, where "exit" is what the CLI's own _run_main returned (its
+process exit status); exit 3 when awscli is not installed.
 """
 import contextlib
 import io
@@ -110,6 +111,10 @@ def main():
     with open(sys.argv[1], encoding="utf-8") as f:
         config = json.load(f)
     command = validation.CloudTrailValidateLogs(session=None)
+    # _run_main parses the arguments and builds AWS clients before it validates; the fields those two
+    # steps set are set here instead, and the steps replaced with nothing, so the exit status is the CLI's.
+    command.handle_args = lambda _args: None
+    command.setup_services = lambda _globals: None
     command.trail_arn = config["trailArn"]
     command.is_verbose = True
     command.s3_bucket = None
@@ -123,9 +128,8 @@ def main():
     command.organization_client = OrganizationsStub(config)
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        command._call()
-    invalid = command._invalid_digests + command._invalid_backfill_digests + command._invalid_logs
-    json.dump({"exit": 1 if invalid > 0 else 0, "stdout": out.getvalue(), "stderr": err.getvalue()}, sys.stdout)
+        status = command._run_main(None, None)
+    json.dump({"exit": status, "stdout": out.getvalue(), "stderr": err.getvalue()}, sys.stdout)
 
 
 if __name__ == "__main__":

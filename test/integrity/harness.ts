@@ -8,6 +8,7 @@ import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import type { ValidationReport } from '../../src/integrity/validate.js';
 import { tempDir, type Vectors } from './vectors.js';
+import { requirePart } from '../helpers/real-parts.js';
 
 /** The Python script lives beside the TypeScript source; tests run from the compiled copy. */
 function scriptPath(): string {
@@ -16,15 +17,17 @@ function scriptPath(): string {
   return join(root, 'test', 'integrity', 'aws_cli_reference.py');
 }
 
-let available: boolean | undefined;
+/** Why python3 cannot run the AWS CLI's validation code, or undefined when it can. */
+export function awsCliMissing(): string | undefined {
+  const probe = spawnSync('python3', ['-c', 'import awscli.customizations.cloudtrail.validation'], { encoding: 'utf8' });
+  if (probe.error) return `python3 is not on PATH (${probe.error.message})`;
+  if (probe.status !== 0) return `python3 cannot import awscli (apt-get install awscli, or pip install awscli): ${probe.stderr.trim().split('\n').pop() ?? ''}`;
+  return undefined;
+}
 
-export function awsCliAvailable(): boolean {
-  if (available === undefined) {
-    const probe = spawnSync('python3', ['-c', 'import awscli.customizations.cloudtrail.validation'], { encoding: 'utf8' });
-    available = probe.status === 0;
-    if (!available) console.warn('  (skipped: python3 with awscli is not installed; the AWS CLI comparison needs `pip install awscli`)');
-  }
-  return available;
+/** Skips the suite (call in before()) with the AWS CLI oracle named when it cannot run. */
+export function requireAwsCli(ctx: Mocha.Context): void {
+  requirePart(ctx, 'aws-cli', awsCliMissing());
 }
 
 export interface Verdict {

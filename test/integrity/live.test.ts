@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ValidationReport } from '../../src/integrity/validate.js';
-import { startMoto, motoAvailable, type Moto } from './moto.js';
+import { requireMoto, startMoto, type Moto } from './moto.js';
 import { BUCKET, chainOf, pathOf, signingKey, tempDir, writeChain, writeKeys, type Vectors } from './vectors.js';
 
 const ACCOUNT = '123456789012'; // moto's account
@@ -50,7 +50,7 @@ describe('validate-logs --trail against S3 over HTTP (moto on loopback)', functi
   let s3: S3Client;
 
   before(async function () {
-    if (!motoAvailable()) this.skip();
+    requireMoto(this);
     moto = await startMoto();
     const config = { region: 'us-east-1', endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
     s3 = new S3Client(config);

@@ -1,15 +1,13 @@
 // The validate-logs suite's view of the shared moto runner (test/helpers/moto.ts), with the environment a
 // child CLI needs to reach it with dummy credentials.
-import { motoMissing, startMoto as start } from '../helpers/moto.js';
+import { startMoto as start } from '../helpers/moto.js';
+
+export { requireMoto } from '../helpers/moto.js';
 
 export interface Moto {
   endpoint: string;
   env: Record<string, string>;
   stop(): Promise<void>;
-}
-
-export function motoAvailable(): boolean {
-  return motoMissing() === undefined;
 }
 
 export async function startMoto(): Promise<Moto> {

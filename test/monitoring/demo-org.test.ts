@@ -1,8 +1,8 @@
 // The demo organization shows complete, broken and missing monitoring chains: the management account alarms on
 // most CIS patterns, the production account has a filter without an alarm and an alarm whose topic nobody
 // subscribed to, and the members whose trail delivers to the management account's log group miss the first link.
+import { requireDemoBundle } from '../helpers/demo-bundle.js';
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { check as unauthorized } from '../../checks/monitoring/unauthorized-api-calls.js';
 import { check as rootUsage } from '../../checks/monitoring/root-usage.js';
@@ -15,10 +15,7 @@ const account = (id: string): string => `AWS::::Account:${id}`;
 
 describe('CIS monitoring chains in the demo organization', function () {
   before(function () {
-    if (!existsSync(join(DEMO, 'manifest.json'))) {
-      console.warn('      skipped: examples/demo-org is not there (scripts/make-demo-org.ts writes it)');
-      this.skip();
-    }
+    requireDemoBundle(this);
   });
 
   it('PASSes the management account on 4.1 through its whole chain', () => {

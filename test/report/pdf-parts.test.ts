@@ -13,7 +13,7 @@ import { joinPages } from '../../src/report/pdf-join.js';
 import { groupSections, overlayHtml, pdfInfo, printPdf, type PrintOptions } from '../../src/report/pdf.js';
 import { builtinTemplatesDir } from '../../src/report/templates.js';
 import { fixtureFindings, previousFindings, writeFixtureBundle } from './fixtures.js';
-import { hasTool, pdfInfo as readInfo, requireReal, run } from './real-tools.js';
+import { pdfInfo as readInfo, qpdfCheck, requireReal, run } from './real-tools.js';
 
 /** Counts the PDFs printed in the tabs it hands out. */
 class PrintCounting implements BrowserSession {
@@ -94,7 +94,7 @@ describe('PDF report printed part by part (real Chromium)', function () {
     // Sections not printed are hidden, not removed: selectors that count siblings match as in the whole.
     ['the demo audit with CSS that counts sections', () => fixtureFindings(), () => ({ templatesDir: withCss('main > section:nth-child(3) h2::after { content: " (third)"; } section + section + section + section h2::before { content: "4+ "; }') })],
   ] as const) {
-    it(`prints ${label} part by part page for page as it prints it whole: text, contents numbers, "page X of Y", links`, async () => {
+    it(`prints ${label} part by part page for page as it prints it whole: text, contents numbers, "page X of Y", links`, async function () {
       const f = findings();
       const whole = await print(f, `${label}-whole`, { partWeight: Number.POSITIVE_INFINITY }, ctx(f));
       const parts = await print(f, `${label}-parts`, { partWeight: 1 }, ctx(f));
@@ -116,7 +116,7 @@ describe('PDF report printed part by part (real Chromium)', function () {
       for (const link of a.links) expect(a.dests.has(link.split(' -> ')[1] as string), link).to.equal(true);
       const [wi, pi] = [readInfo(whole.file), readInfo(parts.file)];
       for (const key of ['Title', 'Author', 'Subject', 'Keywords', 'Creator', 'CreationDate', 'Page size']) expect(pi[key], key).to.equal(wi[key]);
-      if (hasTool('qpdf')) expect(run('qpdf', ['--check', parts.file])).to.contain('No syntax or stream encoding errors');
+      expect(qpdfCheck(this, parts.file)).to.contain('No syntax or stream encoding errors');
     });
   }
 
@@ -136,7 +136,7 @@ describe('PDF report printed part by part (real Chromium)', function () {
     });
   }
 
-  it('joins pages of several PDFs with the header and footer drawn over each, and refuses a count that differs', async () => {
+  it('joins pages of several PDFs with the header and footer drawn over each, and refuses a count that differs', async function () {
     const page = await browser.newPage();
     try {
       const printed = async (html: string, footer?: string): Promise<PdfFile> => {
@@ -154,7 +154,7 @@ describe('PDF report printed part by part (real Chromium)', function () {
       expect(text).to.have.length(5);
       expect(text[3]).to.contain('second, two').and.to.contain('sheet 4/5');
       expect(text[0]).to.contain('first part, one').and.to.contain('sheet 1/5');
-      if (hasTool('qpdf')) expect(run('qpdf', ['--check', file])).to.contain('No syntax or stream encoding errors');
+      expect(qpdfCheck(this, file)).to.contain('No syntax or stream encoding errors');
     } finally {
       await page.close();
     }

@@ -9,7 +9,7 @@ import { PdfFile } from '../../src/report/pdf-file.js';
 import { fixTotalPages, renderReportPdf } from '../../src/report/pdf.js';
 import { writeReports } from '../../src/report/run.js';
 import { fixtureFindings, previousFindings, writeFixtureBundle } from './fixtures.js';
-import { hasTool, pageText, pdfInfo, requireReal, run } from './real-tools.js';
+import { pageText, pdfInfo, qpdfCheck, requireReal, run } from './real-tools.js';
 
 /** Counts the tabs a run opens in the one browser it shares. */
 class CountingBrowser implements BrowserSession {
@@ -120,8 +120,7 @@ describe('PDF report (real Chromium, read back with pdftotext)', function () {
   });
 
   it('produces a file that a strict PDF checker accepts', function () {
-    if (!hasTool('qpdf')) this.skip();
-    expect(run('qpdf', ['--check', file])).to.contain('No syntax or stream encoding errors');
+    expect(qpdfCheck(this, file)).to.contain('No syntax or stream encoding errors');
   });
 
   it('prints on Letter paper when asked, and reuses the one browser for every PDF of a run', async () => {

@@ -1,30 +1,47 @@
-// Real parts for report tests: the system Chromium and poppler's tools. A test that needs one that is missing
-// is skipped with a notice saying what to install, never passed silently.
+// Real parts for report tests: the system Chromium, poppler's tools, qpdf and xmllint. A test that needs one
+// that is missing is skipped through the real-parts record (test/helpers/real-parts.ts), naming what to
+// install, never passed silently; in CI that skip fails the run.
 import { spawnSync } from 'node:child_process';
 import { findChromium } from '../../src/report/browser.js';
+import { requirePart, skipWithout, type RealPart } from '../helpers/real-parts.js';
 
 export function hasTool(name: string): boolean {
   return spawnSync(name, ['-v'], { encoding: 'utf8' }).error === undefined;
 }
 
-export function chromiumAvailable(): boolean {
+/** Why no Chromium can be launched here, or undefined when one is found. */
+export function chromiumMissing(): string | undefined {
   try {
     findChromium();
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (err) {
+    return `no Chromium found (apt-get install chromium, or PUPPETEER_EXECUTABLE_PATH): ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
   }
 }
 
-/** Skips the current suite (call in before()) when a real part is missing. */
-export function requireReal(ctx: Mocha.Context, what: { chromium?: boolean; tools?: string[] }): void {
-  const missing: string[] = [];
-  if (what.chromium && !chromiumAvailable()) missing.push('Chromium (apt-get install chromium)');
-  for (const tool of what.tools ?? []) if (!hasTool(tool)) missing.push(`${tool} (apt-get install ${tool === 'xmllint' ? 'libxml2-utils' : tool === 'qpdf' ? 'qpdf' : 'poppler-utils'})`);
-  if (missing.length > 0) {
-    console.warn(`      skipped: needs ${missing.join(', ')}`);
-    ctx.skip();
+type Tool = 'pdftotext' | 'pdfinfo' | 'qpdf' | 'xmllint';
+
+const TOOLS: Record<Tool, { part: RealPart; pkg: string }> = {
+  pdftotext: { part: 'pdftotext', pkg: 'poppler-utils' },
+  pdfinfo: { part: 'pdftotext', pkg: 'poppler-utils' },
+  qpdf: { part: 'qpdf', pkg: 'qpdf' },
+  xmllint: { part: 'xmllint', pkg: 'libxml2-utils' },
+};
+
+/** Skips the current suite (call in before()) when a real part is missing, naming it; records it as run otherwise. */
+export function requireReal(ctx: Mocha.Context, what: { chromium?: boolean; tools?: Tool[] }): void {
+  if (what.chromium) requirePart(ctx, 'chromium', chromiumMissing());
+  for (const tool of what.tools ?? []) {
+    const { part, pkg } = TOOLS[tool];
+    requirePart(ctx, part, hasTool(tool) ? undefined : `${tool} is not on PATH (apt-get install ${pkg})`);
   }
+}
+
+/** qpdf --check's report on a PDF; without qpdf the test skips there, naming it (never a silently dropped check). */
+export function qpdfCheck(ctx: Mocha.Context, file: string): string {
+  if (!hasTool('qpdf')) skipWithout(ctx, 'qpdf', 'qpdf is not on PATH (apt-get install qpdf)');
+  requirePart(ctx, 'qpdf', undefined);
+  return run('qpdf', ['--check', file]);
 }
 
 export function run(cmd: string, args: string[]): string {

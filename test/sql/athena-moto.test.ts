@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { AthenaClient, GetQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { athenaRunner } from '../../src/sql/athena.js';
 import { QueryError } from '../../src/sql/aws-call.js';
-import { motoMissing, startMoto, type MotoServer } from '../helpers/moto.js';
+import { requireMoto, startMoto, type MotoServer } from '../helpers/moto.js';
 import { fakeClock } from '../helpers/fake-clock.js';
 
 async function motoApi(url: string, path: string, body: unknown): Promise<void> {
@@ -19,11 +19,7 @@ describe('Athena runner against moto over HTTP', function () {
   let client: AthenaClient;
 
   before(async function () {
-    const missing = motoMissing();
-    if (missing !== undefined) {
-      console.warn(`skipping the Athena moto test: ${missing}`);
-      this.skip();
-    }
+    requireMoto(this);
     moto = await startMoto();
     client = new AthenaClient({ region: 'us-east-1', endpoint: moto.url, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
   });

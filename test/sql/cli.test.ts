@@ -3,7 +3,7 @@
 // logs, and `scan --engine athena` against a mocked Athena: the dry run calls nothing, a run maps the rows
 // back into detections and reports the bytes scanned and the estimated cost.
 import { expect } from 'chai';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -19,6 +19,8 @@ import { packageRoot } from '../../src/paths.js';
 import type { OutputColumn } from '../../src/sql/columns.js';
 import { planSqlScan } from '../../src/sql/engine.js';
 import { ruleSourcesOf, SIGMAHQ_DIR } from './corpus.js';
+import { expectGolden } from '../helpers/golden.js';
+import { requireSigmaHq } from '../helpers/sigmahq.js';
 import { sqlParsers } from './sql-parser.js';
 
 const DEMO_LOGS = join(packageRoot, 'examples', 'demo-org', 'logs');
@@ -46,8 +48,9 @@ describe('SQL engines through the CLI', function () {
 
   describe('rules sql', () => {
     for (const engine of ['athena', 'lake'] as const) {
-      it(`writes ${engine} SQL that the Trino grammar parses, for every built-in${existsSync(SIGMAHQ_DIR) ? ' and SigmaHQ' : ''} rule`, async () => {
-        const extra = existsSync(SIGMAHQ_DIR) ? ['--rules', SIGMAHQ_DIR] : [];
+      it(`writes ${engine} SQL that the Trino grammar parses, for every built-in and SigmaHQ rule`, async function () {
+        requireSigmaHq(this);
+        const extra = ['--rules', SIGMAHQ_DIR];
         const r = await cli(['rules', 'sql', '--engine', engine, '--period', '2026-Q3', '--accounts', '111122223333', '--regions', 'us-east-1,eu-west-1', '--event-data-store', 'EXAMPLE-f852-4e8f', ...extra]);
         expect(r.err).to.equal('');
         expect(r.code).to.equal(0);
@@ -74,11 +77,7 @@ describe('SQL engines through the CLI', function () {
         const r = await cli(['rules', 'sql', '--engine', engine, '--no-builtin-rules', '--rules', join(BUILTIN_RULES_DIR, `${rule}.yml`), '--from', '2026-09-01', '--to', '2026-09-30', '--event-data-store', 'EXAMPLE-f852-4e8f']);
         expect(r.code).to.equal(0);
         const file = join(GOLDEN, `${rule}.${engine}.sql`);
-        if (process.env['TRAILPROOF_UPDATE_GOLDEN'] === '1' || !existsSync(file)) {
-          mkdirSync(GOLDEN, { recursive: true });
-          writeFileSync(file, r.out);
-        }
-        expect(r.out).to.equal(readFileSync(file, 'utf8'));
+        expectGolden(file, r.out);
       });
     }
   });

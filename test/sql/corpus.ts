@@ -1,17 +1,16 @@
 // The corpus the SQL equivalence tests run over: every built-in rule's fixture (matches, near-misses, their
 // refused forms, and each correlation stream moved to its own days so streams do not run into each other),
 // every SigmaHQ case, and a slice of the benchmark's realistic traffic. Event ids are made unique.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRecord, Rng } from '../../bench/scan-corpus.js';
 import type { CloudTrailRecord } from '../../src/events/record.js';
 import { BUILTIN_RULES_DIR } from '../../src/events/rules.js';
 import type { RuleSource } from '../../src/events/sigma/index.js';
-import { packageRoot } from '../../src/paths.js';
 import { SIGMAHQ_CASES } from '../events/sigma/sigmahq-events.js';
 import { denied, isCorrelationFixture, type RuleFixture } from '../checks/rules/fixtures/records.js';
 
-export const SIGMAHQ_DIR = join(packageRoot, '..', 'shared', 'data', 'sigmahq-aws-cloudtrail');
+export { SIGMAHQ_DIR } from '../helpers/sigmahq.js';
 
 const DAY = 86_400_000;
 
@@ -72,7 +71,7 @@ export async function equivalenceCorpus(background = 3000): Promise<EquivalenceC
       for (const c of [...f.matches, ...f.nearMisses]) records.push(c.record, denied(c.record));
     }
   }
-  if (existsSync(SIGMAHQ_DIR)) for (const cases of Object.values(SIGMAHQ_CASES)) records.push(...cases.match, ...cases.nearMiss);
+  for (const cases of Object.values(SIGMAHQ_CASES)) records.push(...cases.match, ...cases.nearMiss);
   const r = new Rng(7);
   const start = Date.parse('2026-09-14T00:00:00Z');
   for (let i = 0; i < background; i++) records.push(makeRecord(r, '210000000001', i % 2 === 0 ? 'us-east-1' : 'eu-west-1', start + i * 1000) as CloudTrailRecord);

@@ -1,5 +1,5 @@
 // docs/rules.md rendered from the rule files themselves, so the catalog's documentation cannot drift from
-// the rules: the test compares the file with this rendering (TRAILPROOF_UPDATE_DOCS=1 rewrites it).
+// the rules: the test compares the file with this rendering (npm run golden:update rewrites it).
 import type { CatalogFile, YamlDoc } from './harness.js';
 import { reportingDoc } from './harness.js';
 
@@ -127,7 +127,7 @@ export function renderCatalog(files: readonly CatalogFile[]): string {
     '# Built-in event rules',
     '',
     '<!-- Generated from checks/rules/*.yml by test/checks/rules/catalog-doc.ts; the catalog test fails when it is stale.',
-    '     Rewrite it with: TRAILPROOF_UPDATE_DOCS=1 npx mocha --no-config dist/test/checks/rules/catalog.test.js -->',
+    '     Rewrite it with: npm run golden:update -->',
     '',
     '`trailproof scan` (and `audit`, when its evidence holds events) runs these rules over CloudTrail events. Each',
     'rule is a Sigma rule in `checks/rules/<ruleId>.yml` (logsource `product: aws`, `service: cloudtrail`), so it',

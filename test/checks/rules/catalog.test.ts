@@ -2,10 +2,10 @@
 // loads, lints clean, carries the Sigma fields and the trailproof block, says what it counts and why,
 // documents its parameters; and docs/rules.md is the catalog's own rendering.
 import { expect } from 'chai';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../../src/paths.js';
 import { lintRule, loadRules } from '../../../src/events/sigma/index.js';
+import { DOCS_UPDATE, expectGolden } from '../../helpers/golden.js';
 import { CATEGORIES, CIS_MONITORING, countsParagraph, renderCatalog } from './catalog-doc.js';
 import { catalogFiles, loadFile, reportingDoc, RULES_DIR, type YamlDoc } from './harness.js';
 
@@ -74,8 +74,7 @@ describe('built-in rule catalog (checks/rules)', () => {
 
   it('is documented in docs/rules.md, rendered from the rule files', () => {
     const rendered = renderCatalog(files);
-    if (process.env.TRAILPROOF_UPDATE_DOCS === '1') writeFileSync(docPath, rendered);
-    expect(readFileSync(docPath, 'utf8') === rendered, 'docs/rules.md is stale: rerun this test with TRAILPROOF_UPDATE_DOCS=1').to.equal(true);
+    expectGolden(docPath, rendered, DOCS_UPDATE);
   });
 
   for (const file of files) {

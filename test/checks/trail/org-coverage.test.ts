@@ -82,6 +82,19 @@ describe('trail.org-coverage', () => {
     expect(r.details).to.have.property('missing').with.length(2);
   });
 
+  it('FAILs every account when the only logging multi-region organization trail belongs to a member, not the management account', () => {
+    const f = organization();
+    f.trail({ account: MEMBER, name: 'member-org-trail', organization: true });
+    const results = runCheck(check, f.build());
+    for (const account of [MEMBER, MANAGEMENT]) {
+      const r = resultFor(results, accountResource(account));
+      expect(r.status, account).to.equal('FAIL');
+      expect(r.message).to.equal(
+        `Account ${account} is not covered by its organization's CloudTrail: no multi-region, logging organization trail owned by management account ${MANAGEMENT} covers it (none was found).`,
+      );
+    }
+  });
+
   it('ERRORs naming ListAWSServiceAccessForOrganization when it was denied', () => {
     const f = organization({ error: 'AccessDeniedException' });
     f.trail({ account: MANAGEMENT, name: 'org-trail', organization: true });

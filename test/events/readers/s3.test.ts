@@ -10,7 +10,8 @@ import { main } from '../../../src/cli/main.js';
 import { memoryIo } from '../../../src/cli/io.js';
 import { TrailproofError } from '../../../src/errors.js';
 import { logBytes, logKey, record, type LogFile } from '../helpers.js';
-import { motoAvailable, startMoto, type Moto } from '../moto.js';
+import { withEnv } from '../../helpers/env.js';
+import { requireMoto, startMoto, type Moto } from '../moto.js';
 
 const everything = { names: [], errorsOnly: false };
 const BUCKET = 'example-org-cloudtrail-logs';
@@ -41,10 +42,7 @@ describe('S3 logs (--logs s3://bucket/prefix) against moto', function () {
 
   before(async function () {
     process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-    if (!motoAvailable()) {
-      console.log('    (skipped: python3 with moto is not installed; `pip install "moto[server]"` runs these tests)');
-      this.skip();
-    }
+    requireMoto(this);
     moto = await startMoto();
     const s3 = client(moto.endpoint);
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
@@ -101,19 +99,15 @@ describe('S3 logs (--logs s3://bucket/prefix) against moto', function () {
   });
 
   it('is what `trailproof events --logs s3://...` reads, with the endpoint and credentials from the environment', async () => {
-    const saved = { ...process.env };
-    Object.assign(process.env, { AWS_ENDPOINT_URL_S3: (moto as Moto).endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' });
-    delete process.env['AWS_PROFILE'];
-    try {
+    const env = { AWS_ENDPOINT_URL_S3: (moto as Moto).endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1', AWS_PROFILE: undefined };
+    await withEnv(env, async () => {
       const io = memoryIo();
       const code = await main(['events', '--logs', `s3://${BUCKET}/${PREFIX}`, '--name', 'Second', '--format', 'jsonl', '--no-progress'], io);
       expect(code, io.err).to.equal(0);
       expect(io.out.trim().split('\n').map((l) => (JSON.parse(l) as { eventName: string }).eventName)).to.deep.equal(['Second']);
       // Nothing is out of scope here: the objects holding garbage are read too, and named.
       expect(io.err).to.contain(`read s3://${BUCKET}/${PREFIX}: 3 files read, 4 skipped; 3 events`);
-    } finally {
-      process.env = saved;
-    }
+    });
   });
 
   it('refuses a bucket it cannot list, naming it', async () => {

@@ -1,14 +1,11 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect } from 'chai';
 import type { CloudTrailRecord } from '../../../src/events/record.js';
 import { compileSources, readRuleSources, type RuleSource } from '../../../src/events/sigma/index.js';
-import { packageRoot } from '../../../src/paths.js';
+import { requireSigmaHq, SIGMAHQ_DIR } from '../../helpers/sigmahq.js';
 import { LOGSOURCE } from './helpers.js';
 import { assumedRole, ct, iamUser, root } from './records.js';
 import { SIGMAHQ_CASES } from './sigmahq-events.js';
 
-const SIGMAHQ_DIR = join(packageRoot, '..', 'shared', 'data', 'sigmahq-aws-cloudtrail');
 
 function rule(id: string, detection: string): RuleSource {
   return { file: `${id}.yml`, text: `title: ${id}\nid: ${id}\n${LOGSOURCE}detection:\n${detection}\n` };
@@ -68,8 +65,8 @@ function corpus(size: number): CloudTrailRecord[] {
 
 describe('RuleSet index', function () {
   it('gives exactly the matches of testing every rule, on a varied corpus', function () {
-    const sigmahq = existsSync(SIGMAHQ_DIR) ? readRuleSources(SIGMAHQ_DIR).sources : [];
-    if (sigmahq.length === 0) console.warn(`  note: ${SIGMAHQ_DIR} is absent; the index is compared on the inline rules only`);
+    requireSigmaHq(this);
+    const sigmahq = readRuleSources(SIGMAHQ_DIR).sources;
     const { ruleSet, errors } = compileSources([...sigmahq, ...TRICKY]);
     expect(errors).to.deep.equal([]);
     let matched = 0;

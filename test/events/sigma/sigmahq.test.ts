@@ -1,22 +1,17 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { basename } from 'node:path';
 import { expect } from 'chai';
 import { lintRule, loadRules, type CompiledRule, type LoadedRules } from '../../../src/events/sigma/index.js';
-import { packageRoot } from '../../../src/paths.js';
+import { requireSigmaHq, SIGMAHQ_DIR } from '../../helpers/sigmahq.js';
 import { SIGMAHQ_CASES } from './sigmahq-events.js';
 
-const SIGMAHQ_DIR = join(packageRoot, '..', 'shared', 'data', 'sigmahq-aws-cloudtrail');
-const present = existsSync(SIGMAHQ_DIR);
 
 describe('SigmaHQ CloudTrail rules (shared/data, unmodified)', function () {
   let loaded: LoadedRules;
   const byFile = new Map<string, CompiledRule>();
 
   before(function () {
-    if (!present) {
-      console.warn(`  skipped: ${SIGMAHQ_DIR} is absent (the SigmaHQ corpus lives in shared/data beside the checkout)`);
-      this.skip();
-    }
+    requireSigmaHq(this);
     loaded = loadRules(SIGMAHQ_DIR);
     for (const rule of loaded.ruleSet.rules) byFile.set(basename(rule.file), rule);
   });
