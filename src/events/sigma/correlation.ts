@@ -28,6 +28,8 @@ export interface CorrelatorOptions {
    * counted in `stats.late`, not used.
    */
   reorderWindowMs?: number;
+  /** Runs only these correlations (indexes into RuleSet.correlations); default all. */
+  only?: ReadonlySet<number>;
 }
 
 interface Entry {
@@ -318,7 +320,8 @@ export class Correlator {
 
   constructor(ruleSet: RuleSet, options: CorrelatorOptions = {}) {
     const ruleIds = ruleSet.rules.map((r) => r.ruleId);
-    this.states = ruleSet.correlations.map((c): StateMachine => (c.rule.type === 'rate_anomaly' ? new AnomalyState(c, ruleIds) : new CorrelationState(c, ruleIds)));
+    const only = options.only;
+    this.states = ruleSet.correlations.filter((_, i) => only === undefined || only.has(i)).map((c): StateMachine => (c.rule.type === 'rate_anomaly' ? new AnomalyState(c, ruleIds) : new CorrelationState(c, ruleIds)));
     this.lastSweep = this.states.map(() => Number.NEGATIVE_INFINITY);
     for (const s of this.states) for (const m of new Set(s.resolved.members)) this.byRule.set(m, [...(this.byRule.get(m) ?? []), s]);
     this.reorderMs = options.reorderWindowMs ?? DEFAULT_REORDER_WINDOW_MS;
