@@ -7,6 +7,8 @@ import { Bundle } from '../../evidence/bundle.js';
 import { writeFindingsFile } from '../../output/json-file.js';
 import { attachLogIntegrity, verifyBundleLogs } from '../../integrity/bundle.js';
 import { bundleHoldsEvents, scanBundleEvents } from '../../events/audit-scan.js';
+import { correlationLines, correlationSection, type CorrelationSection } from '../../events/render.js';
+import { ruleSettings } from '../../events/rules.js';
 import { openSources, scopeFromFlags, type ScopeFlags, type SourceFlags } from '../../events/sources.js';
 import { BUILTIN_RULES_DIR } from '../../events/rules.js';
 import { planAudit, runAudit } from '../../engine/audit.js';
@@ -117,17 +119,22 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
     // checks and trail.log-integrity reads the outcome from the bundle.
     if (plan.checks.some((c) => c.check.meta.id === 'trail.log-integrity')) attachLogIntegrity(bundle, await verifyBundleLogs(bundle));
     const runRequest: Parameters<typeof runAudit>[2] = { source, bundlePath: shownPath, failOn };
+    let correlation: CorrelationSection | undefined;
     // The event rules run too when the evidence holds events (logs/ or LookupEvents.jsonl). A --checks or
     // --framework selection asks for posture checks only.
     if (ids.length === 0 && args.framework === undefined && (logSources.length > 0 || bundleHoldsEvents(bundle))) {
       const scan = await scanBundleEvents(bundle, { config, scope, sources: logSources });
       runRequest.detections = scan.detections;
+      correlation = correlationSection(scan.stats, ruleSettings(config));
+      if (!args.quiet) for (const line of correlationLines(correlation)) io.stderr(`trailproof: ${line}\n`);
       for (const e of scan.stats.ruleErrors) io.stderr(`trailproof: warning: ${e.message}\n`);
       if (scan.stats.skipped.length > 0 && !args.quiet) io.stderr(`trailproof: warning: ${scan.stats.skipped.length} event file(s) could not be read and were skipped: ${scan.stats.skipped.slice(0, 3).map((f) => f.name).join(', ')}\n`);
     }
     if (accounts.length > 0) runRequest.accounts = accounts;
     if (args.framework !== undefined) runRequest.framework = args.framework;
     const findings = runAudit(bundle, plan, runRequest);
+    // Beside the detections, as `trailproof scan` keeps it: which correlations could not be completed (the gate reads it).
+    if (correlation !== undefined) Object.assign(findings, { scan: { correlation } });
     const exitCode = gateExitCode(findings, failOn);
     await writeOutputs(findings, formats, args, io, exitCode, failOn, bundlePath);
 
