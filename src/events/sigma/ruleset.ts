@@ -2,8 +2,8 @@
 // the rules that can match it, plus the few that cannot be keyed), and the correlations resolved against the
 // rules they reference. Built the same way from the same sources in every worker, so rule ordinals agree.
 import { eventTimeMs, summarizeEvent, type CloudTrailRecord } from '../record.js';
-import { fieldReader, firstText, type FieldReader } from './fields.js';
-import { RuleLoadError, type CompiledRule, type CorrelationInput, type CorrelationRule, type SigmaRule } from './types.js';
+import { allTexts, fieldReader, firstText, type FieldReader } from './fields.js';
+import { ALL_ELEMENTS_SUFFIX, MAX_ELEMENTS_PER_EVENT, RuleLoadError, type CompiledRule, type CorrelationInput, type CorrelationRule, type SigmaRule } from './types.js';
 
 /** A correlation with its references resolved to event-rule ordinals and its grouping fields per rule. */
 export interface ResolvedCorrelation {
@@ -31,6 +31,8 @@ export class RuleSet {
   private readonly nameMemo = new Map<string, number[] | undefined>();
   private readonly sourceMemo = new Map<string, number[] | undefined>();
   private readonly inputFields = new Map<number, Array<[string, FieldReader]>>();
+  /** Fields a value_count counts: a list there contributes every element. */
+  private readonly countedFields = new Set<string>();
 
   private constructor(rules: CompiledRule[], correlations: ResolvedCorrelation[], all: SigmaRule[]) {
     this.rules = rules;
@@ -48,6 +50,7 @@ export class RuleSet {
         const set = needed.get(m) ?? new Set<string>();
         for (const f of c.groupFields.get(m) ?? []) set.add(f);
         if (c.rule.field !== null) set.add(c.rule.field);
+        if (c.rule.field !== null && c.rule.type === 'value_count') this.countedFields.add(c.rule.field);
         needed.set(m, set);
       }
     }
@@ -144,7 +147,14 @@ export class RuleSet {
     const fields = this.inputFields.get(ordinal);
     if (fields === undefined) return null;
     const values: Record<string, string | null> = {};
-    for (const [name, read] of fields) values[name] = firstText(read(record));
+    for (const [name, read] of fields) {
+      const value = read(record);
+      values[name] = firstText(value);
+      if (Array.isArray(value) && this.countedFields.has(name)) {
+        const elements = allTexts(value, MAX_ELEMENTS_PER_EVENT);
+        if (elements.length > 1) values[name + ALL_ELEMENTS_SUFFIX] = JSON.stringify(elements);
+      }
+    }
     return { rule: ordinal, eventIndex, time: eventTimeMs(record), values, summary: summarizeEvent(record) };
   }
 
