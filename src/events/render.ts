@@ -16,6 +16,20 @@ export function cell(value: unknown, max = 80): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/**
+ * How a call failed, as AWS writes it: its errorCode; a console sign-in's `responseElements.ConsoleLogin:
+ * Failure` (which has no error code, only `errorMessage: Failed authentication`); or an errorMessage alone.
+ * Null when the call succeeded. The `events` RESULT column and `--errors-only` read this.
+ */
+export function failureOf(record: CloudTrailRecord): string | null {
+  if (typeof record.errorCode === 'string' && record.errorCode !== '') return record.errorCode;
+  const message = typeof record.errorMessage === 'string' && record.errorMessage !== '' ? record.errorMessage : null;
+  const response = record.responseElements;
+  const login = response !== null && typeof response === 'object' && !Array.isArray(response) ? (response as Record<string, unknown>)['ConsoleLogin'] : undefined;
+  if (login === 'Failure') return message === null ? 'Failure' : `Failure: ${message}`;
+  return message;
+}
+
 function service(eventSource: string): string {
   return eventSource.replace(/\.amazonaws\.com$/, '');
 }
@@ -23,7 +37,7 @@ function service(eventSource: string): string {
 export function eventsTable(records: readonly CloudTrailRecord[]): string {
   const rows = records.map((r) => {
     const s = summarizeEvent(r);
-    return [s.eventTime, s.eventName, service(s.eventSource), s.actor, s.sourceIPAddress, s.userAgent, s.account, s.region, s.errorCode ?? 'ok'].map((v, i) => cell(v, i === 5 ? 60 : 90));
+    return [s.eventTime, s.eventName, service(s.eventSource), s.actor, s.sourceIPAddress, s.userAgent, s.account, s.region, failureOf(r) ?? 'ok'].map((v, i) => cell(v, i === 5 ? 60 : 90));
   });
   return table(rows, ['TIME', 'EVENT', 'SERVICE', 'ACTOR', 'SOURCE IP', 'USER AGENT', 'ACCOUNT', 'REGION', 'RESULT']) + '\n';
 }
@@ -82,7 +96,8 @@ export function detectionsTable(detections: readonly Detection[]): string {
     d.sourceIPAddress,
     d.account,
     d.region,
-    d.errorCode ?? 'ok',
+    // A failed console sign-in has no error code, only its message (eventDetection keeps it).
+    d.errorCode ?? (typeof d['errorMessage'] === 'string' && d['errorMessage'] !== '' ? `failed: ${d['errorMessage']}` : 'ok'),
   ].map((v) => cell(v, 90)));
   return table(rows, ['SEVERITY', 'RULE', 'WHEN', 'COUNT', 'WHO', 'WHAT', 'FROM', 'ACCOUNT', 'REGION', 'RESULT']) + '\n';
 }
