@@ -8,7 +8,7 @@
 // one detection per burst, never one per event. Windows are inclusive: matches `timespan` apart are in.
 // Groups quiet for longer than the timespan are dropped, so memory follows the active groups only.
 import { AnomalyState, groupKey } from './anomaly.js';
-import type { ResolvedCorrelation, RuleSet } from './ruleset.js';
+import { ANY_TARGETS, type ResolvedCorrelation, type RuleSet } from './ruleset.js';
 import { ALL_ELEMENTS_SUFFIX, MAX_DISTINCT_REPORTED, MAX_SAMPLES, type CorrelationInput, type CorrelationMatch, type CorrelationSample, type CountCondition } from './types.js';
 
 const MAX_DISTINCT_KEPT = 10_000;
@@ -110,9 +110,12 @@ class CorrelationState implements StateMachine {
   push(input: CorrelationInput, out: CorrelationMatch[]): void {
     const { rule: c, groupFields } = this.resolved;
     const fields = groupFields.get(input.rule) ?? [];
-    const value = c.field === null ? null : (input.values[c.field] ?? null);
-    if (c.type === 'value_count' && value === null) return;
-    const list = c.type === 'value_count' && c.field !== null ? input.values[c.field + ALL_ELEMENTS_SUFFIX] : undefined;
+    const counted = this.resolved.valueFields.get(input.rule) ?? c.field;
+    // A call that picks its targets by filter, path or tag touches an unknown number: it reaches the condition.
+    const anyTargets = counted === ANY_TARGETS;
+    const value = counted === null || anyTargets ? null : (input.values[counted] ?? null);
+    if (c.type === 'value_count' && value === null && !anyTargets) return;
+    const list = c.type === 'value_count' && counted !== null && !anyTargets ? input.values[counted + ALL_ELEMENTS_SUFFIX] : undefined;
     const elements = list === undefined || list === null ? null : (JSON.parse(list) as string[]);
     const key = groupKey(input.values, fields);
     const t = input.time;
@@ -141,7 +144,7 @@ class CorrelationState implements StateMachine {
       case 'value_count':
         g.window.push(entry);
         for (const v of valuesOf(entry)) g.counts.set(v, (g.counts.get(v) ?? 0) + 1);
-        measure = c.type === 'event_count' ? g.window.length - g.head : g.counts.size;
+        measure = c.type === 'event_count' ? g.window.length - g.head : anyTargets ? Math.max(g.counts.size, this.lower) : g.counts.size;
         break;
       case 'temporal':
         g.latest.set(input.rule, entry);
@@ -227,7 +230,7 @@ class CorrelationState implements StateMachine {
     const b = g.burst;
     if (b === null || !satisfies(this.resolved.rule.condition, b.peak)) return;
     const c = this.resolved.rule;
-    const count = c.type === 'event_count' ? b.events : c.type === 'value_count' ? b.distinct.size : b.rules.size;
+    const count = c.type === 'event_count' ? b.events : c.type === 'value_count' ? Math.max(b.distinct.size, b.peak) : b.rules.size;
     const names = c.groupBy;
     out.push({
       ruleId: c.ruleId,

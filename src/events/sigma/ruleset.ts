@@ -12,7 +12,16 @@ export interface ResolvedCorrelation {
   members: number[];
   /** Per member ordinal: the field read for each group-by name (aliases applied). */
   groupFields: Map<number, string[]>;
+  /**
+   * value_count, per member ordinal: the field whose distinct values it counts (condition.field, or what an
+   * alias of that name gives for the rule), or ANY_TARGETS for a rule whose calls pick their targets by
+   * filter, path or tag: an unknown number of items, so one such call reaches the condition.
+   */
+  valueFields: Map<number, string>;
 }
+
+/** The alias field of a value_count member whose calls touch an unknown number of items (see valueFields). */
+export const ANY_TARGETS = '*';
 
 const MEMO_LIMIT = 50_000;
 
@@ -49,8 +58,9 @@ export class RuleSet {
       for (const m of c.members) {
         const set = needed.get(m) ?? new Set<string>();
         for (const f of c.groupFields.get(m) ?? []) set.add(f);
-        if (c.rule.field !== null) set.add(c.rule.field);
-        if (c.rule.field !== null && c.rule.type === 'value_count') this.countedFields.add(c.rule.field);
+        const counted = c.valueFields.get(m) ?? c.rule.field;
+        if (counted !== null && counted !== ANY_TARGETS) set.add(counted);
+        if (counted !== null && counted !== ANY_TARGETS && c.rule.type === 'value_count') this.countedFields.add(counted);
         needed.set(m, set);
       }
     }
@@ -191,6 +201,18 @@ function resolve(c: CorrelationRule, events: CompiledRule[], all: SigmaRule[]): 
       }),
     );
   }
-  for (const alias of Object.keys(c.aliases)) if (!c.groupBy.includes(alias)) throw new RuleLoadError(c.file, c.title, `alias "${alias}" is not used in group-by`);
-  return { rule: c, members, groupFields };
+  // An alias may also name what a value_count counts: the same thing under each rule's own field.
+  const valueFields = new Map<number, string>();
+  const counted = c.field;
+  if (counted !== null) {
+    const alias = c.aliases[counted];
+    for (const m of members) {
+      const field = alias === undefined ? counted : identifiers(events[m] as CompiledRule).map((id) => alias[id]).find((f) => f !== undefined);
+      if (field === undefined) throw new RuleLoadError(c.file, c.title, `alias "${counted}" gives no field for rule "${identifiers(events[m] as CompiledRule)[0] ?? ''}"`);
+      if (field === ANY_TARGETS && c.type !== 'value_count') throw new RuleLoadError(c.file, c.title, `"${ANY_TARGETS}" (an unknown number of targets) is for value_count fields only`);
+      valueFields.set(m, field);
+    }
+  }
+  for (const alias of Object.keys(c.aliases)) if (!c.groupBy.includes(alias) && alias !== c.field) throw new RuleLoadError(c.file, c.title, `alias "${alias}" is not used in group-by or condition.field`);
+  return { rule: c, members, groupFields, valueFields };
 }
