@@ -10,6 +10,10 @@
 //   scan-accts  half the accounts (--accounts, the others pruned by key): half the event rate; what a scan
 //               holds (the reorder window, the correlation windows) follows the rate, not the corpus size
 //   plain       the scan with every record parsed (no prefilter): its detections must equal the scan's
+//   scan-reverse the same files with their delivery stamps reversed (hard links renamed in a folder beside
+//               the corpus): the newest events are read first, nearly every correlation input arrives late
+//               and the correlations are made exact from the journal; detections must equal the scan's
+//   scan-random the stamps in a random (seeded) order: the same, with inputs late by any amount
 // Targets on a 2-core machine: >= 300,000 events/s end to end, < 300 MB, flat in corpus size.
 // BENCH_MODES=floor,scan runs only those measurements (while iterating); the machine's other load shows in
 // the CPU time per event, which is steadier than the rate when the cores are shared.
@@ -41,6 +45,10 @@ interface Measure {
   files?: number;
   skipped?: number;
   workers?: number;
+  /** Correlation inputs that arrived late, and what the journal and its sorted runs took. */
+  late?: number;
+  journalMb?: number;
+  runs?: number;
 }
 
 const TARGET_EVENTS_PER_S = 300_000;
@@ -57,6 +65,34 @@ function filesBelow(dir: string): string[] {
 /** The delivery stamp in a CloudTrail log file's name (`..._20260914T0005Z_...`), which sorts in time order. */
 function stamp(file: string): string {
   return /_(\d{8}T\d{4}Z)_/.exec(basename(file))?.[1] ?? '';
+}
+
+/** The corpus's files as hard links whose delivery stamps (name and day folder) are permuted: a file list in another order. */
+function restamped(dir: string, order: 'reverse' | 'random'): string {
+  const out = `${dir}.${order}`;
+  rmSync(out, { recursive: true, force: true });
+  const files = filesBelow(dir).sort((a, b) => stamp(a).localeCompare(stamp(b)) || a.localeCompare(b));
+  const stamps = files.map(stamp);
+  if (order === 'reverse') stamps.reverse();
+  else {
+    let seed = 20_261_206;
+    for (let i = stamps.length - 1; i > 0; i--) {
+      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+      const j = seed % (i + 1);
+      [stamps[i], stamps[j]] = [stamps[j] as string, stamps[i] as string];
+    }
+  }
+  files.forEach((file, i) => {
+    const to = stamps[i] as string;
+    const parts = relative(dir, file).split('/');
+    const name = (parts.pop() as string).replace(`_${stamp(file)}_`, `_${to}_`);
+    // The day folder follows the stamp, as CloudTrail writes it: .../YYYY/MM/DD/<name>.
+    parts.splice(-3, 3, to.slice(0, 4), to.slice(4, 6), to.slice(6, 8));
+    const target = join(out, ...parts, name);
+    mkdirSync(dirname(target), { recursive: true });
+    linkSync(file, target);
+  });
+  return out;
 }
 
 /** A folder of hard links to the first half of the corpus's files by delivery time. */
@@ -93,6 +129,11 @@ async function child(mode: string, dir: string, accounts: string | undefined): P
   const scope: ScanScope = { from: null, to: null, accounts: accounts === undefined ? [] : accounts.split(','), regions: [] };
   const rules = ruleSources({ builtin: true, dirs: [] });
   const workers = mode === 'scan-1' ? 0 : defaultWorkers();
+  const spill = (stats: { late: number; spill: { journalBytes: number; runs: number } | null }): Pick<Measure, 'late' | 'journalMb' | 'runs'> => ({
+    late: stats.late,
+    journalMb: (stats.spill?.journalBytes ?? 0) / 1024 / 1024,
+    runs: stats.spill?.runs ?? 0,
+  });
   const { detections, stats } = await scanEvents([localLogs(dir, scope)], { rules: rules.sources, scope, workers, prefilter: mode !== 'plain' });
   return {
     mode,
@@ -105,6 +146,7 @@ async function child(mode: string, dir: string, accounts: string | undefined): P
     files: stats.files,
     skipped: stats.filesSkipped,
     workers,
+    ...spill(stats),
   };
 }
 
@@ -137,7 +179,7 @@ async function main(): Promise<void> {
     if (keep !== undefined) writeFileSync(described, JSON.stringify(corpus));
     console.log(`corpus: ${corpus.events.toLocaleString('en-US')} events in ${corpus.files} files, ${(corpus.bytes / 1024 / 1024).toFixed(0)} MB of JSON ` +
       `(${Math.round(corpus.bytes / corpus.events)} bytes/event), written in ${((performance.now() - t0) / 1000).toFixed(1)}s; ${availableParallelism()} cores`);
-    const modes = new Set((process.env['BENCH_MODES'] ?? 'floor,gunzip,scan,scan-1,scan-half,scan-accts,plain').split(','));
+    const modes = new Set((process.env['BENCH_MODES'] ?? 'floor,gunzip,scan,scan-1,scan-half,scan-accts,plain,scan-reverse,scan-random').split(','));
     const run = (mode: string, accounts?: string[], where = dir): Measure | undefined => (modes.has(mode) ? measure(mode, where, accounts) : undefined);
     const floor = run('floor');
     const inflate = run('gunzip');
@@ -148,7 +190,17 @@ async function main(): Promise<void> {
     if (halfDir !== dir) rmSync(halfDir, { recursive: true, force: true });
     const accts = run('scan-accts', ACCOUNTS.slice(0, ACCOUNTS.length / 2));
     const plain = run('plain');
-    const measured = [floor, inflate, scan, single, half, accts, plain].filter((m): m is Measure => m !== undefined);
+    const reordered = (['reverse', 'random'] as const).map((order) => {
+      if (!modes.has(`scan-${order}`)) return undefined;
+      const where = restamped(dir, order);
+      try {
+        return run(`scan-${order}`, undefined, where);
+      } finally {
+        rmSync(where, { recursive: true, force: true });
+      }
+    });
+    const [reverse, random] = reordered;
+    const measured = [floor, inflate, scan, single, half, accts, plain, reverse, random].filter((m): m is Measure => m !== undefined);
     const rows = measured.map((m) => [
       m.mode.padEnd(10),
       m.events.toLocaleString('en-US').padStart(10),
@@ -157,6 +209,7 @@ async function main(): Promise<void> {
       `${((m.cpuMs * 1000) / m.events).toFixed(2)} us`.padStart(9),
       `${m.maxRssMb.toFixed(0)} MB`.padStart(8),
       m.detections === undefined ? '' : `${m.detections} detections, ${m.workers === 0 ? 'one thread' : `${m.workers} workers`}`,
+      m.late === undefined ? '' : `; ${m.late.toLocaleString('en-US')} late inputs, journal ${(m.journalMb ?? 0).toFixed(0)} MB, ${m.runs ?? 0} sorted runs`,
     ].join('  '));
     console.log(['mode        events      time      events/s  CPU/event  peak RSS', ...rows].join('\n'));
     if (floor !== undefined && scan !== undefined) {
@@ -180,7 +233,7 @@ async function main(): Promise<void> {
     if (scan !== undefined && accts !== undefined) {
       console.log(`half the accounts (half the event rate), ${accts.events.toLocaleString('en-US')} events: ${accts.maxRssMb.toFixed(0)} MB`);
     }
-    for (const other of [single, plain]) {
+    for (const other of [single, plain, reverse, random]) {
       if (scan === undefined || other === undefined) continue;
       const same = other.digest === scan.digest;
       console.log(`detections of ${other.mode} equal the scan's: ${same ? 'yes' : 'NO'} (${other.detections ?? 0} and ${scan.detections ?? 0})`);

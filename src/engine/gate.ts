@@ -1,19 +1,27 @@
 // The CI gate (CONTRACT section 1) and the run's one outcome. gateExitCode: 1 when a FAIL result or a
-// detection is at or above --fail-on; 3 when none is but a result at or above it is ERROR (the evidence could
-// not decide it: fail closed); else 0. runOutcome adds the evidence: a bundle that does not match its manifest
-// (and was not accepted with --allow-modified-evidence) decides nothing, exit 2, whatever the results say.
-// The outcome is decided once, before any output is written, and recorded in findings.json (run.outcome):
-// every renderer states it and none recomputes it, so no output can read "passed" while the run exits 1-3.
+// detection is at or above --fail-on; 3 when none is but a result at or above it is ERROR, or a correlation
+// rule at or above it could not be completed (the evidence could not decide it: fail closed); else 0.
+// runOutcome adds the evidence: a bundle that does not match its manifest (and was not accepted with
+// --allow-modified-evidence) decides nothing, exit 2, whatever the results say. The outcome is decided once,
+// before any output is written, and recorded in findings.json (run.outcome): every renderer states it and none
+// recomputes it, so no output can read "passed" while the run exits 1-3.
 import { SEVERITIES, type Findings, type IntegrityReport, type RunOutcome, type Severity, type Verdict } from '../model/types.js';
 
 export function atOrAbove(severity: Severity, failOn: Severity | 'none'): boolean {
   return failOn !== 'none' && SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(failOn);
 }
 
+/** Severities of the correlations a scan could not complete (`scan.correlation.incomplete.rules`). */
+function incompleteCorrelations(findings: Findings): Severity[] {
+  const scan = (findings as { scan?: { correlation?: { incomplete?: { rules?: Array<{ severity: Severity }> } } } }).scan;
+  return scan?.correlation?.incomplete?.rules?.map((r) => r.severity) ?? [];
+}
+
 export function gateExitCode(findings: Findings, failOn: Severity | 'none'): 0 | 1 | 3 {
   if (findings.results.some((r) => r.status === 'FAIL' && atOrAbove(r.severity, failOn))) return 1;
   if (findings.detections.some((d) => atOrAbove(d.severity, failOn))) return 1;
   if (findings.results.some((r) => r.status === 'ERROR' && atOrAbove(r.severity, failOn))) return 3;
+  if (incompleteCorrelations(findings).some((s) => atOrAbove(s, failOn))) return 3;
   return 0;
 }
 
@@ -44,11 +52,15 @@ export function runOutcome(findings: Findings, failOn: Severity | 'none' = findi
   const failing = findings.results.filter((r) => r.status === 'FAIL' && atOrAbove(r.severity, failOn)).length;
   const detections = findings.detections.filter((d) => atOrAbove(d.severity, failOn)).length;
   const undecided = findings.results.filter((r) => r.status === 'ERROR' && atOrAbove(r.severity, failOn)).length;
+  const incomplete = incompleteCorrelations(findings).filter((sev) => atOrAbove(sev, failOn)).length;
   switch (gateExitCode(findings, failOn)) {
     case 1:
       return outcome(1, `${[failing > 0 ? count(failing, 'failing result') : '', detections > 0 ? count(detections, 'detection') : ''].filter(Boolean).join(' and ')}${threshold}`);
     case 3:
-      return outcome(3, `${count(undecided, 'result')}${threshold} the evidence could not decide (ERROR)`);
+      return outcome(3, [
+        undecided > 0 ? `${count(undecided, 'result')}${threshold} the evidence could not decide (ERROR)` : '',
+        incomplete > 0 ? `${count(incomplete, 'correlation rule')}${threshold} could not be correlated completely` : '',
+      ].filter(Boolean).join('; '));
     case 0:
       return outcome(0, failOn === 'none' ? '--fail-on none: nothing gates the run' : `nothing${threshold} failed, was detected or is undecided`);
   }

@@ -1,10 +1,11 @@
 // Text forms of events and detections: aligned tables for a person, CSV and JSON lines for machines, and the
 // summary a scan or search ends with. Fields a caller controls (the user agent above all) are made safe for a
 // terminal (no control characters) and for a spreadsheet (no formula at the start of a cell).
-import { SEVERITIES, type Detection } from '../model/types.js';
+import { SEVERITIES, type Detection, type Severity } from '../model/types.js';
 import { table } from '../output/table.js';
 import type { PipelineStats } from './pipeline.js';
 import { summarizeEvent, type CloudTrailRecord } from './record.js';
+import type { IncompleteCorrelation, ScanStats } from './scan.js';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
@@ -15,6 +16,20 @@ export function cell(value: unknown, max = 80): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/**
+ * How a call failed, as AWS writes it: its errorCode; a console sign-in's `responseElements.ConsoleLogin:
+ * Failure` (which has no error code, only `errorMessage: Failed authentication`); or an errorMessage alone.
+ * Null when the call succeeded. The `events` RESULT column and `--errors-only` read this.
+ */
+export function failureOf(record: CloudTrailRecord): string | null {
+  if (typeof record.errorCode === 'string' && record.errorCode !== '') return record.errorCode;
+  const message = typeof record.errorMessage === 'string' && record.errorMessage !== '' ? record.errorMessage : null;
+  const response = record.responseElements;
+  const login = response !== null && typeof response === 'object' && !Array.isArray(response) ? (response as Record<string, unknown>)['ConsoleLogin'] : undefined;
+  if (login === 'Failure') return message === null ? 'Failure' : `Failure: ${message}`;
+  return message;
+}
+
 function service(eventSource: string): string {
   return eventSource.replace(/\.amazonaws\.com$/, '');
 }
@@ -22,7 +37,7 @@ function service(eventSource: string): string {
 export function eventsTable(records: readonly CloudTrailRecord[]): string {
   const rows = records.map((r) => {
     const s = summarizeEvent(r);
-    return [s.eventTime, s.eventName, service(s.eventSource), s.actor, s.sourceIPAddress, s.userAgent, s.account, s.region, s.errorCode ?? 'ok'].map((v, i) => cell(v, i === 5 ? 60 : 90));
+    return [s.eventTime, s.eventName, service(s.eventSource), s.actor, s.sourceIPAddress, s.userAgent, s.account, s.region, failureOf(r) ?? 'ok'].map((v, i) => cell(v, i === 5 ? 60 : 90));
   });
   return table(rows, ['TIME', 'EVENT', 'SERVICE', 'ACTOR', 'SOURCE IP', 'USER AGENT', 'ACCOUNT', 'REGION', 'RESULT']) + '\n';
 }
@@ -81,7 +96,8 @@ export function detectionsTable(detections: readonly Detection[]): string {
     d.sourceIPAddress,
     d.account,
     d.region,
-    d.errorCode ?? 'ok',
+    // A failed console sign-in has no error code, only its message (eventDetection keeps it).
+    d.errorCode ?? (typeof d['errorMessage'] === 'string' && d['errorMessage'] !== '' ? `failed: ${d['errorMessage']}` : 'ok'),
   ].map((v) => cell(v, 90)));
   return table(rows, ['SEVERITY', 'RULE', 'WHEN', 'COUNT', 'WHO', 'WHAT', 'FROM', 'ACCOUNT', 'REGION', 'RESULT']) + '\n';
 }
@@ -109,4 +125,37 @@ export function readSummary(stats: PipelineStats, maxSkippedShown = 20): string[
 export function severityCounts(detections: readonly Detection[]): string {
   const counts = SEVERITIES.map((s) => [s, detections.filter((d) => d.severity === s).length] as const).filter(([, c]) => c > 0);
   return counts.length === 0 ? 'none' : counts.map(([s, c]) => `${c} ${s}`).join(', ');
+}
+
+/** The findings file's `scan.correlation`: how the correlations went, and which could not be completed. */
+export interface CorrelationSection {
+  late: number;
+  untimed: number;
+  recorrelated: string[];
+  spill: ScanStats['spill'];
+  incomplete: { inputs: number; rules: IncompleteCorrelation[] };
+}
+
+/**
+ * The correlation counts as the findings file keeps them, with the config's rule settings applied to the
+ * incomplete ones (a disabled rule is not reported; a configured severity is the one the gate judges).
+ */
+export function correlationSection(stats: ScanStats, settings: { disabled: ReadonlySet<string>; severities: ReadonlyMap<string, Severity> }): CorrelationSection {
+  const rules = stats.incomplete.filter((r) => !settings.disabled.has(r.ruleId)).map((r) => ({ ...r, severity: settings.severities.get(r.ruleId) ?? r.severity }));
+  return { late: stats.late, untimed: stats.untimed, recorrelated: stats.recorrelated, spill: stats.spill, incomplete: { inputs: rules.reduce((n, r) => n + r.inputs, 0), rules } };
+}
+
+/** What the terminal summary says about the correlations: nothing when they were complete and in order. */
+export function correlationLines(section: CorrelationSection): string[] {
+  const out: string[] = [];
+  if (section.recorrelated.length > 0) {
+    out.push(`${n(section.late)} correlation inputs arrived out of order; ${section.recorrelated.length} correlations were correlated again, exactly, from the journal (${section.recorrelated.join(', ')})`);
+  }
+  const rules = section.incomplete.rules;
+  if (rules.length > 0) {
+    const inputs = (count: number): string => `${n(count)} ${count === 1 ? 'input' : 'inputs'}`;
+    out.push(`CORRELATIONS INCOMPLETE: ${inputs(section.incomplete.inputs)} of ${rules.length} correlation rules could not be correlated; their detections may be missing (the gate cannot decide them at or above --fail-on: exit 3)`);
+    for (const r of rules) out.push(`  ${r.ruleId} (${r.severity}): ${inputs(r.inputs)}, ${cell(r.reason, 200)}`);
+  }
+  return out;
 }

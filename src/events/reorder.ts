@@ -21,7 +21,7 @@ interface Run {
  * The order correlation inputs are correlated in, over packed inputs (scan.ts's inputOrder over objects):
  * event time, then event id, then the base rule, then arrival.
  */
-function compare(a: PackedInputs, aOffsets: Int32Array, n: number, b: PackedInputs, bOffsets: Int32Array, m: number): number {
+export function comparePacked(a: PackedInputs, aOffsets: Int32Array, n: number, b: PackedInputs, bOffsets: Int32Array, m: number): number {
   const t = (a.times[n] as number) - (b.times[m] as number);
   if (t !== 0) return t;
   const x = packedEventId(a, aOffsets[n] as number);
@@ -32,7 +32,7 @@ function compare(a: PackedInputs, aOffsets: Int32Array, n: number, b: PackedInpu
 
 /** Whether run a's next input goes before run b's. */
 function before(a: Run, b: Run): boolean {
-  const order = compare(a.packed, a.offsets, a.order[a.at] as number, b.packed, b.offsets, b.order[b.at] as number);
+  const order = comparePacked(a.packed, a.offsets, a.order[a.at] as number, b.packed, b.offsets, b.order[b.at] as number);
   return order < 0 || (order === 0 && a.seq < b.seq);
 }
 
@@ -48,7 +48,7 @@ export class PackedRuns {
   add(packed: PackedInputs, offsets: Int32Array = inputOffsets(packed), kept: number[] = Array.from(offsets.keys())): void {
     if (kept.length === 0) return;
     // The input number last: equal inputs keep their arrival order, as a stable sort would.
-    kept.sort((n, m) => compare(packed, offsets, n, packed, offsets, m) || n - m);
+    kept.sort((n, m) => comparePacked(packed, offsets, n, packed, offsets, m) || n - m);
     const run: Run = { packed, offsets, order: Int32Array.from(kept), at: 0, seq: this.seq++ };
     const heap = this.heap;
     let i = heap.length;

@@ -1,14 +1,23 @@
 // The scan: files -> records -> rule index -> base matches (worker threads) -> correlation (this thread, in
 // time order) -> detections, sorted. Base matches of one event seen twice (an organization trail and an
 // account trail both deliver it; a bundle holds it in its logs and in LookupEvents) count once.
+//
+// Correlations are exact whatever order the files come in. Inputs within the reorder allowance are
+// correlated as they stream (the common case: files in delivery order); every input is also journaled to a
+// temp file (spill.ts), and when some arrived later than the stream had reached, the correlations they feed
+// are correlated again from the journal, sorted, and their streamed detections replaced. What still cannot
+// be correlated (no eventTime, the journal's disk bound) is counted by rule in stats.incomplete.
 import type { Detection } from '../model/types.js';
 import { compareDetections, correlationDetection } from './detections.js';
 import { runPipeline, type PipelineStats } from './pipeline.js';
 import { createProcessor, type Task, type UnitResult } from './processor.js';
 import type { LogSource, ScanScope } from './readers/types.js';
 import { PackedRuns } from './reorder.js';
-import { inputOffsets, packedEventId, packedEventIndex, unpackInput } from './wire.js';
-import { compileSources, Correlator, type CorrelationInput, type RuleLoadError, type RuleSource } from './sigma/index.js';
+import { CorrelationSpill, type SpillOptions, type SpillStats } from './spill.js';
+import { inputOffsets, packedEventId, packedEventIndex, packedRule, unpackInput } from './wire.js';
+import { compileSources, Correlator, type CorrelationInput, type CorrelationMatch, type RuleLoadError, type RuleSource } from './sigma/index.js';
+import type { ResolvedCorrelation, RuleSet } from './sigma/ruleset.js';
+import type { Severity } from '../model/types.js';
 
 /**
  * How far out of time order base matches may arrive and still be correlated in order. Files are read in
@@ -16,7 +25,8 @@ import { compileSources, Correlator, type CorrelationInput, type RuleLoadError, 
  * most this much older than the files around it. One delivered later still counts as a detection of its own,
  * but its correlations count it as late (stats.late) rather than use it. The reorder buffer holds this much
  * event time of correlation input, so the allowance is also what memory grows with: in an organization
- * writing a thousand events a second, 15 minutes is a few hundred thousand inputs.
+ * writing a thousand events a second, 15 minutes is a few hundred thousand inputs. An input older than what
+ * the stream has correlated is not lost: its correlations are correlated again, exactly, from the journal.
  */
 export const ORDER_ALLOWANCE_MS = 15 * 60_000;
 
@@ -30,15 +40,35 @@ export interface ScanOptions {
   spawnAfterMs?: number;
   /** False: parse every record instead of only those some rule could match (the same detections, slower). */
   prefilter?: boolean;
+  /** Where and within what bounds correlation inputs are journaled (spill.ts); tests make them small. */
+  spill?: SpillOptions;
   onProgress?: (stats: ScanStats) => void;
+}
+
+/** A correlation some of whose inputs could not be correlated: its detections may be missing or short. */
+export interface IncompleteCorrelation {
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  /** Inputs of its base rules left out. */
+  inputs: number;
+  reason: string;
 }
 
 export interface ScanStats extends PipelineStats {
   detections: number;
   /** Base matches dropped because the same event was already seen. */
   duplicates: number;
-  /** Correlation inputs that arrived after later events had been correlated. */
+  /**
+   * Correlation inputs that arrived after later events had been correlated: the correlations they feed
+   * (`recorrelated`) were correlated again from the journal, unless `incomplete` names them.
+   */
   late: number;
+  recorrelated: string[];
+  /** Correlations with inputs that could not be correlated, by rule: the gate cannot decide them. */
+  incomplete: IncompleteCorrelation[];
+  /** What the journal and the exact path took (null when no rule correlates). */
+  spill: SpillStats | null;
   /** Correlation inputs whose event had no readable eventTime. */
   untimed: number;
   rules: { event: number; correlations: number };
@@ -96,10 +126,23 @@ export async function scanEvents(sources: readonly LogSource[], options: ScanOpt
   const seenBase = new Set<string>();
   const seenInputs = new RecentKeys(ORDER_ALLOWANCE_MS);
   const runs = new PackedRuns();
+  const spill = ruleSet.correlations.length > 0 ? new CorrelationSpill(options.spill) : null;
   let duplicates = 0;
-  const extra = { detections: 0, duplicates: 0, late: 0, untimed: 0, rules: { event: ruleSet.rules.length, correlations: ruleSet.correlations.length }, ruleErrors: errors };
+  const extra = { detections: 0, duplicates: 0, late: 0, untimed: 0, recorrelated: [] as string[], incomplete: [] as IncompleteCorrelation[], spill: null, rules: { event: ruleSet.rules.length, correlations: ruleSet.correlations.length }, ruleErrors: errors };
   const correlate = (input: CorrelationInput): void => {
     for (const match of correlator.push(input)) detections.push(correlationDetection(match));
+  };
+  // Late and untimed inputs by base rule: what the exact path re-correlates, or what is reported incomplete.
+  const late = new Map<number, number>();
+  const untimed = new Map<number, number>();
+  let last: CorrelationInput | null = null;
+  const correlateInOrder = (input: CorrelationInput): void => {
+    if (last !== null && inputOrder(input, last) < 0) {
+      late.set(input.rule, (late.get(input.rule) ?? 0) + 1);
+      return;
+    }
+    last = input;
+    correlate(input);
   };
 
   // Looking up every event costs time on the one thread that correlates: only when a copy can come.
@@ -125,6 +168,8 @@ export async function scanEvents(sources: readonly LogSource[], options: ScanOpt
       const offset = offsets[n] as number;
       const time = packed.times[n] as number;
       if (!Number.isFinite(time)) {
+        const rule = packedRule(packed, offset);
+        untimed.set(rule, (untimed.get(rule) ?? 0) + 1);
         correlate(unpackInput(packed, n, offset));
         continue;
       }
@@ -136,11 +181,12 @@ export async function scanEvents(sources: readonly LogSource[], options: ScanOpt
       }
       if (!repeated) kept.push(n);
     }
+    spill?.record(packed, kept);
     runs.add(packed, offsets, kept);
     if (result.delivered !== null) {
       // Every later unit was delivered no earlier than this one, so holds nothing older than the watermark.
       const watermark = result.delivered - ORDER_ALLOWANCE_MS;
-      for (let next = runs.peekTime(); next !== undefined && next <= watermark; next = runs.peekTime()) correlate(runs.pop() as CorrelationInput);
+      for (let next = runs.peekTime(); next !== undefined && next <= watermark; next = runs.peekTime()) correlateInOrder(runs.pop() as CorrelationInput);
       if (dedupe) seenInputs.advance(watermark);
     }
   };
@@ -155,22 +201,75 @@ export async function scanEvents(sources: readonly LogSource[], options: ScanOpt
     ...(options.prefilter === false ? { prefilter: false } : {}),
     ...(snapshot === null ? {} : { snapshot }),
   };
-  const stats = await runPipeline(
-    task,
-    sources,
-    {
-      workers: options.workers,
-      inline: createProcessor(task, ruleSet),
-      ...(options.spawnAfterMs === undefined ? {} : { spawnAfterMs: options.spawnAfterMs }),
-      ...(onProgress === undefined ? {} : { onProgress: (s: PipelineStats) => onProgress({ ...s, ...extra, detections: detections.length, duplicates }) }),
-    },
-    merge,
-  );
-  for (let next = runs.pop(); next !== undefined; next = runs.pop()) correlate(next);
-  for (const match of correlator.flush()) detections.push(correlationDetection(match));
-  detections.sort(compareDetections);
-  return {
-    detections,
-    stats: { ...stats, ...extra, detections: detections.length, duplicates, late: correlator.stats.late, untimed: correlator.stats.untimed },
-  };
+  try {
+    const stats = await runPipeline(
+      task,
+      sources,
+      {
+        workers: options.workers,
+        inline: createProcessor(task, ruleSet),
+        ...(options.spawnAfterMs === undefined ? {} : { spawnAfterMs: options.spawnAfterMs }),
+        ...(onProgress === undefined ? {} : { onProgress: (s: PipelineStats) => onProgress({ ...s, ...extra, detections: detections.length, duplicates, late: sum(late) }) }),
+      },
+      merge,
+    );
+    for (let next = runs.pop(); next !== undefined; next = runs.pop()) correlateInOrder(next);
+    for (const match of correlator.flush()) detections.push(correlationDetection(match));
+    const exact = recorrelate(ruleSet, late, untimed, spill, dedupe === true);
+    const replaced = new Set(exact.recorrelated);
+    const kept = replaced.size === 0 ? detections : detections.filter((d) => !replaced.has(d.ruleId));
+    for (const match of exact.matches) kept.push(correlationDetection(match));
+    kept.sort(compareDetections);
+    return {
+      detections: kept,
+      stats: { ...stats, ...extra, detections: kept.length, duplicates, late: sum(late), untimed: correlator.stats.untimed, recorrelated: exact.recorrelated, incomplete: exact.incomplete, spill: spill === null ? null : { ...spill.stats } },
+    };
+  } finally {
+    spill?.dispose();
+  }
+}
+
+function sum(counts: ReadonlyMap<number, number>): number {
+  let total = 0;
+  for (const n of counts.values()) total += n;
+  return total;
+}
+
+/**
+ * The exact path: the correlations fed by late inputs, correlated again over the whole journal in order.
+ * Returns their matches (which replace what the stream found for them) and what could not be made exact.
+ */
+function recorrelate(
+  ruleSet: RuleSet,
+  late: ReadonlyMap<number, number>,
+  untimed: ReadonlyMap<number, number>,
+  spill: CorrelationSpill | null,
+  dedupe: boolean,
+): { matches: CorrelationMatch[]; recorrelated: string[]; incomplete: IncompleteCorrelation[] } {
+  const affected = new Set<number>();
+  const members = new Set<number>();
+  const incomplete: IncompleteCorrelation[] = [];
+  ruleSet.correlations.forEach((c, i) => {
+    const fed = [...new Set(c.members)];
+    const lateInputs = fed.reduce((n, m) => n + (late.get(m) ?? 0), 0);
+    const untimedInputs = fed.reduce((n, m) => n + (untimed.get(m) ?? 0), 0);
+    const rule = { ruleId: c.rule.ruleId, title: c.rule.title, severity: c.rule.severity };
+    if (untimedInputs > 0) incomplete.push({ ...rule, inputs: untimedInputs, reason: 'events without a readable eventTime cannot be placed in a time window' });
+    if (lateInputs === 0) return;
+    if (spill === null || !spill.complete) {
+      incomplete.push({ ...rule, inputs: lateInputs, reason: `inputs arrived out of order and ${spill?.problem ?? 'no journal was kept'}` });
+      return;
+    }
+    affected.add(i);
+    for (const m of fed) members.add(m);
+  });
+  if (affected.size === 0 || spill === null) return { matches: [], recorrelated: [], incomplete };
+  const correlator = new Correlator(ruleSet, { reorderWindowMs: 0, only: affected });
+  const matches: CorrelationMatch[] = [];
+  spill.sorted(members, dedupe, (input) => {
+    for (const match of correlator.push(input)) matches.push(match);
+  });
+  matches.push(...correlator.flush());
+  const recorrelated = [...affected].map((i) => (ruleSet.correlations[i] as ResolvedCorrelation).rule.ruleId).sort();
+  return { matches, recorrelated, incomplete: incomplete.sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)) };
 }

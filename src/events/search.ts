@@ -3,6 +3,7 @@
 import { BlockList, isIP } from 'node:net';
 import { TrailproofError } from '../errors.js';
 import type { CloudTrailRecord } from './record.js';
+import { failureOf } from './render.js';
 import { TRUE, type Expr } from './sigma/expr.js';
 import { literal } from './sigma/patterns.js';
 
@@ -138,7 +139,8 @@ export function queryExpr(query: EventQuery): Expr {
   const items: Expr[] = [];
   if (query.names.length > 0) items.push(oneOf('eventName', query.names));
   if (query.source !== undefined) items.push(oneOf('eventSource', [sourceName(query.source)]));
-  if (query.errorsOnly) items.push({ kind: 'exists', field: 'errorCode', present: true });
+  // The three ways failureOf reads a failure.
+  if (query.errorsOnly) items.push({ kind: 'or', items: [{ kind: 'exists', field: 'errorCode', present: true }, { kind: 'exists', field: 'errorMessage', present: true }, oneOf('responseElements.ConsoleLogin', ['Failure'])] });
   if (query.user?.toLowerCase().startsWith('arn:')) {
     items.push({ kind: 'or', items: [oneOf('userIdentity.arn', [query.user]), oneOf('userIdentity.sessionContext.sessionIssuer.arn', [query.user])] });
   }
@@ -153,7 +155,7 @@ export function compileQuery(query: EventQuery): RecordPredicate {
     tests.push((r) => typeof r.eventName === 'string' && names.has(r.eventName.toLowerCase()));
   }
   if (query.source !== undefined) tests.push(sourcePredicate(query.source));
-  if (query.errorsOnly) tests.push((r) => typeof r.errorCode === 'string' && r.errorCode !== '');
+  if (query.errorsOnly) tests.push((r) => failureOf(r) !== null);
   if (query.user !== undefined) tests.push(userPredicate(query.user));
   if (query.ip !== undefined) tests.push(ipPredicate(query.ip));
   if (query.resource !== undefined) tests.push(resourcePredicate(query.resource));

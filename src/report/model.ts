@@ -84,7 +84,8 @@ export interface ReportView {
   resultLists: { checkId: string; title: string; lists: { status: Status; count: number; lines: string }[] }[];
   resultCount: number;
   checkSummary: { checkId: string; title: string; severity: Severity; counts: string; worst: Status }[];
-  detections: { total: number; days: TimelineDay[] };
+  /** `incomplete`: the scan's correlations that could not be completed (findings `scan.correlation.incomplete`), or null. */
+  detections: { total: number; days: TimelineDay[]; incomplete: string | null };
   /** Per trail, the proof the logs are intact (digest chains verified, validation); per check, how the logs are kept. */
   logProtection: {
     trails: { checkId: string; title: string; status: Status; account: string; resource: string; message: string }[];
@@ -125,6 +126,15 @@ export function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<st
 }
 
 const WORST_FIRST: (Status | 'NOT_ASSESSED')[] = ['FAIL', 'ERROR', 'MANUAL', 'WAIVED', 'PASS', 'NOT_APPLICABLE', 'NOT_ASSESSED'];
+
+/** The sentence the detections chapter opens with when some correlation could not be completed. */
+function incompleteCorrelations(findings: Findings): string | null {
+  const scan = (findings as { scan?: { correlation?: { incomplete?: { inputs?: number; rules?: Array<{ ruleId: string; severity: string; inputs: number }> } } } }).scan;
+  const rules = scan?.correlation?.incomplete?.rules ?? [];
+  if (rules.length === 0) return null;
+  const listed = rules.map((r) => `${r.ruleId} (${r.severity}, ${plural(r.inputs, 'input')})`).join(', ');
+  return `Incomplete: ${plural(scan?.correlation?.incomplete?.inputs ?? 0, 'event match', 'event matches')} could not be correlated, so these correlation rules may have missed detections: ${listed}. The gate treats them as undecided.`;
+}
 
 function worstOf(statuses: Iterable<Status>): Status | 'NOT_ASSESSED' {
   const present = new Set(statuses);
@@ -353,7 +363,7 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
       const first = list[0] as Result;
       return { checkId, title: first.title, severity: first.severity, counts: statusSummary(counts), worst: worstOf(list.map((r) => r.status)) as Status };
     }),
-    detections: { total: findings.detections.length, days: timeline(findings.detections) },
+    detections: { total: findings.detections.length, days: timeline(findings.detections), incomplete: incompleteCorrelations(findings) },
     logProtection: {
       trails: LOG_INTEGRITY_CHECKS.flatMap((id) => (byCheck.get(id) ?? []).map((r) => ({ checkId: r.checkId, title: r.title, status: r.status, account: r.account, resource: r.resource, message: r.message }))),
       keeping: LOG_KEEPING_CHECKS.flatMap((id) => {

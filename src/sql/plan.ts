@@ -149,6 +149,7 @@ export function planQueries(ruleSet: RuleSet, options: PlanOptions): SqlPlan {
     const value = c.rule.field === null ? null : groupText(c.rule.field, dialect);
     let reason = groupedReason(c.rule.type, c.rule.condition);
     if (reason === null && new Set(fieldLists).size > 1) reason = 'its base rules group by different fields (aliases)';
+    if (reason === null && [...c.valueFields.values()].some((f) => f !== c.rule.field)) reason = 'its base rules count different fields (aliases), or calls with an unknown number of targets';
     if (reason === null && (groups.some((g) => g === null) || (c.rule.field !== null && value === null))) reason = 'a grouped or counted field is not one value per row in the table';
     if (reason !== null) {
       for (const m of members) returned.add(m);

@@ -65,8 +65,8 @@ describe('event search filters', () => {
     expect(names({ source: 'secretsmanager.amazonaws.com' })).to.deep.equal(['GetSecretValue@2026-09-14T04:00:00Z']);
   });
 
-  it('--errors-only keeps the calls that failed', () => {
-    expect(names({ errorsOnly: true })).to.deep.equal(['GetSecretValue@2026-09-14T04:00:00Z']);
+  it('--errors-only keeps the calls that failed, a console sign-in that failed (no errorCode) included', () => {
+    expect(names({ errorsOnly: true })).to.deep.equal(['GetSecretValue@2026-09-14T04:00:00Z', 'ConsoleLogin@2026-09-13T09:00:00Z']);
   });
 
   it('--resource finds an ARN or name in the resources or the request parameters', () => {

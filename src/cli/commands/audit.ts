@@ -8,6 +8,8 @@ import { writeFindingsFile } from '../../output/json-file.js';
 import { attachLogIntegrity, verifyBundleLogs, type KeyTrustOptions } from '../../integrity/bundle.js';
 import { parseFingerprints, readPublicKeyFiles } from '../../integrity/keys.js';
 import { bundleHoldsEvents, scanBundleEvents } from '../../events/audit-scan.js';
+import { correlationLines, correlationSection, type CorrelationSection } from '../../events/render.js';
+import { ruleSettings } from '../../events/rules.js';
 import { openSources, scopeFromFlags, type ScopeFlags, type SourceFlags } from '../../events/sources.js';
 import { BUILTIN_RULES_DIR } from '../../events/rules.js';
 import { planAudit, runAudit } from '../../engine/audit.js';
@@ -135,11 +137,14 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
     // checks and trail.log-integrity reads the outcome from the bundle.
     if (plan.checks.some((c) => c.check.meta.id === 'trail.log-integrity')) attachLogIntegrity(bundle, await verifyBundleLogs(bundle, { ...keyTrust, live: source === 'live' }));
     const runRequest: Parameters<typeof runAudit>[2] = { source, bundlePath: shownPath, failOn };
+    let correlation: CorrelationSection | undefined;
     // The event rules run too when the evidence holds events (logs/ or LookupEvents.jsonl). A --checks or
     // --framework selection asks for posture checks only.
     if (ids.length === 0 && args.framework === undefined && (logSources.length > 0 || bundleHoldsEvents(bundle))) {
       const scan = await scanBundleEvents(bundle, { config, scope, sources: logSources });
       runRequest.detections = scan.detections;
+      correlation = correlationSection(scan.stats, ruleSettings(config));
+      if (!args.quiet) for (const line of correlationLines(correlation)) io.stderr(`trailproof: ${line}\n`);
       for (const e of scan.stats.ruleErrors) io.stderr(`trailproof: warning: ${e.message}\n`);
       if (scan.stats.skipped.length > 0 && !args.quiet) io.stderr(`trailproof: warning: ${scan.stats.skipped.length} event file(s) could not be read and were skipped: ${scan.stats.skipped.slice(0, 3).map((f) => f.name).join(', ')}\n`);
     }
@@ -147,6 +152,8 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
     if (accounts.length > 0 && !(args.gate === true && source === 'live')) runRequest.accounts = accounts;
     if (args.framework !== undefined) runRequest.framework = args.framework;
     const findings = runAudit(bundle, plan, runRequest);
+    // Beside the detections, as `trailproof scan` keeps it: which correlations could not be completed (the gate reads it).
+    if (correlation !== undefined) Object.assign(findings, { scan: { correlation } });
     // The outcome is decided before anything is written, and every output states it (findings.json run.outcome).
     findings.run.outcome = runOutcome(findings, failOn);
     await writeOutputs(findings, formats, args, io, bundlePath);

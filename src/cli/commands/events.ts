@@ -20,7 +20,7 @@ export const eventsOptions = {
   user: { type: 'string', requiresArg: true, describe: 'The caller: a user or role name, or an ARN (a role ARN also finds its sessions)' },
   ip: { type: 'string', requiresArg: true, describe: 'Source address or CIDR block (e.g. 192.0.2.55 or 192.0.2.0/24)' },
   source: { type: 'string', requiresArg: true, describe: 'The service: s3 or s3.amazonaws.com' },
-  'errors-only': { type: 'boolean', default: false, describe: 'Only calls that failed (with an errorCode)' },
+  'errors-only': { type: 'boolean', default: false, describe: 'Only calls that failed: an errorCode, a console sign-in that failed (ConsoleLogin Failure), or an errorMessage alone' },
   resource: { type: 'string', requiresArg: true, describe: 'A resource ARN or name (a bucket, a role, an instance id...)' },
   limit: { type: 'number', requiresArg: true, describe: 'Show at most this many events (the first ones in --sort order)' },
   sort: { type: 'string', choices: ['time', '-time'], default: 'time', describe: 'time: oldest first; -time: newest first' },

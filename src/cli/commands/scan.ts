@@ -10,7 +10,7 @@ import { eventSourceOptions, progressMode, readCommonArgs, type CommonEventArgs 
 import { defaultWorkers } from '../../events/pipeline.js';
 import { ProgressDisplay } from '../../events/progress.js';
 import { readManifest } from '../../events/readers/bundle.js';
-import { detectionsTable, readSummary, severityCounts } from '../../events/render.js';
+import { correlationLines, correlationSection, detectionsTable, readSummary, severityCounts, type CorrelationSection } from '../../events/render.js';
 import { applySettings, ruleSettings, ruleSources } from '../../events/rules.js';
 import { scanEvents, type ScanStats } from '../../events/scan.js';
 import { openSources, scopeFromFlags } from '../../events/sources.js';
@@ -39,7 +39,7 @@ export const scanOptions = {
 } as const;
 
 /** The scan's own counts, kept in the findings file beside the detections (readers ignore fields they do not know). */
-function scanSection(stats: ScanStats): Record<string, unknown> {
+function scanSection(stats: ScanStats, correlation: CorrelationSection): Record<string, unknown> {
   return {
     sources: stats.sources,
     files: { read: stats.files - stats.filesSkipped, skipped: stats.filesSkipped },
@@ -47,7 +47,7 @@ function scanSection(stats: ScanStats): Record<string, unknown> {
     prunedByKey: stats.pruned,
     skipped: stats.skipped,
     modified: stats.modified,
-    correlation: { late: stats.late, untimed: stats.untimed },
+    correlation,
     rules: { event: stats.rules.event, correlations: stats.rules.correlations, errors: stats.ruleErrors.map((e) => e.message) },
     elapsedMs: stats.elapsedMs,
     workers: stats.workers,
@@ -90,7 +90,8 @@ export async function scan(args: Record<string, unknown>, io: Io): Promise<numbe
   const detections = applySettings(result.detections, settings);
 
   const manifest = common.source.bundle === undefined ? undefined : readManifest(resolve(io.cwd, common.source.bundle));
-  const findings = scanFindings({ startedAt, live: opened.live, scope, period, manifest, failOn, detections, scan: scanSection({ ...stats, detections: detections.length }) });
+  const correlation = correlationSection(stats, settings);
+  const findings = scanFindings({ startedAt, live: opened.live, scope, period, manifest, failOn, detections, scan: scanSection({ ...stats, detections: detections.length }, correlation) });
   // The outcome is decided before findings.json is written, and recorded in it (run.outcome). Every input
   // failed (corrupt files, a denied LookupEvents everywhere): no event was read, nothing can be decided.
   const nothingRead = stats.events === 0 && stats.filesSkipped > 0;
@@ -103,6 +104,7 @@ export async function scan(args: Record<string, unknown>, io: Io): Promise<numbe
     ...readSummary(stats),
     `rules: ${stats.rules.event} event rules, ${stats.rules.correlations} correlations${stats.ruleErrors.length > 0 ? `, ${stats.ruleErrors.length} not loaded` : ''}`,
     `${detections.length} detections: ${severityCounts(detections)}`,
+    ...correlationLines(correlation),
   ];
   if (stats.files === 0) lines.push('no log files in scope: check the folder, the prefix and --from/--to, --accounts, --regions');
   if (nothingRead) lines.push('no events could be read: nothing can be decided (exit 3)');

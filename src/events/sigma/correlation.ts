@@ -8,8 +8,8 @@
 // one detection per burst, never one per event. Windows are inclusive: matches `timespan` apart are in.
 // Groups quiet for longer than the timespan are dropped, so memory follows the active groups only.
 import { AnomalyState, groupKey } from './anomaly.js';
-import type { ResolvedCorrelation, RuleSet } from './ruleset.js';
-import { MAX_DISTINCT_REPORTED, MAX_SAMPLES, type CorrelationInput, type CorrelationMatch, type CorrelationSample, type CountCondition } from './types.js';
+import { ANY_TARGETS, type ResolvedCorrelation, type RuleSet } from './ruleset.js';
+import { ALL_ELEMENTS_SUFFIX, MAX_DISTINCT_REPORTED, MAX_SAMPLES, type CorrelationInput, type CorrelationMatch, type CorrelationSample, type CountCondition } from './types.js';
 
 const MAX_DISTINCT_KEPT = 10_000;
 /** Summaries held per group before a burst, so samples exist without holding every event of a busy window. */
@@ -28,12 +28,16 @@ export interface CorrelatorOptions {
    * counted in `stats.late`, not used.
    */
   reorderWindowMs?: number;
+  /** Runs only these correlations (indexes into RuleSet.correlations); default all. */
+  only?: ReadonlySet<number>;
 }
 
 interface Entry {
   time: number;
   rule: number;
   value: string | null;
+  /** value_count over a list: every distinct element (value is the first); null otherwise. */
+  elements: string[] | null;
   sample: CorrelationSample | null;
 }
 
@@ -63,6 +67,13 @@ interface Group {
   latest: Map<number, Entry>;
   chains: Array<Chain | undefined>;
   burst: Burst | null;
+}
+
+const NONE: readonly string[] = [];
+
+/** The values an entry counts: every element of a list, else its one value. */
+function valuesOf(e: Entry): readonly string[] {
+  return e.elements ?? (e.value === null ? NONE : [e.value]);
 }
 
 function satisfies(c: CountCondition, x: number): boolean {
@@ -99,8 +110,13 @@ class CorrelationState implements StateMachine {
   push(input: CorrelationInput, out: CorrelationMatch[]): void {
     const { rule: c, groupFields } = this.resolved;
     const fields = groupFields.get(input.rule) ?? [];
-    const value = c.field === null ? null : (input.values[c.field] ?? null);
-    if (c.type === 'value_count' && value === null) return;
+    const counted = this.resolved.valueFields.get(input.rule) ?? c.field;
+    // A call that picks its targets by filter, path or tag touches an unknown number: it reaches the condition.
+    const anyTargets = counted === ANY_TARGETS;
+    const value = counted === null || anyTargets ? null : (input.values[counted] ?? null);
+    if (c.type === 'value_count' && value === null && !anyTargets) return;
+    const list = c.type === 'value_count' && counted !== null && !anyTargets ? input.values[counted + ALL_ELEMENTS_SUFFIX] : undefined;
+    const elements = list === undefined || list === null ? null : (JSON.parse(list) as string[]);
     const key = groupKey(input.values, fields);
     const t = input.time;
     const span = c.timespanMs;
@@ -120,15 +136,15 @@ class CorrelationState implements StateMachine {
     const holding = !windowed || (g.burst === null && g.held < MAX_HELD);
     // Made only when kept: most matches of a busy group are counted, not sampled.
     const sample: CorrelationSample | null = holding || (g.burst !== null && g.burst.samples.length < MAX_SAMPLES) ? { eventIndex: input.eventIndex, rule: this.ruleIds[input.rule] ?? '', summary: input.summary } : null;
-    const entry: Entry = { time: t, rule: input.rule, value, sample: holding ? sample : null };
+    const entry: Entry = { time: t, rule: input.rule, value, elements, sample: holding ? sample : null };
     if (windowed && holding) g.held++;
     let measure: number;
     switch (c.type) {
       case 'event_count':
       case 'value_count':
         g.window.push(entry);
-        if (value !== null) g.counts.set(value, (g.counts.get(value) ?? 0) + 1);
-        measure = c.type === 'event_count' ? g.window.length - g.head : g.counts.size;
+        for (const v of valuesOf(entry)) g.counts.set(v, (g.counts.get(v) ?? 0) + 1);
+        measure = c.type === 'event_count' ? g.window.length - g.head : anyTargets ? Math.max(g.counts.size, this.lower) : g.counts.size;
         break;
       case 'temporal':
         g.latest.set(input.rule, entry);
@@ -148,7 +164,7 @@ class CorrelationState implements StateMachine {
       burst.lastSeen = t;
       burst.peak = Math.max(burst.peak, measure);
       if (sample !== null && burst.samples.length < MAX_SAMPLES) burst.samples.push(sample);
-      if (value !== null && burst.distinct.size < MAX_DISTINCT_KEPT) burst.distinct.add(value);
+      for (const v of valuesOf(entry)) if (burst.distinct.size < MAX_DISTINCT_KEPT) burst.distinct.add(v);
       burst.rules.add(input.rule);
     } else if (measure >= this.lower) {
       // The burst starts with what is in the window now: the matches that met the condition.
@@ -164,7 +180,7 @@ class CorrelationState implements StateMachine {
         events: start.length,
         peak: measure,
         samples: start.flatMap((e) => (e.sample === null ? [] : [e.sample])).slice(0, MAX_SAMPLES),
-        distinct: new Set(start.flatMap((e) => (e.value === null ? [] : [e.value]))),
+        distinct: new Set(start.flatMap(valuesOf)),
         rules: new Set(start.map((e) => e.rule)),
       };
       g.chains = [];
@@ -197,10 +213,10 @@ class CorrelationState implements StateMachine {
     while (g.head < g.window.length && (g.window[g.head] as Entry).time < cutoff) {
       const e = g.window[g.head++] as Entry;
       if (e.sample !== null) g.held--;
-      if (e.value !== null) {
-        const n = (g.counts.get(e.value) ?? 1) - 1;
-        if (n === 0) g.counts.delete(e.value);
-        else g.counts.set(e.value, n);
+      for (const v of valuesOf(e)) {
+        const n = (g.counts.get(v) ?? 1) - 1;
+        if (n === 0) g.counts.delete(v);
+        else g.counts.set(v, n);
       }
     }
     if (g.head > 1024 && g.head * 2 > g.window.length) {
@@ -214,7 +230,7 @@ class CorrelationState implements StateMachine {
     const b = g.burst;
     if (b === null || !satisfies(this.resolved.rule.condition, b.peak)) return;
     const c = this.resolved.rule;
-    const count = c.type === 'event_count' ? b.events : c.type === 'value_count' ? b.distinct.size : b.rules.size;
+    const count = c.type === 'event_count' ? b.events : c.type === 'value_count' ? Math.max(b.distinct.size, b.peak) : b.rules.size;
     const names = c.groupBy;
     out.push({
       ruleId: c.ruleId,
@@ -318,7 +334,8 @@ export class Correlator {
 
   constructor(ruleSet: RuleSet, options: CorrelatorOptions = {}) {
     const ruleIds = ruleSet.rules.map((r) => r.ruleId);
-    this.states = ruleSet.correlations.map((c): StateMachine => (c.rule.type === 'rate_anomaly' ? new AnomalyState(c, ruleIds) : new CorrelationState(c, ruleIds)));
+    const only = options.only;
+    this.states = ruleSet.correlations.filter((_, i) => only === undefined || only.has(i)).map((c): StateMachine => (c.rule.type === 'rate_anomaly' ? new AnomalyState(c, ruleIds) : new CorrelationState(c, ruleIds)));
     this.lastSweep = this.states.map(() => Number.NEGATIVE_INFINITY);
     for (const s of this.states) for (const m of new Set(s.resolved.members)) this.byRule.set(m, [...(this.byRule.get(m) ?? []), s]);
     this.reorderMs = options.reorderWindowMs ?? DEFAULT_REORDER_WINDOW_MS;

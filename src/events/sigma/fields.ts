@@ -123,6 +123,18 @@ export function recordLeaves(record: object): TextForms {
 }
 
 /** The first scalar value at a path as text (objects as JSON), for grouping and counting; null when absent. */
+/** Every text in a value read from a path (arrays flattened), distinct, at most `max`. */
+export function allTexts(value: unknown, max: number): string[] {
+  const out = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (out.size >= max || v === undefined || v === null) return;
+    if (Array.isArray(v)) for (const element of v) visit(element);
+    else out.add(typeof v === 'object' ? JSON.stringify(v) : String(v));
+  };
+  visit(value);
+  return [...out];
+}
+
 export function firstText(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   if (Array.isArray(value)) {

@@ -126,8 +126,8 @@ const FIELD_LIKE = /^(userIdentity|requestParameters|responseElements|additional
 
 function fieldsOf(rule: SigmaRule): Array<{ path: string; what: string }> {
   if (rule.kind === 'correlation') {
-    const paths = [...rule.groupBy.filter((g) => rule.aliases[g] === undefined), ...Object.values(rule.aliases).flatMap((m) => Object.values(m))];
-    if (rule.field !== null) paths.push(rule.field);
+    const paths = [...rule.groupBy.filter((g) => rule.aliases[g] === undefined), ...Object.values(rule.aliases).flatMap((m) => Object.values(m)).filter((f) => f !== '*')];
+    if (rule.field !== null && rule.aliases[rule.field] === undefined) paths.push(rule.field);
     return paths.map((path) => ({ path, what: 'correlation' }));
   }
   const out: Array<{ path: string; what: string }> = [];

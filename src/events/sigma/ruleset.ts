@@ -2,8 +2,8 @@
 // the rules that can match it, plus the few that cannot be keyed), and the correlations resolved against the
 // rules they reference. Built the same way from the same sources in every worker, so rule ordinals agree.
 import { eventTimeMs, summarizeEvent, type CloudTrailRecord } from '../record.js';
-import { fieldReader, firstText, type FieldReader } from './fields.js';
-import { RuleLoadError, type CompiledRule, type CorrelationInput, type CorrelationRule, type SigmaRule } from './types.js';
+import { allTexts, fieldReader, firstText, type FieldReader } from './fields.js';
+import { ALL_ELEMENTS_SUFFIX, MAX_ELEMENTS_PER_EVENT, RuleLoadError, type CompiledRule, type CorrelationInput, type CorrelationRule, type SigmaRule } from './types.js';
 
 /** A correlation with its references resolved to event-rule ordinals and its grouping fields per rule. */
 export interface ResolvedCorrelation {
@@ -12,7 +12,16 @@ export interface ResolvedCorrelation {
   members: number[];
   /** Per member ordinal: the field read for each group-by name (aliases applied). */
   groupFields: Map<number, string[]>;
+  /**
+   * value_count, per member ordinal: the field whose distinct values it counts (condition.field, or what an
+   * alias of that name gives for the rule), or ANY_TARGETS for a rule whose calls pick their targets by
+   * filter, path or tag: an unknown number of items, so one such call reaches the condition.
+   */
+  valueFields: Map<number, string>;
 }
+
+/** The alias field of a value_count member whose calls touch an unknown number of items (see valueFields). */
+export const ANY_TARGETS = '*';
 
 const MEMO_LIMIT = 50_000;
 
@@ -31,6 +40,8 @@ export class RuleSet {
   private readonly nameMemo = new Map<string, number[] | undefined>();
   private readonly sourceMemo = new Map<string, number[] | undefined>();
   private readonly inputFields = new Map<number, Array<[string, FieldReader]>>();
+  /** Fields a value_count counts: a list there contributes every element. */
+  private readonly countedFields = new Set<string>();
 
   private constructor(rules: CompiledRule[], correlations: ResolvedCorrelation[], all: SigmaRule[]) {
     this.rules = rules;
@@ -47,7 +58,9 @@ export class RuleSet {
       for (const m of c.members) {
         const set = needed.get(m) ?? new Set<string>();
         for (const f of c.groupFields.get(m) ?? []) set.add(f);
-        if (c.rule.field !== null) set.add(c.rule.field);
+        const counted = c.valueFields.get(m) ?? c.rule.field;
+        if (counted !== null && counted !== ANY_TARGETS) set.add(counted);
+        if (counted !== null && counted !== ANY_TARGETS && c.rule.type === 'value_count') this.countedFields.add(counted);
         needed.set(m, set);
       }
     }
@@ -144,7 +157,14 @@ export class RuleSet {
     const fields = this.inputFields.get(ordinal);
     if (fields === undefined) return null;
     const values: Record<string, string | null> = {};
-    for (const [name, read] of fields) values[name] = firstText(read(record));
+    for (const [name, read] of fields) {
+      const value = read(record);
+      values[name] = firstText(value);
+      if (Array.isArray(value) && this.countedFields.has(name)) {
+        const elements = allTexts(value, MAX_ELEMENTS_PER_EVENT);
+        if (elements.length > 1) values[name + ALL_ELEMENTS_SUFFIX] = JSON.stringify(elements);
+      }
+    }
     return { rule: ordinal, eventIndex, time: eventTimeMs(record), values, summary: summarizeEvent(record) };
   }
 
@@ -181,6 +201,18 @@ function resolve(c: CorrelationRule, events: CompiledRule[], all: SigmaRule[]): 
       }),
     );
   }
-  for (const alias of Object.keys(c.aliases)) if (!c.groupBy.includes(alias)) throw new RuleLoadError(c.file, c.title, `alias "${alias}" is not used in group-by`);
-  return { rule: c, members, groupFields };
+  // An alias may also name what a value_count counts: the same thing under each rule's own field.
+  const valueFields = new Map<number, string>();
+  const counted = c.field;
+  if (counted !== null) {
+    const alias = c.aliases[counted];
+    for (const m of members) {
+      const field = alias === undefined ? counted : identifiers(events[m] as CompiledRule).map((id) => alias[id]).find((f) => f !== undefined);
+      if (field === undefined) throw new RuleLoadError(c.file, c.title, `alias "${counted}" gives no field for rule "${identifiers(events[m] as CompiledRule)[0] ?? ''}"`);
+      if (field === ANY_TARGETS && c.type !== 'value_count') throw new RuleLoadError(c.file, c.title, `"${ANY_TARGETS}" (an unknown number of targets) is for value_count fields only`);
+      valueFields.set(m, field);
+    }
+  }
+  for (const alias of Object.keys(c.aliases)) if (!c.groupBy.includes(alias) && alias !== c.field) throw new RuleLoadError(c.file, c.title, `alias "${alias}" is not used in group-by or condition.field`);
+  return { rule: c, members, groupFields, valueFields };
 }

@@ -10,6 +10,16 @@ export const MAX_SAMPLES = 10;
 /** Distinct values a value_count match lists. */
 export const MAX_DISTINCT_REPORTED = 100;
 
+/**
+ * A counted (value_count) field that holds a list (instance ids of one SendCommand, secret ids of a batch
+ * read) travels as its first element under its own name and as a JSON array of every distinct element
+ * under this suffix, so the correlation counts each element (the string table of wire.ts carries it as is).
+ */
+export const ALL_ELEMENTS_SUFFIX = '\u0000all';
+
+/** Distinct elements of a counted field a list may contribute, in the order met. */
+export const MAX_ELEMENTS_PER_EVENT = 1000;
+
 export const SIGMA_LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
 export type SigmaLevel = (typeof SIGMA_LEVELS)[number];
 

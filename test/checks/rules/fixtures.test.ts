@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import type { CloudTrailRecord } from '../../../src/events/record.js';
 import type { SigmaRule } from '../../../src/events/sigma/index.js';
-import { isCorrelationFixture, denied, type Case, type CorrelationFixture, type EventFixture, type RuleFixture } from './fixtures/records.js';
+import { isCorrelationFixture, denied, failedWithMessageOnly, type Case, type CorrelationFixture, type EventFixture, type RuleFixture } from './fixtures/records.js';
 import { catalogFiles, correlate, loadFile, reportingDoc, ruleSetOf, type CatalogFile } from './harness.js';
 
 const files = catalogFiles();
@@ -44,6 +44,9 @@ function eventCases(file: CatalogFile, fixture: EventFixture): void {
     it(`${attempts ? 'still matches' : 'does not match'} when refused: ${c.name}`, () => {
       expect(matchesAny(rules(), denied(c.record))).to.equal(attempts);
     });
+    it(`${attempts ? 'still matches' : 'does not match'} when it failed with an errorMessage only: ${c.name}`, () => {
+      expect(matchesAny(rules(), failedWithMessageOnly(c.record))).to.equal(attempts);
+    });
   }
   for (const c of fixture.nearMisses) {
     it(`does not match: ${c.name}`, () => {
@@ -65,6 +68,9 @@ function baseCases(file: CatalogFile, cases: Case[], expected: boolean, attempts
     if (expected) {
       it(`base rule ${attempts ? 'still matches' : 'does not match'} when refused: ${c.name}`, () => {
         expect(matchesAny(loadFile(file), denied(c.record))).to.equal(attempts);
+      });
+      it(`base rule ${attempts ? 'still matches' : 'does not match'} when it failed with an errorMessage only: ${c.name}`, () => {
+        expect(matchesAny(loadFile(file), failedWithMessageOnly(c.record))).to.equal(attempts);
       });
     }
   }

@@ -147,6 +147,31 @@ describe('Sigma correlations', function () {
       const anonymous = { ...failure('x', 3), userIdentity: { type: 'Unknown' } };
       expect(run(ruleSet, [failure('alice', 0), failure('bob', 1), anonymous]).matches).to.deep.equal([]);
     });
+
+    // SendCommand as CloudTrail writes it: requestParameters.instanceIds is the list of targets.
+    const sendCommand = (seconds: number, instanceIds: string[]): CloudTrailRecord =>
+      at(ct({ eventSource: 'ssm.amazonaws.com', eventName: 'SendCommand', userIdentity: iamUser('winter'), requestParameters: { instanceIds, documentName: 'AWS-RunShellScript', interactive: false } }), seconds);
+    const perInstance = (): RuleSet => {
+      const { ruleSet: set, errors } = compileSources([
+        {
+          file: 'ssm.yml',
+          text: `title: Command sent\nname: command_sent\n${LS}detection:\n  sel:\n    eventName: SendCommand\n  condition: sel\n---\ntitle: Commands on many instances\nid: many-instances\ncorrelation:\n  type: value_count\n  rules: [command_sent]\n  group-by: [userIdentity.arn]\n  timespan: 10m\n  condition:\n    field: requestParameters.instanceIds\n    gte: 4\n`,
+        },
+      ]);
+      expect(errors.map((e) => e.message)).to.deep.equal([]);
+      return set;
+    };
+
+    it('counts every distinct element of a list, not its first one', function () {
+      const { matches } = run(perInstance(), [sendCommand(0, ['i-0a1', 'i-0b2', 'i-0c3']), sendCommand(60, ['i-0a1', 'i-0d4'])]);
+      expect(matches.map((m) => [m.count, m.events, m.values])).to.deep.equal([[4, 2, ['i-0a1', 'i-0b2', 'i-0c3', 'i-0d4']]]);
+      expect(run(perInstance(), [sendCommand(0, ['i-0a1', 'i-0b2', 'i-0c3'])]).matches, 'three instances stay under 4').to.deep.equal([]);
+    });
+
+    it('forgets every element of a list when its event leaves the window', function () {
+      const { matches } = run(perInstance(), [sendCommand(0, ['i-0a1', 'i-0b2', 'i-0c3']), sendCommand(700, ['i-0d4']), sendCommand(760, ['i-0e5'])]);
+      expect(matches).to.deep.equal([]);
+    });
   });
 
   describe('temporal and temporal_ordered', function () {

@@ -1,0 +1,323 @@
+// The exact path of the correlator: every correlation input of a scan, written as it arrives to a temp file
+// (the journal), and read back sorted when some of them arrived too late for the streaming correlator (a
+// folder of files that each hold days of events, a SIEM export, a file list in reverse). Memory stays within
+// CORRELATION_MEMORY_BUDGET_BYTES whatever the corpus: the journal is read back in slices of that size, each
+// sorted in memory (PackedRuns) and written out as a sorted run, and the runs are merged (an external merge
+// sort by event time, event id, base rule). A corpus that fits in one slice is correlated straight from it.
+//
+// The journal holds inputs as the workers packed them (wire.ts): one block per unit, its typed arrays as they
+// are and its string table as JSON text. Writing it is a few buffers per unit, so the common path (inputs in
+// delivery order, nothing late) pays little for the exact one it will not need.
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PackedRuns, comparePacked } from './reorder.js';
+import type { CorrelationInput } from './sigma/index.js';
+import { InputPacker, inputOffsets, packedEventId, packedRule, unpackInput, type PackedInputs } from './wire.js';
+
+/**
+ * Memory the exact path may hold in packed correlation inputs while it sorts (besides the correlator's own
+ * state): 64 MiB, about 400,000 inputs. A journal larger than this is sorted in runs of this size on disk.
+ */
+export const CORRELATION_MEMORY_BUDGET_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Disk the journal and its sorted runs may take together: 16 GiB, on the order of 100 million correlation
+ * inputs. Past it the journal stops; late inputs then cannot be re-correlated and are reported as such.
+ */
+export const SPILL_MAX_BYTES = 16 * 1024 ** 3;
+
+/** Inputs per block of a sorted run: what one run holds in memory while the runs are merged. */
+const RUN_BLOCK_INPUTS = 4096;
+
+const HEADER_BYTES = 16;
+
+export interface SpillOptions {
+  /** Folder for the temp files (default: the system's temp folder). */
+  dir?: string;
+  memoryBudgetBytes?: number;
+  maxBytes?: number;
+}
+
+/** What the exact path spent: the journal, the sorted runs, how many inputs it correlated. */
+export interface SpillStats {
+  journalBytes: number;
+  runs: number;
+  runBytes: number;
+  inputs: number;
+}
+
+/** The bytes of one packed block: header, times, ints, the kept input numbers, then the string table. */
+function encodeBlock(packed: PackedInputs, kept: readonly number[] | null): Buffer[] {
+  const strings = Buffer.from(JSON.stringify(packed.strings), 'utf8');
+  const header = Buffer.alloc(HEADER_BYTES);
+  header.writeInt32LE(packed.count, 0);
+  header.writeInt32LE(kept === null ? -1 : kept.length, 4);
+  header.writeInt32LE(packed.ints.length, 8);
+  header.writeInt32LE(strings.length, 12);
+  const keptBytes = kept === null ? Buffer.alloc(0) : Buffer.from(Int32Array.from(kept).buffer);
+  return [header, Buffer.from(packed.times.buffer, packed.times.byteOffset, packed.times.byteLength), Buffer.from(packed.ints.buffer, packed.ints.byteOffset, packed.ints.byteLength), keptBytes, strings];
+}
+
+interface Block {
+  packed: PackedInputs;
+  kept: number[];
+  bytes: number;
+}
+
+/** Reads whole blocks from one file between two offsets, in order. */
+class BlockReader {
+  private readonly header = Buffer.alloc(HEADER_BYTES);
+
+  constructor(
+    private readonly fd: number,
+    private at: number,
+    private readonly end: number,
+    private readonly path: string,
+  ) {}
+
+  private read(length: number): Buffer {
+    const buffer = Buffer.allocUnsafe(length);
+    let got = 0;
+    while (got < length) {
+      const n = readSync(this.fd, buffer, got, length - got, this.at + got);
+      if (n === 0) throw new Error(`correlation spill file ${this.path} ends early, at byte ${this.at + got} (wanted ${length} bytes there)`);
+      got += n;
+    }
+    this.at += length;
+    return buffer;
+  }
+
+  next(): Block | undefined {
+    if (this.at >= this.end) return undefined;
+    const start = this.at;
+    const h = this.read(HEADER_BYTES);
+    h.copy(this.header);
+    const count = h.readInt32LE(0);
+    const keptCount = h.readInt32LE(4);
+    const intsLength = h.readInt32LE(8);
+    const stringBytes = h.readInt32LE(12);
+    const times = new Float64Array(count);
+    new Uint8Array(times.buffer).set(this.read(count * 8));
+    const ints = new Int32Array(intsLength);
+    new Uint8Array(ints.buffer).set(this.read(intsLength * 4));
+    let kept: number[];
+    if (keptCount < 0) kept = Array.from({ length: count }, (_, n) => n);
+    else {
+      const k = new Int32Array(keptCount);
+      new Uint8Array(k.buffer).set(this.read(keptCount * 4));
+      kept = Array.from(k);
+    }
+    const strings = JSON.parse(this.read(stringBytes).toString('utf8')) as string[];
+    return { packed: { count, strings, ints, times }, kept, bytes: this.at - start };
+  }
+}
+
+/** An append-only temp file of blocks, within a disk bound shared by every file of one spill. */
+class SpillFile {
+  private fd: number | null = null;
+  size = 0;
+
+  constructor(
+    readonly path: string,
+    private readonly budget: { left: number },
+  ) {}
+
+  /** Appends a block; false (and nothing written) when the disk bound would be passed. */
+  append(packed: PackedInputs, kept: readonly number[] | null): boolean {
+    const parts = encodeBlock(packed, kept);
+    const length = parts.reduce((n, p) => n + p.length, 0);
+    if (length > this.budget.left) return false;
+    this.fd ??= openSync(this.path, 'w+');
+    for (const part of parts) {
+      let done = 0;
+      while (done < part.length) done += writeSync(this.fd, part, done, part.length - done, this.size + done);
+      this.size += part.length;
+    }
+    this.budget.left -= length;
+    return true;
+  }
+
+  reader(start = 0, end = this.size): BlockReader {
+    if (this.fd === null) this.fd = openSync(this.path, 'w+');
+    return new BlockReader(this.fd, start, end, this.path);
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+/** One sorted run being merged: its current block and the next input in it. */
+interface Cursor {
+  reader: BlockReader;
+  block: Block;
+  offsets: Int32Array;
+  at: number;
+}
+
+function cursorBefore(a: Cursor, b: Cursor): boolean {
+  return comparePacked(a.block.packed, a.offsets, a.at, b.block.packed, b.offsets, b.at) < 0;
+}
+
+/**
+ * The journal of a scan's correlation inputs and its sorted read-back. `record` is called for every unit's
+ * kept inputs in delivery order; `sorted` hands back the inputs of the chosen base rules in correlation order.
+ */
+export class CorrelationSpill {
+  private readonly folder: string;
+  private readonly budget: { left: number };
+  private readonly journal: SpillFile;
+  private readonly memoryBudget: number;
+  private readonly maxBytes: number;
+  /** False once the journal stopped (the disk bound, or a write that failed): what it lacks is named. */
+  complete = true;
+  problem: string | null = null;
+  readonly stats: SpillStats = { journalBytes: 0, runs: 0, runBytes: 0, inputs: 0 };
+
+  constructor(options: SpillOptions = {}) {
+    this.folder = mkdtempSync(join(options.dir ?? tmpdir(), 'trailproof-correlation-'));
+    this.maxBytes = options.maxBytes ?? SPILL_MAX_BYTES;
+    this.budget = { left: this.maxBytes };
+    this.memoryBudget = options.memoryBudgetBytes ?? CORRELATION_MEMORY_BUDGET_BYTES;
+    this.journal = new SpillFile(join(this.folder, 'journal'), this.budget);
+  }
+
+  /** Adds a unit's kept inputs to the journal. */
+  record(packed: PackedInputs, kept: readonly number[]): void {
+    if (!this.complete || kept.length === 0) return;
+    try {
+      if (!this.journal.append(packed, kept)) {
+        this.complete = false;
+        this.problem = `the correlation journal reached its disk bound of ${Math.round(this.maxBytes / 1024 ** 2)} MiB (SPILL_MAX_BYTES)`;
+      }
+    } catch (err) {
+      this.complete = false;
+      this.problem = `the correlation spill file ${this.journal.path} could not be written: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    this.stats.journalBytes = this.journal.size;
+  }
+
+  /**
+   * Hands every journaled input of the given base rules to `correlate` in correlation order (time, event id,
+   * rule), each once: a second copy of an event (same time, id and rule) is left out when `dedupe` is on.
+   */
+  sorted(rules: ReadonlySet<number>, dedupe: boolean, correlate: (input: CorrelationInput) => void): void {
+    let last: { time: number; id: string; rule: number } | null = null;
+    /** Whether the input is a second copy of the one before (they sort next to each other). */
+    const repeated = (time: number, id: string, rule: number): boolean => {
+      const same = dedupe && last !== null && id !== '' && last.time === time && last.id === id && last.rule === rule;
+      last = { time, id, rule };
+      if (!same) this.stats.inputs++;
+      return same;
+    };
+    const hand = (packed: PackedInputs, n: number, offset: number): void => {
+      if (!repeated(packed.times[n] as number, packedEventId(packed, offset), packedRule(packed, offset))) correlate(unpackInput(packed, n, offset));
+    };
+    const runs = new SpillFile(join(this.folder, 'runs'), this.budget);
+    const bounds: Array<[number, number]> = [];
+    try {
+      let memory = new PackedRuns();
+      let held = 0;
+      const spillRun = (): void => {
+        const start = runs.size;
+        const packer = (): InputPacker => new InputPacker();
+        let block = packer();
+        let inBlock = 0;
+        for (let next = memory.pop(); next !== undefined; next = memory.pop()) {
+          block.add(next);
+          if (++inBlock === RUN_BLOCK_INPUTS) {
+            this.appendRun(runs, block.finish());
+            block = packer();
+            inBlock = 0;
+          }
+        }
+        if (inBlock > 0) this.appendRun(runs, block.finish());
+        bounds.push([start, runs.size]);
+        memory = new PackedRuns();
+        held = 0;
+      };
+      const journal = this.journal.reader();
+      for (let block = journal.next(); block !== undefined; block = journal.next()) {
+        const offsets = inputOffsets(block.packed);
+        const kept = block.kept.filter((n) => rules.has(packedRule(block.packed, offsets[n] as number)));
+        if (kept.length === 0) continue;
+        if (held + block.bytes > this.memoryBudget && held > 0) spillRun();
+        memory.add(block.packed, offsets, kept);
+        held += block.bytes;
+      }
+      if (bounds.length === 0) {
+        // Everything fitted in memory: one sorted pass, no run written.
+        for (let next = memory.pop(); next !== undefined; next = memory.pop()) if (!repeated(next.time, next.summary.eventID, next.rule)) correlate(next);
+        return;
+      }
+      if (held > 0) spillRun();
+      this.stats.runs = bounds.length;
+      this.stats.runBytes = runs.size;
+      this.merge(runs, bounds, hand);
+    } finally {
+      runs.close();
+    }
+  }
+
+  private appendRun(runs: SpillFile, packed: PackedInputs): void {
+    if (!runs.append(packed, null)) throw new Error(`the correlation spill reached its disk bound (SPILL_MAX_BYTES) while sorting; ${runs.path} holds ${runs.size} bytes`);
+  }
+
+  /** The k-way merge of the sorted runs: a min-heap of cursors, one block per run in memory. */
+  private merge(runs: SpillFile, bounds: ReadonlyArray<[number, number]>, hand: (packed: PackedInputs, n: number, offset: number) => void): void {
+    const heap: Cursor[] = [];
+    const siftDown = (cursor: Cursor): void => {
+      let i = 0;
+      for (;;) {
+        let child = 2 * i + 1;
+        if (child >= heap.length) break;
+        if (child + 1 < heap.length && cursorBefore(heap[child + 1] as Cursor, heap[child] as Cursor)) child++;
+        if (!cursorBefore(heap[child] as Cursor, cursor)) break;
+        heap[i] = heap[child] as Cursor;
+        i = child;
+      }
+      heap[i] = cursor;
+    };
+    for (const [start, end] of bounds) {
+      const reader = runs.reader(start, end);
+      const block = reader.next();
+      if (block === undefined) continue;
+      const cursor: Cursor = { reader, block, offsets: inputOffsets(block.packed), at: 0 };
+      let i = heap.length;
+      heap.push(cursor);
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!cursorBefore(cursor, heap[parent] as Cursor)) break;
+        heap[i] = heap[parent] as Cursor;
+        i = parent;
+      }
+      heap[i] = cursor;
+    }
+    while (heap.length > 0) {
+      const top = heap[0] as Cursor;
+      hand(top.block.packed, top.at, top.offsets[top.at] as number);
+      top.at++;
+      if (top.at === top.block.packed.count) {
+        const block = top.reader.next();
+        if (block === undefined) {
+          const last = heap.pop() as Cursor;
+          if (heap.length === 0) break;
+          siftDown(last);
+          continue;
+        }
+        top.block = block;
+        top.offsets = inputOffsets(block.packed);
+        top.at = 0;
+      }
+      siftDown(top);
+    }
+  }
+
+  /** Removes the temp files. */
+  dispose(): void {
+    this.journal.close();
+    rmSync(this.folder, { recursive: true, force: true });
+  }
+}
