@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../paths.js';
-import { compilePattern, compileRegex, parseWildcards, wrapStar } from './patterns.js';
+import { compilePattern, parseWildcards, wrapStar } from './patterns.js';
+import { compileRegex, isBuiltinRuleFile } from './regex.js';
 import type { FieldUse, SigmaRule } from './types.js';
 
 export type LintCode = 'unknown-field' | 'unknown-event-source' | 'never-matches' | 'value-looks-like-field' | 'counts-without-outcome';
@@ -109,11 +110,11 @@ export function eventSources(): string[] {
   return knownSources;
 }
 
-function sourceMatches(use: FieldUse, value: string): boolean | null {
+function sourceMatches(use: FieldUse, value: string, builtin: boolean): boolean | null {
   const mods = new Set(use.modifiers);
   const sources = eventSources();
   if (mods.has('re')) {
-    const re = compileRegex(value, { i: mods.has('i'), m: mods.has('m'), s: mods.has('s') });
+    const re = compileRegex(value, { i: mods.has('i'), m: mods.has('m'), s: mods.has('s') }, builtin);
     return sources.some((s) => re.test(s));
   }
   if (mods.has('neq') || mods.has('fieldref') || mods.has('exists') || mods.has('cidr') || mods.has('base64') || mods.has('base64offset')) return null;
@@ -160,7 +161,7 @@ export function lintRule(rule: SigmaRule): LintIssue[] {
       if (use.field === 'eventSource') {
         for (const v of use.values) {
           if (typeof v !== 'string') continue;
-          if (sourceMatches(use, v) === false) add('error', 'unknown-event-source', `selection ${use.selection}: eventSource "${v}" is not a CloudTrail event source (see src/events/sigma/event-sources.json)`);
+          if (sourceMatches(use, v, isBuiltinRuleFile(rule.file)) === false) add('error', 'unknown-event-source', `selection ${use.selection}: eventSource "${v}" is not a CloudTrail event source (see src/events/sigma/event-sources.json)`);
         }
       }
       if (use.field !== null && !use.modifiers.includes('fieldref')) {

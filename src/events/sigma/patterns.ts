@@ -92,21 +92,6 @@ export function compilePattern(tokens: readonly Token[], cased: boolean): String
   }
 }
 
-/** Sigma `re`: PCRE-style; a leading inline flag group such as `(?i)` becomes a JavaScript flag. */
-export function compileRegex(pattern: string, flags: { i: boolean; m: boolean; s: boolean }): RegExp {
-  let source = pattern;
-  const inline = /^\(\?([ims]+)\)/.exec(source);
-  const set = new Set<string>();
-  if (flags.i) set.add('i');
-  if (flags.m) set.add('m');
-  if (flags.s) set.add('s');
-  if (inline) {
-    for (const f of inline[1] as string) set.add(f);
-    source = source.slice(inline[0].length);
-  }
-  return new RegExp(source, [...set].join(''));
-}
-
 export type Utf16 = 'utf16le' | 'utf16be' | 'utf16';
 
 export function encodeText(text: string, utf16: Utf16 | null): Buffer {
