@@ -1,13 +1,15 @@
 // The rule linter: flags rules that can never match raw CloudTrail (a field no CloudTrail record has, an
 // eventSource that does not exist, a condition that pins two eventNames at once) and likely mistakes.
+// lintRegexes (async: recheck runs beside) flags `re` patterns a backtracking engine would take super-linear
+// time on: exponential as an error, polynomial or unproven as a warning.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../paths.js';
 import { compilePattern, parseWildcards, wrapStar } from './patterns.js';
-import { compileRegex, isBuiltinRuleFile } from './regex.js';
+import { compileRegex, isBuiltinRuleFile, re2Regex, regexParts, screenRegex } from './regex.js';
 import type { FieldUse, SigmaRule } from './types.js';
 
-export type LintCode = 'unknown-field' | 'unknown-event-source' | 'never-matches' | 'value-looks-like-field' | 'counts-without-outcome';
+export type LintCode = 'unknown-field' | 'unknown-event-source' | 'never-matches' | 'value-looks-like-field' | 'counts-without-outcome' | 'super-linear-regex';
 
 export interface LintIssue {
   ruleId: string;
@@ -175,4 +177,34 @@ export function lintRule(rule: SigmaRule): LintIssue[] {
     }
   }
   return issues.sort((a, b) => (a.level === b.level ? 0 : a.level === 'error' ? -1 : 1));
+}
+
+/**
+ * The rule's `re` patterns that backtrack super-linearly (recheck): an error when exponential, a warning
+ * when polynomial or when recheck cannot decide in time. Such a pattern runs here on RE2 in linear time
+ * (or was refused when loading), but other Sigma back ends and SIEMs would backtrack on it.
+ */
+export async function lintRegexes(rule: SigmaRule): Promise<LintIssue[]> {
+  if (rule.kind !== 'event') return [];
+  const issues: LintIssue[] = [];
+  const seen = new Set<string>();
+  for (const use of rule.fieldUses) {
+    if (!use.modifiers.includes('re')) continue;
+    for (const value of use.values) {
+      if (typeof value !== 'string' || seen.has(value)) continue;
+      seen.add(value);
+      const { source, flags } = regexParts(value, { i: use.modifiers.includes('i'), m: use.modifiers.includes('m'), s: use.modifiers.includes('s') });
+      const verdict = await screenRegex(source, flags);
+      if (verdict.status === 'safe') continue;
+      const where = re2Regex(source, flags).ok ? 'trailproof runs it in linear time (RE2), but a backtracking engine would not' : 'it runs on a backtracking engine';
+      issues.push({
+        ruleId: rule.ruleId,
+        file: rule.file,
+        level: verdict.exponential ? 'error' : 'warning',
+        code: 'super-linear-regex',
+        message: `selection ${use.selection}: ${verdict.reason}: ${value} (${where})`,
+      });
+    }
+  }
+  return issues;
 }
