@@ -11,8 +11,10 @@
 // recheck's verdicts are cached by pattern and flags for the life of the process; `screenRegex` (async)
 // gives the same verdicts for the rule lint (`checks list --rules`), which flags super-linear patterns even
 // where RE2 runs them, since other Sigma back ends would backtrack on them.
+import { createRequire } from 'node:module';
 import { resolve, sep } from 'node:path';
-import { check, checkSync, type Diagnostics } from 'recheck';
+import type * as Recheck from 'recheck';
+import type { Diagnostics } from 'recheck';
 import { RE2JS } from 're2js';
 import { packageRoot } from '../../paths.js';
 import { RuleProblem } from './params.js';
@@ -77,6 +79,13 @@ function verdictOf(d: Diagnostics): RegexVerdict {
   return { status: 'unknown', reason: why, exponential: false };
 }
 
+// recheck takes a good part of a second to load: only a rule lint or a pattern RE2 cannot run needs it.
+let recheckModule: typeof Recheck | null = null;
+function recheck(): typeof Recheck {
+  recheckModule ??= createRequire(import.meta.url)('recheck') as typeof Recheck;
+  return recheckModule;
+}
+
 const verdicts = new Map<string, RegexVerdict>();
 const pending = new Map<string, Promise<RegexVerdict>>();
 
@@ -85,7 +94,7 @@ export function screenRegexSync(source: string, flags: RegexFlags): RegexVerdict
   const key = `${flagText(flags)}/${source}`;
   let verdict = verdicts.get(key);
   if (verdict === undefined) {
-    verdict = verdictOf(checkSync(source, flagText(flags), { timeout: RECHECK_TIMEOUT_MS }));
+    verdict = verdictOf(recheck().checkSync(source, flagText(flags), { timeout: RECHECK_TIMEOUT_MS }));
     verdicts.set(key, verdict);
   }
   return verdict;
@@ -98,7 +107,7 @@ export function screenRegex(source: string, flags: RegexFlags): Promise<RegexVer
   if (known !== undefined) return Promise.resolve(known);
   let running = pending.get(key);
   if (running === undefined) {
-    running = check(source, flagText(flags), { timeout: RECHECK_TIMEOUT_MS }).then((d) => {
+    running = recheck().check(source, flagText(flags), { timeout: RECHECK_TIMEOUT_MS }).then((d) => {
       const verdict = verdictOf(d);
       verdicts.set(key, verdict);
       pending.delete(key);
