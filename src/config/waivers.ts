@@ -2,14 +2,17 @@
 // results (an ERROR is a gap in the evidence, not a risk to accept). Expiry is judged against the
 // evidence's collectedAt, so re-auditing a saved bundle gives the same answer.
 import type { Result, WaiverReport } from '../model/types.js';
+import { wildcardMatcher } from '../wildcard.js';
 import type { WaiverConfig } from './load.js';
 
 const WAIVABLE = new Set(['FAIL', 'MANUAL']);
 
-/** A resource pattern with `*` (any run) and `?` (one character); anything else matches itself. */
-export function globToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
+/**
+ * A resource pattern with `*` (any run) and `?` (one character); anything else matches itself. Matched
+ * without a regular expression (src/wildcard.ts), so a config's pattern with many stars cannot stall a run.
+ */
+export function globMatcher(pattern: string): { test: (text: string) => boolean } {
+  return { test: wildcardMatcher(pattern) };
 }
 
 /** A waiver runs to the end of its expiry day (UTC). */
@@ -18,7 +21,7 @@ export function isExpired(waiver: WaiverConfig, at: Date): boolean {
 }
 
 export function applyWaivers(results: Result[], waivers: WaiverConfig[], at: Date): { results: Result[]; report: WaiverReport[] } {
-  const compiled = waivers.map((w) => ({ w, re: globToRegExp(w.resource), expired: isExpired(w, at), matched: 0 }));
+  const compiled = waivers.map((w) => ({ w, re: globMatcher(w.resource), expired: isExpired(w, at), matched: 0 }));
   const out = results.map((result) => {
     if (!WAIVABLE.has(result.status)) return result;
     const hit = compiled.find((c) => c.w.check === result.checkId && c.re.test(result.resource) && (c.w.account === undefined || c.w.account === result.account));

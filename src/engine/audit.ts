@@ -8,7 +8,7 @@ import type { Bundle } from '../evidence/bundle.js';
 import { Estate } from '../evidence/estate.js';
 import { STATUSES, type Detection, type Findings, type Result, type Severity, type Summary } from '../model/types.js';
 import { toolVersion } from '../paths.js';
-import { globToRegExp } from '../config/waivers.js';
+import { globMatcher } from '../config/waivers.js';
 import { createContext, type AnyCheck } from './check.js';
 import { frameworkView, indexFrameworks, type Framework, type FrameworkIndex } from './frameworks.js';
 import { resolveOptions } from './options.js';
@@ -69,7 +69,7 @@ export function planAudit(registry: CheckRegistry, frameworks: Framework[], conf
 
   let selected = registry.all().map((r) => r.check);
   if (request.checks && request.checks.length > 0) {
-    const patterns = request.checks.map((p) => ({ p, re: globToRegExp(p) }));
+    const patterns = request.checks.map((p) => ({ p, re: globMatcher(p) }));
     for (const { p, re } of patterns) if (!selected.some((c) => re.test(c.meta.id))) throw unknownCheck(p, registry, '--checks');
     selected = selected.filter((c) => patterns.some(({ re }) => re.test(c.meta.id)));
   }

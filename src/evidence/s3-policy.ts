@@ -2,6 +2,7 @@
 // plain HTTP is refused, and whether CloudTrail's write grant is bound to a trail or account. Pure functions
 // over parsed evidence; they judge statements one by one and never evaluate a request.
 import { errorMessage } from '../errors.js';
+import { wildcardMatch } from '../wildcard.js';
 import type {
   GetBucketAclResponse,
   PolicyDocument,
@@ -152,9 +153,9 @@ function hasWildcardPrincipal(stmt: PolicyStatement): boolean {
   return isObject(p) && Object.values(p).some((v) => list(v).includes('*'));
 }
 
+/** IAM's `*` and `?`, matched without a regular expression: a policy in evidence is input (src/wildcard.ts). */
 function globMatches(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(value);
+  return wildcardMatch(pattern, value, { ignoreCase });
 }
 
 /** Whether the statement's Action (or NotAction) takes in `action`; actions compare case-insensitively. */

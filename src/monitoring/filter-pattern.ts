@@ -5,6 +5,7 @@
 // `||` (the usual precedence; parentheses group explicitly). A selector absent from the event matches no
 // comparison, `!=` included, as in CloudWatch. Anything else is a FilterPatternError naming the filter.
 import { TrailproofError } from '../errors.js';
+import { wildcardMatch } from '../wildcard.js';
 
 export class FilterPatternError extends TrailproofError {
   constructor(
@@ -206,10 +207,10 @@ function lookup(event: unknown, path: (string | number)[]): unknown {
   return value;
 }
 
+/** `*` in a filter's value, matched without a regular expression: the pattern is evidence (src/wildcard.ts). */
 function wildcard(pattern: string, value: string): boolean {
   if (!pattern.includes('*')) return pattern === value;
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
-  return re.test(value);
+  return wildcardMatch(pattern, value, { questionMark: false });
 }
 
 function compare(op: Operator, value: unknown, literal: Literal): boolean {

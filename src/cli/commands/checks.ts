@@ -19,17 +19,20 @@ export interface ChecksListArgs {
 
 /**
  * `checks list --rules DIR`: loads the rules, lints each (a field CloudTrail never has, an eventSource that does
- * not exist, a condition that can never hold) and lists them; exit 1 when a rule does not load or has an error.
+ * not exist, a condition that can never hold, a regular expression that backtracks exponentially) and lists them; exit 1 when a rule does not load or has an error.
  */
 async function rulesList(dirs: string[], format: 'table' | 'json', io: Io): Promise<number> {
-  const { loadRules, lintRule } = await import('../../events/sigma/index.js');
+  const { loadRules, lintRule, lintRegexes } = await import('../../events/sigma/index.js');
   const loaded = loadRules(dirs.map((d) => resolve(io.cwd, d)));
-  const rows = loaded.rules.map((rule) => ({
+  const regexIssues = await Promise.all(loaded.rules.map((rule) => lintRegexes(rule)));
+  const rows = loaded.rules.map((rule, n) => ({
     ruleId: rule.ruleId,
     severity: rule.severity,
     title: rule.meta.title,
     file: relative(io.cwd, rule.file) || rule.file,
-    issues: lintRule(rule).map((i) => ({ level: i.level, code: i.code, message: i.message })),
+    issues: [...lintRule(rule), ...(regexIssues[n] ?? [])]
+      .sort((a, b) => (a.level === b.level ? 0 : a.level === 'error' ? -1 : 1))
+      .map((i) => ({ level: i.level, code: i.code, message: i.message })),
   }));
   const loadErrors = loaded.errors.map((e) => ({ file: relative(io.cwd, e.file) || e.file, feature: e.feature, message: e.message }));
   if (format === 'json') io.stdout(JSON.stringify({ rules: rows, errors: loadErrors }, null, 2) + '\n');

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { parseAllDocuments, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
 import type { Severity } from '../../model/types.js';
 import { compileDetection } from './detection.js';
+import { isBuiltinRuleFile } from './regex.js';
 import { parseExtension, parseTimespan, resolveParameters, resolveSetting, RuleProblem, unsupported } from './params.js';
 import { CORRELATION_TYPES, RuleLoadError, SIGMA_LEVELS, type CompiledRule, type CorrelationRule, type CorrelationType, type CountCondition, type RuleMeta, type SigmaLevel, type SigmaRule } from './types.js';
 
@@ -165,7 +166,7 @@ function compileDocument(doc: unknown, textDoc: unknown, file: string, index: nu
   }
   checkLogsource(meta);
   if (doc.detection === undefined) throw new RuleProblem('the rule has no detection');
-  const detection = compileDetection(textDoc.detection, parameters.values);
+  const detection = compileDetection(textDoc.detection, parameters.values, isBuiltinRuleFile(file));
   const rule: CompiledRule = { ...base, kind: 'event', match: detection.match, index: detection.index, fieldUses: detection.fieldUses, expr: detection.expr, generate: true };
   return rule;
 }

@@ -1,6 +1,7 @@
 // The Sigma condition language: `and`, `or`, `not`, parentheses, `1 of X*`, `all of X*`, `N of X*`,
 // `1 of them`, `all of them`. Parsed once into a tree over the selection names; precedence from least to
 // most binding: or, and, not, `x of`, parentheses.
+import { wildcardMatcher } from '../../wildcard.js';
 import { RuleProblem, unsupported } from './params.js';
 
 export type Condition =
@@ -32,8 +33,8 @@ const KEYWORDS = new Set(['and', 'or', 'not', 'of', 'them', 'all']);
 /** Sigma identifier patterns use `*` for any characters. */
 function namesMatching(pattern: string, names: readonly string[]): string[] {
   if (pattern === 'them') return names.filter((n) => !n.startsWith('_'));
-  const re = new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
-  return names.filter((n) => re.test(n));
+  const matches = wildcardMatcher(pattern, { questionMark: false });
+  return names.filter((n) => matches(n));
 }
 
 class Parser {

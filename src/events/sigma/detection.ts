@@ -73,10 +73,10 @@ function pinned(fields: CompiledField[], name: 'eventName' | 'eventSource'): Req
   return req;
 }
 
-function compileMap(map: Record<string, unknown>, name: string, parameters: Record<string, unknown>, uses: FieldUse[]): Selection {
+function compileMap(map: Record<string, unknown>, name: string, parameters: Record<string, unknown>, uses: FieldUse[], builtin: boolean): Selection {
   const entries = Object.entries(map);
   if (entries.length === 0) throw new RuleProblem(`selection "${name}" is an empty map`);
-  const fields = entries.map(([key, value]) => compileField(key, value, parameters, name));
+  const fields = entries.map(([key, value]) => compileField(key, value, parameters, name, builtin));
   for (const f of fields) uses.push(f.use);
   const ordered = [...fields].sort((a, b) => a.cost - b.cost);
   return { test: allOf(ordered.map((f) => f.test)), eventName: pinned(fields, 'eventName'), eventSource: pinned(fields, 'eventSource'), expr: both(fields.map((f) => f.expr)) };
@@ -86,12 +86,12 @@ function isMap(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function compileSelection(name: string, value: unknown, parameters: Record<string, unknown>, uses: FieldUse[]): Selection {
-  if (isMap(value)) return compileMap(value, name, parameters, uses);
+function compileSelection(name: string, value: unknown, parameters: Record<string, unknown>, uses: FieldUse[], builtin: boolean): Selection {
+  if (isMap(value)) return compileMap(value, name, parameters, uses, builtin);
   if (Array.isArray(value)) {
     if (value.length === 0) throw new RuleProblem(`selection "${name}" is an empty list`);
     if (value.every(isMap)) {
-      const maps = value.map((m) => compileMap(m, name, parameters, uses));
+      const maps = value.map((m) => compileMap(m, name, parameters, uses, builtin));
       return {
         test: anyOf(maps.map((m) => m.test)),
         eventName: maps.map((m) => m.eventName).reduce(union),
@@ -104,7 +104,7 @@ function compileSelection(name: string, value: unknown, parameters: Record<strin
     throw new RuleProblem(`selection "${name}" is empty`);
   }
   // Keywords: text searched anywhere in the record.
-  const f = compileField('', value, parameters, name);
+  const f = compileField('', value, parameters, name, builtin);
   uses.push(f.use);
   return { test: f.test, eventName: null, eventSource: null, expr: f.expr };
 }
@@ -154,7 +154,8 @@ function compileCondition(node: Condition, selections: Map<string, Selection>): 
 
 const sorted = (req: Required): string[] | null => (req === null ? null : [...req].sort());
 
-export function compileDetection(detection: unknown, parameters: Record<string, unknown>): CompiledDetection {
+/** `builtin`: the detection is one of trailproof's own rules (see regex.ts for what that changes). */
+export function compileDetection(detection: unknown, parameters: Record<string, unknown>, builtin = false): CompiledDetection {
   if (!isMap(detection)) throw new RuleProblem('detection must be a map of selections and a condition');
   if ('timeframe' in detection) throw unsupported('detection.timeframe', 'Sigma 1 timeframes are replaced by correlation rules (timespan)');
   if (!('condition' in detection)) throw new RuleProblem('detection has no condition');
@@ -162,7 +163,7 @@ export function compileDetection(detection: unknown, parameters: Record<string, 
   const selections = new Map<string, Selection>();
   for (const [name, value] of Object.entries(detection)) {
     if (name === 'condition') continue;
-    selections.set(name, compileSelection(name, value, parameters, uses));
+    selections.set(name, compileSelection(name, value, parameters, uses, builtin));
   }
   const condition = parseCondition(detection.condition, [...selections.keys()]);
   const compiled = compileCondition(condition, selections);

@@ -39,6 +39,11 @@
 //   lintRule(rule) -> LintIssue[]   a field CloudTrail never has, an eventSource that does not exist, a
 //                                   condition that can never hold, a value that looks like a field name,
 //                                   `counts: success` without an outcome test.
+//   lintRegexes(rule) -> Promise<LintIssue[]>   `re` patterns that backtrack super-linearly (recheck).
+//
+// Regular expressions (regex.ts): `re` values run on RE2 (re2js, linear time) wherever RE2 can run them
+// with JavaScript's meaning; otherwise natively only when recheck proves them safe (or the rule is
+// built-in and a test proves it); else the rule does not load and the error says why.
 //
 // Rule files are Sigma (specification 2.x) with `logsource: {product: aws, service: cloudtrail}`, plus an
 // optional `trailproof:` block: `id` (the fixed ruleId), `severity` (overrides `level`), `counts`
@@ -47,7 +52,8 @@
 // `'%name%'` for a correlation's `timespan`, condition bounds and `field`.
 export { compileRuleSource, type CompileOptions } from './compile.js';
 export { Correlator, DEFAULT_REORDER_WINDOW_MS, type CorrelatorOptions, type CorrelatorStats } from './correlation.js';
-export { CLOUDTRAIL_RECORD, eventSources, fieldProblem, lintRule, type LintCode, type LintIssue } from './lint.js';
+export { CLOUDTRAIL_RECORD, eventSources, fieldProblem, lintRegexes, lintRule, type LintCode, type LintIssue } from './lint.js';
+export { compileRegex, MAX_REGEX_LENGTH, RECHECK_TIMEOUT_MS, screenRegex, type CompiledRegex, type RegexVerdict } from './regex.js';
 export { compileSources, loadRules, readRuleSources, rulesFromSnapshot, type LoadedRules, type RuleSnapshot } from './load.js';
 export { RuleSet, type ResolvedCorrelation } from './ruleset.js';
 export {

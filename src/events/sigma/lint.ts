@@ -1,12 +1,15 @@
 // The rule linter: flags rules that can never match raw CloudTrail (a field no CloudTrail record has, an
 // eventSource that does not exist, a condition that pins two eventNames at once) and likely mistakes.
+// lintRegexes (async: recheck runs beside) flags `re` patterns a backtracking engine would take super-linear
+// time on: exponential as an error, polynomial or unproven as a warning.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../paths.js';
-import { compilePattern, compileRegex, parseWildcards, wrapStar } from './patterns.js';
+import { compilePattern, parseWildcards, wrapStar } from './patterns.js';
+import { compileRegex, isBuiltinRuleFile, re2Regex, regexParts, screenRegex } from './regex.js';
 import type { FieldUse, SigmaRule } from './types.js';
 
-export type LintCode = 'unknown-field' | 'unknown-event-source' | 'never-matches' | 'value-looks-like-field' | 'counts-without-outcome';
+export type LintCode = 'unknown-field' | 'unknown-event-source' | 'never-matches' | 'value-looks-like-field' | 'counts-without-outcome' | 'super-linear-regex';
 
 export interface LintIssue {
   ruleId: string;
@@ -109,11 +112,11 @@ export function eventSources(): string[] {
   return knownSources;
 }
 
-function sourceMatches(use: FieldUse, value: string): boolean | null {
+function sourceMatches(use: FieldUse, value: string, builtin: boolean): boolean | null {
   const mods = new Set(use.modifiers);
   const sources = eventSources();
   if (mods.has('re')) {
-    const re = compileRegex(value, { i: mods.has('i'), m: mods.has('m'), s: mods.has('s') });
+    const re = compileRegex(value, { i: mods.has('i'), m: mods.has('m'), s: mods.has('s') }, builtin);
     return sources.some((s) => re.test(s));
   }
   if (mods.has('neq') || mods.has('fieldref') || mods.has('exists') || mods.has('cidr') || mods.has('base64') || mods.has('base64offset')) return null;
@@ -160,7 +163,7 @@ export function lintRule(rule: SigmaRule): LintIssue[] {
       if (use.field === 'eventSource') {
         for (const v of use.values) {
           if (typeof v !== 'string') continue;
-          if (sourceMatches(use, v) === false) add('error', 'unknown-event-source', `selection ${use.selection}: eventSource "${v}" is not a CloudTrail event source (see src/events/sigma/event-sources.json)`);
+          if (sourceMatches(use, v, isBuiltinRuleFile(rule.file)) === false) add('error', 'unknown-event-source', `selection ${use.selection}: eventSource "${v}" is not a CloudTrail event source (see src/events/sigma/event-sources.json)`);
         }
       }
       if (use.field !== null && !use.modifiers.includes('fieldref')) {
@@ -174,4 +177,34 @@ export function lintRule(rule: SigmaRule): LintIssue[] {
     }
   }
   return issues.sort((a, b) => (a.level === b.level ? 0 : a.level === 'error' ? -1 : 1));
+}
+
+/**
+ * The rule's `re` patterns that backtrack super-linearly (recheck): an error when exponential, a warning
+ * when polynomial or when recheck cannot decide in time. Such a pattern runs here on RE2 in linear time
+ * (or was refused when loading), but other Sigma back ends and SIEMs would backtrack on it.
+ */
+export async function lintRegexes(rule: SigmaRule): Promise<LintIssue[]> {
+  if (rule.kind !== 'event') return [];
+  const issues: LintIssue[] = [];
+  const seen = new Set<string>();
+  for (const use of rule.fieldUses) {
+    if (!use.modifiers.includes('re')) continue;
+    for (const value of use.values) {
+      if (typeof value !== 'string' || seen.has(value)) continue;
+      seen.add(value);
+      const { source, flags } = regexParts(value, { i: use.modifiers.includes('i'), m: use.modifiers.includes('m'), s: use.modifiers.includes('s') });
+      const verdict = await screenRegex(source, flags);
+      if (verdict.status === 'safe') continue;
+      const where = re2Regex(source, flags).ok ? 'trailproof runs it in linear time (RE2), but a backtracking engine would not' : 'it runs on a backtracking engine';
+      issues.push({
+        ruleId: rule.ruleId,
+        file: rule.file,
+        level: verdict.exponential ? 'error' : 'warning',
+        code: 'super-linear-regex',
+        message: `selection ${use.selection}: ${verdict.reason}: ${value} (${where})`,
+      });
+    }
+  }
+  return issues;
 }

@@ -6,6 +6,7 @@ import { parseAllDocuments, type DocumentOptions, type ParseOptions, type Schema
 import { errorMessage, TrailproofError } from '../../errors.js';
 import { compileRuleSource, type CompileOptions } from './compile.js';
 import { compileDetection } from './detection.js';
+import { isBuiltinRuleFile } from './regex.js';
 import { RuleSet } from './ruleset.js';
 import { RuleLoadError, type CompiledRule, type CorrelationRule, type RuleSource, type SigmaRule } from './types.js';
 
@@ -97,7 +98,7 @@ function isMap(value: unknown): value is Record<string, unknown> {
 }
 
 function compileEvent(event: Omit<CompiledRule, 'match' | 'index' | 'fieldUses' | 'expr' | 'kind' | 'generate'>, detection: unknown): CompiledRule {
-  const compiled = compileDetection(detection, event.parameters.values);
+  const compiled = compileDetection(detection, event.parameters.values, isBuiltinRuleFile(event.file));
   return { ...event, kind: 'event', match: compiled.match, index: compiled.index, fieldUses: compiled.fieldUses, expr: compiled.expr, generate: true };
 }
 

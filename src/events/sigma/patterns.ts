@@ -1,6 +1,8 @@
 // Sigma string values compiled once into string tests: wildcards `*` and `?` with backslash escapes,
 // `windash` dash classes, case-insensitive by default. Plain shapes (exact, prefix, suffix, infix) become
-// string operations on the lowercased text; anything else one anchored regular expression.
+// string operations on the lowercased text; anything else is matched segment by segment (src/wildcard.ts),
+// in time bounded by text length x pattern length, never by a regular expression a pattern could make slow.
+import { segmentsMatcher, type CharClass, type Piece } from '../../wildcard.js';
 
 export type Token = { kind: 'text'; text: string } | { kind: 'star' } | { kind: 'one' } | { kind: 'dash' };
 
@@ -57,9 +59,9 @@ export function exactText(tokens: readonly Token[]): string | null {
   return null;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
+const DASH_CODES = new Set([...DASHES].map((d) => d.charCodeAt(0)));
+const isDash: CharClass = (code) => DASH_CODES.has(code);
+const anyOne: CharClass = () => true;
 
 export function compilePattern(tokens: readonly Token[], cased: boolean): StringTest {
   const kinds = tokens.map((t) => t.kind).join(',');
@@ -83,28 +85,17 @@ export function compilePattern(tokens: readonly Token[], cased: boolean): String
         ? (raw) => raw.length >= a.length + b.length && raw.startsWith(a) && raw.endsWith(b)
         : (_raw, lower) => lower.length >= a.length + b.length && lower.startsWith(a) && lower.endsWith(b);
     default: {
-      const source = tokens
-        .map((t) => (t.kind === 'text' ? escapeRegExp(t.text) : t.kind === 'star' ? '[\\s\\S]*' : t.kind === 'one' ? '[\\s\\S]' : '[-/\u2013\u2014\u2015]'))
-        .join('');
-      const re = new RegExp(`^${source}$`, cased ? '' : 'i');
-      return (raw) => re.test(raw);
+      // Matched segment by segment, not as a regular expression: `*a*b*c*...` would make a backtracking
+      // engine's time grow with the text to the power of the number of stars (src/wildcard.ts).
+      const segments: Piece[][] = [[]];
+      for (const t of tokens) {
+        if (t.kind === 'star') segments.push([]);
+        else (segments[segments.length - 1] as Piece[]).push(t.kind === 'text' ? (cased ? t.text : t.text.toLowerCase()) : t.kind === 'one' ? anyOne : isDash);
+      }
+      const test = segmentsMatcher(segments);
+      return cased ? (raw) => test(raw) : (_raw, lower) => test(lower);
     }
   }
-}
-
-/** Sigma `re`: PCRE-style; a leading inline flag group such as `(?i)` becomes a JavaScript flag. */
-export function compileRegex(pattern: string, flags: { i: boolean; m: boolean; s: boolean }): RegExp {
-  let source = pattern;
-  const inline = /^\(\?([ims]+)\)/.exec(source);
-  const set = new Set<string>();
-  if (flags.i) set.add('i');
-  if (flags.m) set.add('m');
-  if (flags.s) set.add('s');
-  if (inline) {
-    for (const f of inline[1] as string) set.add(f);
-    source = source.slice(inline[0].length);
-  }
-  return new RegExp(source, [...set].join(''));
 }
 
 export type Utf16 = 'utf16le' | 'utf16be' | 'utf16';

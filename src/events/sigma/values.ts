@@ -5,7 +5,8 @@
 import { inNetwork, parseCidr, parseIp, type Network } from './cidr.js';
 import { fieldPresence, fieldReader, isAbsent, objectTexts, recordLeaves } from './fields.js';
 import { expandPlaceholders, RuleProblem, unsupported } from './params.js';
-import { base64, base64Offsets, compilePattern, compileRegex, encodeText, exactText, literal, parseWildcards, wrapStar, type StringTest, type Token, type Utf16 } from './patterns.js';
+import { compileRegex, type CompiledRegex } from './regex.js';
+import { base64, base64Offsets, compilePattern, encodeText, exactText, literal, parseWildcards, wrapStar, type StringTest, type Token, type Utf16 } from './patterns.js';
 import { FALSE, type CompareOp, type Expr, type TimePart, type ValueTest } from './expr.js';
 import type { FieldUse } from './types.js';
 
@@ -175,7 +176,7 @@ function groupTest(group: Group): StringTest {
   return (raw, lower) => set.has(lower) || rest(raw, lower);
 }
 
-function valueGroups(key: string, values: unknown[], mods: Set<string>, kind: string | null): Group[] {
+function valueGroups(key: string, values: unknown[], mods: Set<string>, kind: string | null, builtin: boolean): Group[] {
   const part = one(mods, TIME_PARTS, 'time parts');
   const op = kind === 'lt' || kind === 'lte' || kind === 'gt' || kind === 'gte' ? kind : part !== null ? 'eq' : null;
   if (op !== null) {
@@ -189,13 +190,13 @@ function valueGroups(key: string, values: unknown[], mods: Set<string>, kind: st
     const flags = { i: mods.has('i'), m: mods.has('m'), s: mods.has('s') };
     return values.map((v) => {
       if (typeof v !== 'string') throw new RuleProblem(`"${key}" needs a regular expression text, not ${JSON.stringify(v)}`);
-      let re: RegExp;
+      let re: CompiledRegex;
       try {
-        re = compileRegex(v, flags);
+        re = compileRegex(v, flags, builtin);
       } catch (err) {
         throw new RuleProblem(`"${key}": ${err instanceof Error ? err.message : String(err)}`);
       }
-      return { isNull: false, tests: [(raw: string) => re.test(raw)], exact: [], data: [{ kind: 'regex', source: re.source, flags: re.flags }] };
+      return { isNull: false, tests: [re.test], exact: [], data: [{ kind: 'regex', source: re.source, flags: re.flags }] };
     });
   }
   if (kind === 'cidr') {
@@ -231,7 +232,8 @@ function fieldrefTest(key: string, read: (r: object) => unknown, values: unknown
   return (record) => refs.some((ref) => against(record, ref));
 }
 
-export function compileField(key: string, raw: unknown, parameters: Record<string, unknown>, selection: string): CompiledField {
+/** `builtin`: the entry is in one of trailproof's own rules (see regex.ts). */
+export function compileField(key: string, raw: unknown, parameters: Record<string, unknown>, selection: string, builtin = false): CompiledField {
   const [field = '', ...modifierList] = key.split('|');
   for (const m of modifierList) if (!FLAGS.has(m)) throw unsupported(`modifier ${m}`, `"${key}" uses a value modifier trailproof does not implement`);
   const mods = new Set(modifierList);
@@ -263,7 +265,7 @@ export function compileField(key: string, raw: unknown, parameters: Record<strin
     // A keyword: the values are searched in every scalar of the record, as text anywhere in it.
     if (kind === 'exists' || kind === 'fieldref') throw new RuleProblem(`a keyword selection cannot use ${kind}`);
     if (values.includes(null)) throw new RuleProblem('a keyword cannot be null');
-    const keywordGroups = valueGroups('keyword', values, kind === null && position === null ? new Set([...mods, 'contains']) : mods, kind);
+    const keywordGroups = valueGroups('keyword', values, kind === null && position === null ? new Set([...mods, 'contains']) : mods, kind, builtin);
     const groups = keywordGroups.map(groupTest);
     const matchOne = (record: object, test: StringTest): boolean => {
       const forms = recordLeaves(record);
@@ -290,7 +292,7 @@ export function compileField(key: string, raw: unknown, parameters: Record<strin
     inner = fieldrefTest(key, read, values, mods);
     expr = { kind: 'fieldref', field, refs: values.map(String), position, cased: mods.has('cased'), all: mods.has('all'), neq: mods.has('neq') };
   } else {
-    const groups = valueGroups(key, values, mods, kind);
+    const groups = valueGroups(key, values, mods, kind, builtin);
     expr = { kind: 'field', field, groups: groups.map((g) => (g.isNull ? { kind: 'null' } : { kind: 'any', tests: g.data })), all: mods.has('all') && groups.length > 1, neq: mods.has('neq') };
     if (mods.has('all') && groups.length > 1) {
       const parts = groups.map((g) => (g.isNull ? null : groupTest(g)));
