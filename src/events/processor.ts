@@ -2,6 +2,7 @@
 // read it, keep the records in scope, and either test them against the rule index (scan) or the query
 // (events). The output is plain data, small beside the input: detections, the inputs correlations need,
 // or the events the query found.
+import { errorMessage } from '../errors.js';
 import type { Detection } from '../model/types.js';
 import { eventDetection } from './detections.js';
 import { Prefilter } from './prefilter.js';
@@ -10,7 +11,7 @@ import { decodeUnit, type RecordSelector } from './readers/decode.js';
 import type { LogUnit, ScanScope, SkippedInput } from './readers/types.js';
 import type { CloudTrailRecord } from './record.js';
 import { compileQuery, queryExpr, type EventQuery } from './search.js';
-import { compileSources, rulesFromSnapshot, type CompiledRule, type RuleSet, type RuleSnapshot, type RuleSource } from './sigma/index.js';
+import { compileSources, rulesFromSnapshot, type CompiledRule, type CorrelationInput, type RuleSet, type RuleSnapshot, type RuleSource } from './sigma/index.js';
 import { InputPacker, type PackedInputs } from './wire.js';
 
 export type Task =
@@ -91,6 +92,11 @@ export function scopeTest(scope: ScanScope): (record: CloudTrailRecord) => boole
   };
 }
 
+/** A record the rules or the query threw on: skipped, named by its unit and place, with the reason. */
+function unmatchable(unit: LogUnit, ordinal: number, err: unknown): SkippedInput {
+  return { name: `${unit.name}: record ${ordinal}`, reason: `could not be tested: ${errorMessage(err)}`, events: 1 };
+}
+
 const NO_INPUTS: PackedInputs = { count: 0, strings: [], ints: new Int32Array(0), times: new Float64Array(0) };
 
 function emptyResult(unit: LogUnit): UnitResult {
@@ -118,12 +124,19 @@ export function createProcessor(task: Task, ruleSet?: RuleSet): Processor {
       const result = emptyResult(unit);
       const stats = await decodeUnit(
         unit,
-        (record) => {
+        (record, i) => {
           if (!full) {
             if (!inScope(record)) return;
             result.inScope++;
           }
-          if (!predicate(record)) return;
+          let hit: boolean;
+          try {
+            hit = predicate(record);
+          } catch (err) {
+            result.problems.push(unmatchable(unit, i, err));
+            return;
+          }
+          if (!hit) return;
           const time = typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : Number.NaN;
           result.found.push({ time, eventId: typeof record.eventID === 'string' ? record.eventID : '', record });
         },
@@ -131,7 +144,7 @@ export function createProcessor(task: Task, ruleSet?: RuleSet): Processor {
       );
       if (full) result.inScope = stats.events;
       else result.inScope += stats.unparsedInScope;
-      return Object.assign(result, { events: stats.events, bytes: stats.bytes, problems: stats.problems, modified: stats.modified });
+      return Object.assign(result, { events: stats.events, bytes: stats.bytes, problems: [...stats.problems, ...result.problems], modified: stats.modified });
     };
   }
 
@@ -148,18 +161,27 @@ export function createProcessor(task: Task, ruleSet?: RuleSet): Processor {
           if (!inScope(record)) return;
           result.inScope++;
         }
-        const matched = set.matchIndices(record, possible ?? undefined);
-        for (const ordinal of matched) {
-          const rule = rules[ordinal] as CompiledRule;
-          if (rule.generate) result.detections.push(eventDetection(rule, record));
-          const input = set.correlationInput(ordinal, record, i);
-          if (input !== null) packer.add(input);
+        // A record the rules cannot be applied to is that record's problem, named; the unit goes on.
+        let detections: Detection[] | undefined;
+        let inputs: CorrelationInput[] | undefined;
+        try {
+          for (const ordinal of set.matchIndices(record, possible ?? undefined)) {
+            const rule = rules[ordinal] as CompiledRule;
+            if (rule.generate) (detections ??= []).push(eventDetection(rule, record));
+            const input = set.correlationInput(ordinal, record, i);
+            if (input !== null) (inputs ??= []).push(input);
+          }
+        } catch (err) {
+          result.problems.push(unmatchable(unit, i, err));
+          return;
         }
+        if (detections !== undefined) result.detections.push(...detections);
+        if (inputs !== undefined) for (const input of inputs) packer.add(input);
       },
       select,
     );
     if (full) result.inScope = stats.events;
     else result.inScope += stats.unparsedInScope;
-    return Object.assign(result, { events: stats.events, bytes: stats.bytes, problems: stats.problems, modified: stats.modified, inputs: packer.finish() });
+    return Object.assign(result, { events: stats.events, bytes: stats.bytes, problems: [...stats.problems, ...result.problems], modified: stats.modified, inputs: packer.finish() });
   };
 }
