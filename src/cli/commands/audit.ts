@@ -6,7 +6,9 @@ import { TrailproofError } from '../../errors.js';
 import { Bundle } from '../../evidence/bundle.js';
 import { writeFindingsFile } from '../../output/json-file.js';
 import { attachLogIntegrity, verifyBundleLogs } from '../../integrity/bundle.js';
-import { bundleHoldsEvents, scanBundleEvents } from '../../events/audit-scan.js';
+import { bundleHoldsEvents, scanBundleEvents, scanSection } from '../../events/audit-scan.js';
+import { readSummary } from '../../events/render.js';
+import type { ScanStats } from '../../events/scan.js';
 import { openSources, scopeFromFlags, type ScopeFlags, type SourceFlags } from '../../events/sources.js';
 import { BUILTIN_RULES_DIR } from '../../events/rules.js';
 import { planAudit, runAudit } from '../../engine/audit.js';
@@ -117,17 +119,22 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
     // checks and trail.log-integrity reads the outcome from the bundle.
     if (plan.checks.some((c) => c.check.meta.id === 'trail.log-integrity')) attachLogIntegrity(bundle, await verifyBundleLogs(bundle));
     const runRequest: Parameters<typeof runAudit>[2] = { source, bundlePath: shownPath, failOn };
+    let scanStats: ScanStats | undefined;
     // The event rules run too when the evidence holds events (logs/ or LookupEvents.jsonl). A --checks or
     // --framework selection asks for posture checks only.
     if (ids.length === 0 && args.framework === undefined && (logSources.length > 0 || bundleHoldsEvents(bundle))) {
       const scan = await scanBundleEvents(bundle, { config, scope, sources: logSources });
       runRequest.detections = scan.detections;
+      scanStats = scan.stats;
       for (const e of scan.stats.ruleErrors) io.stderr(`trailproof: warning: ${e.message}\n`);
-      if (scan.stats.skipped.length > 0 && !args.quiet) io.stderr(`trailproof: warning: ${scan.stats.skipped.length} event file(s) could not be read and were skipped: ${scan.stats.skipped.slice(0, 3).map((f) => f.name).join(', ')}\n`);
+      // Each file, line or record the rules could not read, with its reason (all of them in findings.json's scan.skipped).
+      if (!args.quiet) for (const line of readSummary(scan.stats).filter((l) => /^(skipped|\.\.\. and)/.test(l))) io.stderr(`trailproof: warning: ${line}\n`);
     }
     if (accounts.length > 0) runRequest.accounts = accounts;
     if (args.framework !== undefined) runRequest.framework = args.framework;
     const findings = runAudit(bundle, plan, runRequest);
+    // The scan's own counts (what was read, what was skipped and why) beside the detections, as scan writes them.
+    if (scanStats !== undefined) (findings as Findings & { scan?: Record<string, unknown> }).scan = scanSection(scanStats);
     const exitCode = gateExitCode(findings, failOn);
     await writeOutputs(findings, formats, args, io, exitCode, failOn, bundlePath);
 
