@@ -46,22 +46,27 @@ export function textTooDeep(text: string, start = 0, end = text.length, max = MA
   return false;
 }
 
-/** Whether a value (already parsed) nests deeper than `max`; walks with a stack of its own, never recursion. */
+/**
+ * Whether a value (already parsed) nests deeper than `max`. It recurses, but never past `max` levels, so it
+ * cannot overflow whatever the value; it allocates nothing (a worker runs it on every record of the plain path).
+ */
 export function valueTooDeep(value: unknown, max = MAX_RECORD_DEPTH): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  const values: unknown[] = [value];
-  const depths: number[] = [1];
-  while (values.length > 0) {
-    const v = values.pop() as object;
-    const depth = depths.pop() as number;
-    if (depth > max) return true;
-    const children = Array.isArray(v) ? v : Object.values(v);
-    for (const child of children) {
-      if (child !== null && typeof child === 'object') {
-        values.push(child);
-        depths.push(depth + 1);
-      }
+  return value !== null && typeof value === 'object' && deeperThan(value, 1, max);
+}
+
+function deeperThan(value: object, depth: number, max: number): boolean {
+  if (depth > max) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const child: unknown = value[i];
+      if (child !== null && typeof child === 'object' && deeperThan(child, depth + 1, max)) return true;
     }
+    return false;
+  }
+  const entries = value as Record<string, unknown>;
+  for (const key in entries) {
+    const child = entries[key];
+    if (child !== null && typeof child === 'object' && deeperThan(child, depth + 1, max)) return true;
   }
   return false;
 }
