@@ -154,6 +154,7 @@ export function createProcessor(task: Task, ruleSet?: RuleSet): Processor {
   return async (unit) => {
     const result = emptyResult(unit);
     const packer = new InputPacker();
+    const pending: CorrelationInput[] = [];
     const stats = await decodeUnit(
       unit,
       (record, i, possible) => {
@@ -161,22 +162,24 @@ export function createProcessor(task: Task, ruleSet?: RuleSet): Processor {
           if (!inScope(record)) return;
           result.inScope++;
         }
-        // A record the rules cannot be applied to is that record's problem, named; the unit goes on.
-        let detections: Detection[] | undefined;
-        let inputs: CorrelationInput[] | undefined;
+        // A record the rules cannot be applied to is that record's problem, named; the unit goes on without
+        // any part of it. Its inputs wait in one array kept for the unit (no allocation per record: the
+        // workers' young generation is small), its detections are taken back should a later rule throw.
+        const kept = result.detections.length;
+        pending.length = 0;
         try {
           for (const ordinal of set.matchIndices(record, possible ?? undefined)) {
             const rule = rules[ordinal] as CompiledRule;
-            if (rule.generate) (detections ??= []).push(eventDetection(rule, record));
+            if (rule.generate) result.detections.push(eventDetection(rule, record));
             const input = set.correlationInput(ordinal, record, i);
-            if (input !== null) (inputs ??= []).push(input);
+            if (input !== null) pending.push(input);
           }
         } catch (err) {
+          result.detections.length = kept;
           result.problems.push(unmatchable(unit, i, err));
           return;
         }
-        if (detections !== undefined) result.detections.push(...detections);
-        if (inputs !== undefined) for (const input of inputs) packer.add(input);
+        for (let n = 0; n < pending.length; n++) packer.add(pending[n] as CorrelationInput);
       },
       select,
     );
