@@ -1,11 +1,10 @@
 // The config file (YAML or JSON), validated against schema/config.schema.json with errors that name the
 // path at fault and, where one is near, the key that was meant.
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import { TrailproofError, errorMessage } from '../errors.js';
 import type { Severity } from '../model/types.js';
 import { compileSchema, formatAjvErrors, loadSchema } from '../schema.js';
+import { readBounded, readYaml, YamlProblem } from './yaml.js';
 
 export interface WaiverConfig {
   check: string;
@@ -40,6 +39,9 @@ export interface LoadedConfig {
   baseDir: string;
 }
 
+/** Largest config file read (a config with hundreds of waivers is tens of KB). */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
 const validateConfig = compileSchema<Config>(loadSchema('config.schema.json'));
 
 export function loadConfig(file: string | undefined, cwd: string = process.cwd()): LoadedConfig {
@@ -47,17 +49,17 @@ export function loadConfig(file: string | undefined, cwd: string = process.cwd()
   const path = resolve(cwd, file);
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readBounded(path, MAX_CONFIG_BYTES, 'MAX_CONFIG_BYTES');
   } catch (err) {
     throw new TrailproofError('TP_CONFIG_UNREADABLE', `cannot read config file ${file}: ${errorMessage(err)}`);
   }
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0];
-    const where = first?.linePos?.[0] ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}` : '';
-    throw new TrailproofError('TP_CONFIG_INVALID', `config file ${file} is not valid YAML/JSON${where}: ${first?.message.split('\n')[0] ?? 'parse error'}`);
+  let value: unknown;
+  try {
+    value = readYaml(text) ?? {};
+  } catch (err) {
+    if (!(err instanceof YamlProblem)) throw err;
+    throw new TrailproofError('TP_CONFIG_INVALID', `config file ${file} is not valid YAML/JSON${err.at}: ${err.message}`);
   }
-  const value: unknown = doc.toJS() ?? {};
   if (!validateConfig(value)) {
     throw new TrailproofError('TP_CONFIG_INVALID', `config file ${file}: ${formatAjvErrors(validateConfig.errors, '')} (schema: schema/config.schema.json)`);
   }

@@ -45,3 +45,24 @@ export async function scanBundleEvents(bundle: Bundle, options: BundleScanOption
   const detections = applySettings(result.detections, settings);
   return { detections, stats: { ...result.stats, detections: detections.length, ruleErrors: [...errors, ...result.stats.ruleErrors] } };
 }
+
+/**
+ * The scan's own counts, kept in the findings file beside the detections (`scan`; readers ignore fields they
+ * do not know): what was read, what was skipped and why (each file, line or record by name), the rules that
+ * did not load. `scan` and `audit` write the same section.
+ */
+export function scanSection(stats: ScanStats, correlation: unknown = { late: stats.late, untimed: stats.untimed }): Record<string, unknown> {
+  return {
+    sources: stats.sources,
+    files: { read: stats.files - stats.filesSkipped, skipped: stats.filesSkipped },
+    events: { read: stats.events, inScope: stats.eventsInScope, unreadable: stats.eventsSkipped, duplicates: stats.duplicates },
+    prunedByKey: stats.pruned,
+    skipped: stats.skipped,
+    ...(stats.skippedUnlisted > 0 ? { skippedUnlisted: stats.skippedUnlisted } : {}),
+    modified: stats.modified,
+    correlation,
+    rules: { event: stats.rules.event, correlations: stats.rules.correlations, errors: stats.ruleErrors.map((e) => e.message) },
+    elapsedMs: stats.elapsedMs,
+    workers: stats.workers,
+  };
+}

@@ -21,11 +21,25 @@ export interface PipelineStats {
   bytesRead: number;
   bytesParsed: number;
   pruned: Pruned;
+  /** The inputs, lines and records skipped, each with its reason: the first MAX_SKIPPED_LISTED of them. */
   skipped: SkippedInput[];
+  /** Skipped ones past MAX_SKIPPED_LISTED: counted (in filesSkipped, eventsSkipped) but not listed. */
+  skippedUnlisted: number;
   /** Bundle files whose SHA-256 differs from the manifest (read all the same). */
   modified: string[];
   elapsedMs: number;
   workers: number;
+}
+
+/**
+ * Skipped inputs listed by name (in the summary's findings file): a corpus of millions of bad lines is
+ * counted in full, but lists only this many, so the findings file stays readable.
+ */
+export const MAX_SKIPPED_LISTED = 1000;
+
+function noteSkipped(stats: PipelineStats, skipped: SkippedInput): void {
+  if (stats.skipped.length < MAX_SKIPPED_LISTED) stats.skipped.push(skipped);
+  else stats.skippedUnlisted++;
 }
 
 export interface PipelineOptions {
@@ -80,6 +94,7 @@ export function emptyStats(sources: readonly LogSource[], workers: number): Pipe
     bytesParsed: 0,
     pruned: { folders: 0, files: 0 },
     skipped: [],
+    skippedUnlisted: 0,
     modified: [],
     elapsedMs: 0,
     workers,
@@ -105,7 +120,7 @@ export async function runPipeline(task: Task, sources: readonly LogSource[], opt
       stats.bytesRead += result.size;
       stats.bytesParsed += result.bytes;
       for (const p of result.problems) {
-        stats.skipped.push(p);
+        noteSkipped(stats, p);
         if (p.events === null) stats.filesSkipped++;
         else stats.eventsSkipped += p.events;
       }
@@ -123,7 +138,7 @@ export async function runPipeline(task: Task, sources: readonly LogSource[], opt
     stats.pruned.folders += pruned.folders;
     stats.pruned.files += pruned.files;
     for (const s of source.skipped()) {
-      stats.skipped.push(s);
+      noteSkipped(stats, s);
       if (s.events === null) {
         // A file (or folder listing) the source could not fetch: counted as an input that was skipped.
         stats.files++;

@@ -7,6 +7,7 @@
 // than a small input takes to read: this thread starts on the units itself, starts the workers only once the
 // input has kept it busy for `spawnAfterMs`, and hands units to them as soon as one is ready.
 import { Worker } from 'node:worker_threads';
+import { TrailproofError, errorMessage } from '../errors.js';
 import { createProcessor, type Processor, type Task, type UnitResult } from './processor.js';
 import type { LogUnit } from './readers/types.js';
 import type { WorkReply, WorkRequest } from './worker.js';
@@ -25,6 +26,15 @@ export interface PoolOptions {
 }
 
 export const DEFAULT_SPAWN_AFTER_MS = 150;
+
+/**
+ * What stops the run when a unit could not be processed at all (a thread that died, ran out of memory):
+ * the scan cannot decide, so exit 3 with one line naming what failed, never a stack from another thread.
+ */
+function scanFailed(what: string, err: unknown): TrailproofError {
+  if (err instanceof TrailproofError) return err;
+  return new TrailproofError('TP_SCAN_FAILED', `the scan stopped: ${what}: ${errorMessage(err).split('\n')[0] ?? ''}`, { exitCode: 3, cause: err });
+}
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
@@ -84,7 +94,7 @@ export async function processUnits(task: Task, units: AsyncIterable<LogUnit>, op
         if (!('seq' in reply)) slot.ready = true;
         else {
           slot.inflight--;
-          if (!reply.ok) return fail(new Error(reply.error));
+          if (!reply.ok) return fail(scanFailed('a worker thread could not process', reply.error));
           results.set(reply.seq, reply.result);
           try {
             emitInOrder();
@@ -94,9 +104,9 @@ export async function processUnits(task: Task, units: AsyncIterable<LogUnit>, op
         }
         notify();
       });
-      slot.worker.on('error', fail);
+      slot.worker.on('error', (err) => fail(scanFailed('a worker thread failed', err)));
       slot.worker.on('exit', (code) => {
-        if (code !== 0) fail(new Error(`a scan worker thread exited with code ${code}`));
+        if (code !== 0) fail(scanFailed('a worker thread', `exited with code ${code}`));
       });
       slots.push(slot);
     }
@@ -114,7 +124,11 @@ export async function processUnits(task: Task, units: AsyncIterable<LogUnit>, op
       if (ready.length === 0) {
         const started = Date.now();
         inline ??= createProcessor(task);
-        results.set(dispatched++, await inline(unit));
+        try {
+          results.set(dispatched++, await inline(unit));
+        } catch (err) {
+          throw scanFailed(`could not process ${unit.name}`, err);
+        }
         emitInOrder();
         busyMs += Date.now() - started;
         if (slots.length === 0 && options.workers > 0 && busyMs >= spawnAfter) spawn();

@@ -2,6 +2,7 @@
 // read it, keep the records in scope, and either test them against the rule index (scan) or the query
 // (events). The output is plain data, small beside the input: detections, the inputs correlations need,
 // or the events the query found.
+import { errorMessage } from '../errors.js';
 import type { Detection } from '../model/types.js';
 import { eventDetection } from './detections.js';
 import { Prefilter } from './prefilter.js';
@@ -10,7 +11,7 @@ import { decodeUnit, type RecordSelector } from './readers/decode.js';
 import type { LogUnit, ScanScope, SkippedInput } from './readers/types.js';
 import type { CloudTrailRecord } from './record.js';
 import { compileQuery, queryExpr, type EventQuery } from './search.js';
-import { compileSources, rulesFromSnapshot, type CompiledRule, type RuleSet, type RuleSnapshot, type RuleSource } from './sigma/index.js';
+import { compileSources, rulesFromSnapshot, type CompiledRule, type CorrelationInput, type RuleSet, type RuleSnapshot, type RuleSource } from './sigma/index.js';
 import { InputPacker, type PackedInputs } from './wire.js';
 
 export type Task =
@@ -91,6 +92,11 @@ export function scopeTest(scope: ScanScope): (record: CloudTrailRecord) => boole
   };
 }
 
+/** A record the rules or the query threw on: skipped, named by its unit and place, with the reason. */
+function unmatchable(unit: LogUnit, ordinal: number, err: unknown): SkippedInput {
+  return { name: `${unit.name}: record ${ordinal}`, reason: `could not be tested: ${errorMessage(err)}`, events: 1 };
+}
+
 const NO_INPUTS: PackedInputs = { count: 0, strings: [], ints: new Int32Array(0), times: new Float64Array(0) };
 
 function emptyResult(unit: LogUnit): UnitResult {
@@ -118,12 +124,19 @@ export function createProcessor(task: Task, ruleSet?: RuleSet): Processor {
       const result = emptyResult(unit);
       const stats = await decodeUnit(
         unit,
-        (record) => {
+        (record, i) => {
           if (!full) {
             if (!inScope(record)) return;
             result.inScope++;
           }
-          if (!predicate(record)) return;
+          let hit: boolean;
+          try {
+            hit = predicate(record);
+          } catch (err) {
+            result.problems.push(unmatchable(unit, i, err));
+            return;
+          }
+          if (!hit) return;
           const time = typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : Number.NaN;
           result.found.push({ time, eventId: typeof record.eventID === 'string' ? record.eventID : '', record });
         },
@@ -131,7 +144,7 @@ export function createProcessor(task: Task, ruleSet?: RuleSet): Processor {
       );
       if (full) result.inScope = stats.events;
       else result.inScope += stats.unparsedInScope;
-      return Object.assign(result, { events: stats.events, bytes: stats.bytes, problems: stats.problems, modified: stats.modified });
+      return Object.assign(result, { events: stats.events, bytes: stats.bytes, problems: [...stats.problems, ...result.problems], modified: stats.modified });
     };
   }
 
@@ -141,6 +154,7 @@ export function createProcessor(task: Task, ruleSet?: RuleSet): Processor {
   return async (unit) => {
     const result = emptyResult(unit);
     const packer = new InputPacker();
+    const pending: CorrelationInput[] = [];
     const stats = await decodeUnit(
       unit,
       (record, i, possible) => {
@@ -148,18 +162,29 @@ export function createProcessor(task: Task, ruleSet?: RuleSet): Processor {
           if (!inScope(record)) return;
           result.inScope++;
         }
-        const matched = set.matchIndices(record, possible ?? undefined);
-        for (const ordinal of matched) {
-          const rule = rules[ordinal] as CompiledRule;
-          if (rule.generate) result.detections.push(eventDetection(rule, record));
-          const input = set.correlationInput(ordinal, record, i);
-          if (input !== null) packer.add(input);
+        // A record the rules cannot be applied to is that record's problem, named; the unit goes on without
+        // any part of it. Its inputs wait in one array kept for the unit (no allocation per record: the
+        // workers' young generation is small), its detections are taken back should a later rule throw.
+        const kept = result.detections.length;
+        pending.length = 0;
+        try {
+          for (const ordinal of set.matchIndices(record, possible ?? undefined)) {
+            const rule = rules[ordinal] as CompiledRule;
+            if (rule.generate) result.detections.push(eventDetection(rule, record));
+            const input = set.correlationInput(ordinal, record, i);
+            if (input !== null) pending.push(input);
+          }
+        } catch (err) {
+          result.detections.length = kept;
+          result.problems.push(unmatchable(unit, i, err));
+          return;
         }
+        for (let n = 0; n < pending.length; n++) packer.add(pending[n] as CorrelationInput);
       },
       select,
     );
     if (full) result.inScope = stats.events;
     else result.inScope += stats.unparsedInScope;
-    return Object.assign(result, { events: stats.events, bytes: stats.bytes, problems: stats.problems, modified: stats.modified, inputs: packer.finish() });
+    return Object.assign(result, { events: stats.events, bytes: stats.bytes, problems: [...stats.problems, ...result.problems], modified: stats.modified, inputs: packer.finish() });
   };
 }

@@ -117,7 +117,8 @@ export function readSummary(stats: PipelineStats, maxSkippedShown = 20): string[
   ];
   if (stats.pruned.folders + stats.pruned.files > 0) out.push(`left unopened, out of scope by their key: ${n(stats.pruned.folders)} folders, ${n(stats.pruned.files)} files`);
   for (const s of stats.skipped.slice(0, maxSkippedShown)) out.push(`skipped ${cell(s.name, 200)}: ${cell(s.reason, 200)}`);
-  if (stats.skipped.length > maxSkippedShown) out.push(`... and ${n(stats.skipped.length - maxSkippedShown)} more skipped (all of them are in the findings file)`);
+  const more = stats.skipped.length + stats.skippedUnlisted - Math.min(stats.skipped.length, maxSkippedShown);
+  if (more > 0) out.push(`... and ${n(more)} more skipped (${stats.skippedUnlisted > 0 ? `the first ${n(stats.skipped.length)} are` : 'all of them are'} in the findings file)`);
   if (stats.modified.length > 0) out.push(`EVIDENCE INTEGRITY: ${n(stats.modified.length)} file(s) do not match the bundle manifest: ${stats.modified.slice(0, 3).join(', ')}${stats.modified.length > 3 ? ' ...' : ''}`);
   return out;
 }

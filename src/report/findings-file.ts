@@ -6,6 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { runOutcome } from '../engine/gate.js';
 import { TrailproofError, errorMessage } from '../errors.js';
+import { MAX_RECORD_DEPTH, textTooDeep } from '../events/depth.js';
 import type { Findings } from '../model/types.js';
 import { compileSchema, formatAjvErrors, loadSchema } from '../schema.js';
 
@@ -19,7 +20,16 @@ export interface LoadedFindings {
   bytes: Uint8Array;
 }
 
+/**
+ * Nesting past which a findings file is refused before it is parsed: trailproof writes detections from
+ * records no deeper than MAX_RECORD_DEPTH, and the renderers (HTML, SARIF) walk values recursively.
+ */
+export const MAX_FINDINGS_DEPTH = 2 * MAX_RECORD_DEPTH;
+
 export function parseFindings(text: string, file: string): Findings {
+  if (textTooDeep(text, 0, text.length, MAX_FINDINGS_DEPTH)) {
+    throw new TrailproofError('TP_USAGE', `findings file ${file} nests deeper than ${MAX_FINDINGS_DEPTH} levels (MAX_FINDINGS_DEPTH): not a findings file trailproof wrote`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -7,9 +7,10 @@ import { Bundle } from '../../evidence/bundle.js';
 import { writeFindingsFile } from '../../output/json-file.js';
 import { attachLogIntegrity, verifyBundleLogs, type KeyTrustOptions } from '../../integrity/bundle.js';
 import { parseFingerprints, readPublicKeyFiles } from '../../integrity/keys.js';
-import { bundleHoldsEvents, scanBundleEvents } from '../../events/audit-scan.js';
-import { correlationLines, correlationSection, type CorrelationSection } from '../../events/render.js';
+import { bundleHoldsEvents, scanBundleEvents, scanSection } from '../../events/audit-scan.js';
+import { correlationLines, correlationSection, readSummary, type CorrelationSection } from '../../events/render.js';
 import { ruleSettings } from '../../events/rules.js';
+import type { ScanStats } from '../../events/scan.js';
 import { openSources, scopeFromFlags, type ScopeFlags, type SourceFlags } from '../../events/sources.js';
 import { BUILTIN_RULES_DIR } from '../../events/rules.js';
 import { planAudit, runAudit } from '../../engine/audit.js';
@@ -138,22 +139,26 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
     if (plan.checks.some((c) => c.check.meta.id === 'trail.log-integrity')) attachLogIntegrity(bundle, await verifyBundleLogs(bundle, { ...keyTrust, live: source === 'live' }));
     const runRequest: Parameters<typeof runAudit>[2] = { source, bundlePath: shownPath, failOn };
     let correlation: CorrelationSection | undefined;
+    let scanStats: ScanStats | undefined;
     // The event rules run too when the evidence holds events (logs/ or LookupEvents.jsonl). A --checks or
     // --framework selection asks for posture checks only.
     if (ids.length === 0 && args.framework === undefined && (logSources.length > 0 || bundleHoldsEvents(bundle))) {
       const scan = await scanBundleEvents(bundle, { config, scope, sources: logSources });
       runRequest.detections = scan.detections;
+      scanStats = scan.stats;
       correlation = correlationSection(scan.stats, ruleSettings(config));
       if (!args.quiet) for (const line of correlationLines(correlation)) io.stderr(`trailproof: ${line}\n`);
       for (const e of scan.stats.ruleErrors) io.stderr(`trailproof: warning: ${e.message}\n`);
-      if (scan.stats.skipped.length > 0 && !args.quiet) io.stderr(`trailproof: warning: ${scan.stats.skipped.length} event file(s) could not be read and were skipped: ${scan.stats.skipped.slice(0, 3).map((f) => f.name).join(', ')}\n`);
+      // Each file, line or record the rules could not read, with its reason (all of them in findings.json's scan.skipped).
+      if (!args.quiet) for (const line of readSummary(scan.stats).filter((l) => /^(skipped|\.\.\. and)/.test(l))) io.stderr(`trailproof: warning: ${line}\n`);
     }
     // A live gate's collection is narrowed to the account and the organization trails that decide it: all of it is reported.
     if (accounts.length > 0 && !(args.gate === true && source === 'live')) runRequest.accounts = accounts;
     if (args.framework !== undefined) runRequest.framework = args.framework;
     const findings = runAudit(bundle, plan, runRequest);
-    // Beside the detections, as `trailproof scan` keeps it: which correlations could not be completed (the gate reads it).
-    if (correlation !== undefined) Object.assign(findings, { scan: { correlation } });
+    // The scan's own counts (what was read, what was skipped and why, which correlations could not be completed:
+    // the gate reads it) beside the detections, as `trailproof scan` keeps them.
+    if (scanStats !== undefined) (findings as Findings & { scan?: Record<string, unknown> }).scan = scanSection(scanStats, correlation);
     // The outcome is decided before anything is written, and every output states it (findings.json run.outcome).
     findings.run.outcome = runOutcome(findings, failOn);
     await writeOutputs(findings, formats, args, io, bundlePath);

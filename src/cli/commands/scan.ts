@@ -10,8 +10,9 @@ import { eventSourceOptions, progressMode, readCommonArgs, type CommonEventArgs 
 import { defaultWorkers } from '../../events/pipeline.js';
 import { ProgressDisplay } from '../../events/progress.js';
 import { readManifest } from '../../events/readers/bundle.js';
-import { correlationLines, correlationSection, detectionsTable, readSummary, severityCounts, type CorrelationSection } from '../../events/render.js';
+import { correlationLines, correlationSection, detectionsTable, readSummary, severityCounts } from '../../events/render.js';
 import { applySettings, ruleSettings, ruleSources } from '../../events/rules.js';
+import { scanSection } from '../../events/audit-scan.js';
 import { scanEvents, type ScanStats } from '../../events/scan.js';
 import { openSources, scopeFromFlags } from '../../events/sources.js';
 import { STATUSES, type Detection, type Findings, type Severity, type Summary } from '../../model/types.js';
@@ -37,22 +38,6 @@ export const scanOptions = {
   'fail-on': { type: 'string', choices: FAIL_ON_CHOICES, describe: 'Lowest severity of a detection that makes the run exit 1 (default high; none never fails)' },
   ...sqlEngineOptions,
 } as const;
-
-/** The scan's own counts, kept in the findings file beside the detections (readers ignore fields they do not know). */
-function scanSection(stats: ScanStats, correlation: CorrelationSection): Record<string, unknown> {
-  return {
-    sources: stats.sources,
-    files: { read: stats.files - stats.filesSkipped, skipped: stats.filesSkipped },
-    events: { read: stats.events, inScope: stats.eventsInScope, unreadable: stats.eventsSkipped, duplicates: stats.duplicates },
-    prunedByKey: stats.pruned,
-    skipped: stats.skipped,
-    modified: stats.modified,
-    correlation,
-    rules: { event: stats.rules.event, correlations: stats.rules.correlations, errors: stats.ruleErrors.map((e) => e.message) },
-    elapsedMs: stats.elapsedMs,
-    workers: stats.workers,
-  };
-}
 
 export async function scan(args: Record<string, unknown>, io: Io): Promise<number> {
   const common: CommonEventArgs = readCommonArgs(args);

@@ -2,21 +2,30 @@
 // its magic number, not its name), then either read in batches of records of which a selector picks those to
 // parse (a scan with the prefilter), or parsed whole (a delivered file is a few MB at most; JSON.parse of the
 // whole text is several times faster than any streaming parser in JavaScript); a LookupEvents.jsonl is read
-// line by line. A file that cannot be read is reported by name with the reason, and skipped.
+// line by line, each line bounded. A file that cannot be read is reported by name with the reason, and
+// skipped; a record or line that cannot be read (bad JSON, nested past MAX_RECORD_DEPTH, a line past
+// MAX_JSONL_LINE_BYTES) is reported by file and place, and the rest of the file goes on.
 import { isAscii } from 'node:buffer';
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { gunzipSync } from 'node:zlib';
 import { errorMessage } from '../../errors.js';
+import { TOO_DEEP, textTooDeep, valueTooDeep } from '../depth.js';
 import type { Selection } from '../prefilter.js';
 import type { CloudTrailRecord } from '../record.js';
 import { recordBatches, recordRange } from './batches.js';
+import { openRegularFile, readWhole } from './open.js';
 import type { LogUnit, SkippedInput } from './types.js';
 
-/** Inflated size past which a file is refused rather than held in memory (CloudTrail's files are far smaller). */
+/**
+ * Size past which a log file is refused rather than held in memory, as stored and inflated (CloudTrail's
+ * files are a few MB): checked before a local file is read, and as gzip inflates, whatever its trailer says.
+ */
 export const MAX_INFLATED_BYTES = 256 * 1024 * 1024;
+
+/** Longest LookupEvents.jsonl line read (an Event is a few KB); a longer one is skipped as that line's problem. */
+export const MAX_JSONL_LINE_BYTES = 16 * 1024 * 1024;
+
+const MIB = 1024 * 1024;
 
 /** Buffers this large have an ArrayBuffer of their own (Node pools only those under 4 KB). */
 const OWN_BUFFER_BYTES = 64 * 1024;
@@ -74,7 +83,7 @@ function inflate(bytes: Buffer): Buffer {
     return gunzipSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES, chunkSize });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE') throw new Error(`larger than ${MAX_INFLATED_BYTES / 1024 / 1024} MiB inflated`, { cause: err });
+    if (code === 'ERR_BUFFER_TOO_LARGE') throw new Error(`larger than ${MAX_INFLATED_BYTES / MIB} MiB inflated (MAX_INFLATED_BYTES)`, { cause: err });
     throw new Error(`bad gzip: ${errorMessage(err)}`, { cause: err });
   }
 }
@@ -100,8 +109,11 @@ function emitLogFile(text: string, onRecord: RecordCallback, stats: DecodeStats,
   let bad = 0;
   for (let i = from; i < records.length; i++) {
     const record: unknown = records[i];
-    if (isObject(record)) onRecord(record as CloudTrailRecord, stats.events++);
-    else bad++;
+    if (!isObject(record)) bad++;
+    else if (valueTooDeep(record)) {
+      stats.problems.push({ name: `${name}: record ${i}`, reason: TOO_DEEP, events: 1 });
+      stats.events++;
+    } else onRecord(record as CloudTrailRecord, stats.events++);
   }
   if (bad > 0) stats.problems.push({ name, reason: `${bad} record(s) that are not JSON objects`, events: bad });
 }
@@ -131,22 +143,39 @@ function emitLogBytes(bytes: Buffer, select: RecordSelector | undefined, onRecor
       const base = stats.events;
       stats.events += selection.count;
       stats.unparsedInScope += selection.unparsedInScope ?? selection.count - picked.length;
-      for (let i = 0; i < picked.length; i++) onRecord(picked[i] as CloudTrailRecord, base - first + (selection.candidates[i] as number), selection.possible[i]);
+      for (let i = 0; i < picked.length; i++) {
+        const record = picked[i];
+        const ordinal = base - first + (selection.candidates[i] as number);
+        if (record === TOO_DEEP_RECORD) stats.problems.push({ name: `${name}: record ${ordinal}`, reason: TOO_DEEP, events: 1 });
+        else onRecord(record as CloudTrailRecord, ordinal, selection.possible[i]);
+      }
     }
     return;
   }
   emitLogFile(bytes.toString(encoding), onRecord, stats, name);
 }
 
-/** The picked records parsed, or null when one is not a JSON object (the split was wrong: parse the file whole). */
+/** Stands for a picked record refused for its depth (TOO_DEEP), never parsed. */
+const TOO_DEEP_RECORD: CloudTrailRecord = Object.freeze({});
+
+/**
+ * The picked records parsed (TOO_DEEP_RECORD for one nested too deep), or null when one is not a JSON
+ * object (the split was wrong: parse the file whole).
+ */
 function parseSelected(text: string, selection: Selection): CloudTrailRecord[] | null {
   const { candidates, starts, ends } = selection;
   const out = new Array<CloudTrailRecord>(candidates.length);
   for (let i = 0; i < candidates.length; i++) {
     const r = candidates[i] as number;
+    const start = starts[r] as number;
+    const end = ends[r] as number;
+    if (textTooDeep(text, start, end)) {
+      out[i] = TOO_DEEP_RECORD;
+      continue;
+    }
     let record: unknown;
     try {
-      record = JSON.parse(text.slice(starts[r], ends[r]));
+      record = JSON.parse(text.slice(start, end));
     } catch {
       return null;
     }
@@ -181,6 +210,7 @@ function iso(value: unknown): string | undefined {
 export function recordFromLookupEvent(event: Record<string, unknown>, where: { account?: string; region?: string } = {}): CloudTrailRecord {
   const text = event['CloudTrailEvent'];
   if (typeof text === 'string' && text !== '') {
+    if (textTooDeep(text)) throw new Error(`CloudTrailEvent ${TOO_DEEP}`);
     const parsed: unknown = JSON.parse(text);
     if (!isObject(parsed)) throw new Error('CloudTrailEvent is not a JSON object');
     return parsed as CloudTrailRecord;
@@ -207,25 +237,95 @@ export function recordFromLookupEvent(event: Record<string, unknown>, where: { a
   return record;
 }
 
-async function emitJsonl(path: string, name: string, where: { account?: string; region?: string }, onRecord: RecordCallback, stats: DecodeStats, hash: Hash | undefined): Promise<void> {
-  const input = createReadStream(path);
-  if (hash !== undefined) input.on('data', (chunk) => hash.update(chunk));
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  let n = 0;
-  for await (const line of lines) {
-    n++;
-    stats.bytes += Buffer.byteLength(line) + 1;
-    if (line.trim() === '') continue;
-    let record: CloudTrailRecord;
-    try {
-      const event: unknown = JSON.parse(line);
-      if (!isObject(event)) throw new Error('not a LookupEvents Event object');
-      record = recordFromLookupEvent(event, where);
-    } catch (err) {
-      stats.problems.push({ name: `${name}:${n}`, reason: err instanceof SyntaxError ? jsonProblem(err) : errorMessage(err), events: 1 });
-      continue;
+/**
+ * The lines of a stream (LF or CRLF), each at most `max` bytes: a longer line comes as null with its length,
+ * its bytes dropped as they arrive (never held), and the lines after it come as usual.
+ */
+export async function* boundedLines(input: AsyncIterable<Buffer>, max: number): AsyncGenerator<{ line: Buffer | null; bytes: number }> {
+  let parts: Buffer[] = [];
+  let held = 0;
+  let length = 0;
+  let over = false;
+  const take = (piece: Buffer): void => {
+    length += piece.length;
+    if (over) return;
+    if (held + piece.length > max) {
+      over = true;
+      parts = [];
+      held = 0;
+      return;
     }
-    onRecord(record, stats.events++);
+    parts.push(piece);
+    held += piece.length;
+  };
+  const finish = (): { line: Buffer | null; bytes: number } => {
+    let line: Buffer | null = null;
+    if (!over) {
+      line = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, held);
+      if (line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
+    }
+    const out = { line, bytes: length };
+    parts = [];
+    held = 0;
+    length = 0;
+    over = false;
+    return out;
+  };
+  for await (const chunk of input) {
+    let from = 0;
+    for (let nl = chunk.indexOf(0x0a, from); nl >= 0; nl = chunk.indexOf(0x0a, from)) {
+      take(chunk.subarray(from, nl));
+      yield finish();
+      from = nl + 1;
+    }
+    if (from < chunk.length) take(chunk.subarray(from));
+  }
+  if (length > 0 || over) yield finish();
+}
+
+/** A LookupEvents line as a record; throws what is wrong with it. */
+function lookupLine(text: string, where: { account?: string; region?: string }): CloudTrailRecord {
+  if (textTooDeep(text)) throw new Error(TOO_DEEP);
+  let event: unknown;
+  try {
+    event = JSON.parse(text);
+  } catch (err) {
+    throw new Error(jsonProblem(err), { cause: err });
+  }
+  if (!isObject(event)) throw new Error('not a LookupEvents Event object');
+  try {
+    return recordFromLookupEvent(event, where);
+  } catch (err) {
+    throw err instanceof SyntaxError ? new Error(`CloudTrailEvent: ${jsonProblem(err)}`, { cause: err }) : err;
+  }
+}
+
+async function emitJsonl(path: string, name: string, where: { account?: string; region?: string }, onRecord: RecordCallback, stats: DecodeStats, hash: Hash | undefined): Promise<void> {
+  const handle = await openRegularFile(path);
+  try {
+    const input = handle.createReadStream({ autoClose: false, highWaterMark: 256 * 1024 });
+    if (hash !== undefined) input.on('data', (chunk) => hash.update(chunk));
+    let n = 0;
+    for await (const { line, bytes } of boundedLines(input, MAX_JSONL_LINE_BYTES)) {
+      n++;
+      stats.bytes += bytes + 1;
+      if (line === null) {
+        stats.problems.push({ name: `${name}:${n}`, reason: `line of ${(bytes / MIB).toFixed(1)} MiB, longer than ${MAX_JSONL_LINE_BYTES / MIB} MiB (MAX_JSONL_LINE_BYTES)`, events: 1 });
+        continue;
+      }
+      const text = line.toString('utf8');
+      if (text.trim() === '') continue;
+      let record: CloudTrailRecord;
+      try {
+        record = lookupLine(text, where);
+      } catch (err) {
+        stats.problems.push({ name: `${name}:${n}`, reason: errorMessage(err), events: 1 });
+        continue;
+      }
+      onRecord(record, stats.events++);
+    }
+  } finally {
+    await handle.close();
   }
 }
 
@@ -248,7 +348,7 @@ export async function decodeUnit(unit: LogUnit, onRecord: RecordCallback, select
   try {
     switch (unit.kind) {
       case 'file': {
-        const raw = await readFile(unit.path);
+        const raw = await readWhole(unit.path, MAX_INFLATED_BYTES, 'MAX_INFLATED_BYTES');
         if (unit.sha256 !== undefined && createHash('sha256').update(raw).digest('hex') !== unit.sha256) stats.modified.push(unit.name);
         const inflated = inflate(raw);
         stats.bytes = inflated.length;
@@ -259,6 +359,7 @@ export async function decodeUnit(unit: LogUnit, onRecord: RecordCallback, select
       }
       case 'bytes': {
         const raw = Buffer.from(unit.bytes.buffer, unit.bytes.byteOffset, unit.bytes.byteLength);
+        if (raw.length > MAX_INFLATED_BYTES) throw new Error(`${(raw.length / MIB).toFixed(1)} MiB, larger than ${MAX_INFLATED_BYTES / MIB} MiB (MAX_INFLATED_BYTES)`);
         const inflated = inflate(raw);
         stats.bytes = inflated.length;
         emitLogBytes(inflated, select, guarded, stats, unit.name);
@@ -277,7 +378,11 @@ export async function decodeUnit(unit: LogUnit, onRecord: RecordCallback, select
         break;
       }
       case 'records':
-        for (const record of unit.records) guarded(record, stats.events++);
+        for (const record of unit.records) {
+          if (valueTooDeep(record)) stats.problems.push({ name: `${unit.name}: record ${stats.events}`, reason: TOO_DEEP, events: 1 });
+          else guarded(record, stats.events);
+          stats.events++;
+        }
         break;
     }
   } catch (err) {

@@ -4,6 +4,7 @@
 // parsed into the record.
 import { LookupEventsCommand, type CloudTrailClient, type Event } from '@aws-sdk/client-cloudtrail';
 import { errorMessage } from '../../errors.js';
+import type { CloudTrailRecord } from '../record.js';
 import { recordFromLookupEvent } from './decode.js';
 import type { LogSource, Pruned, RecordsUnit, ScanScope, SkippedInput } from './types.js';
 
@@ -102,7 +103,15 @@ export function lookupEvents(targets: LookupTarget[], scope: ScanScope, options:
         if (scope.to !== null) input.EndTime = new Date(scope.to);
         const res = await target.client.send(new LookupEventsCommand(input));
         page++;
-        const records = (res.Events ?? []).map((e: Event) => recordFromLookupEvent(e as unknown as Record<string, unknown>, { account: target.account, region: target.region }));
+        // An Event that cannot be read is that event's problem, named; the page and the pages after go on.
+        const records: CloudTrailRecord[] = [];
+        (res.Events ?? []).forEach((e: Event, i) => {
+          try {
+            records.push(recordFromLookupEvent(e as unknown as Record<string, unknown>, { account: target.account, region: target.region }));
+          } catch (err) {
+            skipped.push({ name: `LookupEvents ${target.account} ${target.region} page ${page} event ${i}${e.EventId === undefined ? '' : ` (${e.EventId})`}`, reason: errorMessage(err), events: 1 });
+          }
+        });
         await channel.put({ kind: 'records', name: `LookupEvents ${target.account} ${target.region} page ${page}`, size: 0, delivered: null, records });
         token = res.NextToken;
       } while (token !== undefined && token !== '');

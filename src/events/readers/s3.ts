@@ -58,7 +58,7 @@ async function collect(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
   let total = 0;
   for await (const chunk of source) {
     total += chunk.byteLength;
-    if (total > MAX_INFLATED_BYTES) throw new Error(`larger than ${MAX_INFLATED_BYTES / 1024 / 1024} MiB`);
+    if (total > MAX_INFLATED_BYTES) throw new Error(`larger than ${MAX_INFLATED_BYTES / 1024 / 1024} MiB (MAX_INFLATED_BYTES)`);
     chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   }
   return Buffer.concat(chunks, total);

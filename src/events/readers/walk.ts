@@ -8,7 +8,8 @@ import type { Pruned, ScanScope, SkippedInput } from './types.js';
 
 export interface TreeListing {
   dirs: string[];
-  files: { name: string; size: number }[];
+  /** `target`: where a local symbolic link leads (its real path, checked to be inside the root). */
+  files: { name: string; size: number; target?: string }[];
 }
 
 /** A folder tree, local or remote. */
@@ -27,6 +28,8 @@ export interface FileEntry {
   size: number;
   delivered: number | null;
   display: string;
+  /** The real path to read, when the entry is a symbolic link. */
+  target?: string;
 }
 
 export interface WalkState {
@@ -85,7 +88,7 @@ function entriesOf(tree: Tree, segments: string[], listing: TreeListing, scope: 
       if (facts !== undefined || /\.json(\.gz)?$/.test(file.name)) state.pruned.files++;
       continue;
     }
-    out.push({ segments, name: file.name, size: file.size, delivered: facts?.delivered ?? null, display: tree.display(segments, file.name) });
+    out.push({ segments, name: file.name, size: file.size, delivered: facts?.delivered ?? null, display: tree.display(segments, file.name), ...(file.target === undefined ? {} : { target: file.target }) });
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // A rule file's text into rules: YAML (one or more documents) read with the `yaml` package, the Sigma
 // fields checked, the detection compiled or the correlation validated. Only AWS CloudTrail rules load.
 import { basename } from 'node:path';
-import { parseAllDocuments, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
+import { readYamlDocuments, YamlProblem, type YamlOptions } from '../../config/yaml.js';
 import type { Severity } from '../../model/types.js';
 import { compileDetection } from './detection.js';
 import { isBuiltinRuleFile } from './regex.js';
@@ -12,8 +12,6 @@ export interface CompileOptions {
   /** Parameter values by ruleId (the config's `checks.<ruleId>`), over the rule's declared defaults. */
   parameters?: Record<string, Record<string, unknown>>;
 }
-
-type YamlOptions = ParseOptions & DocumentOptions & SchemaOptions;
 
 // Detection values keep the text they were written with: an unquoted 012345678901 or 1.10 is compared
 // as written, not as the number YAML would make of it. Everything else reads numbers as numbers.
@@ -180,13 +178,15 @@ function titleOf(doc: unknown): string | null {
  * rule and, for an unsupported part of Sigma, the feature.
  */
 export function compileRuleSource(text: string, file: string, options: CompileOptions = {}): SigmaRule[] {
-  const docs = parseAllDocuments(text, { prettyErrors: false });
-  const list = Array.isArray(docs) ? docs : [];
-  for (const d of list) if (d.errors.length > 0) throw new RuleLoadError(file, null, `YAML: ${d.errors[0]?.message.split('\n')[0] ?? 'unreadable'}`);
-  const textDocs = parseAllDocuments(text, TEXT_NUMBERS);
-  const textList = Array.isArray(textDocs) ? textDocs : [];
-  const values = list.map((d) => d.toJS() as unknown).filter((v) => v !== null && v !== undefined);
-  const textValues = textList.map((d) => d.toJS() as unknown).filter((v) => v !== null && v !== undefined);
+  let values: unknown[];
+  let textValues: unknown[];
+  try {
+    values = readYamlDocuments(text);
+    textValues = readYamlDocuments(text, TEXT_NUMBERS);
+  } catch (err) {
+    if (err instanceof YamlProblem) throw new RuleLoadError(file, null, `not valid YAML${err.at}: ${err.message}`);
+    throw err;
+  }
   if (values.length === 0) throw new RuleLoadError(file, null, 'the file holds no rule');
   return values.map((doc, i) => {
     try {

@@ -1,8 +1,9 @@
 // Loading rule files: a folder (every .yml/.yaml below it) or a list of files and folders, read in a
 // stable order, each file compiled on its own so one bad file does not stop the others.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
+import { readBounded } from '../../config/yaml.js';
 import { errorMessage, TrailproofError } from '../../errors.js';
 import { compileRuleSource, type CompileOptions } from './compile.js';
 import { compileDetection } from './detection.js';
@@ -21,6 +22,9 @@ export interface LoadedRules {
 }
 
 const RULE_FILE = /\.ya?ml$/i;
+
+/** Largest rule file read (a rule is a few KB; SigmaHQ's largest are under 100 KB). */
+export const MAX_RULE_FILE_BYTES = 1024 * 1024;
 
 function filesBelow(dir: string): string[] {
   const out: string[] = [];
@@ -49,7 +53,7 @@ export function readRuleSources(dirOrFiles: string | readonly string[]): { sourc
   const errors: RuleLoadError[] = [];
   for (const file of [...new Set(files)].sort()) {
     try {
-      sources.push({ file, text: readFileSync(file, 'utf8') });
+      sources.push({ file, text: readBounded(file, MAX_RULE_FILE_BYTES, 'MAX_RULE_FILE_BYTES') });
     } catch (err) {
       errors.push(new RuleLoadError(file, null, `cannot read the file: ${errorMessage(err)}`));
     }

@@ -118,7 +118,7 @@ describe('Rules that cannot load', function () {
   });
 
   it('refuses malformed YAML, nested maps, empty lists and bad levels with a reason', function () {
-    expect(loadError('title: [unclosed\n').message).to.match(/^bad\.yml: YAML: /);
+    expect(loadError('title: [unclosed\n').message).to.match(/^bad\.yml: not valid YAML at line \d+, column \d+: /);
     expect(loadError(`title: T\n${LOGSOURCE}detection:\n  sel:\n    requestParameters:\n      bucketName: x\n  condition: sel\n`).message).to.match(/dotted paths/);
     expect(loadError(`title: T\n${LOGSOURCE}detection:\n  sel:\n    eventName: []\n  condition: sel\n`).message).to.match(/empty list/);
     expect(loadError(`title: T\nlevel: severe\n${LOGSOURCE}detection:\n  sel:\n    eventName: A\n  condition: sel\n`).message).to.match(/level must be one of/);
