@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrailproofError, errorMessage } from '../errors.js';
 import type { EvidenceRef, IntegrityReport } from '../model/types.js';
-import { findUnlisted, readContainedSync } from './contained.js';
+import { ContainedRoot, findUnlisted, readContainedSync } from './contained.js';
 import { validateManifest, type Manifest } from './manifest.js';
 
 /** Where a read came from: enough to build an EvidenceRef for any JSON Pointer into it. */
@@ -84,8 +84,9 @@ export class Bundle {
     const modified = new Set<string>();
     const missing: string[] = [];
     const refused: { file: string; reason: string }[] = [];
+    const root = new ContainedRoot(dir);
     for (const [file, expected] of Object.entries(manifest.files)) {
-      const read = readContainedSync(dir, file);
+      const read = readContainedSync(root, file);
       if (read.kind === 'missing') missing.push(file);
       if (read.kind === 'refused') refused.push({ file, reason: read.reason });
       if (read.kind !== 'ok') continue;

@@ -52,41 +52,96 @@ function tooLarge(size: number, maxBytes: number): string {
   return `larger than the ${maxBytes}-byte bound (${size} bytes)`;
 }
 
-/** Resolves `rel` under `root` and checks it without opening it. */
-export function locateContained(root: string, rel: string, maxBytes: number = MAX_EVIDENCE_FILE_BYTES): Located {
-  const problem = pathProblem(rel);
-  if (problem !== undefined) return { kind: 'refused', reason: `${problem} (it would resolve outside ${root})` };
-  let real: string;
-  try {
-    real = realpathSync(join(root, ...rel.split('/')));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
-    if (code === 'ELOOP') return { kind: 'refused', reason: 'a symlink loop' };
-    return { kind: 'refused', reason: `cannot be resolved (${errorMessage(err)})` };
+type Resolved = { kind: 'ok'; path: string; stats: Stats } | { kind: 'missing' } | { kind: 'refused'; reason: string };
+
+/**
+ * One root that many paths are resolved against (a bundle's thousands of files): each folder is resolved
+ * (realpath) once and checked to lie inside the root, then each file needs only an lstat, plus a realpath
+ * when it is itself a symlink (which may stay inside). Keep an instance for one pass over the files; a
+ * folder changed after it was resolved is not seen, so instances are not kept across runs.
+ */
+export class ContainedRoot {
+  private readonly real: string | Error;
+  private readonly folders = new Map<string, Resolved>();
+
+  constructor(readonly root: string) {
+    let real: string | Error;
+    try {
+      real = realpathSync.native(root);
+    } catch (err) {
+      real = err instanceof Error ? err : new Error(String(err));
+    }
+    this.real = real;
   }
-  let inside: string;
-  try {
-    inside = realpathSync(root);
-  } catch (err) {
-    return { kind: 'refused', reason: `its folder ${root} cannot be resolved (${errorMessage(err)})` };
+
+  private inside(real: string): boolean {
+    const root = this.real as string;
+    return real === root || real.startsWith(root.endsWith(sep) ? root : root + sep);
   }
-  if (real !== inside && !real.startsWith(inside.endsWith(sep) ? inside : inside + sep)) {
-    return { kind: 'refused', reason: `a symlink leading outside ${root}` };
+
+  private realOf(path: string): Resolved {
+    let real: string;
+    try {
+      real = realpathSync.native(path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
+      if (code === 'ELOOP') return { kind: 'refused', reason: 'a symlink loop' };
+      return { kind: 'refused', reason: `cannot be resolved (${errorMessage(err)})` };
+    }
+    if (!this.inside(real)) return { kind: 'refused', reason: `a symlink leading outside ${this.root}` };
+    try {
+      return { kind: 'ok', path: real, stats: lstatSync(real) };
+    } catch (err) {
+      return { kind: 'refused', reason: `cannot be examined (${errorMessage(err)})` };
+    }
   }
-  let stats: Stats;
-  try {
-    stats = lstatSync(real);
-  } catch (err) {
-    return { kind: 'refused', reason: `cannot be examined (${errorMessage(err)})` };
+
+  /** The real path of `rel` when it lies inside the root, with its lstat; otherwise missing or refused. */
+  resolve(rel: string): Resolved {
+    const problem = pathProblem(rel);
+    if (problem !== undefined) return { kind: 'refused', reason: `${problem} (it would resolve outside ${this.root})` };
+    if (typeof this.real !== 'string') return { kind: 'refused', reason: `its folder ${this.root} cannot be resolved (${this.real.message})` };
+    const slash = rel.lastIndexOf('/');
+    const folderRel = slash < 0 ? '' : rel.slice(0, slash);
+    let folder = this.folders.get(folderRel);
+    if (folder === undefined) {
+      folder = this.realOf(folderRel === '' ? this.root : join(this.root, ...folderRel.split('/')));
+      this.folders.set(folderRel, folder);
+    }
+    if (folder.kind !== 'ok') return folder;
+    if (!folder.stats.isDirectory()) return { kind: 'missing' };
+    const path = join(folder.path, rel.slice(slash + 1));
+    let stats: Stats;
+    try {
+      stats = lstatSync(path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
+      return { kind: 'refused', reason: `cannot be examined (${errorMessage(err)})` };
+    }
+    return stats.isSymbolicLink() ? this.realOf(path) : { kind: 'ok', path, stats };
   }
+}
+
+function rootOf(root: string | ContainedRoot): ContainedRoot {
+  return typeof root === 'string' ? new ContainedRoot(root) : root;
+}
+
+/** Resolves `rel` under `root` and checks it (lstat) without opening it. */
+export function locateContained(root: string | ContainedRoot, rel: string, maxBytes: number = MAX_EVIDENCE_FILE_BYTES): Located {
+  const resolved = rootOf(root).resolve(rel);
+  if (resolved.kind !== 'ok') return resolved;
+  const { stats } = resolved;
   if (!stats.isFile()) return { kind: 'refused', reason: `${kindOf(stats)}, not a regular file` };
   if (stats.size > maxBytes) return { kind: 'refused', reason: tooLarge(stats.size, maxBytes) };
-  return { kind: 'ok', path: real, size: stats.size };
+  return { kind: 'ok', path: resolved.path, size: stats.size };
 }
 
 /** Reads `rel` under `root` when it is contained, a regular file and within `maxBytes`. */
-export function readContainedSync(root: string, rel: string, maxBytes: number = MAX_EVIDENCE_FILE_BYTES): ContainedRead {
+export function readContainedSync(root: string | ContainedRoot, rel: string, maxBytes: number = MAX_EVIDENCE_FILE_BYTES): ContainedRead {
+  // Checked by lstat before opening (a FIFO or device is never opened), then again with fstat on the
+  // handle (opened non-blocking, without following a last symlink): the very file that is read.
   const located = locateContained(root, rel, maxBytes);
   if (located.kind !== 'ok') return located;
   let fd: number;
@@ -98,6 +153,7 @@ export function readContainedSync(root: string, rel: string, maxBytes: number = 
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) return { kind: 'refused', reason: `${kindOf(stats)}, not a regular file` };
+    if (stats.size > maxBytes) return { kind: 'refused', reason: tooLarge(stats.size, maxBytes) };
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
@@ -117,7 +173,7 @@ export function readContainedSync(root: string, rel: string, maxBytes: number = 
 }
 
 /** The asynchronous form of readContainedSync (the integrity stores read many files at once). */
-export async function readContained(root: string, rel: string, maxBytes: number = MAX_EVIDENCE_FILE_BYTES): Promise<ContainedRead> {
+export async function readContained(root: string | ContainedRoot, rel: string, maxBytes: number = MAX_EVIDENCE_FILE_BYTES): Promise<ContainedRead> {
   const located = locateContained(root, rel, maxBytes);
   if (located.kind !== 'ok') return located;
   let handle;
@@ -129,6 +185,7 @@ export async function readContained(root: string, rel: string, maxBytes: number 
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) return { kind: 'refused', reason: `${kindOf(stats)}, not a regular file` };
+    if (stats.size > maxBytes) return { kind: 'refused', reason: tooLarge(stats.size, maxBytes) };
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {

@@ -7,7 +7,7 @@
 // bundle, so the audit refuses the evidence as it refuses any modified file.
 import type { Bundle } from '../evidence/bundle.js';
 import { sha256 } from '../evidence/bundle.js';
-import { pathProblem, readContained } from '../evidence/contained.js';
+import { ContainedRoot, pathProblem, readContained } from '../evidence/contained.js';
 import { MAX_LOG_FILE_BYTES } from './gzip.js';
 import { SIDECAR_SUFFIX, compareStrings } from './layout.js';
 import { sidecarMetadataOf, type ObjectStore, type StoredObject } from './store.js';
@@ -17,11 +17,13 @@ export const LOGS_FOLDER = 'logs';
 export class ManifestStore implements ObjectStore {
   private readonly keys: string[];
   private readonly listed: ReadonlySet<string>;
+  private readonly root: ContainedRoot;
 
   constructor(private readonly bundle: Bundle) {
     const prefix = `${LOGS_FOLDER}/`;
     const keys = bundle.files().filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length));
     this.listed = new Set(keys);
+    this.root = new ContainedRoot(bundle.dir);
     this.keys = keys.filter((k) => !k.endsWith(SIDECAR_SUFFIX)).sort(compareStrings);
   }
 
@@ -62,7 +64,7 @@ export class ManifestStore implements ObjectStore {
   /** The listed file's bytes, undefined when missing, or why it was refused. */
   private async readListed(key: string, maxBytes: number): Promise<Buffer | string | undefined> {
     const file = `${LOGS_FOLDER}/${key}`;
-    const read = await readContained(this.bundle.dir, file, maxBytes);
+    const read = await readContained(this.root, file, maxBytes);
     if (read.kind === 'missing') return undefined;
     if (read.kind === 'refused') return read.reason;
     if (sha256(read.bytes) !== this.bundle.manifest.files[file]) this.bundle.markModified(file);

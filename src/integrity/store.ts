@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { TrailproofError, errorMessage } from '../errors.js';
-import { readContained, readContainedSync } from '../evidence/contained.js';
+import { ContainedRoot, readContained, readContainedSync } from '../evidence/contained.js';
 import { MAX_LOG_FILE_BYTES } from './gzip.js';
 import { SIDECAR_SUFFIX, compareStrings } from './layout.js';
 
@@ -45,7 +45,12 @@ export class LocalStore implements ObjectStore {
   /** Keys that have a sidecar, found by the same walk: no failed open per log file. */
   private readonly sidecars = new Set<string>();
 
-  constructor(readonly dir: string, private readonly shownAs: string = dir) {}
+  /** Folders resolved once per run: the copy is not expected to change while it is validated. */
+  private readonly root: ContainedRoot;
+
+  constructor(readonly dir: string, private readonly shownAs: string = dir) {
+    this.root = new ContainedRoot(dir);
+  }
 
   /** Every object key in the copy (sidecars excluded), sorted. */
   allKeys(): string[] {
@@ -79,13 +84,13 @@ export class LocalStore implements ObjectStore {
   }
 
   async get(_bucket: string, key: string, maxBytes: number = MAX_LOG_FILE_BYTES): Promise<StoredObject | undefined> {
-    const read = await readContained(this.dir, key, maxBytes);
+    const read = await readContained(this.root, key, maxBytes);
     if (read.kind === 'missing') return undefined;
     if (read.kind === 'refused') return { body: Buffer.alloc(0), metadata: {}, refused: read.reason };
     const object: StoredObject = { body: read.bytes, metadata: {} };
     this.allKeys();
     if (!this.sidecars.has(key)) return object;
-    const sidecar = readSidecar(this.dir, `${key}${SIDECAR_SUFFIX}`, this.describe('', `${key}${SIDECAR_SUFFIX}`));
+    const sidecar = readSidecar(this.root, `${key}${SIDECAR_SUFFIX}`, this.describe('', `${key}${SIDECAR_SUFFIX}`));
     if (typeof sidecar === 'string') object.metadataProblem = sidecar;
     else if (sidecar !== undefined) object.metadata = sidecar;
     return object;
@@ -97,7 +102,7 @@ export class LocalStore implements ObjectStore {
 }
 
 /** A sidecar's metadata, undefined when there is none, or a string saying why it is unusable. */
-function readSidecar(dir: string, rel: string, shown: string): Record<string, string> | string | undefined {
+function readSidecar(dir: ContainedRoot, rel: string, shown: string): Record<string, string> | string | undefined {
   const read = readContainedSync(dir, rel, MAX_SIDECAR_BYTES);
   if (read.kind === 'missing') return undefined;
   if (read.kind === 'refused') return `metadata sidecar ${shown} was not read: ${read.reason}`;

@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrailproofError, errorMessage } from '../../errors.js';
 import { parseJson } from '../../evidence/bundle.js';
-import { locateContained, readContainedSync } from '../../evidence/contained.js';
+import { ContainedRoot, locateContained, readContainedSync } from '../../evidence/contained.js';
 import { validateManifest, type Manifest } from '../../evidence/manifest.js';
 import { byDelivery, descend, keepFile } from './layout.js';
 import type { FileUnit, JsonlUnit, LogSource, LogUnit, Pruned, ScanScope, SkippedInput } from './types.js';
@@ -60,10 +60,11 @@ export function planBundle(dir: string, manifest: Manifest, scope: ScanScope): B
     }
     return true;
   };
+  const root = new ContainedRoot(dir);
   const present = (file: string): number | undefined => {
     // The manifest key is evidence content: it must lead to a regular file inside the bundle (no symlink
     // out, no FIFO that would block the reader), within the size bound (src/evidence/contained.ts).
-    const located = locateContained(dir, file);
+    const located = locateContained(root, file);
     if (located.kind === 'ok') return located.size;
     skipped.push({ name: file, reason: located.kind === 'missing' ? 'listed in the bundle manifest but missing' : `refused unread: ${located.reason}`, events: null });
     return undefined;
