@@ -2,9 +2,8 @@
 // evidence appendix), account names and whether event logs were present. Used only when the manifest on
 // disk is the one the audit read (same SHA-256); otherwise the report says so and lists cited files only.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { errorMessage } from '../errors.js';
+import { ContainedRoot, readContainedSync } from '../evidence/contained.js';
 
 export interface BundleFacts {
   /** bundle-relative path -> SHA-256, from manifest.json, sorted by path. */
@@ -59,21 +58,17 @@ export function logFolders(files: [string, string][]): LogFolder[] {
 
 export type BundleFactsRead = { kind: 'ok'; facts: BundleFacts } | { kind: 'unusable'; note: string };
 
-function readJson(path: string): unknown {
-  return JSON.parse(readFileSync(path, 'utf8'));
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function readBundleFacts(bundleDir: string, expectedManifestSha256: string | undefined): BundleFactsRead {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(join(bundleDir, 'manifest.json'));
-  } catch (err) {
-    return { kind: 'unusable', note: `bundle manifest not readable (${errorMessage(err)})` };
-  }
+  // The bundle is evidence from elsewhere: read only inside it, regular files, never a FIFO (as Bundle.open does).
+  const root = new ContainedRoot(bundleDir);
+  const read = readContainedSync(root, 'manifest.json');
+  if (read.kind !== 'ok') return { kind: 'unusable', note: `bundle manifest not readable (${read.kind === 'missing' ? 'missing' : read.reason})` };
+  const bytes = read.bytes;
   const manifestSha256 = createHash('sha256').update(bytes).digest('hex');
   if (expectedManifestSha256 !== undefined && manifestSha256 !== expectedManifestSha256) {
     return { kind: 'unusable', note: `the manifest.json on disk (SHA-256 ${manifestSha256}) is not the one the audit read (${expectedManifestSha256})` };
@@ -92,12 +87,12 @@ export function readBundleFacts(bundleDir: string, expectedManifestSha256: strin
   let organizationId: string | null = null;
   for (const [path] of files) {
     if (/^accounts\/\d{12}\/global\/organizations\/ListAccounts\.json$/.test(path)) {
-      const doc = safeRead(join(bundleDir, path));
+      const doc = safeRead(root, path);
       const accounts = isRecord(doc) && Array.isArray(doc.Accounts) ? doc.Accounts : [];
       for (const a of accounts) if (isRecord(a) && typeof a.Id === 'string' && typeof a.Name === 'string') accountNames.set(a.Id, a.Name);
     }
     if (organizationId === null && /^accounts\/\d{12}\/global\/organizations\/DescribeOrganization\.json$/.test(path)) {
-      const doc = safeRead(join(bundleDir, path));
+      const doc = safeRead(root, path);
       const org = isRecord(doc) && isRecord(doc.Organization) ? doc.Organization : undefined;
       if (org && typeof org.Id === 'string') organizationId = org.Id;
     }
@@ -116,9 +111,12 @@ export function readBundleFacts(bundleDir: string, expectedManifestSha256: strin
 }
 
 /** Names and ids are decoration: an unreadable organizations file leaves them out, it does not stop the report. */
-function safeRead(path: string): unknown {
+/** A listed JSON file's value, or undefined when it cannot be read safely or parsed (the facts are optional). */
+function safeRead(root: ContainedRoot, rel: string): unknown {
+  const read = readContainedSync(root, rel);
+  if (read.kind !== 'ok') return undefined;
   try {
-    return readJson(path);
+    return JSON.parse(read.bytes.toString('utf8'));
   } catch {
     return undefined;
   }
