@@ -29,6 +29,8 @@ export interface Config {
   checks?: Record<string, CheckConfig>;
   waivers?: WaiverConfig[];
   integrity?: { trustedKeyFingerprints?: string[] };
+  /** The account-vending gate's checks (trailproof gate, audit --gate). */
+  gate?: { checks?: string[] };
   report?: { organizationName?: string; title?: string; logo?: string; colors?: { primary?: string; accent?: string } };
 }
 

@@ -40,7 +40,8 @@ export function renderSummary(findings: Findings): string {
   }
   const expired = findings.waivers.filter((w) => w.expired);
   if (expired.length > 0) out.push(`expired waivers: ${expired.map((w) => `${w.checkId} ${w.resource} (expired ${w.expires})`).join('; ')}`);
-  out.push(`${s.PASS} passed, ${s.FAIL} failed, ${s.MANUAL} manual, ${s.ERROR} error, ${s.WAIVED} waived, ${s.NOT_APPLICABLE} not applicable`);
+  // Counts by status name, not "N passed": the word passed belongs to the gate line alone, which says exit 0.
+  out.push(`results: ${s.PASS} PASS, ${s.FAIL} FAIL, ${s.MANUAL} MANUAL, ${s.ERROR} ERROR, ${s.WAIVED} WAIVED, ${s.NOT_APPLICABLE} NOT_APPLICABLE`);
   out.push(`gate: ${gateLine(findings)}`);
   return out.join('\n') + '\n';
 }

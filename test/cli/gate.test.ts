@@ -130,7 +130,7 @@ describe('the account-vending gate against moto over HTTP', function () {
     // The collection's lines, then the one summary line last.
     const lines = gate.err.trim().split('\n');
     expect(lines.filter((l) => l.startsWith('trailproof: gate '))).to.have.length(1);
-    expect(lines[lines.length - 1]).to.match(new RegExp(`^trailproof: gate PASSED for account ${vended} \\(\\d+ pass, 0 fail, 0 error, .*--fail-on high, exit 0\\)$`));
+    expect(lines[lines.length - 1]).to.match(new RegExp(`^trailproof: gate PASSED for account ${vended} \\(\\d+ PASS, 0 FAIL, 0 ERROR, .*--fail-on high, exit 0\\)$`));
     expect(gate.out).to.equal('');
   });
 

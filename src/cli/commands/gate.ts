@@ -46,7 +46,7 @@ type GateFormat = (typeof GATE_FORMATS)[number];
 
 /** The gate's check list: the config's gate.checks (validated by the schema), else the default. */
 export function gateCheckIds(config: Config): string[] {
-  const gate = (config as Config & { gate?: { checks?: string[] } }).gate;
+  const gate = config.gate;
   return gate?.checks ?? [...DEFAULT_GATE_CHECKS];
 }
 
@@ -219,7 +219,7 @@ async function finish(attempt: Attempt, args: GateArgs, io: Io, formats: GateFor
 export function summaryLine(account: string, findings: Findings, attempt: { exitCode: number; reason?: string | undefined }, failOn: Severity | 'none'): string {
   const s = findings.summary;
   const outcome = attempt.exitCode === 0 ? 'PASSED' : attempt.exitCode === 1 ? 'FAILED' : 'UNDECIDED';
-  const counts = `${s.PASS} pass, ${s.FAIL} fail, ${s.ERROR} error, ${s.MANUAL} manual, ${s.WAIVED} waived, ${s.NOT_APPLICABLE} not applicable`;
+  const counts = `${s.PASS} PASS, ${s.FAIL} FAIL, ${s.ERROR} ERROR, ${s.MANUAL} MANUAL, ${s.WAIVED} WAIVED, ${s.NOT_APPLICABLE} NOT_APPLICABLE`;
   const why = attempt.exitCode === 0 ? '' : `: ${attempt.reason ?? ''}`;
   return `trailproof: gate ${outcome} for account ${account} (${counts}; --fail-on ${failOn}, exit ${attempt.exitCode})${why}`;
 }
