@@ -39,7 +39,8 @@ export function pathProblem(rel: string): string | undefined {
 }
 
 /** What kind of thing a non-regular file is, for the refusal. */
-function kindOf(stats: Stats): string {
+/** What a file that is not a regular file is, for a refusal reason (the event readers say it the same way). */
+export function kindOf(stats: Stats): string {
   if (stats.isDirectory()) return 'a folder';
   if (stats.isFIFO()) return 'a FIFO';
   if (stats.isSocket()) return 'a socket';

@@ -1,22 +1,16 @@
 // Opening an input file so that what it is cannot hurt the scan: opened without blocking (a FIFO or a device
 // would otherwise hang the open or the read forever), then checked to be a regular file, and sized before
 // a byte is read, so a file too large is refused by its size rather than by the memory it would take.
-// (A shared "open inside a root, regular file, size bound" helper is planned for src/evidence; this is the
-// readers' own small form of it until the two are one.)
-import { constants, type Stats } from 'node:fs';
+// The containment of paths inside a root lives in src/evidence/contained.ts; a log folder's walk does its own
+// (local.ts), and both name what a file is the same way (kindOf).
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { kindOf } from '../../evidence/contained.js';
 
 const MIB = 1024 * 1024;
 
 /** What a file that is not a regular file is, for the skip reason. */
-export function fileKind(stats: Stats): string {
-  if (stats.isDirectory()) return 'a folder';
-  if (stats.isFIFO()) return 'a FIFO';
-  if (stats.isSocket()) return 'a socket';
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
-  if (stats.isSymbolicLink()) return 'a symbolic link';
-  return 'not a regular file';
-}
+export const fileKind = kindOf;
 
 /** Opens a regular file for reading; throws, naming what it is, for anything else (nothing is read from it). */
 export async function openRegularFile(path: string): Promise<FileHandle> {
