@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -81,7 +81,14 @@ describe('hostile evidence: properties', function () {
               try {
                 mkdirSync(dirname(full), { recursive: true });
                 if (kind === 'json' || kind === 'bytes') {
-                  writeFileSync(full, bytesOf(path, kind));
+                  // Non-blocking: an earlier entry may have left a FIFO (or a link to one) at this path, and a
+                  // plain open for writing would wait for a reader forever (ENXIO instead: the entry is left out).
+                  const fd = openSync(full, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NONBLOCK);
+                  try {
+                    writeSync(fd, bytesOf(path, kind));
+                  } finally {
+                    closeSync(fd);
+                  }
                 } else if (kind === 'fifo') execFileSync('mkfifo', [full], { stdio: 'ignore' });
                 else if (kind === 'dir') mkdirSync(full);
                 else if (kind === 'symlink-out') symlinkSync(join(outside, 'secret.json'), full);
