@@ -228,7 +228,7 @@ async function writeOutputs(findings: Findings, formats: Format[], args: AuditAr
   } else if (toStdout) {
     const renderer = renderers[formats[0] as Format];
     if (renderer.binary) throw new TrailproofError('TP_USAGE', `--format ${formats[0]} is binary and cannot go to stdout: give --out DIR`);
-    io.stdout(String(await renderer.render(findings)));
+    io.stdout(String(await renderer.render(findings, args.report?.sarifAll === true ? { sarifInclude: 'all' } : {})));
   }
   if (!args.quiet) {
     const summary = renderSummary(findings);
@@ -238,8 +238,8 @@ async function writeOutputs(findings: Findings, formats: Format[], args: AuditAr
 }
 
 /** The report command's options that make sense for the reports audit writes in the same run. */
-const { previous, history, templates, paper, 'email-to': emailTo, 'email-transport': emailTransport, 'email-from': emailFrom, 'email-subject': emailSubject } = reportOptions;
-const auditReportOptions = { previous, history, templates, paper, 'email-to': emailTo, 'email-transport': emailTransport, 'email-from': emailFrom, 'email-subject': emailSubject };
+const { previous, history, templates, paper, 'email-to': emailTo, 'email-transport': emailTransport, 'email-from': emailFrom, 'email-subject': emailSubject, 'sarif-all': sarifAll } = reportOptions;
+const auditReportOptions = { previous, history, templates, paper, 'email-to': emailTo, 'email-transport': emailTransport, 'email-from': emailFrom, 'email-subject': emailSubject, 'sarif-all': sarifAll };
 
 export const command: CommandSpec = {
   name: 'audit',
@@ -306,6 +306,7 @@ export const command: CommandSpec = {
     if (emailTransport !== undefined) reportArgs.emailTransport = emailTransport;
     if (emailFrom !== undefined) reportArgs.emailFrom = emailFrom;
     if (emailSubject !== undefined) reportArgs.emailSubject = emailSubject;
+    if (arg.boolean(args, 'sarif-all')) reportArgs.sarifAll = true;
     parsed.report = reportArgs;
     return audit(parsed, io);
   },

@@ -27,6 +27,8 @@ export interface ReportArgs {
   emailFrom?: string;
   emailSubject?: string;
   config?: string;
+  /** --sarif-all: findings.sarif carries every result, not only those that need attention. */
+  sarifAll?: boolean;
   quiet: boolean;
   /** The findings already in memory (audit renders what it just wrote): not read and parsed again. */
   preloaded?: { findings: Findings; sha256: string; bytes?: Uint8Array };
@@ -48,6 +50,7 @@ export const reportOptions = {
   'email-transport': { type: 'string', choices: ['smtp', 'ses'], describe: 'smtp (server from the config or TRAILPROOF_SMTP_*) or ses (Amazon SES v2)' },
   'email-from': { type: 'string', describe: 'Sender address (else TRAILPROOF_EMAIL_FROM or email.from in the config)', requiresArg: true },
   'email-subject': { type: 'string', describe: 'Subject line (default: organization, period and verdict)', requiresArg: true },
+  'sarif-all': { type: 'boolean', describe: 'findings.sarif carries every result (PASS, NOT_APPLICABLE, WAIVED too), not only FAIL, ERROR, MANUAL and detections' },
 } as const;
 
 function existingDir(path: string): boolean {
@@ -88,6 +91,7 @@ export async function report(args: ReportArgs, io: Io): Promise<number> {
   ctx.branding = { ...branding, ...(branding.logo ? { logo: resolve(baseDir, branding.logo) } : {}) };
   if (args.templates !== undefined) ctx.templatesDir = resolve(io.cwd, args.templates);
   if (args.paper === 'a4' || args.paper === 'letter') ctx.paper = args.paper;
+  if (args.sarifAll === true) ctx.sarifInclude = 'all';
   const period = parsePeriod({ period: args.period, from: args.from, to: args.to });
   if (period) ctx.period = period;
 
@@ -165,6 +169,7 @@ export const command: CommandSpec = {
     set('emailFrom', arg.string(args, 'email-from'));
     set('emailSubject', arg.string(args, 'email-subject'));
     set('config', arg.string(args, 'config'));
+    if (arg.boolean(args, 'sarif-all')) parsed.sarifAll = true;
     return report(parsed, io);
   },
 };
