@@ -9,6 +9,9 @@ import addFormatsModule from 'ajv-formats';
 import { renderSarif } from '../../src/output/sarif.js';
 import { packageRoot } from '../../src/paths.js';
 import { LOG_BUCKET, TRAIL_ARN, WINTER, fixtureFindings } from '../report/fixtures.js';
+import { DEMO_BUNDLE, requireDemoBundle } from '../helpers/demo-bundle.js';
+import { main } from '../../src/cli/main.js';
+import { memoryIo } from '../../src/cli/io.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -157,22 +160,48 @@ describe('SARIF output', () => {
     const tool = multitool();
     requirePart(this, 'sarif-multitool', 'missing' in tool ? tool.missing : undefined);
     if ('missing' in tool) return;
-    const dir = mkdtempSync(join(tmpdir(), 'trailproof-sarif-'));
+    expect(multitoolErrors(tool.bin, renderSarif(findings))).to.deep.equal([]);
+    expect(multitoolErrors(tool.bin, text)).to.deep.equal([]);
+  });
+
+  it("validates the demo organization's audit SARIF with zero Multitool errors, by default and with --sarif-all", async function () {
+    this.timeout(180_000);
+    requireDemoBundle(this);
+    const tool = multitool();
+    requirePart(this, 'sarif-multitool', 'missing' in tool ? tool.missing : undefined);
+    if ('missing' in tool) return;
+    const out = mkdtempSync(join(tmpdir(), 'trailproof-sarif-demo-'));
     try {
-      for (const [name, content] of [['attention.sarif', renderSarif(findings)], ['all.sarif', text]] as const) {
-        const input = join(dir, name);
-        const output = join(dir, `${name}.validation.sarif`);
-        writeFileSync(input, content);
-        const res = spawnSync(tool.bin, ['validate', input, '--rule-kind', 'Gh;Sarif', '--output', output, '--log', 'ForceOverwrite'], { encoding: 'utf8', timeout: 110_000 });
-        expect(res.error, String(res.error)).to.equal(undefined);
-        const validation = JSON.parse(readFileSync(output, 'utf8')) as { runs: { results?: { ruleId: string; level?: string; message: { text?: string } }[] }[] };
-        const errors = validation.runs.flatMap((r) => r.results ?? []).filter((r) => r.level === 'error');
-        // The validation log itself is a SARIF log; its run must have completed (the tool's own notifications).
-        expect(res.status, res.stdout + res.stderr).to.equal(0);
-        expect(errors.map((e) => `${e.ruleId}: ${e.message.text ?? ''}`), name).to.deep.equal([]);
-      }
+      const code = await main(['audit', '--bundle', DEMO_BUNDLE, '--out', out, '--format', 'json,sarif', '--quiet'], memoryIo());
+      expect(code).to.equal(1);
+      const demo = readFileSync(join(out, 'findings.sarif'), 'utf8');
+      const demoRun = runOf(demo);
+      expectGithubAccepts(demoRun);
+      expect(demoRun.results.every((r) => r.properties.status === undefined || ['FAIL', 'ERROR', 'MANUAL'].includes(r.properties.status))).to.equal(true);
+      expect(multitoolErrors(tool.bin, demo)).to.deep.equal([]);
+      expect(await main(['report', '--findings', join(out, 'findings.json'), '--out', join(out, 'all'), '--format', 'sarif', '--sarif-all', '--quiet'], memoryIo())).to.equal(0);
+      const all = readFileSync(join(out, 'all', 'findings.sarif'), 'utf8');
+      expect(runOf(all).results.length).to.be.greaterThan(demoRun.results.length);
+      expect(multitoolErrors(tool.bin, all)).to.deep.equal([]);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(out, { recursive: true, force: true });
     }
   });
 });
+
+/** The Multitool's error-level results for a SARIF log (Gh and Sarif rule kinds), as "RULE: message" lines. */
+function multitoolErrors(bin: string, content: string): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'trailproof-sarif-'));
+  try {
+    const input = join(dir, 'input.sarif');
+    const output = join(dir, 'validation.sarif');
+    writeFileSync(input, content);
+    const res = spawnSync(bin, ['validate', input, '--rule-kind', 'Gh;Sarif', '--output', output, '--log', 'ForceOverwrite'], { encoding: 'utf8', timeout: 110_000 });
+    expect(res.error, String(res.error)).to.equal(undefined);
+    expect(res.status, res.stdout + res.stderr).to.equal(0);
+    const validation = JSON.parse(readFileSync(output, 'utf8')) as { runs: { results?: { ruleId: string; level?: string; message: { text?: string; arguments?: string[] } }[] }[] };
+    return validation.runs.flatMap((r) => r.results ?? []).filter((r) => r.level === 'error').map((e) => `${e.ruleId}: ${e.message.text ?? (e.message.arguments ?? []).join(' ')}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
