@@ -3,6 +3,7 @@
 // audit); none recomputes a result. html and pdf load the report code (Handlebars, Puppeteer) on first use.
 import type { Findings } from '../model/types.js';
 import type { RenderContext } from '../report/context.js';
+import { asffRenderer } from './asff.js';
 import { csvRenderer } from './csv.js';
 import { htmlRenderer } from './html.js';
 import { renderJunit } from './junit.js';
@@ -28,6 +29,7 @@ export const renderers = {
   csv: csvRenderer,
   ocsf: ocsfRenderer,
   markdown: markdownRenderer,
+  asff: asffRenderer,
 } satisfies Record<string, Renderer>;
 
 export type Format = keyof typeof renderers;

@@ -41,6 +41,8 @@ export interface RenderContext {
   generatedAt?: Date;
   /** A browser shared by every page of the run; without it the PDF renderer launches and closes its own. */
   browser?: BrowserSession;
+  /** Which results findings.sarif carries: those that need attention (default) or all (`--sarif-all`). */
+  sarifInclude?: 'attention' | 'all';
   /** Warnings for stderr (a bundle file that no longer matches, an unreadable logo...). */
   warn?: (message: string) => void;
 }

@@ -189,7 +189,7 @@ describe('trailproof CLI', () => {
   it('rejects an unknown output format in one line', () => {
     const run = cli(['audit', '--bundle', new BundleBuilder().writeTemp(), '--format', 'yaml']);
     expect(run.code).to.equal(2);
-    expectOneLine(run.stderr, /--format: unknown format "yaml"; available: json, html, pdf, junit, sarif, csv, ocsf, markdown/);
+    expectOneLine(run.stderr, /--format: unknown format "yaml"; available: json, html, pdf, junit, sarif, csv, ocsf, markdown, asff/);
   });
 
   it('loads third-party checks from a folder, validates their parameters like built-ins, and runs them beside the catalog', () => {

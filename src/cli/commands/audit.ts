@@ -19,6 +19,8 @@ import { runOutcome } from '../../engine/gate.js';
 import { CheckRegistry, loadBuiltinChecks, loadPlugin } from '../../engine/registry.js';
 import type { Findings, Severity } from '../../model/types.js';
 import type { LiveCollectOptions } from '../../collect/index.js';
+import type { SecurityHubOptions } from '../../collect/securityhub.js';
+import { importToSecurityHub, securityHubOption } from './security-hub.js';
 import { liveCollectOptions, liveOptions, logsFlag } from './collect.js';
 import { blockingReason, gateCheckIds, summaryLine } from './gate.js';
 import { report, reportOptions, type ReportArgs } from './report.js';
@@ -56,6 +58,8 @@ export interface AuditArgs {
   live?: LiveCollectOptions;
   /** --period/--from/--to: the period the audit covers (also the --logs range of a live audit). */
   period?: PeriodFlags;
+  /** --security-hub: import the findings into Security Hub once the outputs are written. */
+  securityHub?: SecurityHubOptions;
   /** Report options (previous audit, templates, paper, email) for the html/pdf/... formats written with --out. */
   report?: Omit<ReportArgs, 'findings' | 'format' | 'out' | 'bundle' | 'period' | 'from' | 'to' | 'config' | 'quiet'>;
 }
@@ -162,6 +166,12 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
     // The outcome is decided before anything is written, and every output states it (findings.json run.outcome).
     findings.run.outcome = runOutcome(findings, failOn);
     await writeOutputs(findings, formats, args, io, bundlePath);
+    // After the outputs: they are on disk whatever Security Hub answers.
+    // Evidence that does not match its manifest decides nothing (exit 2): nothing of it goes to Security Hub.
+    if (args.securityHub) {
+      if (findings.run.outcome.exitCode === 2) io.stderr('trailproof: Security Hub: not imported: the evidence does not match its manifest\n');
+      else await importToSecurityHub(findings, args.securityHub, io);
+    }
     if (args.gate === true) io.stderr(summaryLine(accounts[0] ?? '', findings, { exitCode: findings.run.outcome.exitCode, reason: blockingReason(findings) }, failOn) + '\n');
 
     const integrity = bundle.integrity;
@@ -228,7 +238,7 @@ async function writeOutputs(findings: Findings, formats: Format[], args: AuditAr
   } else if (toStdout) {
     const renderer = renderers[formats[0] as Format];
     if (renderer.binary) throw new TrailproofError('TP_USAGE', `--format ${formats[0]} is binary and cannot go to stdout: give --out DIR`);
-    io.stdout(String(await renderer.render(findings)));
+    io.stdout(String(await renderer.render(findings, args.report?.sarifAll === true ? { sarifInclude: 'all' } : {})));
   }
   if (!args.quiet) {
     const summary = renderSummary(findings);
@@ -238,8 +248,8 @@ async function writeOutputs(findings: Findings, formats: Format[], args: AuditAr
 }
 
 /** The report command's options that make sense for the reports audit writes in the same run. */
-const { previous, history, templates, paper, 'email-to': emailTo, 'email-transport': emailTransport, 'email-from': emailFrom, 'email-subject': emailSubject } = reportOptions;
-const auditReportOptions = { previous, history, templates, paper, 'email-to': emailTo, 'email-transport': emailTransport, 'email-from': emailFrom, 'email-subject': emailSubject };
+const { previous, history, templates, paper, 'email-to': emailTo, 'email-transport': emailTransport, 'email-from': emailFrom, 'email-subject': emailSubject, 'sarif-all': sarifAll } = reportOptions;
+const auditReportOptions = { previous, history, templates, paper, 'email-to': emailTo, 'email-transport': emailTransport, 'email-from': emailFrom, 'email-subject': emailSubject, 'sarif-all': sarifAll };
 
 export const command: CommandSpec = {
   name: 'audit',
@@ -258,6 +268,7 @@ export const command: CommandSpec = {
         gate: { type: 'boolean', describe: 'The account-vending gate (as trailproof gate): the gate.checks of the config for the one account of --accounts, and one summary line' },
       })
       .options(auditReportOptions)
+      .options(securityHubOption)
       .example('$0 audit --assume-role TrailproofAudit --out reports/2026-Q3 --format json,junit', 'Audit the organization live; the evidence is kept in reports/2026-Q3/evidence')
       .example('$0 audit --bundle examples/demo-org --out reports/demo --format json,junit', 'Audit the demo organization')
       .example('$0 audit --bundle ./evidence --format json --fail-on medium > findings.json', 'A CI gate with JSON on stdout')
@@ -306,6 +317,10 @@ export const command: CommandSpec = {
     if (emailTransport !== undefined) reportArgs.emailTransport = emailTransport;
     if (emailFrom !== undefined) reportArgs.emailFrom = emailFrom;
     if (emailSubject !== undefined) reportArgs.emailSubject = emailSubject;
+    if (arg.boolean(args, 'sarif-all')) reportArgs.sarifAll = true;
+    if (arg.boolean(args, 'security-hub')) {
+      parsed.securityHub = { profile: arg.string(args, 'profile'), region: arg.string(args, 'region'), assumeRole: arg.string(args, 'assume-role'), externalId: arg.string(args, 'external-id') };
+    }
     parsed.report = reportArgs;
     return audit(parsed, io);
   },

@@ -9,6 +9,8 @@ import type { Io } from '../io.js';
 import { splitList } from '../options.js';
 import { REPORT_FORMATS } from '../../report/formats.js';
 import type { Findings } from '../../model/types.js';
+import type { SecurityHubOptions } from '../../collect/securityhub.js';
+import { importToSecurityHub, securityHubAccessOptions, securityHubOption } from './security-hub.js';
 
 export interface ReportArgs {
   findings: string;
@@ -27,6 +29,10 @@ export interface ReportArgs {
   emailFrom?: string;
   emailSubject?: string;
   config?: string;
+  /** --sarif-all: findings.sarif carries every result, not only those that need attention. */
+  sarifAll?: boolean;
+  /** --security-hub: import the findings into Security Hub, with these credentials. */
+  securityHub?: SecurityHubOptions;
   quiet: boolean;
   /** The findings already in memory (audit renders what it just wrote): not read and parsed again. */
   preloaded?: { findings: Findings; sha256: string; bytes?: Uint8Array };
@@ -48,6 +54,7 @@ export const reportOptions = {
   'email-transport': { type: 'string', choices: ['smtp', 'ses'], describe: 'smtp (server from the config or TRAILPROOF_SMTP_*) or ses (Amazon SES v2)' },
   'email-from': { type: 'string', describe: 'Sender address (else TRAILPROOF_EMAIL_FROM or email.from in the config)', requiresArg: true },
   'email-subject': { type: 'string', describe: 'Subject line (default: organization, period and verdict)', requiresArg: true },
+  'sarif-all': { type: 'boolean', describe: 'findings.sarif carries every result (PASS, NOT_APPLICABLE, WAIVED too), not only FAIL, ERROR, MANUAL and detections' },
 } as const;
 
 function existingDir(path: string): boolean {
@@ -88,6 +95,7 @@ export async function report(args: ReportArgs, io: Io): Promise<number> {
   ctx.branding = { ...branding, ...(branding.logo ? { logo: resolve(baseDir, branding.logo) } : {}) };
   if (args.templates !== undefined) ctx.templatesDir = resolve(io.cwd, args.templates);
   if (args.paper === 'a4' || args.paper === 'letter') ctx.paper = args.paper;
+  if (args.sarifAll === true) ctx.sarifInclude = 'all';
   const period = parsePeriod({ period: args.period, from: args.from, to: args.to });
   if (period) ctx.period = period;
 
@@ -115,6 +123,7 @@ export async function report(args: ReportArgs, io: Io): Promise<number> {
 
   if (args.out === undefined) {
     io.stdout(String(await renderOne(formats[0] as (typeof formats)[number], findings, ctx)));
+    if (args.securityHub) await importToSecurityHub(findings, args.securityHub, io);
     return 0;
   }
   const outDir = resolve(io.cwd, args.out);
@@ -133,6 +142,7 @@ export async function report(args: ReportArgs, io: Io): Promise<number> {
       throw err;
     }
   }
+  if (args.securityHub) await importToSecurityHub(findings, args.securityHub, io);
   return 0;
 }
 
@@ -142,9 +152,12 @@ export const command: CommandSpec = {
   builder: (y) =>
     y
       .options(reportOptions)
+      .options(securityHubOption)
+      .options(securityHubAccessOptions)
       .example('$0 report --findings reports/q3/findings.json --out reports/q3 --period 2026-Q3 --history reports', 'The quarterly HTML and PDF, with changes since the last quarter')
       .example('$0 report --findings findings.json --out out --email-to audit@example.com', 'Email the PDF (SMTP server from TRAILPROOF_SMTP_* or the config)')
-      .example('$0 report --findings findings.json --format markdown >> "$GITHUB_STEP_SUMMARY"', 'A summary for a CI job page'),
+      .example('$0 report --findings findings.json --format markdown >> "$GITHUB_STEP_SUMMARY"', 'A summary for a CI job page')
+      .example('$0 report --findings findings.json --out out --format asff --security-hub --assume-role TrailproofAudit', 'Write findings.asff.json and import it into each account\'s Security Hub'),
   run: (args, io) => {
     const parsed: ReportArgs = { findings: arg.string(args, 'findings') ?? '', quiet: arg.boolean(args, 'quiet') };
     const set = <K extends keyof ReportArgs>(key: K, value: ReportArgs[K] | undefined): void => {
@@ -165,6 +178,10 @@ export const command: CommandSpec = {
     set('emailFrom', arg.string(args, 'email-from'));
     set('emailSubject', arg.string(args, 'email-subject'));
     set('config', arg.string(args, 'config'));
+    if (arg.boolean(args, 'sarif-all')) parsed.sarifAll = true;
+    if (arg.boolean(args, 'security-hub')) {
+      parsed.securityHub = { profile: arg.string(args, 'profile'), region: arg.string(args, 'region'), assumeRole: arg.string(args, 'assume-role'), externalId: arg.string(args, 'external-id') };
+    }
     return report(parsed, io);
   },
 };
