@@ -72,7 +72,7 @@ export class RealPartsRecord {
   lines(): PartLine[] {
     return (Object.keys(REAL_PARTS) as RealPart[]).map((part) => {
       const status = this.statusOf(part);
-      return { part, ok: status === 'ran', status, line: `${part.padEnd(13)} ${REAL_PARTS[part]}: ${status}` };
+      return { part, ok: status === 'ran', status, line: `${part.padEnd(15)} ${REAL_PARTS[part]}: ${status}` };
     });
   }
 
