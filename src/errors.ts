@@ -16,7 +16,8 @@ export type ErrorCode =
   | 'TP_PLUGIN_INVALID'
   | 'TP_FRAMEWORK_UNKNOWN'
   | 'TP_OUTPUT_FAILED'
-  | 'TP_EVIDENCE_INSUFFICIENT';
+  | 'TP_EVIDENCE_INSUFFICIENT'
+  | 'TP_SIGNING_FAILED';
 
 export class TrailproofError extends Error {
   readonly code: ErrorCode;

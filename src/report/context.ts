@@ -41,6 +41,8 @@ export interface RenderContext {
   generatedAt?: Date;
   /** A browser shared by every page of the run; without it the PDF renderer launches and closes its own. */
   browser?: BrowserSession;
+  /** The key the outputs are signed with (attestation.intoto.jsonl): its fingerprint goes on the cover and in the PDF metadata. */
+  signingKey?: { keyid: string; kind: 'file' | 'kms'; name: string };
   /** Warnings for stderr (a bundle file that no longer matches, an unreadable logo...). */
   warn?: (message: string) => void;
 }

@@ -20,6 +20,7 @@ export const REAL_PARTS = {
   xmllint: 'xmllint (libxml2-utils)',
   tar: 'the system tar',
   'sarif-schema': 'the SARIF 2.1.0 JSON Schema',
+  openssl: 'openssl (independent check of signed attestations)',
 } as const;
 
 export type RealPart = keyof typeof REAL_PARTS;

@@ -1,0 +1,101 @@
+// Signing and verifying attestations with an AWS KMS asymmetric key (KeySpec ECC_NIST_P256, KeyUsage
+// SIGN_VERIFY), beside the collection's client factory: the one place trailproof talks to AWS. Sign sends the
+// SHA-256 of the DSSE PAE (MessageType DIGEST, SigningAlgorithm ECDSA_SHA_256), so an envelope of any size
+// signs and the signature is the same DER ECDSA signature openssl verifies over the PAE with the key's public
+// half (GetPublicKey). The keyid is the SHA-256 of that public key's SPKI DER, as for a local key.
+// The client takes the region from the key's ARN, else --region, AWS_REGION or us-east-1; the endpoint from
+// AWS_ENDPOINT_URL_KMS or AWS_ENDPOINT_URL (e.g. moto); credentials from the SDK's chain or --profile.
+import { createHash } from 'node:crypto';
+import { GetPublicKeyCommand, KMSClient, SignCommand, VerifyCommand } from '@aws-sdk/client-kms';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { Signer, Verifier } from '../attest/dsse.js';
+import { keyFingerprint } from '../attest/keys.js';
+import { TrailproofError, errorMessage } from '../errors.js';
+
+export interface KmsKeyOptions {
+  /** Key id, alias (alias/NAME), key ARN or alias ARN. */
+  keyId: string;
+  region?: string | undefined;
+  profile?: string | undefined;
+  env: NodeJS.ProcessEnv;
+  /** The flag that named the key, for messages (--sign-kms-key or --kms-key). */
+  flag: string;
+}
+
+const CALL_TIMEOUT_MS = 30_000;
+
+function kmsClient(options: KmsKeyOptions): KMSClient {
+  const arnRegion = /^arn:[^:]+:kms:([^:]+):/.exec(options.keyId)?.[1];
+  const region = arnRegion ?? options.region ?? options.env['AWS_REGION'] ?? options.env['AWS_DEFAULT_REGION'] ?? 'us-east-1';
+  const endpoint = options.env['AWS_ENDPOINT_URL_KMS'] ?? options.env['AWS_ENDPOINT_URL'];
+  return new KMSClient({
+    region,
+    credentials: fromNodeProviderChain(options.profile === undefined ? {} : { profile: options.profile }),
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 5000, requestTimeout: CALL_TIMEOUT_MS },
+    ...(endpoint === undefined ? {} : { endpoint }),
+  });
+}
+
+function kmsFailure(call: string, options: KmsKeyOptions, err: unknown): TrailproofError {
+  const name = (err as { name?: unknown }).name;
+  const missing = name === 'CredentialsProviderError';
+  const detail = `${typeof name === 'string' ? `${name}: ` : ''}${errorMessage(err)}${missing ? ' (give --profile or set AWS credentials)' : ''}`;
+  return new TrailproofError('TP_SIGNING_FAILED', `${options.flag} ${options.keyId}: KMS ${call} failed: ${detail}`, { cause: err });
+}
+
+/** The key's public half (SPKI DER), checked to be an ECC_NIST_P256 signing key. */
+async function publicKey(client: KMSClient, options: KmsKeyOptions): Promise<Uint8Array> {
+  let out;
+  try {
+    out = await client.send(new GetPublicKeyCommand({ KeyId: options.keyId }));
+  } catch (err) {
+    throw kmsFailure('GetPublicKey', options, err);
+  }
+  if (out.KeyUsage !== 'SIGN_VERIFY' || out.KeySpec !== 'ECC_NIST_P256' || out.PublicKey === undefined) {
+    throw new TrailproofError('TP_USAGE', `${options.flag} ${options.keyId}: a ${out.KeySpec ?? 'unknown'} key for ${out.KeyUsage ?? 'unknown use'}; trailproof signs with an ECC_NIST_P256 key for SIGN_VERIFY (aws kms create-key --key-spec ECC_NIST_P256 --key-usage SIGN_VERIFY)`);
+  }
+  return out.PublicKey;
+}
+
+export async function kmsSigner(options: KmsKeyOptions): Promise<Signer> {
+  const client = kmsClient(options);
+  const keyid = keyFingerprint(await publicKey(client, options));
+  return {
+    keyid,
+    kind: 'kms',
+    name: options.keyId,
+    algorithm: 'ecdsa-p256-sha256',
+    async sign(pae) {
+      const digest = createHash('sha256').update(pae).digest();
+      try {
+        const out = await client.send(new SignCommand({ KeyId: options.keyId, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }));
+        if (out.Signature === undefined) throw new Error('the response has no Signature');
+        return out.Signature;
+      } catch (err) {
+        throw kmsFailure('Sign', options, err);
+      }
+    },
+  };
+}
+
+/** Verifies through KMS Verify (the key never leaves KMS; the keyid is that of its public half). */
+export async function kmsVerifier(options: KmsKeyOptions): Promise<Verifier> {
+  const client = kmsClient(options);
+  const keyid = keyFingerprint(await publicKey(client, options));
+  return {
+    keyid,
+    name: options.keyId,
+    async verify(pae, signature) {
+      const digest = createHash('sha256').update(pae).digest();
+      try {
+        const out = await client.send(new VerifyCommand({ KeyId: options.keyId, Message: digest, MessageType: 'DIGEST', Signature: signature, SigningAlgorithm: 'ECDSA_SHA_256' }));
+        return out.SignatureValid === true;
+      } catch (err) {
+        // KMS answers a signature that does not verify with KMSInvalidSignatureException.
+        if ((err as { name?: unknown }).name === 'KMSInvalidSignatureException') return false;
+        throw kmsFailure('Verify', options, err);
+      }
+    },
+  };
+}
