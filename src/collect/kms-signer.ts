@@ -5,7 +5,7 @@
 // half (GetPublicKey). The keyid is the SHA-256 of that public key's SPKI DER, as for a local key.
 // The client takes the region from the key's ARN, else --region, AWS_REGION or us-east-1; the endpoint from
 // AWS_ENDPOINT_URL_KMS or AWS_ENDPOINT_URL (e.g. moto); credentials from the SDK's chain or --profile.
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import { GetPublicKeyCommand, KMSClient, SignCommand, VerifyCommand } from '@aws-sdk/client-kms';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { Signer, Verifier } from '../attest/dsse.js';
@@ -52,8 +52,17 @@ async function publicKey(client: KMSClient, options: KmsKeyOptions): Promise<Uin
   } catch (err) {
     throw kmsFailure('GetPublicKey', options, err);
   }
-  if (out.KeyUsage !== 'SIGN_VERIFY' || out.KeySpec !== 'ECC_NIST_P256' || out.PublicKey === undefined) {
-    throw new TrailproofError('TP_USAGE', `${options.flag} ${options.keyId}: a ${out.KeySpec ?? 'unknown'} key for ${out.KeyUsage ?? 'unknown use'}; trailproof signs with an ECC_NIST_P256 key for SIGN_VERIFY (aws kms create-key --key-spec ECC_NIST_P256 --key-usage SIGN_VERIFY)`);
+  // The key itself says what it is (KeySpec is absent from some answers, e.g. moto's): a P-256 EC key.
+  const spec = out.KeySpec ?? out.CustomerMasterKeySpec;
+  let curve: string | undefined;
+  try {
+    const key = out.PublicKey === undefined ? undefined : createPublicKey({ key: Buffer.from(out.PublicKey), format: 'der', type: 'spki' });
+    curve = key?.asymmetricKeyType === 'ec' ? key.asymmetricKeyDetails?.namedCurve : key?.asymmetricKeyType;
+  } catch {
+    curve = undefined;
+  }
+  if ((out.KeyUsage !== undefined && out.KeyUsage !== 'SIGN_VERIFY') || curve !== 'prime256v1' || out.PublicKey === undefined) {
+    throw new TrailproofError('TP_USAGE', `${options.flag} ${options.keyId}: a ${spec ?? curve ?? 'unknown'} key for ${out.KeyUsage ?? 'unknown use'}; trailproof signs with an ECC_NIST_P256 key for SIGN_VERIFY (aws kms create-key --key-spec ECC_NIST_P256 --key-usage SIGN_VERIFY)`);
   }
   return out.PublicKey;
 }
