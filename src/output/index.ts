@@ -3,6 +3,7 @@
 // audit); none recomputes a result. html and pdf load the report code (Handlebars, Puppeteer) on first use.
 import type { Findings } from '../model/types.js';
 import type { RenderContext } from '../report/context.js';
+import { complianceCsvRenderer } from './compliance-csv.js';
 import { csvRenderer } from './csv.js';
 import { htmlRenderer } from './html.js';
 import { renderJunit } from './junit.js';
@@ -26,6 +27,7 @@ export const renderers = {
   junit: { fileName: 'junit.xml', binary: false, render: async (f: Findings) => renderJunit(f) },
   sarif: sarifRenderer,
   csv: csvRenderer,
+  compliance: complianceCsvRenderer,
   ocsf: ocsfRenderer,
   markdown: markdownRenderer,
 } satisfies Record<string, Renderer>;

@@ -319,7 +319,8 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
     { anchor: 'sec-scope', title: 'Scope and method', level: 1 },
     { anchor: 'sec-log-protection', title: 'Log protection', level: 1 },
     { anchor: 'sec-frameworks', title: 'Framework requirements', level: 1 },
-    ...frameworks.map((f) => ({ anchor: f.anchor, title: `${f.title}`, level: 2 })),
+    // With the version: three CIS benchmark versions would otherwise read alike in the contents.
+    ...frameworks.map((f) => ({ anchor: f.anchor, title: `${f.title}, version ${f.version}`, level: 2 })),
     { anchor: 'sec-attention', title: 'Failing, manual and undecided results', level: 1 },
     { anchor: 'sec-detections', title: 'Risky events (detections)', level: 1 },
     { anchor: 'sec-waivers', title: 'Waivers', level: 1 },
