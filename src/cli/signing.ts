@@ -5,6 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Signer } from '../attest/dsse.js';
 import { MAX_KEY_FILE_BYTES, pemSigner } from '../attest/keys.js';
+import { kmsSigner } from '../attest/kms.js';
 import { TrailproofError } from '../errors.js';
 import { arg } from './command.js';
 import type { Io } from './io.js';
@@ -55,6 +56,6 @@ export async function resolveSigner(flags: SigningFlags, out: string | undefined
   if (flags.signKey !== undefined && flags.signKmsKey !== undefined) throw new TrailproofError('TP_USAGE', '--sign-key and --sign-kms-key both name the signing key: give one');
   if (out === undefined) throw new TrailproofError('TP_USAGE', `${flags.signKey !== undefined ? '--sign-key' : '--sign-kms-key'} signs the files of an output folder: give --out DIR`);
   if (flags.signKey !== undefined) return pemSigner(readKeyFile(flags.signKey, '--sign-key', io), flags.signKey);
-  const { kmsSigner } = await import('../collect/kms-signer.js');
-  return kmsSigner({ keyId: flags.signKmsKey as string, region: flags.region, profile: flags.profile, env: io.env, flag: '--sign-kms-key' });
+  const { openKmsKey } = await import('../collect/kms-signer.js');
+  return kmsSigner(await openKmsKey({ keyId: flags.signKmsKey as string, region: flags.region, profile: flags.profile, env: io.env, flag: '--sign-kms-key' }));
 }

@@ -1,16 +1,25 @@
-// Signing and verifying attestations with an AWS KMS asymmetric key (KeySpec ECC_NIST_P256, KeyUsage
-// SIGN_VERIFY), beside the collection's client factory: the one place trailproof talks to AWS. Sign sends the
-// SHA-256 of the DSSE PAE (MessageType DIGEST, SigningAlgorithm ECDSA_SHA_256), so an envelope of any size
-// signs and the signature is the same DER ECDSA signature openssl verifies over the PAE with the key's public
-// half (GetPublicKey). The keyid is the SHA-256 of that public key's SPKI DER, as for a local key.
+// The AWS calls behind signing attestations with a KMS asymmetric key (KeySpec ECC_NIST_P256, KeyUsage
+// SIGN_VERIFY), beside the collection's client factory: the one place trailproof talks to AWS. GetPublicKey
+// once (the key must be a P-256 signing key), then Sign and Verify over a SHA-256 digest (MessageType DIGEST,
+// SigningAlgorithm ECDSA_SHA_256). src/attest/kms.ts turns this into a Signer and a Verifier.
 // The client takes the region from the key's ARN, else --region, AWS_REGION or us-east-1; the endpoint from
 // AWS_ENDPOINT_URL_KMS or AWS_ENDPOINT_URL (e.g. moto); credentials from the SDK's chain or --profile.
-import { createHash, createPublicKey } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { GetPublicKeyCommand, KMSClient, SignCommand, VerifyCommand } from '@aws-sdk/client-kms';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import type { Signer, Verifier } from '../attest/dsse.js';
-import { keyFingerprint } from '../attest/keys.js';
 import { TrailproofError, errorMessage } from '../errors.js';
+
+/** A KMS signing key, as src/attest/kms.ts needs it. */
+export interface KmsSigningKey {
+  /** As the user named it (id, alias or ARN). */
+  keyId: string;
+  /** SubjectPublicKeyInfo DER of the key's public half (GetPublicKey). */
+  publicKeyDer: Uint8Array;
+  /** KMS Sign over a SHA-256 digest (ECDSA_SHA_256, DIGEST): a DER signature. */
+  signDigest(digest: Uint8Array): Promise<Uint8Array>;
+  /** KMS Verify over a SHA-256 digest: whether the signature holds. */
+  verifyDigest(digest: Uint8Array, signature: Uint8Array): Promise<boolean>;
+}
 
 export interface KmsKeyOptions {
   /** Key id, alias (alias/NAME), key ARN or alias ARN. */
@@ -67,16 +76,14 @@ async function publicKey(client: KMSClient, options: KmsKeyOptions): Promise<Uin
   return out.PublicKey;
 }
 
-export async function kmsSigner(options: KmsKeyOptions): Promise<Signer> {
+/** Opens a KMS signing key: its public half now (a wrong key fails before anything is written), Sign and Verify on demand. */
+export async function openKmsKey(options: KmsKeyOptions): Promise<KmsSigningKey> {
   const client = kmsClient(options);
-  const keyid = keyFingerprint(await publicKey(client, options));
+  const publicKeyDer = await publicKey(client, options);
   return {
-    keyid,
-    kind: 'kms',
-    name: options.keyId,
-    algorithm: 'ecdsa-p256-sha256',
-    async sign(pae) {
-      const digest = createHash('sha256').update(pae).digest();
+    keyId: options.keyId,
+    publicKeyDer,
+    async signDigest(digest) {
       try {
         const out = await client.send(new SignCommand({ KeyId: options.keyId, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }));
         if (out.Signature === undefined) throw new Error('the response has no Signature');
@@ -85,18 +92,7 @@ export async function kmsSigner(options: KmsKeyOptions): Promise<Signer> {
         throw kmsFailure('Sign', options, err);
       }
     },
-  };
-}
-
-/** Verifies through KMS Verify (the key never leaves KMS; the keyid is that of its public half). */
-export async function kmsVerifier(options: KmsKeyOptions): Promise<Verifier> {
-  const client = kmsClient(options);
-  const keyid = keyFingerprint(await publicKey(client, options));
-  return {
-    keyid,
-    name: options.keyId,
-    async verify(pae, signature) {
-      const digest = createHash('sha256').update(pae).digest();
+    async verifyDigest(digest, signature) {
       try {
         const out = await client.send(new VerifyCommand({ KeyId: options.keyId, Message: digest, MessageType: 'DIGEST', Signature: signature, SigningAlgorithm: 'ECDSA_SHA_256' }));
         return out.SignatureValid === true;

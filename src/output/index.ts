@@ -27,9 +27,9 @@ export const renderers = {
   junit: { fileName: 'junit.xml', binary: false, render: async (f: Findings) => renderJunit(f) },
   sarif: sarifRenderer,
   csv: csvRenderer,
-  compliance: complianceCsvRenderer,
   ocsf: ocsfRenderer,
   markdown: markdownRenderer,
+  compliance: complianceCsvRenderer,
 } satisfies Record<string, Renderer>;
 
 export type Format = keyof typeof renderers;

@@ -7,6 +7,7 @@ import { relative, resolve } from 'node:path';
 import type { Verifier } from '../../attest/dsse.js';
 import { verifyFolder } from '../../attest/folder.js';
 import { pemVerifier } from '../../attest/keys.js';
+import { kmsVerifier } from '../../attest/kms.js';
 import { TrailproofError } from '../../errors.js';
 import { arg, type CommandSpec } from '../command.js';
 import type { Io } from '../io.js';
@@ -32,8 +33,8 @@ function folder(path: string, flag: string, io: Io): string {
 async function verifierFor(args: VerifyArgs, io: Io): Promise<Verifier> {
   if ((args.key === undefined) === (args.kmsKey === undefined)) throw new TrailproofError('TP_USAGE', 'give the key the outputs were signed with: --key PUB.pem or --kms-key KEY (one of them)');
   if (args.key !== undefined) return pemVerifier(readKeyFile(args.key, '--key', io), args.key);
-  const { kmsVerifier } = await import('../../collect/kms-signer.js');
-  return kmsVerifier({ keyId: args.kmsKey as string, region: args.region, profile: args.profile, env: io.env, flag: '--kms-key' });
+  const { openKmsKey } = await import('../../collect/kms-signer.js');
+  return kmsVerifier(await openKmsKey({ keyId: args.kmsKey as string, region: args.region, profile: args.profile, env: io.env, flag: '--kms-key' }));
 }
 
 export async function verify(args: VerifyArgs, io: Io): Promise<number> {
