@@ -16,6 +16,7 @@ import { memoryIo } from '../../src/cli/io.js';
 import type { Findings } from '../../src/model/types.js';
 import { BundleBuilder } from '../helpers/bundle-builder.js';
 import { requirePart, toolMissing } from '../helpers/real-parts.js';
+import { pageText, pdfInfo, requireReal, run as runTool } from '../report/real-tools.js';
 
 interface KeyFiles {
   dir: string;
@@ -204,6 +205,28 @@ describe('signed evidence (audit --sign-key, trailproof verify)', () => {
       expect(statement.predicate.command).to.equal('report');
       expect(statement.subject.map((s) => s.name)).to.deep.equal(['findings.json', 'junit.xml', 'summary.md', '../evidence/manifest.json']);
       expect((await run(['verify', '--dir', audit.out, '--key', key.pub])).code).to.equal(0);
+    });
+  });
+
+  describe('a signed PDF report (Chromium)', () => {
+    const key = keyFiles('ec');
+    before(function () {
+      requireReal(this, { chromium: true, tools: ['pdftotext', 'pdfinfo'] });
+    });
+
+    it('signs report.pdf last: its cover and metadata carry the fingerprint, and verify accepts it', async () => {
+      const audit = await signedAudit(key, 'json,pdf');
+      expect(audit.code, audit.err).to.equal(0);
+      const pdf = join(audit.out, 'report.pdf');
+      const keyid = keyFingerprint(key.publicKey);
+      expect(pdfInfo(pdf)['Keywords']).to.contain(`signing key sha256 ${keyid}`);
+      expect(runTool('pdfinfo', ['-custom', pdf])).to.match(new RegExp(`^TrailproofSigningKeySHA256:\\s*${keyid}$`, 'm'));
+      expect(pageText(pdf, 1).replace(/\s+/g, '')).to.contain(keyid);
+      const v = await run(['verify', '--dir', audit.out, '--key', key.pub, '--format', 'json']);
+      expect(v.code, v.err).to.equal(0);
+      const answer = JSON.parse(v.out) as { verified: boolean; keyid: string; subjects: string[]; problems: unknown[] };
+      expect(answer).to.deep.include({ verified: true, keyid, problems: [] });
+      expect(answer.subjects).to.deep.equal(['findings.json', 'report.pdf', '../evidence/manifest.json']);
     });
   });
 
