@@ -13,7 +13,7 @@ import { createReadStream, existsSync, readFileSync, renameSync, statSync, write
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { TrailproofError } from '../errors.js';
 import type { Findings } from '../model/types.js';
-import { envelopeVerifies, MAX_ENVELOPE_LINE_BYTES, parseEnvelope, signEnvelope, type Signer, type Verifier } from './dsse.js';
+import { envelopeVerifies, parseEnvelope, signEnvelope, type Signer, type Verifier } from './dsse.js';
 import { ATTESTATION_FILE, buildStatement, readStatement, statementBytes, type Subject } from './statement.js';
 
 /** At most this many envelopes (lines) in one attestation file; the file at most this size. */
@@ -106,7 +106,6 @@ export async function verifyFolder(dir: string, verifier: Verifier, options: { b
   const report: VerifyReport = { envelopes: lines.length, verified: [], problems: [] };
   for (const [i, line] of lines.entries()) {
     const where = `${ATTESTATION_FILE} line ${i + 1}`;
-    if (Buffer.byteLength(line) > MAX_ENVELOPE_LINE_BYTES) throw new TrailproofError('TP_USAGE', `${where}: longer than ${MAX_ENVELOPE_LINE_BYTES} bytes`);
     const { payload, signatures } = parseEnvelope(line, where);
     const signed = await envelopeVerifies(payload, signatures, verifier);
     if (!signed.ok) {
