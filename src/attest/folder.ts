@@ -34,6 +34,8 @@ export interface SignRequest {
   bundleDir?: string;
   findings: Findings;
   command: 'audit' | 'report';
+  /** SHA-256 of the findings file rendered (recorded in the predicate even when that file is elsewhere). */
+  findingsSha256?: string;
   signer: Signer;
 }
 
@@ -51,7 +53,7 @@ export async function signOutputs(req: SignRequest): Promise<{ path: string; sub
     if (!existsSync(path)) throw new TrailproofError('TP_OUTPUT_FAILED', `cannot attest the evidence: ${path} is missing`);
     manifest = { name: relative(resolve(req.outDir), resolve(path)).split(sep).join('/'), digest: { sha256: await sha256File(path) } };
   }
-  const statement = buildStatement({ findings: req.findings, command: req.command, outputs, ...(manifest ? { manifest } : {}), signer: { keyid: req.signer.keyid, kind: req.signer.kind, algorithm: req.signer.algorithm } });
+  const statement = buildStatement({ findings: req.findings, command: req.command, outputs, ...(req.findingsSha256 === undefined ? {} : { findingsSha256: req.findingsSha256 }), ...(manifest ? { manifest } : {}), signer: { keyid: req.signer.keyid, kind: req.signer.kind, algorithm: req.signer.algorithm } });
   let envelope;
   try {
     envelope = await signEnvelope(statementBytes(statement), req.signer);

@@ -23,6 +23,8 @@ export interface AuditPredicate {
   tool: { name: string; version: string };
   /** The command that wrote and signed the files: `audit` or `report`. */
   command: 'audit' | 'report';
+  /** SHA-256 of the findings file the outputs were rendered from (a subject too when it is in the folder). */
+  findingsSha256: string | null;
   run: {
     id: string;
     startedAt: string;
@@ -55,6 +57,8 @@ export interface StatementInput {
   command: 'audit' | 'report';
   /** Output files (plain names in the output folder) with their SHA-256 hex. */
   outputs: Subject[];
+  /** SHA-256 of the findings file the outputs were rendered from, when known. */
+  findingsSha256?: string;
   /** The bundle's manifest.json: its subject name (relative to the output folder, POSIX) and SHA-256, when there is a bundle. */
   manifest?: Subject;
   signer: { keyid: string; kind: 'file' | 'kms'; algorithm: string };
@@ -71,6 +75,7 @@ export function buildStatement(input: StatementInput): Statement {
     predicate: {
       tool: { name: findings.tool.name, version: findings.tool.version },
       command: input.command,
+      findingsSha256: input.findingsSha256 ?? null,
       run: {
         id: findings.run.id,
         startedAt: findings.run.startedAt,

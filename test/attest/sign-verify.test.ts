@@ -102,6 +102,7 @@ describe('signed evidence (audit --sign-key, trailproof verify)', () => {
         const p = statement.predicate;
         expect(p.tool).to.deep.equal({ name: 'trailproof', version: findings.tool.version });
         expect(p.command).to.equal('audit');
+        expect(p.findingsSha256).to.equal(statement.subject.find((x) => x.name === 'findings.json')?.digest.sha256);
         expect(p.run.id).to.equal(findings.run.id);
         expect(p.run.outcome).to.deep.equal(findings.run.outcome);
         expect(p.run.scope).to.deep.equal(findings.run.scope);

@@ -233,7 +233,7 @@ async function writeOutputs(findings: Findings, formats: Format[], args: AuditAr
       await report(request, io);
     } else if (signer !== undefined) {
       const { signOutputs } = await import('../../attest/folder.js');
-      await signOutputs({ outDir, files: [target], bundleDir: bundlePath, findings, command: 'audit', signer });
+      await signOutputs({ outDir, files: [target], bundleDir: bundlePath, findings, findingsSha256, command: 'audit', signer });
     }
   } else if (toStdout) {
     const renderer = renderers[formats[0] as Format];

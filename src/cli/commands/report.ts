@@ -137,7 +137,7 @@ export async function report(args: ReportArgs, io: Io): Promise<number> {
     const { signOutputs } = await import('../../attest/folder.js');
     const files = [...written.map((w) => w.path), ...(dirname(findingsPath) === outDir ? [findingsPath] : [])];
     if (bundleDir === undefined && recorded !== undefined) log(`trailproof: warning: evidence bundle ${recorded} not found: the attestation names findings.json (which records the manifest's SHA-256) but not the bundle's manifest.json (give --bundle DIR)`);
-    const signed = await signOutputs({ outDir, files, ...(bundleDir === undefined ? {} : { bundleDir }), findings, command: args.preloaded ? 'audit' : 'report', signer }); // only audit hands its findings over preloaded
+    const signed = await signOutputs({ outDir, files, ...(bundleDir === undefined ? {} : { bundleDir }), findings, findingsSha256: loaded.sha256, command: args.preloaded ? 'audit' : 'report', signer }); // only audit hands its findings over preloaded
     log(`wrote ${relative(io.cwd, signed.path) || signed.path} (${signed.subjects.length} subjects, key ${signer.keyid})`);
   }
   if (emailSettings) {
