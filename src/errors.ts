@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'TP_FRAMEWORK_UNKNOWN'
   | 'TP_OUTPUT_FAILED'
   | 'TP_EVIDENCE_INSUFFICIENT'
-  | 'TP_SECURITY_HUB_FAILED';
+  | 'TP_SECURITY_HUB_FAILED'
+  | 'TP_SIGNING_FAILED';
 
 export class TrailproofError extends Error {
   readonly code: ErrorCode;

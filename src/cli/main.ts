@@ -13,11 +13,12 @@ import { command as report } from './commands/report.js';
 import { command as rulesSql } from './commands/rules-sql.js';
 import { command as scan } from './commands/scan.js';
 import { command as validateLogs } from './commands/validate-logs.js';
+import { command as verify } from './commands/verify.js';
 import { processIo, type Io } from './io.js';
 import { commonOptions } from './options.js';
 
 /** Top-level commands, in the contract's order; `checks` holds subcommands. */
-const COMMANDS: CommandSpec[] = [audit, collect, scan, events, report, validateLogs, gate];
+const COMMANDS: CommandSpec[] = [audit, collect, scan, events, report, validateLogs, gate, verify];
 const CHECKS_SUBCOMMANDS: CommandSpec[] = [checksList];
 const RULES_SUBCOMMANDS: CommandSpec[] = [rulesSql];
 

@@ -4,6 +4,7 @@
 import type { Findings } from '../model/types.js';
 import type { RenderContext } from '../report/context.js';
 import { asffRenderer } from './asff.js';
+import { complianceCsvRenderer } from './compliance-csv.js';
 import { csvRenderer } from './csv.js';
 import { htmlRenderer } from './html.js';
 import { renderJunit } from './junit.js';
@@ -30,6 +31,7 @@ export const renderers = {
   ocsf: ocsfRenderer,
   markdown: markdownRenderer,
   asff: asffRenderer,
+  compliance: complianceCsvRenderer,
 } satisfies Record<string, Renderer>;
 
 export type Format = keyof typeof renderers;

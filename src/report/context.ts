@@ -43,6 +43,8 @@ export interface RenderContext {
   browser?: BrowserSession;
   /** Which results findings.sarif carries: those that need attention (default) or all (`--sarif-all`). */
   sarifInclude?: 'attention' | 'all';
+  /** The key the outputs are signed with (attestation.intoto.jsonl): its fingerprint goes on the cover and in the PDF metadata. */
+  signingKey?: { keyid: string; kind: 'file' | 'kms'; name: string };
   /** Warnings for stderr (a bundle file that no longer matches, an unreadable logo...). */
   warn?: (message: string) => void;
 }

@@ -71,6 +71,8 @@ export interface ReportView {
   period: { text: string; from: string | null; to: string | null; label: string | null };
   run: { id: string; startedAt: string; finishedAt: string; collectedAt: string; source: string; failOn: string; framework: string | null; toolVersion: string };
   generatedAt: string;
+  /** The key the outputs are signed with (attestation.intoto.jsonl), or null when they are not signed. */
+  signing: { keyid: string; source: string } | null;
   /**
    * From the run's recorded outcome (see verdict.ts): "Compliant" or "Needs attention" only when the run exits 0.
    */
@@ -317,7 +319,8 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
     { anchor: 'sec-scope', title: 'Scope and method', level: 1 },
     { anchor: 'sec-log-protection', title: 'Log protection', level: 1 },
     { anchor: 'sec-frameworks', title: 'Framework requirements', level: 1 },
-    ...frameworks.map((f) => ({ anchor: f.anchor, title: `${f.title}`, level: 2 })),
+    // With the version: three CIS benchmark versions would otherwise read alike in the contents.
+    ...frameworks.map((f) => ({ anchor: f.anchor, title: `${f.title}, version ${f.version}`, level: 2 })),
     { anchor: 'sec-attention', title: 'Failing, manual and undecided results', level: 1 },
     { anchor: 'sec-detections', title: 'Risky events (detections)', level: 1 },
     { anchor: 'sec-waivers', title: 'Waivers', level: 1 },
@@ -344,6 +347,7 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
       toolVersion: findings.tool.version,
     },
     generatedAt: (ctx.generatedAt ?? new Date()).toISOString(),
+    signing: ctx.signingKey ? { keyid: ctx.signingKey.keyid, source: ctx.signingKey.kind === 'kms' ? `AWS KMS key ${ctx.signingKey.name}` : 'a local key (ECDSA P-256 or Ed25519)' } : null,
     verdict: verdictOf(findings),
     counts: {
       statuses: STATUSES.map((status) => ({ status, label: STATUS_LABELS[status], count: findings.summary[status] })),

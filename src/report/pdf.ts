@@ -44,11 +44,11 @@ export function pdfInfo(view: ReportView): PdfInfo {
     title: `${view.title}: ${view.organization}, ${view.period.text}`,
     author: view.organization,
     subject: `Evidence of CloudTrail logging and monitoring controls for ${view.organization}, ${view.period.text}: ${view.verdict.headline}. Run ${view.run.id}.`,
-    keywords: ['CloudTrail', 'compliance', 'audit evidence', ...view.frameworks.map((f) => f.id), `run ${view.run.id}`, `findings sha256 ${view.appendix.findingsSha256}`].join(', '),
+    keywords: ['CloudTrail', 'compliance', 'audit evidence', ...view.frameworks.map((f) => f.id), `run ${view.run.id}`, `findings sha256 ${view.appendix.findingsSha256}`, ...(view.signing ? [`signing key sha256 ${view.signing.keyid}`] : [])].join(', '),
     creator: `trailproof ${view.run.toolVersion}`,
     producer: `trailproof ${view.run.toolVersion} with Chromium (Skia/PDF)`,
     created: new Date(view.generatedAt),
-    custom: { TrailproofRunId: view.run.id, TrailproofFindingsSHA256: view.appendix.findingsSha256 },
+    custom: { TrailproofRunId: view.run.id, TrailproofFindingsSHA256: view.appendix.findingsSha256, ...(view.signing ? { TrailproofSigningKeySHA256: view.signing.keyid } : {}) },
   };
 }
 

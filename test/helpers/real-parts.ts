@@ -21,6 +21,7 @@ export const REAL_PARTS = {
   tar: 'the system tar',
   'sarif-schema': 'the SARIF 2.1.0 JSON Schema',
   'sarif-multitool': 'the SARIF Multitool (@microsoft/sarif-multitool validate, GitHub rules)',
+  openssl: 'openssl (independent check of signed attestations)',
 } as const;
 
 export type RealPart = keyof typeof REAL_PARTS;

@@ -31,6 +31,8 @@ import { arg, type CommandSpec } from '../command.js';
 import { cleanOnInterrupt } from '../interrupt.js';
 import type { Io } from '../io.js';
 import { auditOptions, splitList } from '../options.js';
+import { resolveSigner, signingFlags, signingOptions, type SigningFlags } from '../signing.js';
+import type { Signer } from '../../attest/dsse.js';
 
 export interface AuditArgs {
   bundle?: string;
@@ -60,6 +62,8 @@ export interface AuditArgs {
   period?: PeriodFlags;
   /** --security-hub: import the findings into Security Hub once the outputs are written. */
   securityHub?: SecurityHubOptions;
+  /** --sign-key / --sign-kms-key: sign the outputs (attestation.intoto.jsonl). */
+  signing?: SigningFlags;
   /** Report options (previous audit, templates, paper, email) for the html/pdf/... formats written with --out. */
   report?: Omit<ReportArgs, 'findings' | 'format' | 'out' | 'bundle' | 'period' | 'from' | 'to' | 'config' | 'quiet'>;
 }
@@ -101,6 +105,8 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
   for (const a of accounts) if (!/^\d{12}$/.test(a)) throw new TrailproofError('TP_USAGE', `--accounts: "${a}" is not a 12-digit account id`);
   if (!args.out && formats.length > 1) throw new TrailproofError('TP_USAGE', `--format ${formats.join(',')}: several formats need --out DIR (stdout carries one)`);
 
+  // A bad signing key fails the run before any evidence is read.
+  const signer = await resolveSigner(args.signing ?? {}, args.out, io);
   const { config, file, baseDir } = loadConfig(args.config, io.cwd);
   const { ids, plugins } = splitChecksFlag(args.checks, io.cwd);
   if (args.gate === true) ids.splice(0, ids.length, ...gateProfile(args, accounts, ids, config));
@@ -165,8 +171,9 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
     if (scanStats !== undefined) (findings as Findings & { scan?: Record<string, unknown> }).scan = scanSection(scanStats, correlation);
     // The outcome is decided before anything is written, and every output states it (findings.json run.outcome).
     findings.run.outcome = runOutcome(findings, failOn);
-    await writeOutputs(findings, formats, args, io, bundlePath);
-    // After the outputs: they are on disk whatever Security Hub answers.
+    // Signing comes last of the outputs (it hashes every other file); Security Hub after them, so they are on disk
+    // whatever Security Hub answers.
+    await writeOutputs(findings, formats, args, io, bundlePath, signer);
     // Evidence that does not match its manifest decides nothing (exit 2): nothing of it goes to Security Hub.
     if (args.securityHub) {
       if (findings.run.outcome.exitCode === 2) io.stderr('trailproof: Security Hub: not imported: the evidence does not match its manifest\n');
@@ -213,7 +220,7 @@ async function withBundle(
   }
 }
 
-async function writeOutputs(findings: Findings, formats: Format[], args: AuditArgs, io: Io, bundlePath: string): Promise<void> {
+async function writeOutputs(findings: Findings, formats: Format[], args: AuditArgs, io: Io, bundlePath: string, signer: Signer | undefined): Promise<void> {
   const period = parsePeriod(args.period ?? {});
   if (period) findings.run.period = { from: period.from, to: period.to };
   const toStdout = !args.out && formats.length === 1;
@@ -227,13 +234,17 @@ async function writeOutputs(findings: Findings, formats: Format[], args: AuditAr
     const others = formats.filter((f) => f !== 'json');
     if (others.length > 0 || (args.report?.emailTo?.length ?? 0) > 0) {
       const preloaded = { findings, sha256: findingsSha256 };
-      const request: ReportArgs = { ...args.report, findings: target, out: args.out, bundle: bundlePath, quiet: true, preloaded };
+      const request: ReportArgs = { ...args.report, findings: target, out: args.out, bundle: bundlePath, quiet: true, preloaded, ...(signer === undefined ? {} : { signer }) };
       if (others.length > 0) request.format = others.join(',');
       if (args.config !== undefined) request.config = args.config;
       if (args.period?.period !== undefined) request.period = args.period.period;
       if (args.period?.from !== undefined) request.from = args.period.from;
       if (args.period?.to !== undefined) request.to = args.period.to;
+      // The report signs what it wrote and findings.json, last.
       await report(request, io);
+    } else if (signer !== undefined) {
+      const { signOutputs } = await import('../../attest/folder.js');
+      await signOutputs({ outDir, files: [target], bundleDir: bundlePath, findings, findingsSha256, command: 'audit', signer });
     }
   } else if (toStdout) {
     const renderer = renderers[formats[0] as Format];
@@ -269,6 +280,7 @@ export const command: CommandSpec = {
       })
       .options(auditReportOptions)
       .options(securityHubOption)
+      .options(signingOptions)
       .example('$0 audit --assume-role TrailproofAudit --out reports/2026-Q3 --format json,junit', 'Audit the organization live; the evidence is kept in reports/2026-Q3/evidence')
       .example('$0 audit --bundle examples/demo-org --out reports/demo --format json,junit', 'Audit the demo organization')
       .example('$0 audit --bundle ./evidence --format json --fail-on medium > findings.json', 'A CI gate with JSON on stdout')
@@ -322,6 +334,7 @@ export const command: CommandSpec = {
       parsed.securityHub = { profile: arg.string(args, 'profile'), region: arg.string(args, 'region'), assumeRole: arg.string(args, 'assume-role'), externalId: arg.string(args, 'external-id') };
     }
     parsed.report = reportArgs;
+    parsed.signing = signingFlags(args);
     return audit(parsed, io);
   },
 };

@@ -11,6 +11,8 @@ import { REPORT_FORMATS } from '../../report/formats.js';
 import type { Findings } from '../../model/types.js';
 import type { SecurityHubOptions } from '../../collect/securityhub.js';
 import { importToSecurityHub, securityHubAccessOptions, securityHubOption } from './security-hub.js';
+import type { Signer } from '../../attest/dsse.js';
+import { resolveSigner, signingOptions, signingFlags, type SigningFlags } from '../signing.js';
 
 export interface ReportArgs {
   findings: string;
@@ -36,6 +38,10 @@ export interface ReportArgs {
   quiet: boolean;
   /** The findings already in memory (audit renders what it just wrote): not read and parsed again. */
   preloaded?: { findings: Findings; sha256: string; bytes?: Uint8Array };
+  /** --sign-key / --sign-kms-key (with --region/--profile for KMS). */
+  signing?: SigningFlags;
+  /** A signer already resolved (audit resolves it before the run): used instead of `signing`. */
+  signer?: Signer;
 }
 
 export const reportOptions = {
@@ -55,6 +61,7 @@ export const reportOptions = {
   'email-from': { type: 'string', describe: 'Sender address (else TRAILPROOF_EMAIL_FROM or email.from in the config)', requiresArg: true },
   'email-subject': { type: 'string', describe: 'Subject line (default: organization, period and verdict)', requiresArg: true },
   'sarif-all': { type: 'boolean', describe: 'findings.sarif carries every result (PASS, NOT_APPLICABLE, WAIVED too), not only FAIL, ERROR, MANUAL and detections' },
+  ...signingOptions,
 } as const;
 
 function existingDir(path: string): boolean {
@@ -82,6 +89,8 @@ export async function report(args: ReportArgs, io: Io): Promise<number> {
     if (reportRenderers[formats[0] as keyof typeof reportRenderers].binary) throw new TrailproofError('TP_USAGE', `--format ${formats[0]} is binary and cannot go to stdout: give --out DIR`);
   }
 
+  // The signing key is read first: a bad key fails before anything is rendered, and its fingerprint goes on the cover.
+  const signer = args.signer ?? (await resolveSigner(args.signing ?? {}, args.out, io));
   const { config, baseDir } = loadConfig(args.config, io.cwd);
   const emailSettings = emailTo.length > 0
     ? resolveEmailSettings((config as { email?: Parameters<typeof resolveEmailSettings>[0] }).email, io.env, { transport: args.emailTransport, from: args.emailFrom })
@@ -96,6 +105,7 @@ export async function report(args: ReportArgs, io: Io): Promise<number> {
   if (args.templates !== undefined) ctx.templatesDir = resolve(io.cwd, args.templates);
   if (args.paper === 'a4' || args.paper === 'letter') ctx.paper = args.paper;
   if (args.sarifAll === true) ctx.sarifInclude = 'all';
+  if (signer !== undefined) ctx.signingKey = { keyid: signer.keyid, kind: signer.kind, name: signer.name };
   const period = parsePeriod({ period: args.period, from: args.from, to: args.to });
   if (period) ctx.period = period;
 
@@ -131,6 +141,14 @@ export async function report(args: ReportArgs, io: Io): Promise<number> {
     ...(loaded.bytes === undefined ? {} : { originalJson: loaded.bytes }),
     onWritten: (w) => log(`wrote ${relative(io.cwd, w.path) || w.path} (${Math.max(1, Math.round(w.bytes.length / 1024))} KB${w.pages !== undefined ? `, ${w.pages} pages` : ''})`),
   });
+  // The attestation is written last, over every file this run wrote and the findings file when it is in the folder.
+  if (signer !== undefined) {
+    const { signOutputs } = await import('../../attest/folder.js');
+    const files = [...written.map((w) => w.path), ...(dirname(findingsPath) === outDir ? [findingsPath] : [])];
+    if (bundleDir === undefined && recorded !== undefined) log(`trailproof: warning: evidence bundle ${recorded} not found: the attestation names findings.json (which records the manifest's SHA-256) but not the bundle's manifest.json (give --bundle DIR)`);
+    const signed = await signOutputs({ outDir, files, ...(bundleDir === undefined ? {} : { bundleDir }), findings, findingsSha256: loaded.sha256, command: args.preloaded ? 'audit' : 'report', signer }); // only audit hands its findings over preloaded
+    log(`wrote ${relative(io.cwd, signed.path) || signed.path} (${signed.subjects.length} subjects, key ${signer.keyid})`);
+  }
   if (emailSettings) {
     const pdf = written.find((w) => w.format === 'pdf');
     if (!pdf) throw new TrailproofError('TP_OUTPUT_FAILED', 'no PDF was written to attach');
@@ -153,7 +171,11 @@ export const command: CommandSpec = {
     y
       .options(reportOptions)
       .options(securityHubOption)
-      .options(securityHubAccessOptions)
+      .options({
+        ...securityHubAccessOptions,
+        region: { type: 'string', requiresArg: true, describe: 'Region for STS with --security-hub, and of --sign-kms-key when it is not an ARN (default AWS_REGION, else us-east-1)' },
+        profile: { type: 'string', requiresArg: true, describe: 'AWS profile for --security-hub and --sign-kms-key (default: the SDK default credential chain)' },
+      })
       .example('$0 report --findings reports/q3/findings.json --out reports/q3 --period 2026-Q3 --history reports', 'The quarterly HTML and PDF, with changes since the last quarter')
       .example('$0 report --findings findings.json --out out --email-to audit@example.com', 'Email the PDF (SMTP server from TRAILPROOF_SMTP_* or the config)')
       .example('$0 report --findings findings.json --format markdown >> "$GITHUB_STEP_SUMMARY"', 'A summary for a CI job page')
@@ -182,6 +204,7 @@ export const command: CommandSpec = {
     if (arg.boolean(args, 'security-hub')) {
       parsed.securityHub = { profile: arg.string(args, 'profile'), region: arg.string(args, 'region'), assumeRole: arg.string(args, 'assume-role'), externalId: arg.string(args, 'external-id') };
     }
+    parsed.signing = signingFlags(args);
     return report(parsed, io);
   },
 };
