@@ -27,7 +27,8 @@ import { FORMATS, isFormat, renderers, type Format } from '../../output/index.js
 import { renderSummary } from '../../output/table.js';
 import { arg, type CommandSpec } from '../command.js';
 import { cleanOnInterrupt } from '../interrupt.js';
-import type { Io } from '../io.js';
+import { screenFlags, screenFor, type Io } from '../io.js';
+import type { ScreenFlags } from '../../output/terminal.js';
 import { auditOptions, splitList } from '../options.js';
 
 export interface AuditArgs {
@@ -56,6 +57,8 @@ export interface AuditArgs {
   live?: LiveCollectOptions;
   /** --period/--from/--to: the period the audit covers (also the --logs range of a live audit). */
   period?: PeriodFlags;
+  /** --color/--no-color and --wide, for the summary table. */
+  screen?: ScreenFlags;
   /** Report options (previous audit, templates, paper, email) for the html/pdf/... formats written with --out. */
   report?: Omit<ReportArgs, 'findings' | 'format' | 'out' | 'bundle' | 'period' | 'from' | 'to' | 'config' | 'quiet'>;
 }
@@ -231,7 +234,7 @@ async function writeOutputs(findings: Findings, formats: Format[], args: AuditAr
     io.stdout(String(await renderer.render(findings)));
   }
   if (!args.quiet) {
-    const summary = renderSummary(findings);
+    const summary = renderSummary(findings, screenFor(io, args.screen ?? {}, toStdout ? 'stderr' : 'stdout'));
     if (toStdout) io.stderr(summary);
     else io.stdout(summary);
   }
@@ -263,7 +266,7 @@ export const command: CommandSpec = {
       .example('$0 audit --bundle ./evidence --format json --fail-on medium > findings.json', 'A CI gate with JSON on stdout')
       .example('$0 audit --bundle ./evidence --logs s3://org-trail-bucket/AWSLogs/o-abc123 --period 2026-Q3 --out reports/q3', "The checks over the bundle, the event rules over the quarter's logs in the trail bucket too"),
   run: (args, io) => {
-    const parsed: AuditArgs = { quiet: arg.boolean(args, 'quiet'), allowModifiedEvidence: arg.boolean(args, 'allow-modified-evidence') };
+    const parsed: AuditArgs = { quiet: arg.boolean(args, 'quiet'), allowModifiedEvidence: arg.boolean(args, 'allow-modified-evidence'), screen: screenFlags(args) };
     const set = <K extends keyof AuditArgs>(key: K, value: AuditArgs[K] | undefined): void => {
       if (value !== undefined) parsed[key] = value;
     };
