@@ -152,13 +152,14 @@ export function renderTable(columns: readonly Column[], rows: readonly (readonly
 
 const ATTENTION: Status[] = ['FAIL', 'ERROR', 'MANUAL'];
 
+/** What failed and why come first; the account gives way before the message does, the region first. */
 const ATTENTION_COLUMNS: Column[] = [
   { header: 'STATUS', priority: 1, min: 6, tone: statusTone },
   { header: 'SEVERITY', priority: 2, min: 8, tone: severityTone },
-  { header: 'CHECK', priority: 1, min: 16, shorten: 'middle' },
+  { header: 'CHECK', priority: 1, min: 20, shorten: 'middle' },
   { header: 'ACCOUNT', priority: 3, min: 12 },
   { header: 'REGION', priority: 4, min: 9 },
-  { header: 'MESSAGE', priority: 2, min: 24 },
+  { header: 'MESSAGE', priority: 1, min: 24 },
 ];
 
 /** The gate line's verdict coloured: a failed gate stands out, an undecided one is yellow. */

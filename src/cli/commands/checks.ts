@@ -20,12 +20,13 @@ export interface ChecksListArgs {
   screen?: Screen;
 }
 
+/** On 80 columns: id, severity and title; the framework mappings and parameters need --wide or a wider screen. */
 const CHECK_COLUMNS: Column[] = [
-  { header: 'ID', priority: 1, min: 20, shorten: 'middle' },
+  { header: 'ID', priority: 1, min: 30, shorten: 'middle' },
   { header: 'SEVERITY', priority: 1, min: 8, tone: severityTone },
   { header: 'TITLE', priority: 2, min: 24 },
   { header: 'FRAMEWORKS', priority: 3, min: 16 },
-  { header: 'PARAMETERS', priority: 4, min: 12 },
+  { header: 'PARAMETERS', priority: 4, min: 20 },
 ];
 
 const LINT_COLUMNS: Column[] = [

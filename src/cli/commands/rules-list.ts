@@ -23,8 +23,9 @@ export interface RuleEntry {
   source: string;
 }
 
+/** A rule id is often a UUID, useless in part: it stays whole (36) and the other columns give way. */
 const RULE_COLUMNS: Column[] = [
-  { header: 'ID', priority: 1, min: 20, shorten: 'middle' },
+  { header: 'ID', priority: 1, min: 36, shorten: 'middle' },
   { header: 'LEVEL', priority: 1, min: 8, tone: severityTone },
   { header: 'TITLE', priority: 2, min: 20 },
   { header: 'ATT&CK', priority: 3, min: 12 },
