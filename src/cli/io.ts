@@ -1,5 +1,8 @@
 // The process's streams, passed in so the CLI runs in-process in tests. Machine output goes to stdout,
-// everything else (tables when stdout carries data, logs, errors) to stderr.
+// everything else (tables when stdout carries data, logs, errors) to stderr. Whether each stream is a terminal
+// and how wide it is travel with them, so a test can play a terminal of any width (screenFor).
+import { screenOf, type Screen, type ScreenFlags } from '../output/terminal.js';
+
 export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
@@ -7,6 +10,11 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   /** Whether stdout is a terminal (no machine output expected there). */
   stdoutIsTty: boolean;
+  /** stdout's columns when it is a terminal that reports them. */
+  stdoutColumns?: number | undefined;
+  /** Whether stderr is a terminal (absent: not one). */
+  stderrIsTty?: boolean;
+  stderrColumns?: number | undefined;
 }
 
 export const processIo: Io = {
@@ -15,6 +23,14 @@ export const processIo: Io = {
   cwd: process.cwd(),
   env: process.env,
   stdoutIsTty: process.stdout.isTTY === true,
+  // Read when asked: a terminal can be resized while a run goes on.
+  get stdoutColumns() {
+    return process.stdout.columns;
+  },
+  stderrIsTty: process.stderr.isTTY === true,
+  get stderrColumns() {
+    return process.stderr.columns;
+  },
 };
 
 /** Captures output, for tests and for callers that embed the CLI. */
@@ -33,4 +49,20 @@ export function memoryIo(cwd: string = process.cwd()): Io & { out: string; err: 
     },
   };
   return io;
+}
+
+/**
+ * How text for one stream is laid out: fitted to the terminal and coloured there, whole and plain in a
+ * pipe or file, as the common options --wide and --color/--no-color and the environment (NO_COLOR,
+ * FORCE_COLOR, CI) say.
+ */
+export function screenFor(io: Io, flags: ScreenFlags, stream: 'stdout' | 'stderr' = 'stdout'): Screen {
+  const facts = stream === 'stdout' ? { isTty: io.stdoutIsTty, columns: io.stdoutColumns } : { isTty: io.stderrIsTty === true, columns: io.stderrColumns };
+  return screenOf(facts, flags, io.env);
+}
+
+/** The common options --color/--no-color and --wide as parsed (color absent: decide from the environment). */
+export function screenFlags(args: Record<string, unknown>): ScreenFlags {
+  const color = args['color'];
+  return { color: typeof color === 'boolean' ? color : undefined, wide: args['wide'] === true };
 }

@@ -8,8 +8,10 @@ import { command as audit } from './commands/audit.js';
 import { command as checksList } from './commands/checks.js';
 import { command as collect } from './commands/collect.js';
 import { command as events } from './commands/events.js';
+import { command as frameworksList } from './commands/frameworks-list.js';
 import { command as gate } from './commands/gate.js';
 import { command as report } from './commands/report.js';
+import { command as rulesList } from './commands/rules-list.js';
 import { command as rulesSql } from './commands/rules-sql.js';
 import { command as scan } from './commands/scan.js';
 import { command as validateLogs } from './commands/validate-logs.js';
@@ -17,10 +19,11 @@ import { command as verify } from './commands/verify.js';
 import { processIo, type Io } from './io.js';
 import { commonOptions } from './options.js';
 
-/** Top-level commands, in the contract's order; `checks` holds subcommands. */
+/** Top-level commands, in the contract's order; `checks`, `rules` and `frameworks` hold subcommands. */
 const COMMANDS: CommandSpec[] = [audit, collect, scan, events, report, validateLogs, gate, verify];
 const CHECKS_SUBCOMMANDS: CommandSpec[] = [checksList];
-const RULES_SUBCOMMANDS: CommandSpec[] = [rulesSql];
+const RULES_SUBCOMMANDS: CommandSpec[] = [rulesList, rulesSql];
+const FRAMEWORKS_SUBCOMMANDS: CommandSpec[] = [frameworksList];
 
 /**
  * Option values that begin with a dash, which the parser would otherwise read as a bundle of one-letter
@@ -61,10 +64,15 @@ export async function main(rawArgv: string[], io: Io = processIo): Promise<numbe
       for (const spec of CHECKS_SUBCOMMANDS) sub = register(sub, spec);
       return sub.demandCommand(1, 'checks needs a subcommand: list');
     })
-    .command('rules', 'The event-history rules', (y) => {
+    .command('rules', 'The event-history rules (list, sql)', (y) => {
       let sub = y;
       for (const spec of RULES_SUBCOMMANDS) sub = register(sub, spec);
-      return sub.demandCommand(1, 'rules needs a subcommand: sql');
+      return sub.demandCommand(1, 'rules needs a subcommand: list or sql');
+    })
+    .command('frameworks', 'The compliance frameworks', (y) => {
+      let sub = y;
+      for (const spec of FRAMEWORKS_SUBCOMMANDS) sub = register(sub, spec);
+      return sub.demandCommand(1, 'frameworks needs a subcommand: list');
     })
     .demandCommand(1, 'Give a command (see --help)')
     .strict()

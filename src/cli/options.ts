@@ -23,6 +23,9 @@ export const commonOptions = {
   quiet: { type: 'boolean', describe: 'Print nothing but machine output and errors', default: false },
   debug: { type: 'boolean', describe: 'Show stack traces for errors', default: false },
   progress: { type: 'boolean', describe: 'Progress display on stderr (--no-progress: plain lines only)', default: true },
+  // No default: absent means "decide from NO_COLOR, FORCE_COLOR, CI and whether the output is a terminal".
+  color: { type: 'boolean', describe: 'Colour statuses and severities (--no-color: never; default: on a terminal only, honouring NO_COLOR and FORCE_COLOR)' },
+  wide: { type: 'boolean', describe: 'Tables show every column and whole cells, even on a terminal narrower than them', default: false },
 } as const;
 
 export const auditOptions = {

@@ -1,8 +1,10 @@
-// Text forms of events and detections: aligned tables for a person, CSV and JSON lines for machines, and the
-// summary a scan or search ends with. Fields a caller controls (the user agent above all) are made safe for a
-// terminal (no control characters) and for a spreadsheet (no formula at the start of a cell).
+// Text forms of events and detections: tables for a person (laid out by src/output/table.ts to fit a terminal
+// or whole for a pipe), CSV and JSON lines for machines, and the summary a scan or search ends with. Fields a
+// caller controls (the user agent above all) are made safe for a terminal (no control characters) and for a
+// spreadsheet (no formula at the start of a cell).
 import { SEVERITIES, type Detection, type Severity } from '../model/types.js';
-import { table } from '../output/table.js';
+import { renderTable, type Column } from '../output/table.js';
+import { PLAIN, severityTone, type Screen, type Tone } from '../output/terminal.js';
 import type { PipelineStats } from './pipeline.js';
 import { summarizeEvent, type CloudTrailRecord } from './record.js';
 import type { IncompleteCorrelation, ScanStats } from './scan.js';
@@ -10,7 +12,7 @@ import type { IncompleteCorrelation, ScanStats } from './scan.js';
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
-/** A cell for a terminal: control characters (escape sequences, newlines) shown as `?`, long text clipped. */
+/** A text for a log line: control characters (escape sequences, newlines) shown as `?`, long text clipped. */
 export function cell(value: unknown, max = 80): string {
   const text = (value === null || value === undefined ? '' : String(value)).replace(CONTROL, '?');
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -34,12 +36,62 @@ function service(eventSource: string): string {
   return eventSource.replace(/\.amazonaws\.com$/, '');
 }
 
-export function eventsTable(records: readonly CloudTrailRecord[]): string {
+/**
+ * Request parameters that name what a call acted on, most telling first: the first one present is the
+ * RESOURCE of an event that lists no `resources` ARN (most management events list none).
+ */
+const RESOURCE_PARAMETERS = [
+  'bucketName', 'roleName', 'userName', 'groupName', 'policyArn', 'keyId', 'trailName', 'name', 'functionName',
+  'instanceId', 'dBInstanceIdentifier', 'secretId', 'logGroupName', 'detectorId', 'topicArn', 'queueUrl',
+  'tableName', 'stackName', 'clusterName', 'repositoryName', 'accessKeyId', 'resourceArn', 'arn',
+] as const;
+
+/**
+ * The resource a call acted on: a naming request parameter (the bucket name, role name, key id people
+ * search by), else the first ARN the record lists; '' when neither.
+ */
+export function resourceOf(record: CloudTrailRecord): string {
+  const params = record.requestParameters;
+  const listed = (record.resources ?? []).find((res) => typeof res.ARN === 'string' && res.ARN !== '')?.ARN ?? '';
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) return listed;
+  const named = params as Record<string, unknown>;
+  for (const key of RESOURCE_PARAMETERS) {
+    const value = named[key];
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  // EC2 writes its instances as instancesSet.items[].instanceId.
+  const items = (named['instancesSet'] as { items?: unknown } | undefined)?.items;
+  if (Array.isArray(items)) {
+    const ids = items.map((i) => (i !== null && typeof i === 'object' ? (i as Record<string, unknown>)['instanceId'] : undefined)).filter((id): id is string => typeof id === 'string');
+    if (ids.length > 0) return ids.join(',');
+  }
+  return listed;
+}
+
+function resultTone(value: string): Tone {
+  return value === 'ok' ? 'quiet' : 'alert';
+}
+
+/** On 80 columns: time, event, resource, actor and result; the rest gives way to them in this order. */
+const EVENT_COLUMNS: Column[] = [
+  { header: 'TIME', priority: 1, min: 20 },
+  { header: 'EVENT', priority: 1, min: 12 },
+  { header: 'RESOURCE', priority: 2, min: 12, shorten: 'arn' },
+  { header: 'SERVICE', priority: 7, min: 6 },
+  { header: 'ACTOR', priority: 2, min: 16, shorten: 'arn' },
+  { header: 'SOURCE IP', priority: 4, min: 15, shorten: 'middle' },
+  { header: 'USER AGENT', priority: 8, min: 12, shorten: 'middle' },
+  { header: 'ACCOUNT', priority: 5, min: 12 },
+  { header: 'REGION', priority: 6, min: 9 },
+  { header: 'RESULT', priority: 3, min: 6, tone: resultTone },
+];
+
+export function eventsTable(records: readonly CloudTrailRecord[], screen: Screen = PLAIN): string {
   const rows = records.map((r) => {
     const s = summarizeEvent(r);
-    return [s.eventTime, s.eventName, service(s.eventSource), s.actor, s.sourceIPAddress, s.userAgent, s.account, s.region, failureOf(r) ?? 'ok'].map((v, i) => cell(v, i === 5 ? 60 : 90));
+    return [s.eventTime, s.eventName, resourceOf(r), service(s.eventSource), s.actor, s.sourceIPAddress, s.userAgent, s.account, s.region, failureOf(r) ?? 'ok'];
   });
-  return table(rows, ['TIME', 'EVENT', 'SERVICE', 'ACTOR', 'SOURCE IP', 'USER AGENT', 'ACCOUNT', 'REGION', 'RESULT']) + '\n';
+  return renderTable(EVENT_COLUMNS, rows, screen) + '\n';
 }
 
 export const CSV_COLUMNS = [
@@ -85,7 +137,20 @@ export function eventsJsonl(records: readonly CloudTrailRecord[]): string {
   return records.map((r) => JSON.stringify(r) + '\n').join('');
 }
 
-export function detectionsTable(detections: readonly Detection[]): string {
+const DETECTION_COLUMNS: Column[] = [
+  { header: 'SEVERITY', priority: 1, min: 8, tone: severityTone },
+  { header: 'RULE', priority: 1, min: 16, shorten: 'middle' },
+  { header: 'WHEN', priority: 2, min: 20 },
+  { header: 'COUNT', priority: 3, min: 5 },
+  { header: 'WHO', priority: 2, min: 16, shorten: 'arn' },
+  { header: 'WHAT', priority: 2, min: 12 },
+  { header: 'FROM', priority: 4, min: 15, shorten: 'middle' },
+  { header: 'ACCOUNT', priority: 4, min: 12 },
+  { header: 'REGION', priority: 5, min: 9 },
+  { header: 'RESULT', priority: 3, min: 6, tone: resultTone },
+];
+
+export function detectionsTable(detections: readonly Detection[], screen: Screen = PLAIN): string {
   const rows = detections.map((d) => [
     d.severity,
     d.ruleId,
@@ -98,8 +163,8 @@ export function detectionsTable(detections: readonly Detection[]): string {
     d.region,
     // A failed console sign-in has no error code, only its message (eventDetection keeps it).
     d.errorCode ?? (typeof d['errorMessage'] === 'string' && d['errorMessage'] !== '' ? `failed: ${d['errorMessage']}` : 'ok'),
-  ].map((v) => cell(v, 90)));
-  return table(rows, ['SEVERITY', 'RULE', 'WHEN', 'COUNT', 'WHO', 'WHAT', 'FROM', 'ACCOUNT', 'REGION', 'RESULT']) + '\n';
+  ]);
+  return renderTable(DETECTION_COLUMNS, rows, screen) + '\n';
 }
 
 function n(value: number): string {

@@ -41,7 +41,7 @@ describe('trailproof events and scan (CLI)', () => {
       expect(code, err).to.equal(0);
       const lines = out.trimEnd().split('\n');
       expect(lines).to.have.length(3);
-      expect(lines[0]).to.match(/^TIME\s+EVENT\s+SERVICE\s+ACTOR\s+SOURCE IP\s+USER AGENT\s+ACCOUNT\s+REGION\s+RESULT$/);
+      expect(lines[0]).to.match(/^TIME\s+EVENT\s+RESOURCE\s+SERVICE\s+ACTOR\s+SOURCE IP\s+USER AGENT\s+ACCOUNT\s+REGION\s+RESULT$/);
       expect(lines[2]).to.contain('2026-09-14T03:32:07Z').and.contain('arn:aws:iam::444444444444:user/Winter').and.contain('192.0.2.55').and.contain('aws-cli/2.17.20');
       // Columns line up: each column starts where its header does.
       expect(lines[2]?.indexOf('192.0.2.55')).to.equal(lines[0]?.indexOf('SOURCE IP'));

@@ -29,7 +29,8 @@ import { FORMATS, isFormat, renderers, type Format } from '../../output/index.js
 import { renderSummary } from '../../output/table.js';
 import { arg, type CommandSpec } from '../command.js';
 import { cleanOnInterrupt } from '../interrupt.js';
-import type { Io } from '../io.js';
+import { screenFlags, screenFor, type Io } from '../io.js';
+import type { ScreenFlags } from '../../output/terminal.js';
 import { auditOptions, splitList } from '../options.js';
 import { resolveSigner, signingFlags, signingOptions, type SigningFlags } from '../signing.js';
 import type { Signer } from '../../attest/dsse.js';
@@ -64,6 +65,8 @@ export interface AuditArgs {
   securityHub?: SecurityHubOptions;
   /** --sign-key / --sign-kms-key: sign the outputs (attestation.intoto.jsonl). */
   signing?: SigningFlags;
+  /** --color/--no-color and --wide, for the summary table. */
+  screen?: ScreenFlags;
   /** Report options (previous audit, templates, paper, email) for the html/pdf/... formats written with --out. */
   report?: Omit<ReportArgs, 'findings' | 'format' | 'out' | 'bundle' | 'period' | 'from' | 'to' | 'config' | 'quiet'>;
 }
@@ -252,7 +255,7 @@ async function writeOutputs(findings: Findings, formats: Format[], args: AuditAr
     io.stdout(String(await renderer.render(findings, args.report?.sarifAll === true ? { sarifInclude: 'all' } : {})));
   }
   if (!args.quiet) {
-    const summary = renderSummary(findings);
+    const summary = renderSummary(findings, screenFor(io, args.screen ?? {}, toStdout ? 'stderr' : 'stdout'));
     if (toStdout) io.stderr(summary);
     else io.stdout(summary);
   }
@@ -286,7 +289,7 @@ export const command: CommandSpec = {
       .example('$0 audit --bundle ./evidence --format json --fail-on medium > findings.json', 'A CI gate with JSON on stdout')
       .example('$0 audit --bundle ./evidence --logs s3://org-trail-bucket/AWSLogs/o-abc123 --period 2026-Q3 --out reports/q3', "The checks over the bundle, the event rules over the quarter's logs in the trail bucket too"),
   run: (args, io) => {
-    const parsed: AuditArgs = { quiet: arg.boolean(args, 'quiet'), allowModifiedEvidence: arg.boolean(args, 'allow-modified-evidence') };
+    const parsed: AuditArgs = { quiet: arg.boolean(args, 'quiet'), allowModifiedEvidence: arg.boolean(args, 'allow-modified-evidence'), screen: screenFlags(args) };
     const set = <K extends keyof AuditArgs>(key: K, value: AuditArgs[K] | undefined): void => {
       if (value !== undefined) parsed[key] = value;
     };

@@ -1,8 +1,9 @@
 // `trailproof checks list`: the catalog, as a table or JSON, with framework mappings and parameters.
 import { loadFrameworks, indexFrameworks } from '../../engine/frameworks.js';
-import { table } from '../../output/table.js';
+import { renderTable, type Column } from '../../output/table.js';
+import { severityTone, type Screen } from '../../output/terminal.js';
 import { arg, type CommandSpec } from '../command.js';
-import type { Io } from '../io.js';
+import { screenFlags, screenFor, type Io } from '../io.js';
 import { splitList } from '../options.js';
 import { loadRegistry } from './audit.js';
 import { loadConfig } from '../../config/load.js';
@@ -15,13 +16,31 @@ export interface ChecksListArgs {
   plugin?: string[];
   /** Sigma rule folders to list and lint instead of the posture checks. */
   rules?: string[];
+  /** How the table is laid out (fitted and coloured on a terminal); whole and plain when absent. */
+  screen?: Screen;
 }
+
+/** On 80 columns: id, severity and title; the framework mappings and parameters need --wide or a wider screen. */
+const CHECK_COLUMNS: Column[] = [
+  { header: 'ID', priority: 1, min: 30, shorten: 'middle' },
+  { header: 'SEVERITY', priority: 1, min: 8, tone: severityTone },
+  { header: 'TITLE', priority: 2, min: 24 },
+  { header: 'FRAMEWORKS', priority: 3, min: 16 },
+  { header: 'PARAMETERS', priority: 4, min: 20 },
+];
+
+const LINT_COLUMNS: Column[] = [
+  { header: 'RULE', priority: 1, min: 20, shorten: 'middle' },
+  { header: 'SEVERITY', priority: 1, min: 8, tone: severityTone },
+  { header: 'TITLE', priority: 3, min: 16 },
+  { header: 'LINT', priority: 2, min: 16 },
+];
 
 /**
  * `checks list --rules DIR`: loads the rules, lints each (a field CloudTrail never has, an eventSource that does
  * not exist, a condition that can never hold, a regular expression that backtracks exponentially) and lists them; exit 1 when a rule does not load or has an error.
  */
-async function rulesList(dirs: string[], format: 'table' | 'json', io: Io): Promise<number> {
+async function rulesLint(dirs: string[], format: 'table' | 'json', io: Io, screen: Screen | undefined): Promise<number> {
   const { loadRules, lintRule, lintRegexes } = await import('../../events/sigma/index.js');
   const loaded = loadRules(dirs.map((d) => resolve(io.cwd, d)));
   const regexIssues = await Promise.all(loaded.rules.map((rule) => lintRegexes(rule)));
@@ -37,7 +56,7 @@ async function rulesList(dirs: string[], format: 'table' | 'json', io: Io): Prom
   const loadErrors = loaded.errors.map((e) => ({ file: relative(io.cwd, e.file) || e.file, feature: e.feature, message: e.message }));
   if (format === 'json') io.stdout(JSON.stringify({ rules: rows, errors: loadErrors }, null, 2) + '\n');
   else {
-    io.stdout(table(rows.map((r) => [r.ruleId, r.severity, r.title, r.issues.map((i) => `${i.level}: ${i.message}`).join('; ') || 'ok']), ['RULE', 'SEVERITY', 'TITLE', 'LINT']) + '\n');
+    io.stdout(renderTable(LINT_COLUMNS, rows.map((r) => [r.ruleId, r.severity, r.title, r.issues.map((i) => `${i.level}: ${i.message}`).join('; ') || 'ok']), screen) + '\n');
     for (const e of loadErrors) io.stderr(`trailproof: ${e.message}\n`);
   }
   const errors = loadErrors.length + rows.filter((r) => r.issues.some((i) => i.level === 'error')).length;
@@ -49,7 +68,7 @@ async function rulesList(dirs: string[], format: 'table' | 'json', io: Io): Prom
 export async function checksList(args: ChecksListArgs, io: Io): Promise<number> {
   const format = args.format ?? 'table';
   if (format !== 'table' && format !== 'json') throw new TrailproofError('TP_USAGE', `--format: checks list prints "table" or "json", not "${format}"`);
-  if (args.rules !== undefined && args.rules.length > 0) return rulesList(args.rules, format, io);
+  if (args.rules !== undefined && args.rules.length > 0) return rulesLint(args.rules, format, io, args.screen);
   const { config, baseDir } = loadConfig(args.config, io.cwd);
   const registry = await loadRegistry([
     ...(config.plugins ?? []).map((spec) => ({ spec, baseDir })),
@@ -88,7 +107,7 @@ export async function checksList(args: ChecksListArgs, io: Io): Promise<number> 
     Object.entries(c.frameworks).map(([fw, reqs]) => `${fw} ${reqs.join(',')}`).join('; '),
     c.parameters.map((p) => `${p.name}=${JSON.stringify(p.default)}`).join(' '),
   ]);
-  io.stdout(table(rows, ['ID', 'SEVERITY', 'TITLE', 'FRAMEWORKS', 'PARAMETERS']) + '\n');
+  io.stdout(renderTable(CHECK_COLUMNS, rows, args.screen) + '\n');
   return 0;
 }
 
@@ -111,6 +130,7 @@ export const command: CommandSpec = {
     if (plugin !== undefined) parsed.plugin = plugin;
     const rules = arg.strings(args, 'rules');
     if (rules !== undefined) parsed.rules = rules;
+    parsed.screen = screenFor(io, screenFlags(args));
     return checksList(parsed, io);
   },
 };

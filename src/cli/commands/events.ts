@@ -10,7 +10,7 @@ import { eventsCsv, eventsJsonl, eventsTable, readSummary } from '../../events/r
 import type { EventQuery } from '../../events/search.js';
 import { openSources, scopeFromFlags } from '../../events/sources.js';
 import { type CommandSpec } from '../command.js';
-import { processIo, type Io } from '../io.js';
+import { processIo, screenFlags, screenFor, type Io } from '../io.js';
 
 export const EVENT_FORMATS = ['table', 'jsonl', 'csv'] as const;
 
@@ -72,7 +72,7 @@ export async function events(args: Record<string, unknown>, io: Io): Promise<num
   const { events: found, stats } = result;
   if (format === 'jsonl') io.stdout(eventsJsonl(found));
   else if (format === 'csv') io.stdout(eventsCsv(found));
-  else io.stdout(found.length > 0 ? eventsTable(found) : 'no events match\n');
+  else io.stdout(found.length > 0 ? eventsTable(found, screenFor(io, screenFlags(args))) : 'no events match\n');
 
   if (!common.quiet) {
     const shown = limit !== undefined && stats.found > found.length ? `${found.length} of ${stats.found} matching events shown (--limit ${limit})` : `${found.length} matching events`;

@@ -20,7 +20,8 @@ import type { ScanScope } from '../../events/readers/types.js';
 import type { RuleLoadError, RuleSource } from '../../events/sigma/index.js';
 import { toolVersion } from '../../paths.js';
 import { type CommandSpec } from '../command.js';
-import { processIo, type Io } from '../io.js';
+import { processIo, screenFlags, screenFor, type Io } from '../io.js';
+import type { Screen } from '../../output/terminal.js';
 import { FAIL_ON_CHOICES } from '../options.js';
 import { decodeUnit } from '../../events/readers/decode.js';
 import type { CloudTrailRecord } from '../../events/record.js';
@@ -94,7 +95,7 @@ export async function scan(args: Record<string, unknown>, io: Io): Promise<numbe
   if (stats.files === 0) lines.push('no log files in scope: check the folder, the prefix and --from/--to, --accounts, --regions');
   if (nothingRead) lines.push('no events could be read: nothing can be decided (exit 3)');
   lines.push(`gate: ${gateLine(findings)}`);
-  emit(io, { findings, format, out, quiet: common.quiet, lines });
+  emit(io, { findings, format, out, quiet: common.quiet, lines, screen: screenFor(io, screenFlags(args)) });
 
   if (tampered) {
     const listed = stats.modified.slice(0, 3).join(', ') + (stats.modified.length > 3 ? ` and ${stats.modified.length - 3} more` : '');
@@ -144,7 +145,7 @@ function scanFindings(p: FindingsParts): Findings & { scan: Record<string, unkno
 }
 
 /** findings.json into --out; stdout carries the findings (JSON) or the detection table; the summary is a log, on stderr. */
-function emit(io: Io, o: { findings: Findings; format: string; out: string | undefined; quiet: boolean; lines: string[] }): void {
+function emit(io: Io, o: { findings: Findings; format: string; out: string | undefined; quiet: boolean; lines: string[]; screen: Screen }): void {
   const json = JSON.stringify(o.findings, null, 2) + '\n';
   if (o.out !== undefined) {
     const dir = resolve(io.cwd, o.out);
@@ -154,7 +155,7 @@ function emit(io: Io, o: { findings: Findings; format: string; out: string | und
     renameSync(`${target}.tmp`, target);
   }
   if (o.format === 'json' && o.out === undefined) io.stdout(json);
-  else io.stdout(o.findings.detections.length > 0 ? detectionsTable(o.findings.detections) : 'no detections\n');
+  else io.stdout(o.findings.detections.length > 0 ? detectionsTable(o.findings.detections, o.screen) : 'no detections\n');
   if (!o.quiet) io.stderr(o.lines.join('\n') + '\n');
 }
 
@@ -219,7 +220,7 @@ async function scanSql(args: Record<string, unknown>, io: Io, c: SqlScanContext)
   const detections = applySettings(outcome.detections, c.settings);
   const findings = scanFindings({ startedAt, live: c.engine !== 'duckdb', scope: c.scope, period: c.period, manifest: undefined, failOn: c.failOn, detections, scan: { sql: outcome.section, rules: { errors: ruleErrors.map((e) => e.message) } } });
   findings.run.outcome = runOutcome(findings, c.failOn);
-  emit(io, { findings, format: c.format, out: c.out, quiet: c.common.quiet, lines: [...outcome.summary, `${detections.length} detections: ${severityCounts(detections)}`, `gate: ${gateLine(findings)}`] });
+  emit(io, { findings, format: c.format, out: c.out, quiet: c.common.quiet, screen: screenFor(io, screenFlags(args)), lines: [...outcome.summary, `${detections.length} detections: ${severityCounts(detections)}`, `gate: ${gateLine(findings)}`] });
   return findings.run.outcome.exitCode;
 }
 
