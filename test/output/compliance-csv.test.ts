@@ -4,35 +4,8 @@ import { MAX_EVIDENCE_PER_CELL, renderComplianceCsv } from '../../src/output/com
 import { buildReportView } from '../../src/report/model.js';
 import type { Findings } from '../../src/model/types.js';
 import { fixtureFindings } from '../report/fixtures.js';
+import { parseCsv } from '../helpers/csv.js';
 
-/** RFC 4180 reader for our own output (quoted cells, doubled quotes, CRLF rows). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  return rows;
-}
 
 describe('compliance CSV (--format compliance)', () => {
   const findings = fixtureFindings();
