@@ -117,6 +117,8 @@ class CorrelationState implements StateMachine {
   readonly sweepEveryMs: number;
   private readonly lower: number;
   private readonly distinctMembers: number[];
+  /** value_count, per member rule: the value key its list of elements comes under (made once, not per input). */
+  private readonly listKeys = new Map<number, string>();
 
   constructor(
     readonly resolved: ResolvedCorrelation,
@@ -127,6 +129,12 @@ class CorrelationState implements StateMachine {
     this.distinctMembers = [...new Set(resolved.members)];
     const floor = resolved.rule.type === 'temporal' || resolved.rule.type === 'temporal_ordered' ? (Object.keys(c).length === 0 ? this.distinctMembers.length : 1) : 1;
     this.lower = Math.max(floor, c.gte ?? 0, c.gt === undefined ? 0 : c.gt + 1, c.eq ?? 0);
+    if (resolved.rule.type === 'value_count') {
+      for (const m of this.distinctMembers) {
+        const counted = resolved.valueFields.get(m) ?? resolved.rule.field;
+        if (counted !== null && counted !== ANY_TARGETS) this.listKeys.set(m, counted + ALL_ELEMENTS_SUFFIX);
+      }
+    }
   }
 
   push(input: CorrelationInput, out: CorrelationMatch[]): void {
@@ -137,7 +145,8 @@ class CorrelationState implements StateMachine {
     const anyTargets = counted === ANY_TARGETS;
     const value = counted === null || anyTargets ? null : (input.values[counted] ?? null);
     if (c.type === 'value_count' && value === null && !anyTargets) return;
-    const list = c.type === 'value_count' && counted !== null && !anyTargets ? input.values[counted + ALL_ELEMENTS_SUFFIX] : undefined;
+    const listKey = this.listKeys.get(input.rule);
+    const list = listKey === undefined ? undefined : input.values[listKey];
     const elements = list === undefined || list === null ? null : (JSON.parse(list) as string[]);
     const key = groupKey(input.values, fields);
     const t = input.time;
