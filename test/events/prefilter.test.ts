@@ -110,6 +110,22 @@ describe('The raw-text prefilter', function () {
     expect([...(prefilter.select(text, true)?.candidates ?? [])]).to.deep.equal([0, 2]);
   });
 
+  it('finds keys longer than its needle, and keys without a capital letter, only where the whole key is', function () {
+    const text = 'title: t\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n  s:\n    requestParameters.errorMessageDetail: x\n    requestParameters.policytype: y\n  condition: s\n';
+    const prefilter = Prefilter.build(compileSources([{ file: 'r.yml', text }]).ruleSet) as Prefilter;
+    // errorMessageDetail's needle is `Messag` (V8 finds short needles fastest); policytype's is `ype"`.
+    expect(prefilter.plan.keys).to.deep.equal(['errorMessageDetail', 'policytype']);
+    const records = [
+      ct({ requestParameters: { errorMessageDetail: 'x', policytype: 'y' } }),
+      ct({ requestParameters: { errorMessage: 'x', policytype: 'y' } }),
+      ct({ requestParameters: { errorMessageDetails: 'x', policytype: 'y' } }),
+      ct({ requestParameters: { errorMessageDetail: 'x', type: 'y' } }),
+      ct({ requestParameters: { xerrorMessageDetail: 'x', policytype: 'y' } }),
+      ct({ requestParameters: { errorMessageDetail: 'x', nested: { policytype: 'y' } } }),
+    ];
+    expect([...(prefilter.select(logFile(records), true)?.candidates ?? [])]).to.deep.equal([0, 5]);
+  });
+
   it('declines a file not in the form CloudTrail writes, to have it parsed whole', function () {
     const prefilter = Prefilter.build(builtins()) as Prefilter;
     const records = [ct({}), ct({})];

@@ -137,6 +137,21 @@ export function compileRegex(pattern: string, subModifiers: RegexFlags, builtin 
   if (pattern.length > MAX_REGEX_LENGTH) throw new RuleProblem(`the regular expression is ${pattern.length} characters long; trailproof reads at most ${MAX_REGEX_LENGTH} (MAX_REGEX_LENGTH)`);
   const { source, flags } = regexParts(pattern, subModifiers);
   const native = new RegExp(source, flagText(flags));
+  if (builtin) {
+    // A built-in pattern RE2 can read is compiled on its first test, not here: RE2JS takes about a
+    // millisecond a pattern, every thread of a scan compiles the rules, and most built-in patterns never meet
+    // a record of their event names. That RE2 accepts each of them is proven by test (test/hostile/regex.test.ts);
+    // were one refused, it would run natively, as a built-in pattern RE2 cannot read does.
+    const syntax = re2Syntax(source, flags);
+    if (syntax.ok) {
+      let run: ((text: string) => boolean) | null = null;
+      const firstRun = (): ((text: string) => boolean) => {
+        const re2 = re2Regex(source, flags);
+        return re2.ok ? (text) => re2.re.test(text) : (text) => native.test(text);
+      };
+      return { test: (text) => (run ??= firstRun())(text), engine: 're2', source: native.source, flags: native.flags };
+    }
+  }
   const re2 = re2Regex(source, flags);
   if (re2.ok) {
     const re = re2.re;
