@@ -6,14 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../src/paths.js';
 import { BundleBuilder, trailArn } from '../test/helpers/bundle-builder.js';
+import { BENCH_REGIONS, BENCH_MGMT, BENCH_LOG_ARCHIVE } from './estate.js';
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 1000);
-const REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1',
-  'eu-north-1', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2', 'sa-east-1',
-];
-const MGMT = '100000000000';
-const LOG_ARCHIVE = '100000000001';
+const REGIONS = BENCH_REGIONS;
+const MGMT = BENCH_MGMT;
+const LOG_ARCHIVE = BENCH_LOG_ARCHIVE;
 const ORG_ID = 'o-bench12345';
 const collectedAt = '2026-10-01T06:00:00.000Z';
 

@@ -9,6 +9,7 @@ import { runInNewContext } from 'node:vm';
 import { collectBundle, DEFAULT_CONCURRENCY } from '../src/collect/index.js';
 import { FakeAws, callerCredentials, type FakeEstate } from '../test/collect/fake-aws.js';
 import { fakeOptions } from '../test/collect/estates.js';
+import { BENCH_REGIONS, BENCH_MGMT, BENCH_LOG_ARCHIVE } from './estate.js';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 // The live heap (measured right after a full collection) is what must stay flat; a peak of heapUsed alone
@@ -19,12 +20,9 @@ const gc = runInNewContext('gc') as () => void;
 const SIZES = (process.env['BENCH_ACCOUNTS'] ?? '50,200').split(',').map(Number);
 const LATENCY_MS = Number(process.env['BENCH_LATENCY_MS'] ?? 50);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? DEFAULT_CONCURRENCY);
-const REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1',
-  'eu-north-1', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2', 'sa-east-1',
-];
-const MGMT = '100000000000';
-const LOG_ARCHIVE = '100000000001';
+const REGIONS = BENCH_REGIONS;
+const MGMT = BENCH_MGMT;
+const LOG_ARCHIVE = BENCH_LOG_ARCHIVE;
 
 function estate(accounts: number): FakeEstate {
   const ids = Array.from({ length: accounts }, (_, i) => String(100000000000 + i));

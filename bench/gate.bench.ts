@@ -10,18 +10,16 @@ import { gate } from '../src/cli/commands/gate.js';
 import { memoryIo } from '../src/cli/io.js';
 import type { Findings } from '../src/model/types.js';
 import { FakeAws, callerCredentials, type FakeEstate } from '../test/collect/fake-aws.js';
+import { BENCH_REGIONS, BENCH_MGMT, BENCH_LOG_ARCHIVE } from './estate.js';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 const ACCOUNTS = Number(process.env['BENCH_ACCOUNTS'] ?? 200);
 const LATENCY_MS = Number(process.env['BENCH_LATENCY_MS'] ?? 50);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
-const REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1',
-  'eu-north-1', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2', 'sa-east-1',
-];
-const MGMT = '100000000000';
-const LOG_ARCHIVE = '100000000001';
+const REGIONS = BENCH_REGIONS;
+const MGMT = BENCH_MGMT;
+const LOG_ARCHIVE = BENCH_LOG_ARCHIVE;
 const KEY = '0b7f1c52-1111-4d3a-9b7e-000000000001';
 
 function estate(): FakeEstate {
