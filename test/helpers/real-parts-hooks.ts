@@ -13,7 +13,7 @@ export const mochaHooks = {
     });
     const missing = lines.filter((l) => !l.ok);
     if (inCi() && missing.length > 0) {
-      throw new Error(`CI needs every real part to run, and ${missing.length} did not: ${missing.map((l) => `${l.part} ${l.status}`).join('; ')}. scripts/setup.sh --test installs what it can; the README's Tests section says how to get the rest.`);
+      throw new Error(`CI needs every real part to run, and ${missing.length} did not: ${missing.map((l) => `${l.part} ${l.status}`).join('; ')}. scripts/setup.sh --test installs what it can; docs/development.md's Tests section says how to get the rest.`);
     }
   },
 };
