@@ -5,7 +5,7 @@ import { SEVERITIES } from '../model/types.js';
 import { FORMATS } from '../output/index.js';
 
 /** Config keys that are set in the file only (structured values with no sensible flag). */
-type FileOnlyKeys = 'checks' | 'waivers' | 'report' | 'gate';
+type FileOnlyKeys = 'checks' | 'waivers' | 'report' | 'gate' | 'email';
 
 /** config key -> the flag that overrides it. */
 export const CONFIG_FLAGS: Record<Exclude<keyof Config, FileOnlyKeys>, string> = {

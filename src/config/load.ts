@@ -1,6 +1,9 @@
 // The config file (YAML or JSON), validated against schema/config.schema.json with errors that name the
-// path at fault and, where one is near, the key that was meant.
-import { dirname, resolve } from 'node:path';
+// path at fault and, where one is near, the key that was meant. Without --config it is found by
+// TRAILPROOF_CONFIG or as .trailproof.yml in the working directory (findConfigFile).
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { EmailConfig } from '../email/settings.js';
 import { TrailproofError, errorMessage } from '../errors.js';
 import type { Severity } from '../model/types.js';
 import { compileSchema, formatAjvErrors, loadSchema } from '../schema.js';
@@ -31,7 +34,9 @@ export interface Config {
   integrity?: { trustedKeyFingerprints?: string[] };
   /** The account-vending gate's checks (trailproof gate, audit --gate). */
   gate?: { checks?: string[] };
-  report?: { organizationName?: string; title?: string; logo?: string; colors?: { primary?: string; accent?: string } };
+  report?: { organizationName?: string; title?: string; logo?: string; colors?: { primary?: string; accent?: string }; paper?: 'a4' | 'letter' };
+  /** Email settings (src/email/settings.ts); TRAILPROOF_SMTP_* and TRAILPROOF_EMAIL_FROM override them. */
+  email?: EmailConfig;
 }
 
 export interface LoadedConfig {
@@ -46,7 +51,28 @@ export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
 const validateConfig = compileSchema<Config>(loadSchema('config.schema.json'));
 
-export function loadConfig(file: string | undefined, cwd: string = process.cwd()): LoadedConfig {
+/** Config files found in the working directory without --config, in this order (the first one present is read). */
+export const CONFIG_FILE_NAMES = ['.trailproof.yml', '.trailproof.yaml', '.trailproof.json'] as const;
+
+/**
+ * Which config file a run reads: `--config`, else `TRAILPROOF_CONFIG`, else `.trailproof.yml` / `.yaml` / `.json`
+ * in the working directory (only there: a config is never picked up from a parent folder, so an audit in a
+ * checkout of someone else's repository does not read a file it did not ask for). Two discovered files are
+ * ambiguous and refused, naming both.
+ */
+export function findConfigFile(file: string | undefined, cwd: string, env: NodeJS.ProcessEnv): string | undefined {
+  if (file !== undefined) return file;
+  const named = env['TRAILPROOF_CONFIG'];
+  if (named !== undefined && named !== '') return named;
+  const present = CONFIG_FILE_NAMES.filter((name) => existsSync(join(cwd, name)));
+  if (present.length > 1) {
+    throw new TrailproofError('TP_CONFIG_INVALID', `both ${present.join(' and ')} are in ${cwd}: keep one, or name the one to read with --config or TRAILPROOF_CONFIG`);
+  }
+  return present[0];
+}
+
+export function loadConfig(given: string | undefined, cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const file = findConfigFile(given, cwd, env);
   if (file === undefined) return { config: {}, file: undefined, baseDir: cwd };
   const path = resolve(cwd, file);
   let text: string;

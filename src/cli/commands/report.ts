@@ -93,7 +93,7 @@ export async function report(args: ReportArgs, io: Io): Promise<number> {
   const signer = args.signer ?? (await resolveSigner(args.signing ?? {}, args.out, io));
   const { config, baseDir } = loadConfig(args.config, io.cwd);
   const emailSettings = emailTo.length > 0
-    ? resolveEmailSettings((config as { email?: Parameters<typeof resolveEmailSettings>[0] }).email, io.env, { transport: args.emailTransport, from: args.emailFrom })
+    ? resolveEmailSettings(config.email, io.env, { transport: args.emailTransport, from: args.emailFrom })
     : undefined;
   const findingsPath = resolve(io.cwd, args.findings);
   const loaded = args.preloaded ?? loadFindings(findingsPath);
@@ -103,7 +103,8 @@ export async function report(args: ReportArgs, io: Io): Promise<number> {
   const branding = config.report ?? {};
   ctx.branding = { ...branding, ...(branding.logo ? { logo: resolve(baseDir, branding.logo) } : {}) };
   if (args.templates !== undefined) ctx.templatesDir = resolve(io.cwd, args.templates);
-  if (args.paper === 'a4' || args.paper === 'letter') ctx.paper = args.paper;
+  const paper = args.paper ?? config.report?.paper;
+  if (paper === 'a4' || paper === 'letter') ctx.paper = paper;
   if (args.sarifAll === true) ctx.sarifInclude = 'all';
   if (signer !== undefined) ctx.signingKey = { keyid: signer.keyid, kind: signer.kind, name: signer.name };
   const period = parsePeriod({ period: args.period, from: args.from, to: args.to });
