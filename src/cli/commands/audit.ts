@@ -24,7 +24,7 @@ import { importToSecurityHub, securityHubOption } from './security-hub.js';
 import { liveCollectOptions, liveOptions, logsFlag } from './collect.js';
 import { blockingReason, gateCheckIds, summaryLine } from './gate.js';
 import { report, reportOptions, type ReportArgs } from './report.js';
-import { parsePeriod, type PeriodFlags } from '../../report/period.js';
+import { parsePeriod, type PeriodFlags } from '../../model/period.js';
 import { FORMATS, isFormat, renderers, type Format } from '../../output/index.js';
 import { renderSummary } from '../../output/table.js';
 import { arg, type CommandSpec } from '../command.js';

@@ -71,7 +71,7 @@ function existingDir(path: string): boolean {
 export async function report(args: ReportArgs, io: Io): Promise<number> {
   const { isReportFormat, writeReports, renderOne, emailReport, reportRenderers } = await import('../../report/run.js');
   const { loadFindings, latestEarlierRun } = await import('../../report/findings-file.js');
-  const { parsePeriod } = await import('../../report/period.js');
+  const { parsePeriod } = await import('../../model/period.js');
   const { resolveEmailSettings, checkAddress } = await import('../../email/settings.js');
   const log = (text: string): void => {
     if (!args.quiet) io.stderr(`${text}\n`);
