@@ -3,7 +3,7 @@
 import { loadConfig } from '../../config/load.js';
 import { TrailproofError } from '../../errors.js';
 import { findEvents, type SortOrder } from '../../events/find.js';
-import { eventSourceOptions, progressMode, readCommonArgs } from '../../events/flags.js';
+import { eventSourceOptions, progressMode, readCommonArgs } from '../event-options.js';
 import { defaultWorkers } from '../../events/pipeline.js';
 import { ProgressDisplay } from '../../events/progress.js';
 import { eventsCsv, eventsJsonl, eventsTable, readSummary } from '../../events/render.js';

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { gateLine, outcome as outcomeOfExit, runOutcome } from '../../engine/gate.js';
 import { TrailproofError, errorMessage } from '../../errors.js';
-import { eventSourceOptions, progressMode, readCommonArgs, type CommonEventArgs } from '../../events/flags.js';
+import { eventSourceOptions, progressMode, readCommonArgs, type CommonEventArgs } from '../event-options.js';
 import { defaultWorkers } from '../../events/pipeline.js';
 import { ProgressDisplay } from '../../events/progress.js';
 import { readManifest } from '../../events/readers/bundle.js';
