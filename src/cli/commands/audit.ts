@@ -8,7 +8,7 @@ import { writeFindingsFile } from '../../output/json-file.js';
 import { attachLogIntegrity, verifyBundleLogs, type KeyTrustOptions } from '../../integrity/bundle.js';
 import { parseFingerprints, readPublicKeyFiles } from '../../integrity/keys.js';
 import { bundleHoldsEvents, scanBundleEvents, scanSection } from '../../events/audit-scan.js';
-import { correlationLines, correlationSection, readSummary, type CorrelationSection } from '../../events/render.js';
+import { correlationLines, correlationSection, readSummary, type CorrelationSection } from '../../output/events-text.js';
 import { ruleSettings } from '../../events/rules.js';
 import type { ScanStats } from '../../events/scan.js';
 import { openSources, scopeFromFlags, type ScopeFlags, type SourceFlags } from '../../events/sources.js';

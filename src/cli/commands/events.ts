@@ -6,7 +6,7 @@ import { findEvents, type SortOrder } from '../../events/find.js';
 import { eventSourceOptions, progressMode, readCommonArgs } from '../event-options.js';
 import { defaultWorkers } from '../../events/pipeline.js';
 import { ProgressDisplay } from '../../events/progress.js';
-import { eventsCsv, eventsJsonl, eventsTable, readSummary } from '../../events/render.js';
+import { eventsCsv, eventsJsonl, eventsTable, readSummary } from '../../output/events-text.js';
 import type { EventQuery } from '../../events/search.js';
 import { openSources, scopeFromFlags } from '../../events/sources.js';
 import { type CommandSpec } from '../command.js';

@@ -10,7 +10,7 @@ import { eventSourceOptions, progressMode, readCommonArgs, type CommonEventArgs 
 import { defaultWorkers } from '../../events/pipeline.js';
 import { ProgressDisplay } from '../../events/progress.js';
 import { readManifest } from '../../events/readers/bundle.js';
-import { correlationLines, correlationSection, detectionsTable, readSummary, severityCounts } from '../../events/render.js';
+import { correlationLines, correlationSection, detectionsTable, readSummary, severityCounts } from '../../output/events-text.js';
 import { applySettings, ruleSettings, ruleSources } from '../../events/rules.js';
 import { scanSection } from '../../events/audit-scan.js';
 import { scanEvents, type ScanStats } from '../../events/scan.js';

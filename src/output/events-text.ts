@@ -3,12 +3,12 @@
 // caller controls (the user agent above all) are made safe for a terminal (no control characters) and for a
 // spreadsheet (no formula at the start of a cell).
 import { SEVERITIES, type Detection, type Severity } from '../model/types.js';
-import { renderTable, type Column } from '../output/table.js';
-import { PLAIN, severityTone, type Screen, type Tone } from '../output/terminal.js';
-import type { PipelineStats } from './pipeline.js';
-import { failureOf } from './failure.js';
-import { summarizeEvent, type CloudTrailRecord } from './record.js';
-import type { IncompleteCorrelation, ScanStats } from './scan.js';
+import { renderTable, type Column } from './table.js';
+import { PLAIN, severityTone, type Screen, type Tone } from './terminal.js';
+import type { PipelineStats } from '../events/pipeline.js';
+import { failureOf } from '../events/failure.js';
+import { summarizeEvent, type CloudTrailRecord } from '../events/record.js';
+import type { IncompleteCorrelation, ScanStats } from '../events/scan.js';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
