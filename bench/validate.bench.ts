@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { main } from '../src/cli/main.js';
 import { memoryIo } from '../src/cli/io.js';
 import { Pool } from '../src/integrity/pool.js';
-import { chainOf, isoSeconds, pathOf, tempDir, writeChain, writeKeys } from '../test/integrity/vectors.js';
+import { chainOf, isoSeconds, pathOf, tempDir, writeChain, writeKeys } from '../fixtures/integrity-vectors.js';
 import type { ChainId } from '../src/integrity/layout.js';
 
 const DAYS = 30;

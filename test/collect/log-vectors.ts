@@ -3,9 +3,9 @@
 // ListPublicKeys returns.
 import { readFileSync } from 'node:fs';
 import type { ChainId } from '../../src/integrity/layout.js';
-import { chainOf, pathOf, signingKey, writeChain, type ChainOptions, type Vectors } from '../integrity/vectors.js';
-import { digestMetadata, type SigningKey } from '../helpers/cloudtrail-digest.js';
-import type { FakeObject, FakePublicKey } from './fake-aws.js';
+import { chainOf, pathOf, signingKey, writeChain, type ChainOptions, type Vectors } from '../../fixtures/integrity-vectors.js';
+import { digestMetadata, type SigningKey } from '../../fixtures/cloudtrail-digest.js';
+import type { FakeObject, FakePublicKey } from '../../fixtures/fake-aws.js';
 
 export interface BucketChain {
   vectors: Vectors;

@@ -12,7 +12,7 @@ import { digestKeyFor, parseDigestKey, parseLogKey } from '../../src/integrity/l
 import { Pool } from '../../src/integrity/pool.js';
 import { copyLogObjects } from '../../src/integrity/sidecar.js';
 import { LocalStore } from '../../src/integrity/store.js';
-import { chainOf, pathOf, signingKey, tempDir, writeChain, writeKeys } from './vectors.js';
+import { chainOf, pathOf, signingKey, tempDir, writeChain, writeKeys } from '../../fixtures/integrity-vectors.js';
 
 const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 

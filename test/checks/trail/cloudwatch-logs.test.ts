@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { check } from '../../../checks/trail/cloudwatch-logs.js';
-import { trailArn } from '../../helpers/bundle-builder.js';
+import { trailArn } from '../../../fixtures/bundle-builder.js';
 import { resultFor, runCheck } from '../../helpers/check-tester.js';
 import { MEMBER, MGMT, OUTSIDER, builder, hoursBefore, pointersOf, writeOrganization, writeTrails, type TrailSpec } from '../h6-fixtures.js';
 

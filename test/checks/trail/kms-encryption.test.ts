@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { check } from '../../../checks/trail/kms-encryption.js';
-import { trailArn } from '../../helpers/bundle-builder.js';
+import { trailArn } from '../../../fixtures/bundle-builder.js';
 import { resultFor, runCheck } from '../../helpers/check-tester.js';
 import { MEMBER, MGMT, builder, keyArn, pointersOf, writeOrganization, writeTrails } from '../h6-fixtures.js';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { check } from '../../../checks/trail/lake-encryption.js';
 import type { EventDataStore } from '../../../src/evidence/aws.js';
-import type { BundleBuilder } from '../../helpers/bundle-builder.js';
+import type { BundleBuilder } from '../../../fixtures/bundle-builder.js';
 import { resultFor, runCheck } from '../../helpers/check-tester.js';
 import { MEMBER, MGMT, builder, keyArn, pointersOf } from '../h6-fixtures.js';
 

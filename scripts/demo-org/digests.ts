@@ -5,10 +5,10 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ChainId } from '../../src/integrity/layout.js';
 import { sidecarJson } from '../../src/integrity/sidecar.js';
-import type { BundleBuilder } from './bundle-builder.js';
-import { digestFields, digestLogFile, digestMetadata, publicKeysDocument, signDigest, signingKeyOf, type DigestLogFile, type DigestSpec, type SigningKey } from './cloudtrail-digest.js';
-import { logObjectKey, stableHex, type LogFileInput } from './demo-org-events.js';
-import { DEMO_SIGNING_KEY_PEM } from './demo-org-signing-key.js';
+import type { BundleBuilder } from '../../fixtures/bundle-builder.js';
+import { digestFields, digestLogFile, digestMetadata, publicKeysDocument, signDigest, signingKeyOf, type DigestLogFile, type DigestSpec, type SigningKey } from '../../fixtures/cloudtrail-digest.js';
+import { logObjectKey, stableHex, type LogFileInput } from './events.js';
+import { DEMO_SIGNING_KEY_PEM } from './signing-key.js';
 
 const HOUR = 3600_000;
 
