@@ -11,7 +11,7 @@ import { main } from '../src/cli/main.js';
 import { memoryIo } from '../src/cli/io.js';
 import { Pool } from '../src/integrity/pool.js';
 import { chainOf, isoSeconds, pathOf, tempDir, writeChain, writeKeys } from '../fixtures/integrity-vectors.js';
-import type { ChainId } from '../src/integrity/layout.js';
+import type { ChainId } from '../src/evidence/s3-layout.js';
 
 const DAYS = 30;
 const LOGS_PER_HOUR = 24;

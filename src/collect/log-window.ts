@@ -1,7 +1,7 @@
 // Which of a trail bucket's objects `collect --logs` copies for a period: the folders to list (one per
 // account, region and day, so days outside the period are never listed) and, within them, the files whose
 // name says they belong. Pure: the listing and the copying are in trail-logs.ts.
-import { parseDigestKey, parseLogKey } from '../integrity/layout.js';
+import { parseDigestKey, parseLogKey } from '../evidence/s3-layout.js';
 
 /** The period asked for (inclusive instants). */
 export interface LogsWindow {

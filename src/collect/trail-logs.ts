@@ -7,7 +7,7 @@
 // written as an `$error` document beside the bucket's other evidence, so a gap is never taken for a clean copy.
 import { paginateListPublicKeys } from '@aws-sdk/client-cloudtrail';
 import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
-import { SIDECAR_SUFFIX, parseDigestKey } from '../integrity/layout.js';
+import { SIDECAR_SUFFIX, parseDigestKey } from '../evidence/s3-layout.js';
 import { sidecarJson } from '../integrity/sidecar.js';
 import type { ClientSet } from './clients.js';
 import { LOG_KINDS, accountBase, dayFolders, spanOf, wanted, type LogKind, type LogsWindow } from './log-window.js';

@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { TrailproofError } from '../errors.js';
 import { pathProblem } from '../evidence/contained.js';
-import { SIDECAR_SUFFIX, compareStrings, parseDigestKey } from './layout.js';
+import { SIDECAR_SUFFIX, compareStrings, parseDigestKey } from '../evidence/s3-layout.js';
 import { Pool } from './pool.js';
 import type { ObjectStore, StoredObject } from './store.js';
 

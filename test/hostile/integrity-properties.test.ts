@@ -17,7 +17,7 @@ import { readContainedSync } from '../../src/evidence/contained.js';
 import { TrailproofError } from '../../src/errors.js';
 import { loadDigest } from '../../src/integrity/digest.js';
 import { keysInRange, parsePublicKeys } from '../../src/integrity/keys.js';
-import { digestKeyFor } from '../../src/integrity/layout.js';
+import { digestKeyFor } from '../../src/evidence/s3-layout.js';
 import { ManifestStore } from '../../src/integrity/manifest-store.js';
 import type { ObjectStore, StoredObject } from '../../src/integrity/store.js';
 import { validateChains } from '../../src/integrity/validate.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { appendFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { digestKeyFor } from '../../src/integrity/layout.js';
+import { digestKeyFor } from '../../src/evidence/s3-layout.js';
 import { requireAwsCli, runAwsCli, runTrailproof, type CliRun, type TrailproofRun } from './harness.js';
 import {
   BUCKET, chainOf, logKeyFor, logBody, pathOf, publicKeysDocument, readSidecar, resign, signingKey, tempDir, writeChain, writeKeys, writeObject, type Vectors,

@@ -8,7 +8,7 @@ import { memoryIo } from '../../src/cli/io.js';
 import { parseRange } from '../../src/cli/commands/validate-logs.js';
 import { GzipFormatError, hashFirstMember } from '../../src/integrity/gzip.js';
 import { keysInRange, parsePublicKeys, verifySignature } from '../../src/integrity/keys.js';
-import { digestKeyFor, parseDigestKey, parseLogKey } from '../../src/integrity/layout.js';
+import { digestKeyFor, parseDigestKey, parseLogKey } from '../../src/evidence/s3-layout.js';
 import { Pool } from '../../src/integrity/pool.js';
 import { copyLogObjects } from '../../src/integrity/sidecar.js';
 import { LocalStore } from '../../src/integrity/store.js';
