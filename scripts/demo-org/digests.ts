@@ -4,7 +4,7 @@
 // sidecar `collect` writes for the S3 metadata and the ListPublicKeys output a validator needs.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ChainId } from '../../src/evidence/s3-layout.js';
-import { sidecarJson } from '../../src/integrity/sidecar.js';
+import { sidecarJson } from '../../src/evidence/s3-layout.js';
 import type { BundleBuilder } from '../../fixtures/bundle-builder.js';
 import { digestFields, digestLogFile, digestMetadata, publicKeysDocument, signDigest, signingKeyOf, type DigestLogFile, type DigestSpec, type SigningKey } from '../../fixtures/cloudtrail-digest.js';
 import { logObjectKey, stableHex, type LogFileInput } from './events.js';

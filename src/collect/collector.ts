@@ -24,7 +24,7 @@ import type { Pacer } from './scheduler.js';
 import type { Scope } from './scope.js';
 import { parseTopicArn, topicSubscriptions } from './sns.js';
 import type { BucketPlace, LogSources, SeenTrail } from './trail-logs.js';
-import { normalizePrefix } from './log-window.js';
+import { normalizePrefix } from '../evidence/s3-layout.js';
 import { isSafePath } from './writer.js';
 
 export interface CollectorOptions {

@@ -53,13 +53,3 @@ export function wanted(key: string, kind: LogKind, span: { from: Date; to: Date 
   const at = kind === 'CloudTrail-Digest' ? parseDigestKey(key)?.end : parseLogKey(key)?.delivered;
   return at !== undefined && at >= span.from && at <= span.to;
 }
-
-/** `[prefix/]AWSLogs/[orgId/]<account>/`: where a trail writes one account's files. */
-export function accountBase(prefix: string, orgId: string, account: string): string {
-  return `${prefix === '' ? '' : `${prefix}/`}AWSLogs/${orgId === '' ? '' : `${orgId}/`}${account}/`;
-}
-
-/** A trail's S3KeyPrefix as the key layout uses it: no leading or trailing slash. */
-export function normalizePrefix(prefix: string | undefined): string {
-  return (prefix ?? '').replace(/^\/+|\/+$/g, '');
-}
