@@ -18,7 +18,7 @@ import { MAX_DIGEST_INFLATED_BYTES, inflateFirstMember } from '../../src/integri
 import type { Findings, Result } from '../../src/model/types.js';
 import { compileSchema, loadSchema } from '../../src/schema.js';
 import { trailArn, type BundleBuilder } from '../../fixtures/bundle-builder.js';
-import { MGMT, builder, writeTrails } from '../checks/h6-fixtures.js';
+import { MGMT, builder, writeTrails } from '../checks/trail-key-estate.js';
 import {
   chainOf, pathOf, publicKeysDocument, resign, signingKey, tempDir, writeChain, writeKeys, type SigningKey, type Vectors,
 } from '../../fixtures/integrity-vectors.js';
