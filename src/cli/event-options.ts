@@ -2,7 +2,7 @@
 // and their typed reading, kept apart from the parsers as for the other commands.
 import { TrailproofError } from '../errors.js';
 import { splitList } from './options.js';
-import type { ProgressMode } from '../events/progress.js';
+import type { ProgressMode } from '../progress.js';
 import type { ScopeFlags, SourceFlags } from '../events/sources.js';
 
 export const eventSourceOptions = {
