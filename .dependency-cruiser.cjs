@@ -10,7 +10,7 @@
 //   events / integrity / monitoring / sql        what the checks and commands read evidence with
 //   evidence / collect / config                  the bundle, collecting it, the config
 //   aws                                          src/aws: the one AWS boundary
-//   model                                        the shared vocabulary: src/model, errors, paths, wildcard, schema
+//   model                                        the shared vocabulary: src/model, errors, paths, wildcard, schema, progress
 'use strict';
 
 const CHECK_KIT = ['^src/check-kit\\.ts$', '^src/engine/(check|subjects|account-verdict)\\.ts$', '^src/monitoring/check\\.ts$'];

@@ -1,4 +1,4 @@
-// Signed CloudTrail digest chains (test/integrity/vectors.ts) laid into the fake's buckets as CloudTrail
+// Signed CloudTrail digest chains (fixtures/integrity-vectors.ts) laid into the fake's buckets as CloudTrail
 // leaves them: each digest object with its signature in the S3 user metadata, and the public key that
 // ListPublicKeys returns.
 import { readFileSync } from 'node:fs';
