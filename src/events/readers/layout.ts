@@ -1,6 +1,7 @@
 // The S3 delivery layout, read for pruning: `[prefix/]AWSLogs/[<orgId>/]<accountId>/CloudTrail/<region>/
 // YYYY/MM/DD/<accountId>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<random>.json.gz`. A folder or a file whose key
-// says it is out of scope (account, region, date) is left out before anything in it is opened.
+// says it is out of scope (account, region, date) is left out before anything in it is opened. The names
+// themselves are parsed by the one layout module, src/evidence/s3-layout.ts; this module decides what to prune.
 import { isAccountDir, isLogFileName, parseLogName, type LogName } from '../../evidence/s3-layout.js';
 import type { ScanScope } from './types.js';
 
