@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../src/paths.js';
-import { BundleBuilder, trailArn } from '../test/helpers/bundle-builder.js';
+import { BundleBuilder, trailArn } from '../fixtures/bundle-builder.js';
 import { BENCH_REGIONS, BENCH_MGMT, BENCH_LOG_ARCHIVE } from './estate.js';
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 1000);

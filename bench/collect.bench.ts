@@ -7,8 +7,8 @@ import { dirname } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { collectBundle, DEFAULT_CONCURRENCY } from '../src/collect/index.js';
-import { FakeAws, callerCredentials, type FakeEstate } from '../test/collect/fake-aws.js';
-import { fakeOptions } from '../test/collect/estates.js';
+import { FakeAws, callerCredentials, type FakeEstate } from '../fixtures/fake-aws.js';
+import { fakeOptions } from '../fixtures/estates.js';
 import { BENCH_REGIONS, BENCH_MGMT, BENCH_LOG_ARCHIVE } from './estate.js';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';

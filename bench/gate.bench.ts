@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gate } from '../src/cli/commands/gate.js';
 import { memoryIo } from '../src/cli/io.js';
 import type { Findings } from '../src/model/types.js';
-import { FakeAws, callerCredentials, type FakeEstate } from '../test/collect/fake-aws.js';
+import { FakeAws, callerCredentials, type FakeEstate } from '../fixtures/fake-aws.js';
 import { BENCH_REGIONS, BENCH_MGMT, BENCH_LOG_ARCHIVE } from './estate.js';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';

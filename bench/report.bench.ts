@@ -5,7 +5,7 @@ import { readFileSync, readdirSync, statSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SharedBrowser } from '../src/report/browser.js';
-import { writeReports } from '../src/report/run.js';
+import { writeReports } from '../src/output/write.js';
 import { benchFindings } from './report-data.js';
 
 const TARGET_SECONDS = 20;

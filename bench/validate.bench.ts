@@ -10,8 +10,8 @@ import { promisify } from 'node:util';
 import { main } from '../src/cli/main.js';
 import { memoryIo } from '../src/cli/io.js';
 import { Pool } from '../src/integrity/pool.js';
-import { chainOf, isoSeconds, pathOf, tempDir, writeChain, writeKeys } from '../test/integrity/vectors.js';
-import type { ChainId } from '../src/integrity/layout.js';
+import { chainOf, isoSeconds, pathOf, tempDir, writeChain, writeKeys } from '../fixtures/integrity-vectors.js';
+import type { ChainId } from '../src/evidence/s3-layout.js';
 
 const DAYS = 30;
 const LOGS_PER_HOUR = 24;

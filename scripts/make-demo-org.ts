@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { packageRoot } from '../src/paths.js';
-import { TOOL, writeDemoOrg } from '../test/helpers/demo-org.js';
+import { TOOL, writeDemoOrg } from './demo-org/generate.js';
 
 /** Only an empty folder or an earlier demo bundle may be replaced: the generator deletes the folder first. */
 function replaceable(dir: string): boolean {

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { signedString } from '../../src/integrity/digest.js';
-import { digestKeyFor, type ChainId } from '../../src/integrity/layout.js';
+import { digestKeyFor, type ChainId } from '../../src/evidence/s3-layout.js';
 
 export const ACCOUNT = '111111111111';
 export const REGION = 'us-east-1';

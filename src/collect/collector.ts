@@ -18,21 +18,14 @@ import { keyEvidence, keyLocation } from './kms.js';
 import { logGroupsAndFilters } from './logs.js';
 import { describeOrganization } from './organizations.js';
 import { organizationTrails, ownerSearchOrder, type ExtraEvidence, type OrganizationTrailsHost } from './organization-trails.js';
-import type { Recorder } from './record.js';
-import { bucketEvidence, ownedBuckets } from './s3.js';
-import { accountPublicAccessBlock } from './s3control.js';
+import type { NotCollected, Recorder } from './record.js';
+import { accountPublicAccessBlock, bucketEvidence, ownedBuckets } from './s3.js';
 import type { Pacer } from './scheduler.js';
 import type { Scope } from './scope.js';
 import { parseTopicArn, topicSubscriptions } from './sns.js';
 import type { BucketPlace, LogSources, SeenTrail } from './trail-logs.js';
-import { normalizePrefix } from './log-window.js';
+import { normalizePrefix } from '../evidence/s3-layout.js';
 import { isSafePath } from './writer.js';
-
-export interface NotCollected {
-  kind: 'account' | 'bucket' | 'key' | 'topic' | 'trail' | 'event-data-store' | 'event-rule';
-  id: string;
-  reason: string;
-}
 
 export interface CollectorOptions {
   /** --regions: only these (each account's enabled ones among them). */

@@ -8,7 +8,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { TrailproofError } from '../errors.js';
 import { toolVersion } from '../paths.js';
 import { AwsSession, type SessionOptions } from './clients.js';
-import { Collector, type NotCollected } from './collector.js';
+import { Collector } from './collector.js';
+import type { NotCollected } from './record.js';
 import type { ExtraEvidence } from './organization-trails.js';
 import type { IamAction } from './policy.js';
 import { Progress, type ProgressMode } from './progress.js';
@@ -20,7 +21,7 @@ import { defaultWindow } from './log-window.js';
 import { TrailLogs, type LogsResult } from './trail-logs.js';
 import { BundleWriter } from './writer.js';
 
-export type { NotCollected } from './collector.js';
+export type { NotCollected } from './record.js';
 export type { ProgressMode } from './progress.js';
 export type { LogFailure, LogsResult, TrailCopy } from './trail-logs.js';
 export { DEFAULT_LOGS_DAYS } from './log-window.js';

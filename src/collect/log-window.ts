@@ -1,7 +1,7 @@
 // Which of a trail bucket's objects `collect --logs` copies for a period: the folders to list (one per
 // account, region and day, so days outside the period are never listed) and, within them, the files whose
 // name says they belong. Pure: the listing and the copying are in trail-logs.ts.
-import { parseDigestKey, parseLogKey } from '../integrity/layout.js';
+import { parseDigestKey, parseLogKey } from '../evidence/s3-layout.js';
 
 /** The period asked for (inclusive instants). */
 export interface LogsWindow {
@@ -52,14 +52,4 @@ export function dayFolders(span: { from: Date; to: Date }): string[] {
 export function wanted(key: string, kind: LogKind, span: { from: Date; to: Date }): boolean {
   const at = kind === 'CloudTrail-Digest' ? parseDigestKey(key)?.end : parseLogKey(key)?.delivered;
   return at !== undefined && at >= span.from && at <= span.to;
-}
-
-/** `[prefix/]AWSLogs/[orgId/]<account>/`: where a trail writes one account's files. */
-export function accountBase(prefix: string, orgId: string, account: string): string {
-  return `${prefix === '' ? '' : `${prefix}/`}AWSLogs/${orgId === '' ? '' : `${orgId}/`}${account}/`;
-}
-
-/** A trail's S3KeyPrefix as the key layout uses it: no leading or trailing slash. */
-export function normalizePrefix(prefix: string | undefined): string {
-  return (prefix ?? '').replace(/^\/+|\/+$/g, '');
 }

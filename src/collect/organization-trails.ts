@@ -6,7 +6,7 @@ import type { Trail } from '@aws-sdk/client-cloudtrail';
 import { parseTrailArn } from '../evidence/estate.js';
 import type { AwsSession } from './clients.js';
 import { describeTrails } from './cloudtrail.js';
-import type { NotCollected } from './collector.js';
+import type { NotCollected } from './record.js';
 import { enabledRegions } from './ec2.js';
 import { activeAccounts, organizationListings } from './organizations.js';
 import type { Recorder } from './record.js';

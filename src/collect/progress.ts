@@ -1,6 +1,9 @@
-// The progress display on stderr: one line redrawn in place on a terminal, or a plain line every few seconds
-// when stderr is a file or a pipe (or --no-progress), so CI logs stay readable. Nothing with --quiet.
-export type ProgressMode = 'tty' | 'lines' | 'off';
+// Progress of a collection on stderr, drawn by the one progress display (src/progress.ts): one line redrawn in
+// place on a terminal, or a plain line every few seconds when stderr is a file or a pipe (or --no-progress), so
+// CI logs stay readable. Nothing with --quiet.
+import { StatusLine, type ProgressMode } from '../progress.js';
+
+export type { ProgressMode } from '../progress.js';
 
 export interface ProgressCounts {
   accountsDone: number;
@@ -38,33 +41,18 @@ export function progressLine(c: ProgressCounts, elapsedMs: number): string {
 }
 
 export class Progress {
-  private timer: NodeJS.Timeout | undefined;
-  private readonly started = Date.now();
-  private drawn = false;
+  private readonly line: StatusLine;
 
-  constructor(private readonly options: ProgressOptions) {}
+  constructor(private readonly options: ProgressOptions) {
+    this.line = new StatusLine({ mode: options.mode, write: options.write, intervalMs: options.intervalMs ?? 10_000, redrawMs: 250, plainPrefix: 'trailproof: ' });
+  }
 
   start(): void {
-    if (this.options.mode === 'off') return;
-    const every = this.options.mode === 'tty' ? 250 : (this.options.intervalMs ?? 10_000);
-    this.timer = setInterval(() => this.draw(), every);
-    this.timer.unref();
+    this.line.repeat((elapsedMs) => progressLine(this.options.counts(), elapsedMs));
   }
 
   /** Stops the display and clears the terminal line, so the summary starts on a clean line. */
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    if (this.options.mode === 'tty' && this.drawn) this.options.write('\r\x1b[2K');
-  }
-
-  private draw(): void {
-    const line = progressLine(this.options.counts(), Date.now() - this.started);
-    if (this.options.mode === 'tty') {
-      this.options.write(`\r\x1b[2K${line}`);
-      this.drawn = true;
-    } else {
-      this.options.write(`trailproof: ${line}\n`);
-    }
+    this.line.done();
   }
 }

@@ -4,6 +4,13 @@ import type { IamAction } from './policy.js';
 import type { Outcome, Scheduler } from './scheduler.js';
 import type { BundleWriter } from './writer.js';
 
+/** Something the collector could not read at all (an account, bucket, key ...), and why; listed in the manifest. */
+export interface NotCollected {
+  kind: 'account' | 'bucket' | 'key' | 'topic' | 'trail' | 'event-data-store' | 'event-rule';
+  id: string;
+  reason: string;
+}
+
 export interface Recorder {
   scheduler: Scheduler;
   writer: BundleWriter;

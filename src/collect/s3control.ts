@@ -2,8 +2,6 @@
 // clients do not cover. It is a single signed GET, so it is made here with Signature Version 4 over fetch
 // rather than with another SDK package; the scheduler around it gives it the same timeout, retries and counts.
 import { createHash, createHmac } from 'node:crypto';
-import type { ClientSet } from './clients.js';
-import { record, type Recorder } from './record.js';
 
 export interface Credentials {
   accessKeyId: string;
@@ -122,10 +120,4 @@ export class S3ControlClient implements S3ControlApi {
 /** An endpoint set for S3 Control the way the SDK reads it from the environment. */
 export function s3ControlEndpoint(env: NodeJS.ProcessEnv): string | undefined {
   return env['AWS_ENDPOINT_URL_S3_CONTROL'] ?? env['AWS_ENDPOINT_URL'] ?? undefined;
-}
-
-/** The account's S3 Block Public Access, stored as global/s3control/GetPublicAccessBlock.json. */
-export async function accountPublicAccessBlock(rec: Recorder, clients: ClientSet): Promise<void> {
-  await record(rec, { account: clients.account, where: 'global' }, 's3control/GetPublicAccessBlock.json', 's3:GetAccountPublicAccessBlock', (signal) =>
-    clients.s3control.getPublicAccessBlock(clients.account, signal));
 }

@@ -7,10 +7,9 @@
 // written as an `$error` document beside the bucket's other evidence, so a gap is never taken for a clean copy.
 import { paginateListPublicKeys } from '@aws-sdk/client-cloudtrail';
 import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
-import { SIDECAR_SUFFIX, parseDigestKey } from '../integrity/layout.js';
-import { sidecarJson } from '../integrity/sidecar.js';
+import { SIDECAR_SUFFIX, accountBase, parseDigestKey, sidecarJson } from '../evidence/s3-layout.js';
 import type { ClientSet } from './clients.js';
-import { LOG_KINDS, accountBase, dayFolders, spanOf, wanted, type LogKind, type LogsWindow } from './log-window.js';
+import { LOG_KINDS, dayFolders, spanOf, wanted, type LogKind, type LogsWindow } from './log-window.js';
 import { MAX_PAGES, filePath, mergePages, store, type Recorder } from './record.js';
 import type { CallError, ErrorKind, Outcome } from './scheduler.js';
 import { isSafePath } from './writer.js';

@@ -1,9 +1,10 @@
-// Progress of a scan or search on stderr: one line redrawn in place on a terminal, a plain line every few
-// seconds otherwise (CI logs, --no-progress), nothing with --quiet. Only counts: files, events, MB/s,
-// detections (or events found) so far.
+// Progress of a scan or search on stderr, drawn by the one progress display (src/progress.ts): one line redrawn
+// in place on a terminal, a plain line every few seconds otherwise (CI logs, --no-progress), nothing with
+// --quiet. Only counts: files, events, MB/s, detections (or events found) so far.
+import { StatusLine, type ProgressMode } from '../progress.js';
 import type { PipelineStats } from './pipeline.js';
 
-export type ProgressMode = 'tty' | 'lines' | 'off';
+export type { ProgressMode } from '../progress.js';
 
 export interface ProgressCounts extends PipelineStats {
   detections?: number;
@@ -34,40 +35,26 @@ export function progressLine(c: ProgressCounts): string {
 }
 
 export class ProgressDisplay {
-  private lastDrawn = 0;
-  private drawn = false;
-  private readonly started = Date.now();
+  private readonly line: StatusLine;
 
   constructor(
-    private readonly mode: ProgressMode,
-    private readonly write: (text: string) => void,
+    mode: ProgressMode,
+    write: (text: string) => void,
     private readonly label: string,
     /** Plain lines are printed at most this often. */
-    private readonly intervalMs = 5000,
+    intervalMs = 5000,
     /** Terminal redraws at most this often. */
-    private readonly redrawMs = 200,
-  ) {}
+    redrawMs = 200,
+  ) {
+    this.line = new StatusLine({ mode, write, intervalMs, redrawMs });
+  }
 
   update(counts: ProgressCounts): void {
-    if (this.mode === 'off') return;
-    const now = Date.now();
-    const every = this.mode === 'tty' ? this.redrawMs : this.intervalMs;
-    if (now - this.lastDrawn < every || now - this.started < every) return;
-    this.lastDrawn = now;
-    this.draw(counts);
+    this.line.offer(() => `${this.label}: ${progressLine(counts)}`);
   }
 
   /** Clears a terminal line so the next output starts clean. */
   done(): void {
-    if (this.mode === 'tty' && this.drawn) this.write('\r\x1b[2K');
-    this.drawn = false;
-  }
-
-  private draw(counts: ProgressCounts): void {
-    const line = `${this.label}: ${progressLine(counts)}`;
-    if (this.mode === 'tty') {
-      this.write(`\r\x1b[2K${line}`);
-      this.drawn = true;
-    } else this.write(`${line}\n`);
+    this.line.done();
   }
 }

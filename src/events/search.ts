@@ -3,7 +3,7 @@
 import { BlockList, isIP } from 'node:net';
 import { TrailproofError } from '../errors.js';
 import type { CloudTrailRecord } from './record.js';
-import { failureOf } from './render.js';
+import { failureOf } from './failure.js';
 import { TRUE, type Expr } from './sigma/expr.js';
 import { literal } from './sigma/patterns.js';
 

@@ -2,7 +2,7 @@
 // --lookup-events; --from/--to/--period, --accounts, --regions. The AWS SDK is loaded only for a live source.
 import { resolve } from 'node:path';
 import { TrailproofError } from '../errors.js';
-import { parsePeriod, type Period } from '../report/period.js';
+import { parsePeriod, type Period } from '../model/period.js';
 import { bundleEvents } from './readers/bundle.js';
 import { localLogs } from './readers/local.js';
 import type { LogSource, ScanScope } from './readers/types.js';

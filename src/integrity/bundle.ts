@@ -10,7 +10,7 @@ import { errorMessage } from '../errors.js';
 import type { LogKeysTrust } from '../model/types.js';
 import { discoverChains, type FoundChain } from './discover.js';
 import { parsePublicKeys, type PublicKeyEntry } from './keys.js';
-import { chainKey, compareStrings, parseDigestKey, type DigestKey } from './layout.js';
+import { chainKey, compareStrings, parseDigestKey, type DigestKey } from '../evidence/s3-layout.js';
 import { LOGS_FOLDER, ManifestStore } from './manifest-store.js';
 import { validateChains, type ValidationReport } from './validate.js';
 

@@ -2,7 +2,7 @@
 // chain's digests in the range, start from the newest, follow previousDigestS3Object links (into another
 // bucket too), and after a break (a missing or invalid digest, or a digest that starts a new chain) go on
 // with the next older digest in the listing. The walk yields what it finds; the caller verifies log files.
-import { digestKeyFor, digestPrefix, parseDigestKey, sameChain, type ChainId, type DigestKey } from './layout.js';
+import { digestKeyFor, digestPrefix, parseDigestKey, sameChain, type ChainId, type DigestKey } from '../evidence/s3-layout.js';
 import { loadDigest, type DigestOutcome, type KeyLookup, type LoadedDigest } from './digest.js';
 import { MAX_DIGEST_FILE_BYTES } from './gzip.js';
 import type { ObjectStore, StoredObject } from './store.js';

@@ -1,6 +1,6 @@
 // The chains a bucket or a local copy holds: every digest key parsed and grouped by account, region and trail. A chain's
 // bucket is the one given, or the one its newest digest names (the copy does not record it).
-import { chainKey, compareStrings, parseDigestKey, type ChainId } from './layout.js';
+import { chainKey, compareStrings, parseDigestKey, type ChainId } from '../evidence/s3-layout.js';
 import { MAX_DIGEST_FILE_BYTES, inflateFirstMember } from './gzip.js';
 import type { ObjectStore } from './store.js';
 

@@ -6,7 +6,7 @@ import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/clien
 import { TrailproofError } from '../errors.js';
 import { parseTrailArn } from '../evidence/estate.js';
 import type { PublicKeyEntry } from './keys.js';
-import type { ChainId } from './layout.js';
+import type { ChainId } from '../evidence/s3-layout.js';
 import { clientConfig, failure, type AwsClientConfig, type S3Store } from './s3-store.js';
 
 export interface LiveTrail {

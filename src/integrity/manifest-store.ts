@@ -9,7 +9,7 @@ import type { Bundle } from '../evidence/bundle.js';
 import { sha256 } from '../evidence/bundle.js';
 import { ContainedRoot, pathProblem, readContained } from '../evidence/contained.js';
 import { MAX_LOG_FILE_BYTES } from './gzip.js';
-import { SIDECAR_SUFFIX, compareStrings } from './layout.js';
+import { SIDECAR_SUFFIX, compareStrings } from '../evidence/s3-layout.js';
 import { sidecarMetadataOf, type ObjectStore, type StoredObject } from './store.js';
 
 export const LOGS_FOLDER = 'logs';

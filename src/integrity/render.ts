@@ -1,7 +1,7 @@
 // How a validation reads: one line per problem naming the file and what is wrong, then the summary in the
 // AWS CLI's words (`N/M digest files valid`) with the time range proven; or the report as JSON.
 import { toolVersion } from '../paths.js';
-import { describeChain } from './layout.js';
+import { describeChain } from '../evidence/s3-layout.js';
 import type { Count, ValidationReport } from './validate.js';
 
 export function renderText(report: ValidationReport): string {

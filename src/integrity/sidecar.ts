@@ -6,15 +6,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { TrailproofError } from '../errors.js';
 import { pathProblem } from '../evidence/contained.js';
-import { SIDECAR_SUFFIX, compareStrings, parseDigestKey } from './layout.js';
+import { SIDECAR_SUFFIX, compareStrings, parseDigestKey, sidecarJson } from '../evidence/s3-layout.js';
 import { Pool } from './pool.js';
 import type { ObjectStore, StoredObject } from './store.js';
-
-/** The sidecar's JSON for an object's user metadata: names lower-case, sorted, two-space indented. */
-export function sidecarJson(metadata: Record<string, string>): string {
-  const sorted = Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k.toLowerCase(), v] as const).sort(([a], [b]) => compareStrings(a, b)));
-  return JSON.stringify(sorted, null, 2) + '\n';
-}
 
 export function isDigestKey(key: string): boolean {
   return parseDigestKey(key) !== undefined;

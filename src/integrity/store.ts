@@ -8,7 +8,7 @@ import { join, relative, sep } from 'node:path';
 import { TrailproofError, errorMessage } from '../errors.js';
 import { ContainedRoot, readContained, readContainedSync } from '../evidence/contained.js';
 import { MAX_LOG_FILE_BYTES } from './gzip.js';
-import { SIDECAR_SUFFIX, compareStrings } from './layout.js';
+import { SIDECAR_SUFFIX, compareStrings } from '../evidence/s3-layout.js';
 
 /** A sidecar is a few hundred bytes of JSON. */
 export const MAX_SIDECAR_BYTES = 64 * 1024;

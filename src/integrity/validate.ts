@@ -7,7 +7,7 @@ import { walkChain, listChainDigests, type ChainEvent } from './chain.js';
 import { REASON_TEXT, type DigestReason, type LoadedDigest } from './digest.js';
 import { GzipFormatError, MAX_LOG_FILE_BYTES, hashFirstMember } from './gzip.js';
 import { keysInRange, type PublicKeyEntry } from './keys.js';
-import { chainKey, compareStrings, describeChain, logPrefix, parseLogKey, type ChainId } from './layout.js';
+import { chainKey, compareStrings, describeChain, logPrefix, parseLogKey, type ChainId } from '../evidence/s3-layout.js';
 import { Pool } from './pool.js';
 import type { ObjectStore } from './store.js';
 

@@ -3,7 +3,7 @@
 // outcome: it reads "compliant" or "passed" only when the run exits 0.
 import { outcomeOf } from '../engine/gate.js';
 import { SEVERITIES, STATUSES, type Findings, type Result, type RunOutcome } from '../model/types.js';
-import { describePeriod } from '../report/period.js';
+import { describePeriod } from '../model/period.js';
 
 const SHOWN = 10;
 

@@ -3,7 +3,7 @@
 // Every field is optional: a renderer given only the findings still produces a complete, honest document.
 import type { Page } from 'puppeteer-core';
 import type { Findings } from '../model/types.js';
-import type { Period } from './period.js';
+import type { Period } from '../model/period.js';
 
 export type Paper = 'a4' | 'letter';
 export const PAPERS: readonly Paper[] = ['a4', 'letter'];

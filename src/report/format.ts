@@ -1,6 +1,6 @@
 // Plain formatting shared by the view model, the Handlebars helpers, email and markdown: dates in UTC as a
 // person reads them, counts with thousands separators, words that agree with their numbers.
-import { formatDay } from './period.js';
+import { formatDay } from '../model/period.js';
 
 export { formatDay };
 

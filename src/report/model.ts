@@ -13,7 +13,7 @@ import { STATUS_LABELS, perDayChart, severityChart, stackedBarChart, type ChartS
 import type { Branding, RenderContext } from './context.js';
 import { EvidenceReader, type EvidenceView } from './excerpt.js';
 import { anchorId, formatDateTime, plural, shortActor } from './format.js';
-import { describePeriod, type Period } from './period.js';
+import { describePeriod, type Period } from '../model/period.js';
 import { verdictOf, type ReportVerdict } from './verdict.js';
 import { changesView, detectionTarget, detectionsPerDay, scopeView, timeline, waiverRows, type ChangesView, type ScopeView, type TimelineDay, type WaiverRow } from './sections.js';
 

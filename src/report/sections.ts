@@ -3,7 +3,7 @@
 import type { Detection, Findings, Result, Severity, Status } from '../model/types.js';
 import type { BundleFacts } from './bundle-facts.js';
 import type { Changes, ChangedResult } from './changes.js';
-import { describePeriod } from './period.js';
+import { describePeriod } from '../model/period.js';
 import { formatDateTime, formatDay, serviceName, shortActor, utcDay } from './format.js';
 
 /** Detection members every detection has; anything else a rule adds is shown as context. */

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { keyFingerprint } from '../../src/attest/keys.js';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
-import { BundleBuilder } from '../helpers/bundle-builder.js';
+import { BundleBuilder } from '../../fixtures/bundle-builder.js';
 import { withEnv } from '../helpers/env.js';
 import { requireMoto, startMoto, type MotoServer } from '../helpers/moto.js';
 

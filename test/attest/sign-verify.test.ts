@@ -14,7 +14,7 @@ import { PREDICATE_TYPE, STATEMENT_TYPE, type Statement } from '../../src/attest
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import type { Findings } from '../../src/model/types.js';
-import { BundleBuilder } from '../helpers/bundle-builder.js';
+import { BundleBuilder } from '../../fixtures/bundle-builder.js';
 import { requirePart, toolMissing } from '../helpers/real-parts.js';
 import { pageText, pdfInfo, requireReal, run as runTool } from '../report/real-tools.js';
 

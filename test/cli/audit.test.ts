@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../../src/paths.js';
 import { compileSchema, loadSchema } from '../../src/schema.js';
 import type { Findings } from '../../src/model/types.js';
-import { BundleBuilder } from '../helpers/bundle-builder.js';
+import { BundleBuilder } from '../../fixtures/bundle-builder.js';
 
 const bin = join(packageRoot, 'bin', 'trailproof.js');
 const demo = join(packageRoot, 'examples', 'demo-org');

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { gate, waitClock } from '../../src/cli/commands/gate.js';
 import { memoryIo } from '../../src/cli/io.js';
 import type { Findings } from '../../src/model/types.js';
-import { FakeAws } from '../collect/fake-aws.js';
-import { fakeOptions, orgEstate } from '../collect/estates.js';
+import { FakeAws } from '../../fixtures/fake-aws.js';
+import { fakeOptions, orgEstate } from '../../fixtures/estates.js';
 import { fakeClock } from '../helpers/fake-clock.js';
 
 const VENDED = '666666666666';

@@ -8,8 +8,8 @@ import { join, relative, sep } from 'node:path';
 import type { CollectResult } from '../../src/collect/index.js';
 import { Bundle } from '../../src/evidence/bundle.js';
 import { Estate } from '../../src/evidence/estate.js';
-import { FakeAws } from './fake-aws.js';
-import { DEV, LOG, MGMT, ORG_KEY_ARN, ORG_TRAIL_ARN, PROD, SUSPENDED, TOPIC_ARN, auditBundle, collectFake, orgEstate } from './estates.js';
+import { FakeAws } from '../../fixtures/fake-aws.js';
+import { DEV, LOG, MGMT, ORG_KEY_ARN, ORG_TRAIL_ARN, PROD, SUSPENDED, TOPIC_ARN, auditBundle, collectFake, orgEstate } from '../../fixtures/estates.js';
 
 function read(dir: string, path: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(dir, path), 'utf8')) as Record<string, unknown>;

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { runCli } from './cli.js';
-import { FakeAws, awsError } from './fake-aws.js';
-import { DEV, MGMT, ORG_TRAIL_ARN, orgEstate } from './estates.js';
+import { FakeAws, awsError } from '../../fixtures/fake-aws.js';
+import { DEV, MGMT, ORG_TRAIL_ARN, orgEstate } from '../../fixtures/estates.js';
 import { bucketChain, fakePublicKey } from './log-vectors.js';
-import { signingKey } from '../integrity/vectors.js';
+import { signingKey } from '../../fixtures/integrity-vectors.js';
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'trailproof-collect-cli-'));

@@ -5,8 +5,8 @@ import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CollectResult } from '../../src/collect/index.js';
-import { FakeAws, awsError, type FakeEstate } from './fake-aws.js';
-import { DEV, EVENT_TOPIC_ARN, LOG, MGMT, PROD, ROOT_USAGE_PATTERN, auditBundle, collectFake, orgEstate } from './estates.js';
+import { FakeAws, awsError, type FakeEstate } from '../../fixtures/fake-aws.js';
+import { DEV, EVENT_TOPIC_ARN, LOG, MGMT, PROD, ROOT_USAGE_PATTERN, auditBundle, collectFake, orgEstate } from '../../fixtures/estates.js';
 
 function read(dir: string, path: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(dir, path), 'utf8')) as Record<string, unknown>;

@@ -6,8 +6,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Bundle } from '../../src/evidence/bundle.js';
 import { Estate } from '../../src/evidence/estate.js';
-import { FakeAws, awsError, type FakeCall, type FakeEstate } from './fake-aws.js';
-import { DEV, LOG, MGMT, ORG_TRAIL_ARN, PROD, auditBundle, collectFake, orgEstate } from './estates.js';
+import { FakeAws, awsError, type FakeCall, type FakeEstate } from '../../fixtures/fake-aws.js';
+import { DEV, LOG, MGMT, ORG_TRAIL_ARN, PROD, auditBundle, collectFake, orgEstate } from '../../fixtures/estates.js';
 
 function read(dir: string, path: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(dir, path), 'utf8')) as Record<string, unknown>;

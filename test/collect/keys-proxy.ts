@@ -4,7 +4,7 @@
 // makes the very same call it makes against AWS; only the test setup fills moto's gap.
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SigningKey } from '../helpers/cloudtrail-digest.js';
+import type { SigningKey } from '../../fixtures/cloudtrail-digest.js';
 
 export interface KeysProxy {
   url: string;

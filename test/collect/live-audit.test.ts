@@ -9,8 +9,8 @@ import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { collectToTempBundle, removeTempBundle } from '../../src/collect/index.js';
 import type { Findings } from '../../src/model/types.js';
-import { FakeAws, awsError } from './fake-aws.js';
-import { auditBundle, fakeOptions, orgEstate } from './estates.js';
+import { FakeAws, awsError } from '../../fixtures/fake-aws.js';
+import { auditBundle, fakeOptions, orgEstate } from '../../fixtures/estates.js';
 
 describe('audit of a live collection', () => {
   let fake: FakeAws | undefined;

@@ -1,11 +1,11 @@
-// Signed CloudTrail digest chains (test/integrity/vectors.ts) laid into the fake's buckets as CloudTrail
+// Signed CloudTrail digest chains (fixtures/integrity-vectors.ts) laid into the fake's buckets as CloudTrail
 // leaves them: each digest object with its signature in the S3 user metadata, and the public key that
 // ListPublicKeys returns.
 import { readFileSync } from 'node:fs';
-import type { ChainId } from '../../src/integrity/layout.js';
-import { chainOf, pathOf, signingKey, writeChain, type ChainOptions, type Vectors } from '../integrity/vectors.js';
-import { digestMetadata, type SigningKey } from '../helpers/cloudtrail-digest.js';
-import type { FakeObject, FakePublicKey } from './fake-aws.js';
+import type { ChainId } from '../../src/evidence/s3-layout.js';
+import { chainOf, pathOf, signingKey, writeChain, type ChainOptions, type Vectors } from '../../fixtures/integrity-vectors.js';
+import { digestMetadata, type SigningKey } from '../../fixtures/cloudtrail-digest.js';
+import type { FakeObject, FakePublicKey } from '../../fixtures/fake-aws.js';
 
 export interface BucketChain {
   vectors: Vectors;

@@ -13,9 +13,9 @@ import { memoryIo } from '../../src/cli/io.js';
 import type { CollectResult, LogsResult } from '../../src/collect/index.js';
 import { progressLine } from '../../src/collect/progress.js';
 import type { Findings } from '../../src/model/types.js';
-import { signingKey } from '../integrity/vectors.js';
-import { FakeAws, awsError, type FakeEstate, type FakeObject } from './fake-aws.js';
-import { DEV, LOG, MGMT, ORG_TRAIL_ARN, PROD, collectFake, orgEstate } from './estates.js';
+import { signingKey } from '../../fixtures/integrity-vectors.js';
+import { FakeAws, awsError, type FakeEstate, type FakeObject } from '../../fixtures/fake-aws.js';
+import { DEV, LOG, MGMT, ORG_TRAIL_ARN, PROD, collectFake, orgEstate } from '../../fixtures/estates.js';
 import { bucketChain, fakePublicKey, type BucketChain } from './log-vectors.js';
 
 const ORG = 'o-fake123456';

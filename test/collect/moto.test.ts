@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Findings } from '../../src/model/types.js';
-import { signingKey, writeKeys, tempDir } from '../integrity/vectors.js';
+import { signingKey, writeKeys, tempDir } from '../../fixtures/integrity-vectors.js';
 import { runCli, type CliRun } from './cli.js';
 import { startKeysProxy, type KeysProxy } from './keys-proxy.js';
 import { bucketChain, type BucketChain } from './log-vectors.js';

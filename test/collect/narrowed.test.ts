@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { DEFAULT_GATE_CHECKS } from '../../src/cli/commands/gate.js';
 import type { ExtraEvidence } from '../../src/collect/index.js';
 import type { Findings } from '../../src/model/types.js';
-import { FakeAws, callerCredentials } from './fake-aws.js';
-import { DEV, LOG, MGMT, ORG_KEY_ARN, auditBundle, collectFake, orgEstate } from './estates.js';
+import { FakeAws, callerCredentials } from '../../fixtures/fake-aws.js';
+import { DEV, LOG, MGMT, ORG_KEY_ARN, auditBundle, collectFake, orgEstate } from '../../fixtures/estates.js';
 
 function manifest(dir: string): { scope: { accounts: string[] }; collection: { extra?: ExtraEvidence[]; notCollected: { kind: string; id: string; reason: string }[] } } {
   return JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as ReturnType<typeof manifest>;

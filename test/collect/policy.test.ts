@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { LOG_COPY_ACTIONS, POLICY_FILE, READ_ACTIONS } from '../../src/collect/policy.js';
-import { signingKey } from '../integrity/vectors.js';
-import { FakeAws } from './fake-aws.js';
-import { collectFake, orgEstate } from './estates.js';
+import { signingKey } from '../../fixtures/integrity-vectors.js';
+import { FakeAws } from '../../fixtures/fake-aws.js';
+import { collectFake, orgEstate } from '../../fixtures/estates.js';
 import { bucketChain, fakePublicKey } from './log-vectors.js';
 
 interface Statement {

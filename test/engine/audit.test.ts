@@ -5,7 +5,7 @@ import { planAudit, runAudit } from '../../src/engine/audit.js';
 import type { Framework } from '../../src/engine/frameworks.js';
 import { gateExitCode } from '../../src/engine/gate.js';
 import { CheckRegistry } from '../../src/engine/registry.js';
-import { BundleBuilder } from '../helpers/bundle-builder.js';
+import { BundleBuilder } from '../../fixtures/bundle-builder.js';
 
 const base = {
   scope: 'account' as const,

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { bundleHoldsEvents, scanBundleEvents } from '../../src/events/audit-scan.js';
 import { Bundle } from '../../src/evidence/bundle.js';
-import { BundleBuilder } from '../helpers/bundle-builder.js';
+import { BundleBuilder } from '../../fixtures/bundle-builder.js';
 import { eventRule, logBytes, logKey, record, ruleDir } from './helpers.js';
 
 function bundleWithLogs(): Bundle {

@@ -5,11 +5,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
-import { CSV_COLUMNS } from '../../src/events/render.js';
+import { CSV_COLUMNS } from '../../src/output/events-text.js';
 import type { Findings } from '../../src/model/types.js';
 import { packageRoot } from '../../src/paths.js';
 import { compileSchema, loadSchema } from '../../src/schema.js';
-import { BundleBuilder } from '../helpers/bundle-builder.js';
+import { BundleBuilder } from '../../fixtures/bundle-builder.js';
 import { eventRule, logBytes, logKey, record, ruleDir, tempDir, writeLog } from './helpers.js';
 
 const demo = join(packageRoot, 'examples', 'demo-org');

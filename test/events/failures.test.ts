@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
-import { failureOf } from '../../src/events/render.js';
+import { failureOf } from '../../src/events/failure.js';
 import { consoleLogin, denied, event, failedWithMessageOnly, iamUser, ACCOUNT } from '../checks/rules/fixtures/records.js';
 import { tempDir, writeLog } from './helpers.js';
 

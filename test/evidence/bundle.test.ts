@@ -3,7 +3,7 @@ import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Bundle, parseJson } from '../../src/evidence/bundle.js';
 import { TrailproofError } from '../../src/errors.js';
-import { BundleBuilder } from '../helpers/bundle-builder.js';
+import { BundleBuilder } from '../../fixtures/bundle-builder.js';
 
 function sample(): BundleBuilder {
   return new BundleBuilder()

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findUnlisted, locateContained, pathProblem, readContained, readContainedSync } from '../../src/evidence/contained.js';
 import { planBundle, readManifest } from '../../src/events/readers/bundle.js';
-import { BundleBuilder } from '../helpers/bundle-builder.js';
+import { BundleBuilder } from '../../fixtures/bundle-builder.js';
 
 /** root/ with in/ok, a symlink inside, a symlink out, a FIFO and a folder; secret beside root. */
 function tree(): { base: string; root: string } {

@@ -10,10 +10,10 @@ import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { Bundle } from '../../src/evidence/bundle.js';
 import { Estate } from '../../src/evidence/estate.js';
-import { parseDigestKey } from '../../src/integrity/layout.js';
+import { parseDigestKey } from '../../src/evidence/s3-layout.js';
 import { packageRoot } from '../../src/paths.js';
 import type { Findings } from '../../src/model/types.js';
-import { ACCOUNTS, ORG_ID, SCOPE_REGIONS, buildDemoOrg, demoSigningKey } from '../helpers/demo-org.js';
+import { ACCOUNTS, ORG_ID, SCOPE_REGIONS, buildDemoOrg, demoSigningKey } from '../../scripts/demo-org/generate.js';
 
 const script = fileURLToPath(new URL('../../scripts/make-demo-org.js', import.meta.url));
 const committed = join(packageRoot, 'examples', 'demo-org');

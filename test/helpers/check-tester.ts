@@ -3,7 +3,7 @@
 import { Bundle } from '../../src/evidence/bundle.js';
 import { Estate } from '../../src/evidence/estate.js';
 import { createContext, type AnyCheck, type CheckResult } from '../../src/engine/check.js';
-import type { BundleBuilder } from './bundle-builder.js';
+import type { BundleBuilder } from '../../fixtures/bundle-builder.js';
 
 export function runCheck(check: AnyCheck, bundle: BundleBuilder | string, options: Record<string, unknown> = {}): CheckResult[] {
   const dir = typeof bundle === 'string' ? bundle : bundle.writeTemp();

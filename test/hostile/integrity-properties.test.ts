@@ -17,12 +17,12 @@ import { readContainedSync } from '../../src/evidence/contained.js';
 import { TrailproofError } from '../../src/errors.js';
 import { loadDigest } from '../../src/integrity/digest.js';
 import { keysInRange, parsePublicKeys } from '../../src/integrity/keys.js';
-import { digestKeyFor } from '../../src/integrity/layout.js';
+import { digestKeyFor } from '../../src/evidence/s3-layout.js';
 import { ManifestStore } from '../../src/integrity/manifest-store.js';
 import type { ObjectStore, StoredObject } from '../../src/integrity/store.js';
 import { validateChains } from '../../src/integrity/validate.js';
-import { digestFields, digestMetadata, publicKeysDocument, signDigest, type DigestSpec } from '../helpers/cloudtrail-digest.js';
-import { chainOf, signingKey } from '../integrity/vectors.js';
+import { digestFields, digestMetadata, publicKeysDocument, signDigest, type DigestSpec } from '../../fixtures/cloudtrail-digest.js';
+import { chainOf, signingKey } from '../../fixtures/integrity-vectors.js';
 
 const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 

@@ -17,11 +17,11 @@ import { MAX_UNLISTED_NAMED } from '../../src/evidence/contained.js';
 import { MAX_DIGEST_INFLATED_BYTES, inflateFirstMember } from '../../src/integrity/gzip.js';
 import type { Findings, Result } from '../../src/model/types.js';
 import { compileSchema, loadSchema } from '../../src/schema.js';
-import { trailArn, type BundleBuilder } from '../helpers/bundle-builder.js';
-import { MGMT, builder, writeTrails } from '../checks/h6-fixtures.js';
+import { trailArn, type BundleBuilder } from '../../fixtures/bundle-builder.js';
+import { MGMT, builder, writeTrails } from '../checks/trail-key-estate.js';
 import {
   chainOf, pathOf, publicKeysDocument, resign, signingKey, tempDir, writeChain, writeKeys, type SigningKey, type Vectors,
-} from '../integrity/vectors.js';
+} from '../../fixtures/integrity-vectors.js';
 
 const ARN = trailArn(MGMT, 'us-east-1', 'main');
 const BUCKET = `cloudtrail-logs-${MGMT}`;

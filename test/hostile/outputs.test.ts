@@ -15,7 +15,7 @@ import type { Findings, RunOutcome } from '../../src/model/types.js';
 import { renderMarkdown } from '../../src/output/markdown.js';
 import { renderSummary } from '../../src/output/table.js';
 import { renderReportHtml } from '../../src/report/html.js';
-import { BundleBuilder } from '../helpers/bundle-builder.js';
+import { BundleBuilder } from '../../fixtures/bundle-builder.js';
 import { fixtureFindings } from '../report/fixtures.js';
 import { eventRule, logBytes, logKey, record, ruleDir, tempDir } from '../events/helpers.js';
 import { requireReal, run } from '../report/real-tools.js';

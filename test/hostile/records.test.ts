@@ -10,7 +10,7 @@ import { MAX_RECORD_DEPTH } from '../../src/events/depth.js';
 import { MAX_INFLATED_BYTES, MAX_JSONL_LINE_BYTES } from '../../src/events/readers/decode.js';
 import type { Findings } from '../../src/model/types.js';
 import { packageRoot } from '../../src/paths.js';
-import { BundleBuilder } from '../helpers/bundle-builder.js';
+import { BundleBuilder } from '../../fixtures/bundle-builder.js';
 import { logKey, record, tempDir } from '../events/helpers.js';
 import { deepArrayText, deepObjectText, expectNoCrash, expectSkipLine, logText, recordText, run } from './helpers.js';
 

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { appendFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { digestKeyFor } from '../../src/integrity/layout.js';
+import { digestKeyFor } from '../../src/evidence/s3-layout.js';
 import { requireAwsCli, runAwsCli, runTrailproof, type CliRun, type TrailproofRun } from './harness.js';
 import {
   BUCKET, chainOf, logKeyFor, logBody, pathOf, publicKeysDocument, readSidecar, resign, signingKey, tempDir, writeChain, writeKeys, writeObject, type Vectors,
-} from './vectors.js';
+} from '../../fixtures/integrity-vectors.js';
 
 const RANGE = { start: '2026-09-14T00:00:00Z', end: '2026-09-14T06:00:00Z' };
 
@@ -217,7 +217,7 @@ describe('validate-logs gives the AWS CLI verdicts for the same files', function
     writeObject(v.dir, late, gzipSync(inflated));
     const key = digestKeyFor(v.chain, new Date('2026-09-14T02:00:31Z'), true);
     const { createHash } = await import('node:crypto');
-    const { signDigest, writeDigest } = await import('./vectors.js');
+    const { signDigest, writeDigest } = await import('../../fixtures/integrity-vectors.js');
     const digest = signDigest({
       ...v.digests[1]!.fields, digestS3Object: key, previousDigestS3Bucket: null, previousDigestS3Object: null, previousDigestHashValue: null, previousDigestSignature: null,
       logFiles: [{ s3Bucket: BUCKET, s3Object: late, hashValue: createHash('sha256').update(inflated).digest('hex'), hashAlgorithm: 'SHA-256' }],

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import type { ValidationReport } from '../../src/integrity/validate.js';
-import { tempDir, type Vectors } from './vectors.js';
+import { tempDir, type Vectors } from '../../fixtures/integrity-vectors.js';
 import { requirePart } from '../helpers/real-parts.js';
 
 /** The Python script lives beside the TypeScript source; tests run from the compiled copy. */

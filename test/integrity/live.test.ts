@@ -8,7 +8,7 @@ import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from '@aws-
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ValidationReport } from '../../src/integrity/validate.js';
 import { requireMoto, startMoto, type Moto } from './moto.js';
-import { BUCKET, chainOf, pathOf, signingKey, tempDir, writeChain, writeKeys, type Vectors } from './vectors.js';
+import { BUCKET, chainOf, pathOf, signingKey, tempDir, writeChain, writeKeys, type Vectors } from '../../fixtures/integrity-vectors.js';
 
 const ACCOUNT = '123456789012'; // moto's account
 const TRAIL = `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/main`;

@@ -8,11 +8,11 @@ import { memoryIo } from '../../src/cli/io.js';
 import { parseRange } from '../../src/cli/commands/validate-logs.js';
 import { GzipFormatError, hashFirstMember } from '../../src/integrity/gzip.js';
 import { keysInRange, parsePublicKeys, verifySignature } from '../../src/integrity/keys.js';
-import { digestKeyFor, parseDigestKey, parseLogKey } from '../../src/integrity/layout.js';
+import { digestKeyFor, parseDigestKey, parseLogKey } from '../../src/evidence/s3-layout.js';
 import { Pool } from '../../src/integrity/pool.js';
 import { copyLogObjects } from '../../src/integrity/sidecar.js';
 import { LocalStore } from '../../src/integrity/store.js';
-import { chainOf, pathOf, signingKey, tempDir, writeChain, writeKeys } from './vectors.js';
+import { chainOf, pathOf, signingKey, tempDir, writeChain, writeKeys } from '../../fixtures/integrity-vectors.js';
 
 const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 

@@ -3,7 +3,7 @@ import { check as securityGroups } from '../../checks/monitoring/security-group-
 import { check as rootUsage } from '../../checks/monitoring/root-usage.js';
 import { cisControl } from '../../src/monitoring/cis-patterns.js';
 import { eventPatternMatcher } from '../../src/monitoring/event-pattern.js';
-import { CIS_FILTERS } from '../helpers/demo-org-monitoring.js';
+import { CIS_FILTERS } from '../../scripts/demo-org/monitoring.js';
 import { ACCOUNT, HOME, OTHER, chainBundle, run, withEventBridge } from './harness.js';
 
 const SG = cisControl('4.10').pattern;

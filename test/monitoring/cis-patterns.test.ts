@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { CIS_CONTROLS, cisControl, implementsPattern } from '../../src/monitoring/cis-patterns.js';
 import { FilterPatternError } from '../../src/monitoring/filter-pattern.js';
-import { CIS_FILTERS } from '../helpers/demo-org-monitoring.js';
+import { CIS_FILTERS } from '../../scripts/demo-org/monitoring.js';
 
 /** The v3.0-era texts as printed (4.10 without ModifySecurityGroupRules), beside the demo organization's. */
 const V3_SECURITY_GROUPS = CIS_FILTERS.SecurityGroupChanges;

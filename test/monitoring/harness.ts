@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import type { AnyCheck } from '../../src/engine/check.js';
 import { cisControl } from '../../src/monitoring/cis-patterns.js';
-import { BundleBuilder, trailArn } from '../helpers/bundle-builder.js';
+import { BundleBuilder, trailArn } from '../../fixtures/bundle-builder.js';
 import { runCheck, resultFor } from '../helpers/check-tester.js';
 
 export const ACCOUNT = '111111111111';

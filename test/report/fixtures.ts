@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Detection, EvidenceRef, Findings, FrameworkRequirementView, Result, Status } from '../../src/model/types.js';
-import { BundleBuilder } from '../helpers/bundle-builder.js';
+import { BundleBuilder } from '../../fixtures/bundle-builder.js';
 
 export const MGMT = '111111111111';
 export const LOGS = '222222222222';

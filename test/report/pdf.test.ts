@@ -7,7 +7,7 @@ import { SharedBrowser } from '../../src/report/browser.js';
 import type { BrowserSession, RenderContext } from '../../src/report/context.js';
 import { PdfFile } from '../../src/report/pdf-file.js';
 import { fixTotalPages, renderReportPdf } from '../../src/report/pdf.js';
-import { writeReports } from '../../src/report/run.js';
+import { writeReports } from '../../src/output/write.js';
 import { fixtureFindings, previousFindings, writeFixtureBundle } from './fixtures.js';
 import { pageText, pdfInfo, qpdfCheck, requireReal, run } from './real-tools.js';
 

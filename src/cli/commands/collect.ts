@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { TrailproofError } from '../../errors.js';
 import type { CollectOptions, ProgressMode } from '../../collect/index.js';
 import { readPolicy } from '../../collect/policy.js';
-import { parsePeriod } from '../../report/period.js';
+import { parsePeriod } from '../../model/period.js';
 import { cleanOnInterrupt } from '../interrupt.js';
 import { arg, type CommandSpec } from '../command.js';
 import { processIo, type Io } from '../io.js';

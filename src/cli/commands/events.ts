@@ -3,10 +3,10 @@
 import { loadConfig } from '../../config/load.js';
 import { TrailproofError } from '../../errors.js';
 import { findEvents, type SortOrder } from '../../events/find.js';
-import { eventSourceOptions, progressMode, readCommonArgs } from '../../events/flags.js';
+import { eventSourceOptions, progressMode, readCommonArgs } from '../event-options.js';
 import { defaultWorkers } from '../../events/pipeline.js';
 import { ProgressDisplay } from '../../events/progress.js';
-import { eventsCsv, eventsJsonl, eventsTable, readSummary } from '../../events/render.js';
+import { eventsCsv, eventsJsonl, eventsTable, readSummary } from '../../output/events-text.js';
 import type { EventQuery } from '../../events/search.js';
 import { openSources, scopeFromFlags } from '../../events/sources.js';
 import { type CommandSpec } from '../command.js';

@@ -7,7 +7,7 @@ import { TrailproofError } from '../../errors.js';
 import { arg, type CommandSpec } from '../command.js';
 import type { Io } from '../io.js';
 import { splitList } from '../options.js';
-import { REPORT_FORMATS } from '../../report/formats.js';
+import { FORMATS as REPORT_FORMATS } from '../../output/index.js';
 import type { Findings } from '../../model/types.js';
 import type { SecurityHubOptions } from '../../collect/securityhub.js';
 import { importToSecurityHub, securityHubAccessOptions, securityHubOption } from './security-hub.js';
@@ -69,9 +69,9 @@ function existingDir(path: string): boolean {
 }
 
 export async function report(args: ReportArgs, io: Io): Promise<number> {
-  const { isReportFormat, writeReports, renderOne, emailReport, reportRenderers } = await import('../../report/run.js');
+  const { isReportFormat, writeReports, renderOne, emailReport, reportRenderers } = await import('../../output/write.js');
   const { loadFindings, latestEarlierRun } = await import('../../report/findings-file.js');
-  const { parsePeriod } = await import('../../report/period.js');
+  const { parsePeriod } = await import('../../model/period.js');
   const { resolveEmailSettings, checkAddress } = await import('../../email/settings.js');
   const log = (text: string): void => {
     if (!args.quiet) io.stderr(`${text}\n`);

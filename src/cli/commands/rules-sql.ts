@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { ruleSettings, ruleSources } from '../../events/rules.js';
-import { readCommonArgs } from '../../events/flags.js';
+import { readCommonArgs } from '../event-options.js';
 import { scopeFromFlags } from '../../events/sources.js';
 import type { EngineName } from '../../sql/dialect.js';
 import { planSqlScan } from '../../sql/engine.js';

@@ -5,7 +5,7 @@ import { TrailproofError } from '../../errors.js';
 import { discoverChains, type FoundChain } from '../../integrity/discover.js';
 import { trustedKeys } from '../../integrity/bundle.js';
 import { parseFingerprints, readPublicKeyFiles, type PublicKeyEntry } from '../../integrity/keys.js';
-import { describeChain } from '../../integrity/layout.js';
+import { describeChain } from '../../evidence/s3-layout.js';
 import { exitCodeOf, renderJson, renderText } from '../../integrity/render.js';
 import type { AwsClientConfig, S3Store } from '../../integrity/s3-store.js';
 import { LocalStore, type ObjectStore } from '../../integrity/store.js';

@@ -1,6 +1,8 @@
 // The S3 delivery layout, read for pruning: `[prefix/]AWSLogs/[<orgId>/]<accountId>/CloudTrail/<region>/
 // YYYY/MM/DD/<accountId>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<random>.json.gz`. A folder or a file whose key
-// says it is out of scope (account, region, date) is left out before anything in it is opened.
+// says it is out of scope (account, region, date) is left out before anything in it is opened. The names
+// themselves are parsed by the one layout module, src/evidence/s3-layout.ts; this module decides what to prune.
+import { isAccountDir, isLogFileName, parseLogName, type LogName } from '../../evidence/s3-layout.js';
 import type { ScanScope } from './types.js';
 
 /**
@@ -12,39 +14,6 @@ import type { ScanScope } from './types.js';
 export const DELIVERY_ALLOWANCE_MS = 24 * 3_600_000;
 
 const DAY_MS = 86_400_000;
-const ACCOUNT = /^\d{12}$/;
-const ORG = /^o-[a-z0-9]{10,32}$/;
-const LOG_NAME = /^(\d{12})_CloudTrail_([a-z0-9-]+)_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_[^/]*\.json(\.gz)?$/;
-const OTHER_CLOUDTRAIL_FILE = /_CloudTrail-(Digest|Insight)_/;
-
-/** Facts a file's name gives. */
-export interface LogName {
-  account: string;
-  region: string;
-  /** The delivery minute, epoch ms. */
-  delivered: number;
-}
-
-export function parseLogName(name: string): LogName | undefined {
-  const m = LOG_NAME.exec(name);
-  if (!m) return undefined;
-  const [, account, region, y, mo, d, h, mi] = m as unknown as string[];
-  const delivered = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi));
-  if (Number.isNaN(delivered)) return undefined;
-  return { account: account as string, region: region as string, delivered };
-}
-
-/** Whether a file name is a log file this reader reads (not a digest, an Insights file or a sidecar). */
-export function isLogFileName(name: string): boolean {
-  if (!/\.json(\.gz)?$/.test(name) || name.endsWith('.metadata.json')) return false;
-  return !OTHER_CLOUDTRAIL_FILE.test(name);
-}
-
-function isAccountDir(segments: readonly string[], i: number): boolean {
-  if (i < 1 || !ACCOUNT.test(segments[i] ?? '')) return false;
-  const parent = segments[i - 1] ?? '';
-  return parent === 'AWSLogs' || ORG.test(parent);
-}
 
 /** Index of the `CloudTrail` folder (under an account folder) in the path, or -1. */
 function cloudTrailIndex(segments: readonly string[]): number {

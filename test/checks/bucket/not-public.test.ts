@@ -3,7 +3,7 @@ import { check } from '../../../checks/bucket/not-public.js';
 import { resultFor, runCheck } from '../../helpers/check-tester.js';
 import {
   LOG_ARCHIVE, MANAGEMENT, Scenario, cloudTrailBucketPolicy, fullBlockPublicAccess, policyResponse, type BucketSpec,
-} from '../h5-fixtures.js';
+} from '../log-bucket-estate.js';
 
 const BUCKET = 'acme-cloudtrail-logs';
 const ARN = `arn:aws:s3:::${BUCKET}`;

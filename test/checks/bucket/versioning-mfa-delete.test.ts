@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { check } from '../../../checks/bucket/versioning-mfa-delete.js';
 import { resultFor, runCheck } from '../../helpers/check-tester.js';
-import { MANAGEMENT, Scenario, type BucketSpec } from '../h5-fixtures.js';
+import { MANAGEMENT, Scenario, type BucketSpec } from '../log-bucket-estate.js';
 
 const BUCKET = 'acme-cloudtrail-logs';
 const ARN = `arn:aws:s3:::${BUCKET}`;

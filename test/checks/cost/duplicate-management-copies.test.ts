@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { check } from '../../../checks/cost/duplicate-management-copies.js';
 import type { CheckResult } from '../../../src/engine/check.js';
 import { runCheck } from '../../helpers/check-tester.js';
-import { MANAGEMENT, MEMBER, Scenario, noManagementEvents } from '../h5-fixtures.js';
+import { MANAGEMENT, MEMBER, Scenario, noManagementEvents } from '../log-bucket-estate.js';
 
 const BUCKET = 'org-cloudtrail-logs';
 

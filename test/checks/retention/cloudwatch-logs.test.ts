@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { check } from '../../../checks/retention/cloudwatch-logs.js';
 import type { LogGroup } from '../../../src/evidence/aws.js';
 import { resultFor, runCheck } from '../../helpers/check-tester.js';
-import { LOG_ARCHIVE, MANAGEMENT, OUTSIDER, Scenario, logGroupArn } from '../h5-fixtures.js';
+import { LOG_ARCHIVE, MANAGEMENT, OUTSIDER, Scenario, logGroupArn } from '../log-bucket-estate.js';
 
 const GROUP = 'aws-cloudtrail-logs-main';
 const GROUP_ARN = `arn:aws:logs:us-east-1:${MANAGEMENT}:log-group:${GROUP}`;

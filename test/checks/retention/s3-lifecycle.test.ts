@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { check } from '../../../checks/retention/s3-lifecycle.js';
 import type { LifecycleRule } from '../../../src/evidence/aws.js';
 import { resultFor, runCheck } from '../../helpers/check-tester.js';
-import { LOG_ARCHIVE, MANAGEMENT, MEMBER, Scenario } from '../h5-fixtures.js';
+import { LOG_ARCHIVE, MANAGEMENT, MEMBER, Scenario } from '../log-bucket-estate.js';
 
 const BUCKET = 'acme-cloudtrail-logs';
 const ARN = `arn:aws:s3:::${BUCKET}`;

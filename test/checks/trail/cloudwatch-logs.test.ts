@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { check } from '../../../checks/trail/cloudwatch-logs.js';
-import { trailArn } from '../../helpers/bundle-builder.js';
+import { trailArn } from '../../../fixtures/bundle-builder.js';
 import { resultFor, runCheck } from '../../helpers/check-tester.js';
-import { MEMBER, MGMT, OUTSIDER, builder, hoursBefore, pointersOf, writeOrganization, writeTrails, type TrailSpec } from '../h6-fixtures.js';
+import { MEMBER, MGMT, OUTSIDER, builder, hoursBefore, pointersOf, writeOrganization, writeTrails, type TrailSpec } from '../trail-key-estate.js';
 
 const ARN = trailArn(MGMT, 'us-east-1', 'main');
 const GROUP = `arn:aws:logs:us-east-1:${MGMT}:log-group:cloudtrail/main:*`;

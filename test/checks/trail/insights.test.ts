@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { check } from '../../../checks/trail/insights.js';
 import { resultFor, runCheck } from '../../helpers/check-tester.js';
-import { Fixture, MANAGEMENT, MEMBER, STANDALONE, accountResource, pointers, standaloneResult } from '../h4-fixtures.js';
+import { Fixture, MANAGEMENT, MEMBER, STANDALONE, accountResource, pointers, standaloneResult } from '../account-trail-estate.js';
 
 const INSIGHTS = `accounts/${STANDALONE}/us-east-1/cloudtrail/GetInsightSelectors/main.json`;
 

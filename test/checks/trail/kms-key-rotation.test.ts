@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { check } from '../../../checks/trail/kms-key-rotation.js';
-import { trailArn } from '../../helpers/bundle-builder.js';
+import { trailArn } from '../../../fixtures/bundle-builder.js';
 import { resultFor, runCheck } from '../../helpers/check-tester.js';
-import { MEMBER, MGMT, OUTSIDER, builder, keyArn, pointersOf, writeKey, writeOrganization, writeTrails, type KeySpec } from '../h6-fixtures.js';
+import { MEMBER, MGMT, OUTSIDER, builder, keyArn, pointersOf, writeKey, writeOrganization, writeTrails, type KeySpec } from '../trail-key-estate.js';
 
 const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
 const KEY = keyArn(MGMT, 'us-east-1', KEY_ID);

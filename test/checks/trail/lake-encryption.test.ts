@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { check } from '../../../checks/trail/lake-encryption.js';
 import type { EventDataStore } from '../../../src/evidence/aws.js';
-import type { BundleBuilder } from '../../helpers/bundle-builder.js';
+import type { BundleBuilder } from '../../../fixtures/bundle-builder.js';
 import { resultFor, runCheck } from '../../helpers/check-tester.js';
-import { MEMBER, MGMT, builder, keyArn, pointersOf } from '../h6-fixtures.js';
+import { MEMBER, MGMT, builder, keyArn, pointersOf } from '../trail-key-estate.js';
 
 const STORE_ID = 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111';
 const STORE = edsArn(MGMT, 'us-east-1', STORE_ID);

@@ -7,9 +7,9 @@ import { createContext, type CheckResult } from '../../../src/engine/check.js';
 import { Bundle } from '../../../src/evidence/bundle.js';
 import { Estate } from '../../../src/evidence/estate.js';
 import { attachLogIntegrity, verifyBundleLogs } from '../../../src/integrity/bundle.js';
-import { trailArn, type BundleBuilder } from '../../helpers/bundle-builder.js';
-import { MGMT, builder, writeTrails } from '../h6-fixtures.js';
-import { chainOf, pathOf, publicKeysDocument, signingKey, writeChain, type ChainOptions, type Vectors } from '../../integrity/vectors.js';
+import { trailArn, type BundleBuilder } from '../../../fixtures/bundle-builder.js';
+import { MGMT, builder, writeTrails } from '../trail-key-estate.js';
+import { chainOf, pathOf, publicKeysDocument, signingKey, writeChain, type ChainOptions, type Vectors } from '../../../fixtures/integrity-vectors.js';
 
 const ARN = trailArn(MGMT, 'us-east-1', 'main');
 const BUCKET = `cloudtrail-logs-${MGMT}`;

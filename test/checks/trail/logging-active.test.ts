@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { check } from '../../../checks/trail/logging-active.js';
-import { trailArn } from '../../helpers/bundle-builder.js';
+import { trailArn } from '../../../fixtures/bundle-builder.js';
 import { resultFor, runCheck } from '../../helpers/check-tester.js';
-import { MEMBER, MGMT, OUTSIDER, builder, hoursBefore, pointersOf, writeOrganization, writeTrails, type TrailSpec } from '../h6-fixtures.js';
+import { MEMBER, MGMT, OUTSIDER, builder, hoursBefore, pointersOf, writeOrganization, writeTrails, type TrailSpec } from '../trail-key-estate.js';
 
 const ARN = trailArn(MGMT, 'us-east-1', 'main');
 const STATUS_FILE = `accounts/${MGMT}/us-east-1/cloudtrail/GetTrailStatus/main.json`;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { check } from '../../../checks/trail/org-coverage.js';
 import { resultFor, runCheck } from '../../helpers/check-tester.js';
-import { Fixture, MANAGEMENT, MEMBER, ORG_ID, SECOND_MEMBER, STANDALONE, accountResource, pointers, standaloneResult } from '../h4-fixtures.js';
+import { Fixture, MANAGEMENT, MEMBER, ORG_ID, SECOND_MEMBER, STANDALONE, accountResource, pointers, standaloneResult } from '../account-trail-estate.js';
 
 const SERVICE_ACCESS = `accounts/${MANAGEMENT}/global/organizations/ListAWSServiceAccessForOrganization.json`;
 

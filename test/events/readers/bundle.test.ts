@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { findEvents } from '../../../src/events/find.js';
 import { bundleEvents, bundleHasEvents, readManifest } from '../../../src/events/readers/bundle.js';
 import type { ScanScope } from '../../../src/events/readers/types.js';
-import { BundleBuilder } from '../../helpers/bundle-builder.js';
+import { BundleBuilder } from '../../../fixtures/bundle-builder.js';
 import { logBytes, logKey, record } from '../helpers.js';
 
 const ALL: ScanScope = { from: null, to: null, accounts: [], regions: [] };

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { daysOf, descend, isLogFileName, keepFile, parseLogName } from '../../../src/events/readers/layout.js';
+import { isLogFileName, parseLogName } from '../../../src/evidence/s3-layout.js';
+import { daysOf, descend, keepFile } from '../../../src/events/readers/layout.js';
 import type { ScanScope } from '../../../src/events/readers/types.js';
 
 const day14: ScanScope = { from: Date.parse('2026-09-14T00:00:00Z'), to: Date.parse('2026-09-14T23:59:59.999Z'), accounts: [], regions: [] };

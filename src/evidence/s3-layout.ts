@@ -1,6 +1,10 @@
-// Where CloudTrail puts digest and log files in a bucket (the S3 delivery layout), parsed and rebuilt the
-// way `aws cloudtrail validate-logs` does: the key names a chain (account, region, trail) and the digest's
-// end time, which is what the listing and the walk order by.
+// The S3 delivery layout, the one place it is parsed and built: where CloudTrail puts log and digest files
+// in a bucket (`[prefix/]AWSLogs/[<orgId>/]<account>/CloudTrail[-Digest]/<region>/YYYY/MM/DD/<file>`), read and
+// rebuilt the way `aws cloudtrail validate-logs` does (the key names a chain: account, region, trail; and the
+// digest's end time, which the listing and the walk order by), the digest sidecar a bundle keeps beside a copied
+// digest (CONTRACT section 5), and the looser file and folder names the event readers prune by. Integrity
+// (src/integrity), `collect --logs` (src/collect/log-window.ts, trail-logs.ts) and the event readers
+// (src/events/readers/layout.ts) all read the layout here.
 
 /** One digest chain: the digests one trail writes for one account and one source region. */
 export interface ChainId {
@@ -109,4 +113,58 @@ export function describeChain(c: ChainId): string {
 
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `[prefix/]AWSLogs/[orgId/]<account>/`: where a trail writes one account's files. */
+export function accountBase(prefix: string, orgId: string, account: string): string {
+  return `${prefix === '' ? '' : `${prefix}/`}AWSLogs/${orgId === '' ? '' : `${orgId}/`}${account}/`;
+}
+
+/** A trail's S3KeyPrefix as the key layout uses it: no leading or trailing slash. */
+export function normalizePrefix(prefix: string | undefined): string {
+  return (prefix ?? '').replace(/^\/+|\/+$/g, '');
+}
+
+/** The sidecar's JSON for an object's user metadata: names lower-case, sorted, two-space indented. */
+export function sidecarJson(metadata: Record<string, string>): string {
+  const sorted = Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k.toLowerCase(), v] as const).sort(([a], [b]) => compareStrings(a, b)));
+  return JSON.stringify(sorted, null, 2) + '\n';
+}
+
+// File and folder names as the readers of a local copy or a listing see them: looser than the keys above (a
+// file a user unpacked may have lost its .gz; the random suffix is not checked), because a name only decides
+// what to open or skip, never whether a file is genuine.
+const ACCOUNT = /^\d{12}$/;
+const ORG_FOLDER = /^o-[a-z0-9]{10,32}$/;
+const LOG_NAME = /^(\d{12})_CloudTrail_([a-z0-9-]+)_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_[^/]*\.json(\.gz)?$/;
+const OTHER_CLOUDTRAIL_FILE = /_CloudTrail-(Digest|Insight)_/;
+
+/** Facts a file's name gives. */
+export interface LogName {
+  account: string;
+  region: string;
+  /** The delivery minute, epoch ms. */
+  delivered: number;
+}
+
+export function parseLogName(name: string): LogName | undefined {
+  const m = LOG_NAME.exec(name);
+  if (!m) return undefined;
+  const [, account, region, y, mo, d, h, mi] = m as unknown as string[];
+  const delivered = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi));
+  if (Number.isNaN(delivered)) return undefined;
+  return { account: account as string, region: region as string, delivered };
+}
+
+/** Whether a file name is a log file this reader reads (not a digest, an Insights file or a sidecar). */
+export function isLogFileName(name: string): boolean {
+  if (!/\.json(\.gz)?$/.test(name) || name.endsWith('.metadata.json')) return false;
+  return !OTHER_CLOUDTRAIL_FILE.test(name);
+}
+
+/** Whether segment i of a folder path is an account folder (under AWSLogs/ or an organization folder). */
+export function isAccountDir(segments: readonly string[], i: number): boolean {
+  if (i < 1 || !ACCOUNT.test(segments[i] ?? '')) return false;
+  const parent = segments[i - 1] ?? '';
+  return parent === 'AWSLogs' || ORG_FOLDER.test(parent);
 }

@@ -3,7 +3,7 @@
 // `{"$error": {name, message}}` with the messages AWS writes. Each add* function places one resource's responses
 // where the collector would (CONTRACT section 2), so tests and the benchmark can compose organizations from them.
 import type { AdvancedEventSelector, EventSelector, PublicAccessBlockConfiguration, Trail } from '../../src/evidence/aws.js';
-import type { BundleBuilder } from './bundle-builder.js';
+import type { BundleBuilder } from '../../fixtures/bundle-builder.js';
 
 /** AWS returns several CloudTrail timestamps twice: as dates, and as strings without milliseconds. */
 function seconds(iso: string): string {

@@ -3,11 +3,12 @@
 // caller controls (the user agent above all) are made safe for a terminal (no control characters) and for a
 // spreadsheet (no formula at the start of a cell).
 import { SEVERITIES, type Detection, type Severity } from '../model/types.js';
-import { renderTable, type Column } from '../output/table.js';
-import { PLAIN, severityTone, type Screen, type Tone } from '../output/terminal.js';
-import type { PipelineStats } from './pipeline.js';
-import { summarizeEvent, type CloudTrailRecord } from './record.js';
-import type { IncompleteCorrelation, ScanStats } from './scan.js';
+import { renderTable, type Column } from './table.js';
+import { PLAIN, severityTone, type Screen, type Tone } from './terminal.js';
+import type { PipelineStats } from '../events/pipeline.js';
+import { failureOf } from '../events/failure.js';
+import { summarizeEvent, type CloudTrailRecord } from '../events/record.js';
+import type { IncompleteCorrelation, ScanStats } from '../events/scan.js';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
@@ -16,20 +17,6 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 export function cell(value: unknown, max = 80): string {
   const text = (value === null || value === undefined ? '' : String(value)).replace(CONTROL, '?');
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-/**
- * How a call failed, as AWS writes it: its errorCode; a console sign-in's `responseElements.ConsoleLogin:
- * Failure` (which has no error code, only `errorMessage: Failed authentication`); or an errorMessage alone.
- * Null when the call succeeded. The `events` RESULT column and `--errors-only` read this.
- */
-export function failureOf(record: CloudTrailRecord): string | null {
-  if (typeof record.errorCode === 'string' && record.errorCode !== '') return record.errorCode;
-  const message = typeof record.errorMessage === 'string' && record.errorMessage !== '' ? record.errorMessage : null;
-  const response = record.responseElements;
-  const login = response !== null && typeof response === 'object' && !Array.isArray(response) ? (response as Record<string, unknown>)['ConsoleLogin'] : undefined;
-  if (login === 'Failure') return message === null ? 'Failure' : `Failure: ${message}`;
-  return message;
 }
 
 function service(eventSource: string): string {

@@ -2,12 +2,12 @@
 // sign-in without MFA that made the prod trail bucket public, Winter deleting the production bucket, the denied
 // StopLogging, the staging key scheduled for deletion, and stolen instance credentials probing the prod account.
 import type { PolicyDocument } from '../../src/evidence/aws.js';
-import { role, ssoRole, type ScriptedRecord, UA } from './demo-org-activity.js';
-import { instanceIds, s3Additional, s3Host } from './demo-org-actions.js';
-import { Rng, cloudTrailRecord, iamUserIdentity, rootIdentity, tls, type RecordInput, type UserIdentity } from './demo-org-events.js';
-import { trailArnOf } from './demo-org-aws.js';
-import { ACCOUNTS, BUCKETS, KEYS, MARCO, NETWORKS, SCPS, TRAILS, WINTER, cliUserAgent } from './demo-org-profile.js';
-import { cloudTrailBucketPolicy, keyArnOf } from './demo-org-storage.js';
+import { role, ssoRole, type ScriptedRecord, UA } from './activity.js';
+import { instanceIds, s3Additional, s3Host } from './actions.js';
+import { Rng, cloudTrailRecord, iamUserIdentity, rootIdentity, tls, type RecordInput, type UserIdentity } from './events.js';
+import { trailArnOf } from './aws.js';
+import { ACCOUNTS, BUCKETS, KEYS, MARCO, NETWORKS, SCPS, TRAILS, WINTER, cliUserAgent } from './profile.js';
+import { cloudTrailBucketPolicy, keyArnOf } from './storage.js';
 
 const STORY_SEED = 20260914;
 const S3_CONSOLE_UA = '[S3Console/0.4, aws-internal/3 aws-sdk-java/1.12.750 Linux/5.10.225-191.878.amzn2int.x86_64 OpenJDK_64-Bit_Server_VM/25.412-b09 java/1.8.0_412 vendor/Oracle_Corporation cfg/retry-mode/standard]';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { describePeriod, nameOfPeriod, parsePeriod } from '../../src/report/period.js';
+import { describePeriod, nameOfPeriod, parsePeriod } from '../../src/model/period.js';
 
 describe('report period', () => {
   it('reads a quarter as its first and last instant in UTC', () => {

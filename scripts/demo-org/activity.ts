@@ -2,7 +2,7 @@
 // pipelines through GitHub OIDC, workloads through task and instance roles, AWS services through service-linked
 // roles) and what they call, turned into CloudTrail records grouped into 5-minute log files the way CloudTrail
 // delivers them. The scripted story (demo-org-story.ts) is merged into the same files.
-import { ACTIONS, instanceIds, type Action, type Ctx } from './demo-org-actions.js';
+import { ACTIONS, instanceIds, type Action, type Ctx } from './actions.js';
 import {
   Rng,
   assumedRoleIdentity,
@@ -15,10 +15,10 @@ import {
   type LogFileInput,
   type RecordInput,
   type UserIdentity,
-} from './demo-org-events.js';
-import { trailArnOf } from './demo-org-aws.js';
-import { ACCOUNTS, BUCKETS, KEYS, LOG_DAYS, NETWORKS, ORG_ID, TRAILS, cliUserAgent } from './demo-org-profile.js';
-import { keyArnOf } from './demo-org-storage.js';
+} from './events.js';
+import { trailArnOf } from './aws.js';
+import { ACCOUNTS, BUCKETS, KEYS, LOG_DAYS, NETWORKS, ORG_ID, TRAILS, cliUserAgent } from './profile.js';
+import { keyArnOf } from './storage.js';
 
 export interface Persona {
   key: string;

@@ -1,7 +1,7 @@
 // Realistic CloudWatch Logs, CloudWatch alarm and SNS responses for evidence bundles (see demo-org-aws.ts for the
 // conventions): the log groups a trail delivers to, the CIS Benchmark metric filters on them, the alarms on those
 // metrics and the subscriptions of the topics the alarms notify.
-import type { BundleBuilder } from './bundle-builder.js';
+import type { BundleBuilder } from '../../fixtures/bundle-builder.js';
 
 /** The CIS AWS Foundations Benchmark monitoring filters (section 4 in v3.0), by metric name. */
 export const CIS_FILTERS = {

@@ -2,7 +2,7 @@
 // bucket policy AWS documents, every S3 Get* call the collector makes about a log bucket, and a KMS key's
 // DescribeKey, rotation status and key policy.
 import type { LifecycleRule, PolicyDocument, PolicyStatement, PublicAccessBlockConfiguration } from '../../src/evidence/aws.js';
-import type { BundleBuilder } from './bundle-builder.js';
+import type { BundleBuilder } from '../../fixtures/bundle-builder.js';
 
 export const ALL_BLOCKED: PublicAccessBlockConfiguration = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
 

@@ -1,9 +1,9 @@
 // The flags `scan` and `events` share (where the events are, which of them, how fast), their option table
 // and their typed reading, kept apart from the parsers as for the other commands.
 import { TrailproofError } from '../errors.js';
-import { splitList } from '../cli/options.js';
-import type { ProgressMode } from './progress.js';
-import type { ScopeFlags, SourceFlags } from './sources.js';
+import { splitList } from './options.js';
+import type { ProgressMode } from '../progress.js';
+import type { ScopeFlags, SourceFlags } from '../events/sources.js';
 
 export const eventSourceOptions = {
   logs: { type: 'string', array: true, requiresArg: true, describe: 'CloudTrail log files in the S3 delivery layout: a folder, or s3://bucket/prefix (repeatable)' },

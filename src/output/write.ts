@@ -7,14 +7,15 @@ import { sendReportMessage, type SendResult } from '../email/send.js';
 import { buildReportMessage } from '../email/message.js';
 import type { EmailSettings } from '../email/settings.js';
 import type { Findings } from '../model/types.js';
-import { SharedBrowser } from './browser.js';
-import { reportRenderers, type ReportFormat } from './formats.js';
+import { SharedBrowser } from '../report/browser.js';
+import { renderers as reportRenderers, type Format as ReportFormat } from './index.js';
 
-export { REPORT_FORMATS, isReportFormat, reportRenderers, type ReportFormat } from './formats.js';
-import type { RenderContext } from './context.js';
-import { buildReportView } from './model.js';
-import { PdfFile } from './pdf-file.js';
-import { loadTemplates } from './templates.js';
+// The report code's names for the renderer registry (src/output/index.ts).
+export { FORMATS as REPORT_FORMATS, isFormat as isReportFormat, renderers as reportRenderers, type Format as ReportFormat } from './index.js';
+import type { RenderContext } from '../report/context.js';
+import { buildReportView } from '../report/model.js';
+import { PdfFile } from '../report/pdf-file.js';
+import { loadTemplates } from '../report/templates.js';
 
 export interface WrittenReport {
   format: ReportFormat;

@@ -4,7 +4,7 @@
 // writes mtime 0, so the same input always yields the same bytes.
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import type { BundleBuilder } from './bundle-builder.js';
+import type { BundleBuilder } from '../../fixtures/bundle-builder.js';
 
 const UPPER_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

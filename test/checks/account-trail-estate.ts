@@ -5,7 +5,7 @@
 // each test changes only what it is about.
 import type { GetEventSelectorsResponse, InsightSelector, Trail } from '../../src/evidence/aws.js';
 import type { AnyCheck, CheckResult } from '../../src/engine/check.js';
-import { BundleBuilder, trailArn } from '../helpers/bundle-builder.js';
+import { BundleBuilder, trailArn } from '../../fixtures/bundle-builder.js';
 import { resultFor, runCheck } from '../helpers/check-tester.js';
 
 export const MANAGEMENT = '111111111111';

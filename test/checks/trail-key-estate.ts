@@ -3,7 +3,7 @@
 // seen from member accounts), and each trail its GetTrailStatus, GetEventSelectors and GetInsightSelectors in
 // the owner's home region. Tests vary only what they are about.
 import type { GetTrailStatusResponse, KeyMetadata, Trail } from '../../src/evidence/aws.js';
-import { BundleBuilder, trailArn } from '../helpers/bundle-builder.js';
+import { BundleBuilder, trailArn } from '../../fixtures/bundle-builder.js';
 
 export const COLLECTED_AT = '2026-10-01T06:00:00.000Z';
 export const MGMT = '111111111111';

@@ -3,12 +3,12 @@
 // (none in a quiet hour, as CloudTrail does), chained by previousDigest*, signed with the demo key, with the
 // sidecar `collect` writes for the S3 metadata and the ListPublicKeys output a validator needs.
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { ChainId } from '../../src/integrity/layout.js';
-import { sidecarJson } from '../../src/integrity/sidecar.js';
-import type { BundleBuilder } from './bundle-builder.js';
-import { digestFields, digestLogFile, digestMetadata, publicKeysDocument, signDigest, signingKeyOf, type DigestLogFile, type DigestSpec, type SigningKey } from './cloudtrail-digest.js';
-import { logObjectKey, stableHex, type LogFileInput } from './demo-org-events.js';
-import { DEMO_SIGNING_KEY_PEM } from './demo-org-signing-key.js';
+import type { ChainId } from '../../src/evidence/s3-layout.js';
+import { sidecarJson } from '../../src/evidence/s3-layout.js';
+import type { BundleBuilder } from '../../fixtures/bundle-builder.js';
+import { digestFields, digestLogFile, digestMetadata, publicKeysDocument, signDigest, signingKeyOf, type DigestLogFile, type DigestSpec, type SigningKey } from '../../fixtures/cloudtrail-digest.js';
+import { logObjectKey, stableHex, type LogFileInput } from './events.js';
+import { DEMO_SIGNING_KEY_PEM } from './signing-key.js';
 
 const HOUR = 3600_000;
 

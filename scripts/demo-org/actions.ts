@@ -1,7 +1,7 @@
 // The API calls the demo's background activity is made of, with request parameters, responses and resources
 // shaped as CloudTrail records them for each service. A persona (demo-org-activity.ts) picks from these.
-import type { Rng, RecordInput } from './demo-org-events.js';
-import { stableHex } from './demo-org-events.js';
+import type { Rng, RecordInput } from './events.js';
+import { stableHex } from './events.js';
 
 export interface Ctx {
   rng: Rng;

@@ -3,7 +3,7 @@
 // and log buckets whose every S3 response starts out compliant so each test changes only what it is about.
 import type { GetEventSelectorsResponse, LogGroup, Trail } from '../../src/evidence/aws.js';
 import type { S3Operation } from '../../src/evidence/estate.js';
-import { BundleBuilder, trailArn, type BuilderOptions } from '../helpers/bundle-builder.js';
+import { BundleBuilder, trailArn, type BuilderOptions } from '../../fixtures/bundle-builder.js';
 
 export const MANAGEMENT = '111111111111';
 export const LOG_ARCHIVE = '222222222222';
