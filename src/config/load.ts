@@ -3,7 +3,6 @@
 // TRAILPROOF_CONFIG or as .trailproof.yml in the working directory (findConfigFile).
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { EmailConfig } from '../email/settings.js';
 import { TrailproofError, errorMessage } from '../errors.js';
 import type { Severity } from '../model/types.js';
 import { compileSchema, formatAjvErrors, loadSchema } from '../schema.js';
@@ -37,6 +36,14 @@ export interface Config {
   report?: { organizationName?: string; title?: string; logo?: string; colors?: { primary?: string; accent?: string }; paper?: 'a4' | 'letter' };
   /** Email settings (src/email/settings.ts); TRAILPROOF_SMTP_* and TRAILPROOF_EMAIL_FROM override them. */
   email?: EmailConfig;
+}
+
+/** The `email` section (src/email/settings.ts reads it; TRAILPROOF_SMTP_* and TRAILPROOF_EMAIL_FROM override it). */
+export interface EmailConfig {
+  from?: string;
+  transport?: 'smtp' | 'ses';
+  smtp?: { host?: string; port?: number; tls?: 'implicit' | 'starttls' | 'none'; user?: string; password?: string };
+  ses?: { region?: string; configurationSet?: string };
 }
 
 export interface LoadedConfig {

@@ -1,6 +1,7 @@
 // Where email settings come from: the config file's `email` section, overridden by the environment
 // (TRAILPROOF_SMTP_*, TRAILPROOF_EMAIL_FROM). Server, port, TLS and credentials are never flags: flags end up
 // in shell history and process listings.
+import type { EmailConfig } from '../config/load.js';
 import { TrailproofError } from '../errors.js';
 
 export type EmailTransportName = 'smtp' | 'ses';
@@ -10,13 +11,8 @@ export const EMAIL_TRANSPORTS: readonly EmailTransportName[] = ['smtp', 'ses'];
 export type SmtpTls = 'implicit' | 'starttls' | 'none';
 const TLS_MODES: readonly SmtpTls[] = ['implicit', 'starttls', 'none'];
 
-/** The config file's `email` section (see the schema proposal in the report issue). */
-export interface EmailConfig {
-  from?: string;
-  transport?: EmailTransportName;
-  smtp?: { host?: string; port?: number; tls?: SmtpTls; user?: string; password?: string };
-  ses?: { region?: string; configurationSet?: string };
-}
+/** The config file's `email` section: its type lives with the config (schema/config.schema.json). */
+export type { EmailConfig } from '../config/load.js';
 
 export interface SmtpSettings {
   host: string;
