@@ -16,7 +16,22 @@ export const MONITORING_MESSAGES = {
 } as const;
 export type MonitoringMessageId = keyof typeof MONITORING_MESSAGES;
 
-export const MONITORING_SCHEMA = { type: 'object', properties: {}, additionalProperties: false } as const;
+export interface MonitoringOptions {
+  requireAlarmInEachAccount: boolean;
+}
+
+export const MONITORING_DEFAULTS: MonitoringOptions = { requireAlarmInEachAccount: false };
+
+export const MONITORING_SCHEMA = {
+  type: 'object',
+  properties: {
+    requireAlarmInEachAccount: {
+      type: 'boolean',
+      description: 'Count only a metric filter and alarm on a log group in the audited account itself; by default a central log group (e.g. of the organization trail in the management account) that receives the account\'s events counts too.',
+    },
+  },
+  additionalProperties: false,
+} as const;
 
 /** Remediation common to the section, with the control's own pattern. */
 export function monitoringRemediation(control: string): { text: string; cli: string; iac: string } {
@@ -29,11 +44,11 @@ export function monitoringRemediation(control: string): { text: string; cli: str
 }
 
 /** One result per collected account. */
-export function monitoringResults<Options extends object>(estate: Estate, ctx: CheckContext<Options, MonitoringMessageId>, control: string): CheckResult[] {
+export function monitoringResults(estate: Estate, ctx: CheckContext<MonitoringOptions, MonitoringMessageId>, control: string): CheckResult[] {
   const c = cisControl(control);
   return estate.accounts.map((account) => {
     const subject = { account: account.id, region: 'global', resource: `AWS::::Account:${account.id}` };
-    const outcome = monitoringChain(estate, account.id, c);
+    const outcome = monitoringChain(estate, account.id, c, { requireAlarmInEachAccount: ctx.options.requireAlarmInEachAccount });
     const data = { account: account.id, about: c.about, control };
     if (outcome.kind === 'not-collected') return ctx.notCollected(subject, outcome.what);
     if (outcome.kind === 'error') return ctx.error(outcome.read, subject, `${outcome.what} (CIS ${control} chain)`);
@@ -47,7 +62,7 @@ export function monitoringResults<Options extends object>(estate: Estate, ctx: C
 }
 
 /** The check of checks/monitoring/<name>.ts, from its row in the table of controls. */
-export function monitoringCheck(name: string): Check<Record<string, never>, MonitoringMessageId> {
+export function monitoringCheck(name: string): Check<MonitoringOptions, MonitoringMessageId> {
   const row = monitoringControl(name);
   return defineCheck({
     meta: {
@@ -55,10 +70,10 @@ export function monitoringCheck(name: string): Check<Record<string, never>, Moni
       title: row.title,
       severity: row.severity,
       scope: 'account',
-      description: `CIS ${row.control}: a metric filter on the CloudWatch Logs group of a logging multi-region trail matches every event of ${cisControl(row.control).about}, an alarm with actions enabled watches its metric and notifies an SNS topic with a confirmed subscription (an EventBridge rule to such a topic is accepted). The filter is judged by the events it matches, not by its text.`,
+      description: `CIS ${row.control}: a metric filter on the CloudWatch Logs group of a logging multi-region trail that records the account matches every event of ${cisControl(row.control).about}, an alarm with actions enabled watches its metric and notifies an SNS topic with a confirmed subscription (an EventBridge rule to such a topic is accepted). The filter is judged by the events it matches, not by its text. The group may be a central one in another account (e.g. the organization trail's), unless requireAlarmInEachAccount is set.`,
       rationale: row.rationale,
       remediation: monitoringRemediation(row.control),
-      defaultOptions: {},
+      defaultOptions: MONITORING_DEFAULTS,
       schema: MONITORING_SCHEMA,
       messages: MONITORING_MESSAGES,
     },

@@ -24,6 +24,8 @@ export interface ChainSpec {
   multiRegion?: boolean;
   /** The log group's account (default the trail's). */
   groupAccount?: string;
+  /** The group's account is collected and holds the filter, alarm and topic: a central monitoring account. */
+  central?: boolean;
   noGroup?: boolean;
   filterGroup?: string;
   alarmNamespace?: string;
@@ -36,7 +38,9 @@ export interface ChainSpec {
 }
 
 export function chainBundle(spec: ChainSpec): BundleBuilder {
-  const b = new BundleBuilder({ accounts: [ACCOUNT], regions: REGIONS });
+  const holder = spec.central === true ? (spec.groupAccount ?? ACCOUNT) : ACCOUNT;
+  const topicArn = `arn:aws:sns:${HOME}:${holder}:${TOPIC}`;
+  const b = new BundleBuilder({ accounts: holder === ACCOUNT ? [ACCOUNT] : [ACCOUNT, holder], regions: REGIONS });
   const name = 'org-trail';
   const groupArn = `arn:aws:logs:${HOME}:${spec.groupAccount ?? ACCOUNT}:log-group:${GROUP}:*`;
   const trail = {
@@ -51,11 +55,11 @@ export function chainBundle(spec: ChainSpec): BundleBuilder {
   const missing = spec.missing ?? [];
   if (denied.includes('selectors')) b.putError(ACCOUNT, HOME, ct('GetEventSelectors'), 'AccessDeniedException');
   else b.put(ACCOUNT, HOME, ct('GetEventSelectors'), { TrailARN: trail.TrailARN, EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }] });
-  b.put(ACCOUNT, HOME, 'logs/DescribeLogGroups.json', { logGroups: [{ logGroupName: GROUP, arn: groupArn, retentionInDays: 365 }] });
+  b.put(holder, HOME, 'logs/DescribeLogGroups.json', { logGroups: [{ logGroupName: GROUP, arn: groupArn, retentionInDays: 365 }] });
   const store = (key: 'filters' | 'alarms' | 'subscriptions', path: string, value: unknown): void => {
     if (missing.includes(key)) return;
-    if (denied.includes(key)) b.putError(ACCOUNT, HOME, path, 'AccessDeniedException');
-    else b.put(ACCOUNT, HOME, path, value);
+    if (denied.includes(key)) b.putError(holder, HOME, path, 'AccessDeniedException');
+    else b.put(holder, HOME, path, value);
   };
   store('filters', 'logs/DescribeMetricFilters.json', {
     metricFilters: [
@@ -66,13 +70,13 @@ export function chainBundle(spec: ChainSpec): BundleBuilder {
   store('alarms', 'cloudwatch/DescribeAlarms.json', {
     MetricAlarms: [{
       AlarmName: 'cis-alarm', MetricName: 'CISMetric', Namespace: spec.alarmNamespace ?? NAMESPACE, ActionsEnabled: spec.actionsEnabled ?? true,
-      AlarmActions: spec.alarmActions ?? [TOPIC_ARN], Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: spec.alarmActions ?? [topicArn], Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     }],
     CompositeAlarms: [],
   });
   store('subscriptions', `sns/ListSubscriptionsByTopic/${TOPIC}.json`, {
-    Subscriptions: (spec.subscriptions ?? [`${TOPIC_ARN}:5f3c1a2b-0000-4000-8000-000000000001`]).map((arn, i) => ({
-      SubscriptionArn: arn, Owner: ACCOUNT, Protocol: 'email', Endpoint: `secops${i}@example.com`, TopicArn: TOPIC_ARN,
+    Subscriptions: (spec.subscriptions ?? [`${topicArn}:5f3c1a2b-0000-4000-8000-000000000001`]).map((arn, i) => ({
+      SubscriptionArn: arn, Owner: holder, Protocol: 'email', Endpoint: `secops${i}@example.com`, TopicArn: topicArn,
     })),
   });
   return b;
@@ -85,8 +89,8 @@ export function withEventBridge(b: BundleBuilder, pattern: unknown, targets: str
   return b;
 }
 
-export function run(check: AnyCheck, spec: ChainSpec | BundleBuilder): ReturnType<typeof resultFor> {
-  return resultFor(runCheck(check, spec instanceof BundleBuilder ? spec : chainBundle(spec)), RESOURCE);
+export function run(check: AnyCheck, spec: ChainSpec | BundleBuilder, options: Record<string, unknown> = {}): ReturnType<typeof resultFor> {
+  return resultFor(runCheck(check, spec instanceof BundleBuilder ? spec : chainBundle(spec), options), RESOURCE);
 }
 
 /** Takes one `($.eventName = X)` (any quoting) out of a pattern. */
