@@ -1,4 +1,4 @@
 // CIS 4.13, one row of the table of monitoring controls (src/monitoring/controls.ts).
-import { monitoringCheck } from '../../src/monitoring/check.js';
+import { monitoringCheck } from '../../src/check-kit.js';
 
 export const check = monitoringCheck('route-table-changes');
