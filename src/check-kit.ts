@@ -40,3 +40,7 @@ export type { LifecycleViolation } from './evidence/s3-lifecycle.js';
 
 // The CIS monitoring checks: one factory over the table of controls (src/monitoring/controls.ts).
 export { monitoringCheck } from './monitoring/check.js';
+
+// Testing a check: RuleTester-style cases (mocha).
+export { describeCheck, runCheckCase } from './check-tester.js';
+export type { CheckCase, CheckCases } from './check-tester.js';
