@@ -31,7 +31,7 @@ const CONTRACT_IDS = [
  * `run(`. Move a check's tests to describeCheck and take it off this list.
  */
 const OLD_STYLE_TESTS = [
-  'bucket.not-public', 'bucket.object-lock', 'bucket.secure-transport', 'cost.duplicate-management-copies',
+  'bucket.not-public', 'bucket.secure-transport', 'cost.duplicate-management-copies',
   'retention.cloudwatch-logs', 'retention.s3-lifecycle', 'trail.cloudwatch-logs', 'trail.global-service-events', 'trail.kms-encryption',
   'trail.kms-key-rotation', 'trail.lake-encryption', 'trail.log-file-validation', 'trail.log-integrity', 'trail.logging-active', 'trail.management-events',
   'trail.multi-region', 'trail.org-coverage', 'trail.s3-data-events',
