@@ -14,7 +14,7 @@ import { evidenceRef } from '../evidence/bundle.js';
 import { locatedRef, type Estate, type TrailModel } from '../evidence/estate.js';
 import { managementCoverage } from '../evidence/selectors.js';
 import type { EvidenceRef } from '../model/types.js';
-import { implementsControl, type CisControl, type Verdict } from './cis-patterns.js';
+import { controlFor, implementsControl, type CisControl, type Verdict } from './cis-patterns.js';
 import { eventPatternMatcher } from './event-pattern.js';
 import { FilterPatternError, parseFilterPattern } from './filter-pattern.js';
 
@@ -149,7 +149,7 @@ function cloudwatchChain(estate: Estate, account: string, control: CisControl, w
       const name = f.filterName ?? `#${i}`;
       let verdict;
       try {
-        verdict = implementsControl(parseFilterPattern(f.filterPattern ?? '', name), control);
+        verdict = implementsControl(parseFilterPattern(f.filterPattern ?? '', name), central ? controlFor(control, account) : control);
       } catch (err) {
         if (!(err instanceof FilterPatternError)) throw err;
         partial += 1;

@@ -54,6 +54,15 @@ describe('the CIS monitoring chain', () => {
     expect(r.details).to.include({ central: true, logGroupAccount: OTHER, metricFilter: 'CISFilter' });
   });
 
+  it('FAILs a central log group whose filter is narrowed to other accounts\' events (recipientAccountId), naming the group', () => {
+    const narrowed = `{ ($.recipientAccountId = "${OTHER}") && (${SG.replace(/^\{\s*|\s*\}$/g, '')}) }`;
+    const r = run(securityGroups, { pattern: narrowed, groupAccount: OTHER, central: true });
+    expect(r.status, r.message).to.equal('FAIL');
+    expect(r.message).to.contain(`no metric filter on log group aws-cloudtrail-logs-org in account ${OTHER} matches the events of CIS 4.10`);
+    const own = `{ ($.recipientAccountId = "${ACCOUNT}") && (${SG.replace(/^\{\s*|\s*\}$/g, '')}) }`;
+    expect(run(securityGroups, { pattern: own, groupAccount: OTHER, central: true }).status).to.equal('PASS');
+  });
+
   it('FAILs, ERRORs or is MANUAL on a central log group as on a local one: a broken link, an unreadable call, an account not collected', () => {
     const noAlarm = run(securityGroups, { pattern: SG, groupAccount: OTHER, central: true, actionsEnabled: false });
     expect(noAlarm.status).to.equal('FAIL');
