@@ -1,7 +1,4 @@
-import { defineCheck } from '../../src/engine/check.js';
-import { bucketSubject } from '../../src/engine/subjects.js';
-import type { GetBucketLoggingResponse } from '../../src/evidence/aws.js';
-import { evidenceRef } from '../../src/evidence/bundle.js';
+import { bucketSubject, defineCheck, evidenceRef, type GetBucketLoggingResponse } from '../../src/check-kit.js';
 
 export const check = defineCheck({
   meta: {

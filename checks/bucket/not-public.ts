@@ -1,14 +1,8 @@
-import { defineCheck } from '../../src/engine/check.js';
-import { bucketSubject } from '../../src/engine/subjects.js';
-import type * as Aws from '../../src/evidence/aws.js';
-import { evidenceRef, readRef, type Read } from '../../src/evidence/bundle.js';
 import {
-  blockPublicAccessComplete, parsePolicy, publicAclGrants, publicPolicyStatements, statementPointer,
-} from '../../src/evidence/s3-policy.js';
-import type { EvidenceRef } from '../../src/model/types.js';
+  type Aws, blockPublicAccessComplete, bucketSubject, type CouldNotTell, defineCheck, evidenceRef, type EvidenceRef, parsePolicy, publicAclGrants, publicPolicyStatements, type Read, readRef, statementPointer,
+} from '../../src/check-kit.js';
 
-type Unusable = Exclude<Read<unknown>, { kind: 'ok' }>;
-type BlockState = { complete: boolean; off: string[]; ref: EvidenceRef } | { unusable: Unusable };
+type BlockState = { complete: boolean; off: string[]; ref: EvidenceRef } | { unusable: CouldNotTell };
 
 export const check = defineCheck({
   meta: {
@@ -39,9 +33,9 @@ export const check = defineCheck({
       if (!bucket.collected) return ctx.notCollected(subject, `Bucket ${bucket.name}`);
       const reasons: string[] = [];
       const evidence: EvidenceRef[] = [];
-      const unusable: { read: Unusable; what: string }[] = [];
+      const unusable: { read: CouldNotTell; what: string }[] = [];
       const publicStatements: { pointer: string; sid?: string; reason: string }[] = [];
-      const notConfigured = (read: Unusable, ...names: string[]): boolean => read.kind === 'error' && names.includes(read.error.name);
+      const notConfigured = (read: CouldNotTell, ...names: string[]): boolean => read.kind === 'error' && names.includes(read.error.name);
 
       const policy = bucket.read<Aws.GetBucketPolicyResponse>('GetBucketPolicy');
       if (policy.kind === 'ok') {

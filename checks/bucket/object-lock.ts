@@ -1,7 +1,4 @@
-import { defineCheck } from '../../src/engine/check.js';
-import { bucketSubject } from '../../src/engine/subjects.js';
-import type { GetObjectLockConfigurationResponse } from '../../src/evidence/aws.js';
-import { evidenceRef, readRef } from '../../src/evidence/bundle.js';
+import { bucketSubject, defineCheck, evidenceRef, type GetObjectLockConfigurationResponse, readRef } from '../../src/check-kit.js';
 
 const MODE_EFFECT: Record<string, string> = {
   COMPLIANCE: 'COMPLIANCE mode: nobody, the root user included, can delete or shorten the lock',

@@ -1,8 +1,6 @@
-import { defineCheck } from '../../src/engine/check.js';
-import { bucketSubject } from '../../src/engine/subjects.js';
-import type { GetBucketPolicyResponse, PolicyDocument } from '../../src/evidence/aws.js';
-import { evidenceRef, readRef } from '../../src/evidence/bundle.js';
-import { cloudTrailWriteGrants, parsePolicy, secureTransport, statementPointer } from '../../src/evidence/s3-policy.js';
+import {
+  bucketSubject, cloudTrailWriteGrants, defineCheck, evidenceRef, type GetBucketPolicyResponse, parsePolicy, type PolicyDocument, readRef, secureTransport, statementPointer,
+} from '../../src/check-kit.js';
 
 export const check = defineCheck({
   meta: {

@@ -1,8 +1,4 @@
-import { defineCheck } from '../../src/engine/check.js';
-import { accountSubject } from '../../src/engine/subjects.js';
-import { readRef, type Read } from '../../src/evidence/bundle.js';
-import type { TrailModel } from '../../src/evidence/estate.js';
-import { managementCoverage } from '../../src/evidence/selectors.js';
+import { accountSubject, defineCheck, managementCoverage, type Read, readRef, type TrailModel } from '../../src/check-kit.js';
 
 export const check = defineCheck({
   meta: {

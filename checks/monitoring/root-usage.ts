@@ -1,23 +1,4 @@
-import { defineCheck } from '../../src/engine/check.js';
-import { cisControl } from '../../src/monitoring/cis-patterns.js';
-import { MONITORING_MESSAGES, MONITORING_SCHEMA, monitoringRemediation, monitoringResults } from '../../src/monitoring/check.js';
+// CIS 4.3, one row of the table of monitoring controls (src/monitoring/controls.ts).
+import { monitoringCheck } from '../../src/check-kit.js';
 
-const CONTROL = '4.3';
-
-export const check = defineCheck({
-  meta: {
-    id: 'monitoring.root-usage',
-    title: 'Use of the root user raises an alarm that reaches a person',
-    severity: 'high',
-    scope: 'account',
-    description: `CIS 4.3: a metric filter on the CloudWatch Logs group of a logging multi-region trail matches every event of ${cisControl(CONTROL).about}, an alarm with actions enabled watches its metric and notifies an SNS topic with a confirmed subscription (an EventBridge rule to such a topic is accepted). The filter is judged by the events it matches, not by its text.`,
-    rationale: 'The root user can do anything and should almost never be used; every use deserves a look.',
-    remediation: monitoringRemediation(CONTROL),
-    defaultOptions: {},
-    schema: MONITORING_SCHEMA,
-    messages: MONITORING_MESSAGES,
-  },
-  run(estate, ctx) {
-    return monitoringResults(estate, ctx, CONTROL, { pass: 'pass', broader: 'broader', eventBridge: 'eventBridge', missing: 'missing' });
-  },
-});
+export const check = monitoringCheck('root-usage');

@@ -1,6 +1,4 @@
-import { defineCheck } from '../../src/engine/check.js';
-import { evidenceRef, readRef } from '../../src/evidence/bundle.js';
-import { locatedRef, type LogGroupModel, type TrailModel } from '../../src/evidence/estate.js';
+import { defineCheck, evidenceRef, locatedRef, type LogGroupModel, readRef, type TrailModel } from '../../src/check-kit.js';
 
 export const check = defineCheck({
   meta: {

@@ -1,8 +1,6 @@
-import { defineCheck } from '../../src/engine/check.js';
-import { bucketSubject } from '../../src/engine/subjects.js';
-import type { GetBucketLifecycleConfigurationResponse } from '../../src/evidence/aws.js';
-import { evidenceRef, readRef } from '../../src/evidence/bundle.js';
-import { lifecycleViolations, logPrefixOf, ruleCoversPrefix, type LifecycleViolation } from '../../src/evidence/s3-lifecycle.js';
+import {
+  bucketSubject, defineCheck, evidenceRef, type GetBucketLifecycleConfigurationResponse, type LifecycleViolation, lifecycleViolations, logPrefixOf, readRef, ruleCoversPrefix,
+} from '../../src/check-kit.js';
 
 export const check = defineCheck({
   meta: {

@@ -1,8 +1,4 @@
-import { defineCheck } from '../../src/engine/check.js';
-import { readRef } from '../../src/evidence/bundle.js';
-import { locatedRef } from '../../src/evidence/estate.js';
-import { deliveryAge, formatHours, roundHours } from '../../src/evidence/time.js';
-import type { EvidenceRef } from '../../src/model/types.js';
+import { defineCheck, deliveryAge, type EvidenceRef, formatHours, locatedRef, readRef, roundHours, trailSubject } from '../../src/check-kit.js';
 
 export const check = defineCheck({
   meta: {
@@ -44,7 +40,7 @@ export const check = defineCheck({
   run(estate, ctx) {
     const maxHours = ctx.options.maxDeliveryAgeHours;
     return estate.trails.map((trail) => {
-      const subject = { account: trail.ownerAccount, region: trail.homeRegion, resource: trail.arn };
+      const subject = trailSubject(trail);
       const group = trail.config.CloudWatchLogsLogGroupArn;
       if (typeof group !== 'string' || group === '') {
         return ctx.result('FAIL', {

@@ -1,6 +1,4 @@
-import { accountVerdicts, judgeLogging, type TrailJudgement } from '../../src/engine/account-verdict.js';
-import { defineCheck } from '../../src/engine/check.js';
-import { locatedRef, type TrailModel } from '../../src/evidence/estate.js';
+import { accountVerdicts, defineCheck, judgeLogging, locatedRef, type TrailJudgement, type TrailModel } from '../../src/check-kit.js';
 
 function judge(trail: TrailModel): TrailJudgement {
   const j: TrailJudgement = {

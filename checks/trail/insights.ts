@@ -1,8 +1,6 @@
-import { accountVerdicts, judgeLogging, type TrailJudgement } from '../../src/engine/account-verdict.js';
-import { defineCheck } from '../../src/engine/check.js';
-import { evidenceRef, readRef } from '../../src/evidence/bundle.js';
-import { locatedRef, type TrailModel } from '../../src/evidence/estate.js';
-import type { EvidenceRef } from '../../src/model/types.js';
+import {
+  accountVerdicts, defineCheck, evidenceRef, type EvidenceRef, judgeLogging, locatedRef, readRef, type TrailJudgement, type TrailModel,
+} from '../../src/check-kit.js';
 
 const INSIGHT_TYPES = ['ApiCallRateInsight', 'ApiErrorRateInsight'] as const;
 

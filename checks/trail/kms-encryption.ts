@@ -1,5 +1,4 @@
-import { defineCheck } from '../../src/engine/check.js';
-import { locatedRef } from '../../src/evidence/estate.js';
+import { defineCheck, locatedRef, trailSubject } from '../../src/check-kit.js';
 
 export const check = defineCheck({
   meta: {
@@ -26,7 +25,7 @@ export const check = defineCheck({
   },
   run(estate, ctx) {
     return estate.trails.map((trail) => {
-      const subject = { account: trail.ownerAccount, region: trail.homeRegion, resource: trail.arn };
+      const subject = trailSubject(trail);
       const key = trail.config.KmsKeyId;
       if (typeof key === 'string' && key !== '') {
         return ctx.result('PASS', {

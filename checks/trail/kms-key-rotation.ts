@@ -1,7 +1,4 @@
-import { defineCheck } from '../../src/engine/check.js';
-import { describeUnusable, readRef } from '../../src/evidence/bundle.js';
-import { locatedRef, type Estate, type KeyModel, type TrailModel } from '../../src/evidence/estate.js';
-import type { EvidenceRef } from '../../src/model/types.js';
+import { defineCheck, describeUnusable, type Estate, type EvidenceRef, type KeyModel, locatedRef, readRef, type TrailModel } from '../../src/check-kit.js';
 
 export const check = defineCheck({
   meta: {

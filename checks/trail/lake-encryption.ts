@@ -1,8 +1,6 @@
-import { defineCheck, type CheckResult } from '../../src/engine/check.js';
-import { accountSubject } from '../../src/engine/subjects.js';
-import { describeUnusable, evidenceRef, readRef, type Read, type Source } from '../../src/evidence/bundle.js';
-import type { EventDataStore, GetEventDataStoreResponse } from '../../src/evidence/aws.js';
-import type { EvidenceRef } from '../../src/model/types.js';
+import {
+  accountSubject, type CheckResult, defineCheck, describeUnusable, type EventDataStore, evidenceRef, type EvidenceRef, type GetEventDataStoreResponse, type Read, readRef, type Source,
+} from '../../src/check-kit.js';
 
 interface Listing {
   account: string;

@@ -1,5 +1,4 @@
-import { defineCheck } from '../../src/engine/check.js';
-import { locatedRef } from '../../src/evidence/estate.js';
+import { defineCheck, locatedRef } from '../../src/check-kit.js';
 
 export const check = defineCheck({
   meta: {

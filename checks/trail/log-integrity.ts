@@ -1,7 +1,5 @@
-import { defineCheck, type CheckResult } from '../../src/engine/check.js';
-import { evidenceRef } from '../../src/evidence/bundle.js';
+import { type CheckResult, defineCheck, evidenceRef, type EvidenceRef, type LogKeysTrust } from '../../src/check-kit.js';
 import { bundleDigestFiles, logIntegrityOf, LOGS_FOLDER } from '../../src/integrity/bundle.js';
-import type { EvidenceRef, LogKeysTrust } from '../../src/model/types.js';
 
 const FIRST_PROBLEMS = 5;
 

@@ -1,7 +1,4 @@
-import { defineCheck } from '../../src/engine/check.js';
-import { readRef } from '../../src/evidence/bundle.js';
-import { deliveryAge, formatHours, roundHours } from '../../src/evidence/time.js';
-import type { EvidenceRef } from '../../src/model/types.js';
+import { defineCheck, deliveryAge, type EvidenceRef, formatHours, readRef, roundHours, trailSubject } from '../../src/check-kit.js';
 
 export const check = defineCheck({
   meta: {
@@ -41,7 +38,7 @@ export const check = defineCheck({
   run(estate, ctx) {
     const maxHours = ctx.options.maxDeliveryAgeHours;
     return estate.trails.map((trail) => {
-      const subject = { account: trail.ownerAccount, region: trail.homeRegion, resource: trail.arn };
+      const subject = trailSubject(trail);
       const read = trail.status;
       if (read.kind === 'missing' && !estate.isCollectedAccount(trail.ownerAccount)) {
         return ctx.notCollected(subject, `The status (GetTrailStatus) of trail ${trail.name}`);

@@ -1,10 +1,6 @@
-import { decideTrails, judgeLogging, judgeSelectors, noRegionsResult, type TrailDecision, type TrailJudgement } from '../../src/engine/account-verdict.js';
-import { defineCheck } from '../../src/engine/check.js';
-import { accountSubject } from '../../src/engine/subjects.js';
-import { describeUnusable } from '../../src/evidence/bundle.js';
-import type { TrailModel } from '../../src/evidence/estate.js';
-import { managementCoverage } from '../../src/evidence/selectors.js';
-import type { EvidenceRef } from '../../src/model/types.js';
+import {
+  accountSubject, decideTrails, defineCheck, describeUnusable, type EvidenceRef, judgeLogging, judgeSelectors, managementCoverage, noRegionsResult, type TrailDecision, type TrailJudgement, type TrailModel,
+} from '../../src/check-kit.js';
 
 // Reasons name the trail: a region's gap lists the reasons of every trail that records it.
 function judge(trail: TrailModel): TrailJudgement {

@@ -1,7 +1,6 @@
-import { accountVerdicts, judgeLogging, judgeSelectors, type TrailJudgement } from '../../src/engine/account-verdict.js';
-import { defineCheck } from '../../src/engine/check.js';
-import { locatedRef, type TrailModel } from '../../src/evidence/estate.js';
-import { managementCoverage } from '../../src/evidence/selectors.js';
+import {
+  accountVerdicts, defineCheck, judgeLogging, judgeSelectors, locatedRef, managementCoverage, type TrailJudgement, type TrailModel,
+} from '../../src/check-kit.js';
 
 /** A trail judged for the account, with the event sources its selectors leave out. */
 interface Judgement extends TrailJudgement {

@@ -1,15 +1,12 @@
-import { judgeLogging, type TrailJudgement, type Unusable } from '../../src/engine/account-verdict.js';
-import { defineCheck, type CheckResult } from '../../src/engine/check.js';
-import { accountSubject } from '../../src/engine/subjects.js';
-import { describeUnusable, readRef } from '../../src/evidence/bundle.js';
-import { locatedRef, type Estate, type OrganizationModel } from '../../src/evidence/estate.js';
-import type { EvidenceRef } from '../../src/model/types.js';
+import {
+  accountSubject, type CheckResult, type CouldNotTell, defineCheck, describeUnusable, type Estate, type EvidenceRef, judgeLogging, locatedRef, type OrganizationModel, readRef, type TrailJudgement,
+} from '../../src/check-kit.js';
 
 /** One condition of the gate: met, missing (with why), or undecided because an input could not be read. */
 type Condition =
   | { state: 'met'; evidence: EvidenceRef[]; label: string }
   | { state: 'missing'; text: string; evidence: EvidenceRef[] }
-  | { state: 'undecided'; read: Unusable; what: string };
+  | { state: 'undecided'; read: CouldNotTell; what: string };
 
 /**
  * Whether a multi-region, logging organization trail of the management account covers the account. Decided on
@@ -36,7 +33,7 @@ function orgTrailCondition(estate: Estate, org: OrganizationModel, account: stri
   const managementListings = estate.trailListingsOf(management).map((l) => l.describeTrails);
   const listed = [...managementListings, ...estate.regionsOf(account).map((v) => v.describeTrails)].filter((r) => r.kind === 'ok');
   if (judged.length === 0 && !managementListings.some((r) => r.kind === 'ok')) {
-    const unread: Unusable = managementListings.find((r): r is Unusable => r.kind !== 'ok') ?? { kind: 'missing', file: `accounts/${management}/<region>/cloudtrail/DescribeTrails.json` };
+    const unread: CouldNotTell = managementListings.find((r): r is CouldNotTell => r.kind !== 'ok') ?? { kind: 'missing', file: `accounts/${management}/<region>/cloudtrail/DescribeTrails.json` };
     return { state: 'undecided', read: unread, what: `the trails of management account ${management}, which owns the organization trails, could not be listed` };
   }
   const why = judged.length > 0 ? judged.map((j) => `trail ${j.trail.name}: ${j.reasons.join(', ')}`).join('; ') : 'none was found';

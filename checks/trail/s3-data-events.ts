@@ -1,7 +1,6 @@
-import { accountVerdicts, judgeLogging, judgeSelectors, type TrailJudgement } from '../../src/engine/account-verdict.js';
-import { defineCheck } from '../../src/engine/check.js';
-import { locatedRef, type TrailModel } from '../../src/evidence/estate.js';
-import { dataCoverage } from '../../src/evidence/selectors.js';
+import {
+  accountVerdicts, dataCoverage, defineCheck, judgeLogging, judgeSelectors, locatedRef, type TrailJudgement, type TrailModel,
+} from '../../src/check-kit.js';
 
 function judge(trail: TrailModel): TrailJudgement {
   const j: TrailJudgement = { trail, reasons: [], unusable: undefined, evidence: [locatedRef(trail.entry, '/IsMultiRegionTrail')] };

@@ -4,15 +4,14 @@
 // input we could not read, ERROR naming that call (or MANUAL when the trail lives in an account that was not
 // collected); else ERROR while the trails themselves could not be listed; else FAIL with each trail's reasons.
 // Each check brings its own judge (judgeLogging and judgeSelectors read the inputs most judges share) and messages.
-import type { CheckContext, CheckResult } from './check.js';
+import type { CheckContext, CheckResult, CouldNotTell } from './check.js';
 import { accountSubject } from './subjects.js';
 import type { GetEventSelectorsResponse } from '../evidence/aws.js';
-import { evidenceRef, readRef, type Read } from '../evidence/bundle.js';
+import { evidenceRef, readRef } from '../evidence/bundle.js';
 import type { AccountModel, AccountRegion, Estate, TrailModel } from '../evidence/estate.js';
 import type { EvidenceRef } from '../model/types.js';
 
-/** A read that kept us from knowing: the call failed, or it is not in the bundle. */
-export type Unusable = Exclude<Read<unknown>, { kind: 'ok' }>;
+export type { CouldNotTell } from './check.js';
 
 /** One trail judged against a check's requirement. */
 export interface TrailJudgement {
@@ -20,7 +19,7 @@ export interface TrailJudgement {
   /** Why the trail does not qualify, in plain words; empty while nothing that was read speaks against it. */
   reasons: string[];
   /** The first input that could not be read: with no reasons against it, the trail might still qualify. */
-  unusable: Unusable | undefined;
+  unusable: CouldNotTell | undefined;
   /** How the trail qualifies only in part, in a way a person must weigh (MANUAL), e.g. selectors narrowed to some buckets. */
   partial?: string | undefined;
   /** The responses that show each fact judged. */
@@ -67,9 +66,9 @@ export type TrailsKnownWhen = 'any-region-listed' | 'every-region-listed';
 export type TrailDecision<J extends TrailJudgement> =
   | { kind: 'proven'; by: J }
   | { kind: 'partial'; by: J }
-  | { kind: 'undecided'; trail: TrailModel; unusable: Unusable }
-  | { kind: 'outside'; trail: TrailModel; unusable: Unusable }
-  | { kind: 'unlisted'; unusable: Unusable }
+  | { kind: 'undecided'; trail: TrailModel; unusable: CouldNotTell }
+  | { kind: 'outside'; trail: TrailModel; unusable: CouldNotTell }
+  | { kind: 'unlisted'; unusable: CouldNotTell }
   | { kind: 'failed'; judged: J[]; evidence: EvidenceRef[] };
 
 /**

@@ -39,6 +39,13 @@ export interface CheckResult {
   details?: Record<string, unknown>;
 }
 
+/**
+ * The one "could not tell": a read that kept us from knowing, because the call failed (denied, throttled ...) or
+ * the bundle does not hold it. Every check reports it as ERROR (or MANUAL for an account outside the collected
+ * scope), never as a FAIL or PASS.
+ */
+export type CouldNotTell = Exclude<Read<unknown>, { kind: 'ok' }>;
+
 export interface Subject {
   account: string;
   region: string;
@@ -58,7 +65,7 @@ export interface CheckContext<Options extends object, MessageId extends string> 
   readonly options: Options;
   result(status: Exclude<Status, 'WAIVED'>, input: ResultInput<MessageId>): CheckResult;
   /** ERROR for an input call that failed or was not collected, naming the call (file) and error. */
-  error(read: Exclude<Read<unknown>, { kind: 'ok' }>, subject: Subject, what?: string): CheckResult;
+  error(read: CouldNotTell, subject: Subject, what?: string): CheckResult;
   /** MANUAL because the resource lives in an account whose evidence was not collected. */
   notCollected(subject: Subject, what: string): CheckResult;
 }

@@ -18,3 +18,8 @@ export function bucketSubject(bucket: BucketModel, trails: TrailModel[]): Subjec
     ? { account: bucket.account, region: bucket.region, resource }
     : { account: trails[0]?.ownerAccount ?? '', region: 'global', resource };
 }
+
+/** A trail, placed in its owner account and home region. */
+export function trailSubject(trail: TrailModel): Subject {
+  return { account: trail.ownerAccount, region: trail.homeRegion, resource: trail.arn };
+}

@@ -1,7 +1,11 @@
 // The CIS monitoring chain of one account, link by link, as the benchmark's audit procedure walks it: a logging,
-// multi-region trail recording read and write management events into a CloudWatch Logs group of the same account
-// -> a metric filter on that group that implements the control (judged by the events it matches) -> an alarm on
-// the filter's metric name and namespace with actions enabled -> an SNS topic with a confirmed subscription.
+// multi-region trail recording read and write management events into a CloudWatch Logs group -> a metric filter
+// on that group that implements the control (judged by the events it matches) -> an alarm on the filter's metric
+// name and namespace with actions enabled -> an SNS topic with a confirmed subscription.
+// Central monitoring counts: the log group may live in another account (an organization trail delivering every
+// member's events to the management or a security account's group), and the filter, alarm and topic are then read
+// in that account; the result names the account of the group. `requireAlarmInEachAccount` keeps the strict
+// per-account reading, where only a group of the account itself counts.
 // Extension: an EventBridge rule (events/ListRules.json, events/ListTargetsByRule/<rule>.json in the account's
 // regions) whose event pattern matches the control's events and targets a subscribed topic is accepted instead,
 // labelled as such. The outcome names the furthest link reached, or the call that kept us from deciding.
@@ -10,7 +14,7 @@ import { evidenceRef } from '../evidence/bundle.js';
 import { locatedRef, type Estate, type TrailModel } from '../evidence/estate.js';
 import { managementCoverage } from '../evidence/selectors.js';
 import type { EvidenceRef } from '../model/types.js';
-import { implementsControl, type CisControl, type Verdict } from './cis-patterns.js';
+import { controlFor, implementsControl, type CisControl, type Verdict } from './cis-patterns.js';
 import { eventPatternMatcher } from './event-pattern.js';
 import { FilterPatternError, parseFilterPattern } from './filter-pattern.js';
 
@@ -36,6 +40,12 @@ interface EventRule {
   Name?: string;
   State?: string;
   EventPattern?: string;
+}
+
+/** How the chain is walked. */
+export interface ChainOptions {
+  /** Only a log group in the audited account itself counts (the strict per-account reading of the benchmark). */
+  requireAlarmInEachAccount: boolean;
 }
 
 /** The links, in the order the chain is walked. */
@@ -75,11 +85,11 @@ function unusable(walk: Walk, read: Read<unknown>, what: string): boolean {
 }
 
 /** Why a trail cannot carry the chain, or undefined when it can. */
-function trailProblem(trail: TrailModel, account: string, walk: Walk): string | undefined {
+function trailProblem(trail: TrailModel, account: string, walk: Walk, options: ChainOptions): string | undefined {
   // Facts of the DescribeTrails entry first: a trail they rule out needs no status or selectors read.
   if (!trail.isMultiRegion) return `trail ${trail.name} is not multi-region`;
   if (trail.logGroup === undefined) return `trail ${trail.name} delivers to no CloudWatch Logs group`;
-  if (trail.logGroup.account !== account) return `trail ${trail.name} delivers to log group ${trail.logGroup.name} in another account (${trail.logGroup.account})`;
+  if (options.requireAlarmInEachAccount && trail.logGroup.account !== account) return `trail ${trail.name} delivers to log group ${trail.logGroup.name} in another account (${trail.logGroup.account})`;
   if (unusable(walk, trail.status, `Trail ${trail.name} status`)) return `trail ${trail.name}: status unreadable`;
   if (trail.status.kind === 'ok' && trail.status.value.IsLogging !== true) return `trail ${trail.name} is not logging`;
   if (unusable(walk, trail.selectors, `Trail ${trail.name} event selectors`)) return `trail ${trail.name}: event selectors unreadable`;
@@ -111,18 +121,25 @@ function topicSubscribed(estate: Estate, topicArn: string, walk: Walk, evidence:
   return true;
 }
 
-function cloudwatchChain(estate: Estate, account: string, control: CisControl, walk: Walk): ChainOutcome | undefined {
+function cloudwatchChain(estate: Estate, account: string, control: CisControl, walk: Walk, options: ChainOptions): ChainOutcome | undefined {
   const trails = estate.trailsFor(account);
   if (trails.length === 0) note(walk, 'trail', 'no trail records the account');
   for (const trail of trails) {
-    const problem = trailProblem(trail, account, walk);
+    const problem = trailProblem(trail, account, walk, options);
     const group = trail.logGroup;
     if (problem !== undefined || group === undefined) {
       note(walk, 'trail', problem ?? `trail ${trail.name} has no log group`, [locatedRef(trail.entry)]);
       continue;
     }
-    const base = `accounts/${account}/${group.region}`;
+    // The group's own account holds its filters and alarms: the audited account, or a central one.
+    const central = group.account !== account;
+    const where = central ? ` in account ${group.account}` : '';
+    const base = `accounts/${group.account}/${group.region}`;
     const filters = estate.bundle.read<{ metricFilters?: MetricFilter[] }>(`${base}/logs/DescribeMetricFilters.json`);
+    if (filters.kind === 'missing' && !estate.isCollectedAccount(group.account)) {
+      walk.notCollected ??= `The metric filters of log group ${group.name} in account ${group.account}, where trail ${trail.name} delivers the events of account ${account},`;
+      continue;
+    }
     if (unusable(walk, filters, `Metric filters in ${group.region}`) || filters.kind !== 'ok') continue;
     const onGroup = (filters.value.metricFilters ?? []).map((f, i) => ({ f, i })).filter(({ f }) => f.logGroupName === group.name);
     let implementing = 0;
@@ -132,7 +149,7 @@ function cloudwatchChain(estate: Estate, account: string, control: CisControl, w
       const name = f.filterName ?? `#${i}`;
       let verdict;
       try {
-        verdict = implementsControl(parseFilterPattern(f.filterPattern ?? '', name), control);
+        verdict = implementsControl(parseFilterPattern(f.filterPattern ?? '', name), central ? controlFor(control, account) : control);
       } catch (err) {
         if (!(err instanceof FilterPatternError)) throw err;
         partial += 1;
@@ -169,10 +186,13 @@ function cloudwatchChain(estate: Estate, account: string, control: CisControl, w
           for (const topic of topics) {
             const evidence = [locatedRef(trail.entry, '/CloudWatchLogsLogGroupArn'), fRef, aRef];
             if (!topicSubscribed(estate, topic, walk, evidence)) continue;
-            const summary = `trail ${trail.name} -> log group ${group.name} -> metric filter ${name} -> alarm ${a.AlarmName ?? ''} -> topic ${topic.split(':').pop() ?? ''}`;
+            const summary = `trail ${trail.name} -> log group ${group.name}${where} -> metric filter ${name} -> alarm ${a.AlarmName ?? ''} -> topic ${topic.split(':').pop() ?? ''}`;
             return {
               kind: 'pass', via: 'cloudwatch', verdict: verdict.verdict, summary, evidence,
-              details: { trail: trail.arn, logGroup: group.name, metricFilter: name, alarm: a.AlarmName ?? null, topic, verdict: verdict.verdict, broaderBy: verdict.extra },
+              details: {
+                trail: trail.arn, logGroup: group.name, ...(central ? { logGroupAccount: group.account, central: true } : {}),
+                metricFilter: name, alarm: a.AlarmName ?? null, topic, verdict: verdict.verdict, broaderBy: verdict.extra,
+              },
             };
           }
         }
@@ -186,7 +206,7 @@ function cloudwatchChain(estate: Estate, account: string, control: CisControl, w
       note(walk, 'metric-filter', `metric filter ${c.name} misses ${c.missed.join(', ')}`, [c.ref]);
     }
     if (implementing === 0 && partial === 0) {
-      note(walk, 'metric-filter', `no metric filter on log group ${group.name} matches the events of CIS ${control.control} (${control.about})`, [evidenceRef(filters.source, '/metricFilters')]);
+      note(walk, 'metric-filter', `no metric filter on log group ${group.name}${where} matches the events of CIS ${control.control} (${control.about})`, [evidenceRef(filters.source, '/metricFilters')]);
     }
   }
   return undefined;
@@ -220,9 +240,9 @@ function eventBridgeChain(estate: Estate, account: string, control: CisControl, 
 }
 
 /** Walks the chain for one account and control. */
-export function monitoringChain(estate: Estate, account: string, control: CisControl): ChainOutcome {
+export function monitoringChain(estate: Estate, account: string, control: CisControl, options: ChainOptions = { requireAlarmInEachAccount: false }): ChainOutcome {
   const walk: Walk = { failure: { link: 'trail', rank: -1, reasons: [], evidence: [] }, misses: [] };
-  const found = cloudwatchChain(estate, account, control, walk) ?? eventBridgeChain(estate, account, control, walk);
+  const found = cloudwatchChain(estate, account, control, walk, options) ?? eventBridgeChain(estate, account, control, walk);
   if (found) return found;
   if (walk.unusable) return { kind: 'error', ...walk.unusable };
   if (walk.notCollected !== undefined) return { kind: 'not-collected', what: walk.notCollected };

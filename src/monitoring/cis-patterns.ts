@@ -162,6 +162,16 @@ export function cisControl(control: string): CisControl {
   return found;
 }
 
+/**
+ * The control's canonical events as one account's own (its id as recipientAccountId and as the caller's account):
+ * a central log group receives the events of many accounts, and a filter there narrowed to other accounts must
+ * not count for this one.
+ */
+export function controlFor(control: CisControl, account: string): CisControl {
+  const own = (e: CanonicalEvent): CanonicalEvent => ({ label: e.label, record: { ...e.record, recipientAccountId: account, userIdentity: { ...e.record.userIdentity, accountId: account } } });
+  return { ...control, positives: control.positives.map(own), negatives: control.negatives.map(own) };
+}
+
 /** Judges a parsed filter pattern (or any event predicate) against a control's canonical events. */
 export function implementsControl(filter: FilterPattern | ((event: CloudTrailRecord) => boolean), control: CisControl): Implementation {
   const test = typeof filter === 'function' ? filter : (e: CloudTrailRecord): boolean => filter.test(e);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { decideTrails, type TrailJudgement, type Unusable } from '../../src/engine/account-verdict.js';
+import { decideTrails, type TrailJudgement, type CouldNotTell } from '../../src/engine/account-verdict.js';
 import type { Read, Source } from '../../src/evidence/bundle.js';
 import type { AccountRegion, Estate, TrailModel } from '../../src/evidence/estate.js';
 import type { DescribeTrailsResponse } from '../../src/evidence/aws.js';
@@ -22,8 +22,8 @@ function judged(t: TrailModel, facts: Partial<Omit<TrailJudgement, 'trail'>> = {
   return { trail: t, reasons: [], unusable: undefined, evidence: [{ file: `${t.name}.json`, sha256: '0'.repeat(64), pointer: '/IsLogging' }], ...facts };
 }
 
-const denied = (file: string): Unusable => ({ kind: 'error', error: { name: 'AccessDeniedException', message: 'denied' }, source: source(file) });
-const missing = (file: string): Unusable => ({ kind: 'missing', file });
+const denied = (file: string): CouldNotTell => ({ kind: 'error', error: { name: 'AccessDeniedException', message: 'denied' }, source: source(file) });
+const missing = (file: string): CouldNotTell => ({ kind: 'missing', file });
 
 function listing(region: string, describeTrails: Read<DescribeTrailsResponse>): AccountRegion {
   return { account: COLLECTED, region, describeTrails, trails: [], eventDataStores: { kind: 'missing', file: 'ListEventDataStores.json' } };

@@ -34,12 +34,45 @@ describe('the CIS monitoring chain', () => {
     expect(r.evidence[0]?.pointer).to.equal('/metricFilters/1/filterPattern');
   });
 
-  it('FAILs on the trail link for a single-region trail, a trail without a log group, and a group in another account', () => {
+  it('FAILs on the trail link for a single-region trail, a trail without a log group, and (requireAlarmInEachAccount) a group in another account', () => {
     expect(run(securityGroups, { pattern: SG, multiRegion: false }).message).to.contain('trail link').and.contain('is not multi-region');
     expect(run(securityGroups, { pattern: SG, noGroup: true }).message).to.contain('delivers to no CloudWatch Logs group');
-    const foreign = run(securityGroups, { pattern: SG, groupAccount: OTHER });
+    const foreign = run(securityGroups, { pattern: SG, groupAccount: OTHER, central: true }, { requireAlarmInEachAccount: true });
     expect(foreign.status).to.equal('FAIL');
     expect(foreign.message).to.contain(`in another account (${OTHER})`);
+  });
+
+  it('PASSes an account whose trail delivers to a central log group in another account with the filter and alarm, citing that chain', () => {
+    const r = run(securityGroups, { pattern: SG, groupAccount: OTHER, central: true });
+    expect(r.status, r.message).to.equal('PASS');
+    expect(r.message).to.contain(`log group aws-cloudtrail-logs-org in account ${OTHER} -> metric filter CISFilter -> alarm cis-alarm -> topic security-alarms`);
+    expect(r.evidence.map((e) => e.file)).to.include.members([
+      `accounts/${OTHER}/${HOME}/logs/DescribeMetricFilters.json`,
+      `accounts/${OTHER}/${HOME}/cloudwatch/DescribeAlarms.json`,
+      `accounts/${OTHER}/${HOME}/sns/ListSubscriptionsByTopic/security-alarms.json`,
+    ]);
+    expect(r.details).to.include({ central: true, logGroupAccount: OTHER, metricFilter: 'CISFilter' });
+  });
+
+  it('FAILs a central log group whose filter is narrowed to other accounts\' events (recipientAccountId), naming the group', () => {
+    const narrowed = `{ ($.recipientAccountId = "${OTHER}") && (${SG.replace(/^\{\s*|\s*\}$/g, '')}) }`;
+    const r = run(securityGroups, { pattern: narrowed, groupAccount: OTHER, central: true });
+    expect(r.status, r.message).to.equal('FAIL');
+    expect(r.message).to.contain(`no metric filter on log group aws-cloudtrail-logs-org in account ${OTHER} matches the events of CIS 4.10`);
+    const own = `{ ($.recipientAccountId = "${ACCOUNT}") && (${SG.replace(/^\{\s*|\s*\}$/g, '')}) }`;
+    expect(run(securityGroups, { pattern: own, groupAccount: OTHER, central: true }).status).to.equal('PASS');
+  });
+
+  it('FAILs, ERRORs or is MANUAL on a central log group as on a local one: a broken link, an unreadable call, an account not collected', () => {
+    const noAlarm = run(securityGroups, { pattern: SG, groupAccount: OTHER, central: true, actionsEnabled: false });
+    expect(noAlarm.status).to.equal('FAIL');
+    expect(noAlarm.message).to.contain('alarm link').and.contain('actions disabled');
+    const denied = run(securityGroups, { pattern: SG, groupAccount: OTHER, central: true, denied: ['filters'] });
+    expect(denied.status).to.equal('ERROR');
+    expect(denied.message).to.contain(`accounts/${OTHER}/${HOME}/logs/DescribeMetricFilters.json`).and.contain('AccessDeniedException');
+    const outside = run(securityGroups, { pattern: SG, groupAccount: OTHER });
+    expect(outside.status).to.equal('MANUAL');
+    expect(outside.message).to.contain(`The metric filters of log group aws-cloudtrail-logs-org in account ${OTHER}`).and.contain('was not collected');
   });
 
   it('FAILs on the subscription link when the alarm notifies no SNS topic or the topic has no subscribers', () => {
@@ -68,8 +101,8 @@ describe('the CIS monitoring chain', () => {
     expect(r.message).to.contain(`The subscriptions of SNS topic arn:aws:sns:${HOME}:${OTHER}:central-alerts was not collected`);
   });
 
-  it('FAILs on the trail link, not ERROR, when the only trail delivers to another account even if its status is unreadable', () => {
-    const r = run(securityGroups, { pattern: SG, groupAccount: OTHER, missing: ['status'] });
+  it('FAILs on the trail link, not ERROR, when the only trail delivers to another account even if its status is unreadable (requireAlarmInEachAccount)', () => {
+    const r = run(securityGroups, { pattern: SG, groupAccount: OTHER, missing: ['status'] }, { requireAlarmInEachAccount: true });
     expect(r.status).to.equal('FAIL');
     expect(r.details).to.deep.include({ missingLink: 'trail' });
   });

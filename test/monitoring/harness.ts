@@ -3,7 +3,8 @@
 // enabled notifying an SNS topic with a confirmed email subscription) that each case breaks at one link, and the
 // cases the issue names run against every check through `describeMonitoringCheck`.
 import { expect } from 'chai';
-import type { AnyCheck } from '../../src/engine/check.js';
+import { describeCheck } from '../../src/check-tester.js';
+import type { AnyCheck, CheckResult } from '../../src/engine/check.js';
 import { cisControl } from '../../src/monitoring/cis-patterns.js';
 import { BundleBuilder, trailArn } from '../../fixtures/bundle-builder.js';
 import { runCheck, resultFor } from '../helpers/check-tester.js';
@@ -24,6 +25,8 @@ export interface ChainSpec {
   multiRegion?: boolean;
   /** The log group's account (default the trail's). */
   groupAccount?: string;
+  /** The group's account is collected and holds the filter, alarm and topic: a central monitoring account. */
+  central?: boolean;
   noGroup?: boolean;
   filterGroup?: string;
   alarmNamespace?: string;
@@ -36,7 +39,9 @@ export interface ChainSpec {
 }
 
 export function chainBundle(spec: ChainSpec): BundleBuilder {
-  const b = new BundleBuilder({ accounts: [ACCOUNT], regions: REGIONS });
+  const holder = spec.central === true ? (spec.groupAccount ?? ACCOUNT) : ACCOUNT;
+  const topicArn = `arn:aws:sns:${HOME}:${holder}:${TOPIC}`;
+  const b = new BundleBuilder({ accounts: holder === ACCOUNT ? [ACCOUNT] : [ACCOUNT, holder], regions: REGIONS });
   const name = 'org-trail';
   const groupArn = `arn:aws:logs:${HOME}:${spec.groupAccount ?? ACCOUNT}:log-group:${GROUP}:*`;
   const trail = {
@@ -51,11 +56,11 @@ export function chainBundle(spec: ChainSpec): BundleBuilder {
   const missing = spec.missing ?? [];
   if (denied.includes('selectors')) b.putError(ACCOUNT, HOME, ct('GetEventSelectors'), 'AccessDeniedException');
   else b.put(ACCOUNT, HOME, ct('GetEventSelectors'), { TrailARN: trail.TrailARN, EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] }] });
-  b.put(ACCOUNT, HOME, 'logs/DescribeLogGroups.json', { logGroups: [{ logGroupName: GROUP, arn: groupArn, retentionInDays: 365 }] });
+  b.put(holder, HOME, 'logs/DescribeLogGroups.json', { logGroups: [{ logGroupName: GROUP, arn: groupArn, retentionInDays: 365 }] });
   const store = (key: 'filters' | 'alarms' | 'subscriptions', path: string, value: unknown): void => {
     if (missing.includes(key)) return;
-    if (denied.includes(key)) b.putError(ACCOUNT, HOME, path, 'AccessDeniedException');
-    else b.put(ACCOUNT, HOME, path, value);
+    if (denied.includes(key)) b.putError(holder, HOME, path, 'AccessDeniedException');
+    else b.put(holder, HOME, path, value);
   };
   store('filters', 'logs/DescribeMetricFilters.json', {
     metricFilters: [
@@ -66,13 +71,13 @@ export function chainBundle(spec: ChainSpec): BundleBuilder {
   store('alarms', 'cloudwatch/DescribeAlarms.json', {
     MetricAlarms: [{
       AlarmName: 'cis-alarm', MetricName: 'CISMetric', Namespace: spec.alarmNamespace ?? NAMESPACE, ActionsEnabled: spec.actionsEnabled ?? true,
-      AlarmActions: spec.alarmActions ?? [TOPIC_ARN], Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: spec.alarmActions ?? [topicArn], Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     }],
     CompositeAlarms: [],
   });
   store('subscriptions', `sns/ListSubscriptionsByTopic/${TOPIC}.json`, {
-    Subscriptions: (spec.subscriptions ?? [`${TOPIC_ARN}:5f3c1a2b-0000-4000-8000-000000000001`]).map((arn, i) => ({
-      SubscriptionArn: arn, Owner: ACCOUNT, Protocol: 'email', Endpoint: `secops${i}@example.com`, TopicArn: TOPIC_ARN,
+    Subscriptions: (spec.subscriptions ?? [`${topicArn}:5f3c1a2b-0000-4000-8000-000000000001`]).map((arn, i) => ({
+      SubscriptionArn: arn, Owner: holder, Protocol: 'email', Endpoint: `secops${i}@example.com`, TopicArn: topicArn,
     })),
   });
   return b;
@@ -85,8 +90,8 @@ export function withEventBridge(b: BundleBuilder, pattern: unknown, targets: str
   return b;
 }
 
-export function run(check: AnyCheck, spec: ChainSpec | BundleBuilder): ReturnType<typeof resultFor> {
-  return resultFor(runCheck(check, spec instanceof BundleBuilder ? spec : chainBundle(spec)), RESOURCE);
+export function run(check: AnyCheck, spec: ChainSpec | BundleBuilder, options: Record<string, unknown> = {}): ReturnType<typeof resultFor> {
+  return resultFor(runCheck(check, spec instanceof BundleBuilder ? spec : chainBundle(spec), options), RESOURCE);
 }
 
 /** Takes one `($.eventName = X)` (any quoting) out of a pattern. */
@@ -116,76 +121,99 @@ export interface MonitoringCase {
   missingCase?: { pattern: string; label: string };
 }
 
+
+/** An EventBridge rule that matches every CloudTrail event: a broader rule, accepted and labelled as EventBridge. */
+const ANY_CLOUDTRAIL_EVENT = { detail: { eventTime: [{ exists: true }] } };
+
 export function describeMonitoringCheck(c: MonitoringCase): void {
   const pattern = cisControl(c.control).pattern;
+  const extended = `{ (${pattern.replace(/^\{\s*|\s*\}$/g, '')}) || ($.eventName = "ListBuckets") || ($.eventName = "${cisControl(c.control).negatives[0]?.record.eventName ?? ''}") }`;
+  const narrowed = c.removable !== undefined ? { pattern: without(pattern, c.removable), label: c.removable } : c.missingCase;
+  const bundle = (spec: ChainSpec) => (): BundleBuilder => chainBundle(spec);
   describe(`${c.check.meta.id} (CIS ${c.control})`, () => {
-    it('PASSes the benchmark pattern verbatim with an alarm and a confirmed subscriber, citing each link', () => {
-      const r = run(c.check, { pattern });
-      expect(r.status, r.message).to.equal('PASS');
-      expect(r.message).to.contain(`CIS ${c.control}`).and.contain('metric filter CISFilter').and.contain('alarm cis-alarm').and.contain(`topic ${TOPIC}`);
-      expect(r.evidence.map((e) => `${e.file}#${e.pointer}`)).to.include.members([
-        `accounts/${ACCOUNT}/${HOME}/logs/DescribeMetricFilters.json#/metricFilters/1`,
-        `accounts/${ACCOUNT}/${HOME}/cloudwatch/DescribeAlarms.json#/MetricAlarms/0`,
-        `accounts/${ACCOUNT}/${HOME}/sns/ListSubscriptionsByTopic/${TOPIC}.json#/Subscriptions/0`,
-      ]);
-      expect(r.details).to.include({ verdict: 'exact', via: 'cloudwatch', metricFilter: 'CISFilter' });
-    });
-
-    it('PASSes the same filter reordered and requoted', () => {
-      const r = run(c.check, { pattern: reworded(pattern) });
-      expect(r.status, `${reworded(pattern)}: ${r.message}`).to.equal('PASS');
-    });
-
-    it('PASSes a filter extended with another event, saying it is broader', () => {
-      const extended = `{ (${pattern.replace(/^\{\s*|\s*\}$/g, '')}) || ($.eventName = "ListBuckets") || ($.eventName = "${cisControl(c.control).negatives[0]?.record.eventName ?? ''}") }`;
-      const r = run(c.check, { pattern: extended });
-      expect(r.status, r.message).to.equal('PASS');
-      expect(r.details).to.include({ verdict: 'broader' });
-      expect(r.message).to.contain('broader filter');
-    });
-
-    if (c.removable !== undefined || c.missingCase !== undefined) {
-      const [narrowed, label] = c.removable !== undefined ? [without(pattern, c.removable), c.removable] : [c.missingCase?.pattern ?? '', c.missingCase?.label ?? ''];
-      it(`FAILs a filter without ${label}, naming it on the metric-filter link`, () => {
-        const r = run(c.check, { pattern: narrowed });
-        expect(r.status, r.message).to.equal('FAIL');
-        expect(r.message).to.contain('metric-filter link').and.contain(`misses ${label}`);
-        expect(r.details).to.deep.include({ missingLink: 'metric-filter', missedEvents: [label] });
-      });
-    }
-
-    it('FAILs on the alarm link when the alarm watches another namespace', () => {
-      const r = run(c.check, { pattern, alarmNamespace: 'LogMetrics' });
-      expect(r.status).to.equal('FAIL');
-      expect(r.message).to.contain('alarm link').and.contain('namespace LogMetrics');
-    });
-
-    it('FAILs on the alarm link when the alarm has its actions disabled', () => {
-      const r = run(c.check, { pattern, actionsEnabled: false });
-      expect(r.status).to.equal('FAIL');
-      expect(r.message).to.contain('alarm link').and.contain('actions disabled');
-      expect(r.evidence[0]?.pointer).to.equal('/MetricAlarms/0/ActionsEnabled');
-    });
-
-    it('FAILs on the subscription link when the topic has only a pending subscription', () => {
-      const r = run(c.check, { pattern, subscriptions: ['PendingConfirmation'] });
-      expect(r.status).to.equal('FAIL');
-      expect(r.message).to.contain('subscription link').and.contain(`topic ${TOPIC} has only 1 pending subscription`);
-    });
-
-    it('FAILs on the trail link when the trail is not logging', () => {
-      const r = run(c.check, { pattern, logging: false });
-      expect(r.status).to.equal('FAIL');
-      expect(r.message).to.contain('trail link').and.contain('not logging');
-    });
-
-    it('ERRORs naming the call when the metric filters were denied or not collected', () => {
-      const denied = run(c.check, { pattern, denied: ['filters'] });
-      expect(denied.status).to.equal('ERROR');
-      expect(denied.message).to.contain('DescribeMetricFilters.json').and.contain('AccessDeniedException');
-      const missing = run(c.check, { pattern, missing: ['filters'] });
-      expect(missing.status).to.equal('ERROR');
-      expect(missing.message).to.contain('DescribeMetricFilters.json');
+    describeCheck(c.check, {
+      valid: [
+        {
+          name: 'the benchmark pattern verbatim with an alarm and a confirmed subscriber, citing each link', bundle: bundle({ pattern }), resource: RESOURCE, status: 'PASS', messageId: 'pass',
+          check(r) {
+            expect(r.message).to.contain(`CIS ${c.control}`).and.contain('metric filter CISFilter').and.contain('alarm cis-alarm').and.contain(`topic ${TOPIC}`);
+            expect(r.evidence.map((e) => `${e.file}#${e.pointer}`)).to.include.members([
+              `accounts/${ACCOUNT}/${HOME}/logs/DescribeMetricFilters.json#/metricFilters/1`,
+              `accounts/${ACCOUNT}/${HOME}/cloudwatch/DescribeAlarms.json#/MetricAlarms/0`,
+              `accounts/${ACCOUNT}/${HOME}/sns/ListSubscriptionsByTopic/${TOPIC}.json#/Subscriptions/0`,
+            ]);
+            expect(r.details).to.include({ verdict: 'exact', via: 'cloudwatch', metricFilter: 'CISFilter' });
+          },
+        },
+        { name: `the same filter reordered and requoted: ${reworded(pattern)}`, bundle: bundle({ pattern: reworded(pattern) }), resource: RESOURCE, status: 'PASS', messageId: 'pass' },
+        {
+          name: 'a filter extended with another event, saying it is broader', bundle: bundle({ pattern: extended }), resource: RESOURCE, status: 'PASS', messageId: 'broader',
+          check(r) {
+            expect(r.details).to.include({ verdict: 'broader' });
+            expect(r.message).to.contain('broader filter');
+          },
+        },
+        {
+          name: 'an EventBridge rule matching every event to a subscribed topic, labelled as EventBridge',
+          bundle: () => withEventBridge(chainBundle({ pattern: '{ $.eventName = "NoSuchEvent" }' }), ANY_CLOUDTRAIL_EVENT), resource: RESOURCE, status: 'PASS', messageId: 'eventBridge',
+          check(r) {
+            expect(r.message).to.contain('through EventBridge');
+            expect(r.details).to.include({ via: 'eventbridge', eventBridgeRule: 'cis-rule' });
+          },
+        },
+        {
+          name: 'a central log group in another (collected) account that receives the trail\'s events',
+          bundle: bundle({ pattern, groupAccount: OTHER, central: true }), resource: RESOURCE, status: 'PASS', messageId: 'pass',
+          check(r) {
+            expect(r.message).to.contain(`log group ${GROUP} in account ${OTHER}`);
+          },
+        },
+      ],
+      invalid: [
+        ...(narrowed === undefined ? [] : [{
+          name: `a filter without ${narrowed.label}, naming it on the metric-filter link`, bundle: bundle({ pattern: narrowed.pattern }), resource: RESOURCE, status: 'FAIL' as const, messageId: 'missing',
+          check(r: CheckResult) {
+            expect(r.message).to.contain('metric-filter link').and.contain(`misses ${narrowed.label}`);
+            expect(r.details).to.deep.include({ missingLink: 'metric-filter', missedEvents: [narrowed.label] });
+          },
+        }]),
+        {
+          name: 'the alarm watches another namespace (alarm link)', bundle: bundle({ pattern, alarmNamespace: 'LogMetrics' }), resource: RESOURCE, status: 'FAIL', messageId: 'missing',
+          check: (r) => expect(r.message).to.contain('alarm link').and.contain('namespace LogMetrics'),
+        },
+        {
+          name: 'the alarm has its actions disabled (alarm link)', bundle: bundle({ pattern, actionsEnabled: false }), resource: RESOURCE, status: 'FAIL', messageId: 'missing',
+          check(r) {
+            expect(r.message).to.contain('alarm link').and.contain('actions disabled');
+            expect(r.evidence[0]?.pointer).to.equal('/MetricAlarms/0/ActionsEnabled');
+          },
+        },
+        {
+          name: 'the topic has only a pending subscription (subscription link)', bundle: bundle({ pattern, subscriptions: ['PendingConfirmation'] }), resource: RESOURCE, status: 'FAIL', messageId: 'missing',
+          check: (r) => expect(r.message).to.contain('subscription link').and.contain(`topic ${TOPIC} has only 1 pending subscription`),
+        },
+        {
+          name: 'the trail is not logging (trail link)', bundle: bundle({ pattern, logging: false }), resource: RESOURCE, status: 'FAIL', messageId: 'missing',
+          check: (r) => expect(r.message).to.contain('trail link').and.contain('not logging'),
+        },
+        {
+          name: 'a central log group, when alarms are required in each account (trail link)', bundle: bundle({ pattern, groupAccount: OTHER, central: true }),
+          options: { requireAlarmInEachAccount: true }, resource: RESOURCE, status: 'FAIL', messageId: 'missing',
+          check: (r) => expect(r.message).to.contain('trail link').and.contain(`in another account (${OTHER})`),
+        },
+        {
+          name: 'the metric filters were denied, naming the call', bundle: bundle({ pattern, denied: ['filters'] }), resource: RESOURCE, status: 'ERROR',
+          check: (r) => expect(r.message).to.contain('DescribeMetricFilters.json').and.contain('AccessDeniedException'),
+        },
+        {
+          name: 'the metric filters were not collected, naming the call', bundle: bundle({ pattern, missing: ['filters'] }), resource: RESOURCE, status: 'ERROR',
+          check: (r) => expect(r.message).to.contain('DescribeMetricFilters.json'),
+        },
+        {
+          name: 'a central log group in an account that was not collected', bundle: bundle({ pattern, groupAccount: OTHER }), resource: RESOURCE, status: 'MANUAL',
+          check: (r) => expect(r.message).to.contain(`The metric filters of log group ${GROUP} in account ${OTHER}`),
+        },
+      ],
     });
   });
 }

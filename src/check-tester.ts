@@ -1,0 +1,96 @@
+// A tester for checks in the style of ESLint's RuleTester: `describeCheck(check, { valid, invalid })` declares one
+// mocha test per case (a bundle, options, the expected status and message id) and one test over the whole set:
+// every message id the check declares is asserted by some case, and some case is an ERROR (missing or denied
+// evidence must never pass). A result's message id is recorded as the check produces it, so a case names the
+// message it expects (`messageId: 'missing'`), not its wording; a message id the check does not declare fails
+// the case. Runs under mocha (its global describe/it), with node:assert so it needs no assertion library.
+import assert from 'node:assert/strict';
+import { Bundle } from './evidence/bundle.js';
+import { Estate } from './evidence/estate.js';
+import { createContext, type AnyCheck, type CheckResult } from './engine/check.js';
+import type { Status } from './model/types.js';
+
+/** Statuses a valid case may expect: the check has nothing to report. */
+const VALID_STATUSES: readonly Status[] = ['PASS', 'NOT_APPLICABLE'];
+
+export interface CheckCase {
+  /** What the case shows, as a test title: "a trail whose log group is in another account". */
+  name: string;
+  /** A bundle folder, or something that writes one (the tests' BundleBuilder). Built when the case runs. */
+  bundle: string | { writeTemp(): string } | (() => string | { writeTemp(): string });
+  /** Options merged over the check's defaults, as the engine does. */
+  options?: Record<string, unknown>;
+  /** The result judged: the one about this resource; by default the check must return exactly one. */
+  resource?: string;
+  status: Exclude<Status, 'WAIVED'>;
+  /**
+   * The message id the result was made with; required for every status but ERROR and MANUAL, which a check may
+   * make with ctx.error / ctx.notCollected (no message id: leave it out).
+   */
+  messageId?: string;
+  /** Further assertions on the judged result (all results alongside). */
+  check?: (result: CheckResult, all: CheckResult[]) => void;
+}
+
+export interface CheckCases {
+  /** Cases where the check has nothing to report: PASS or NOT_APPLICABLE. */
+  valid: CheckCase[];
+  /** Cases that report: FAIL, MANUAL, ERROR (at least one ERROR: missing or denied evidence). */
+  invalid: CheckCase[];
+}
+
+/** The results of one run with the message id of each, as the check produced it (undefined for ctx.error/notCollected). */
+export function runCheckCase(check: AnyCheck, c: Pick<CheckCase, 'bundle' | 'options'>): { results: CheckResult[]; messageIds: Map<CheckResult, string> } {
+  const source = typeof c.bundle === 'function' ? c.bundle() : c.bundle;
+  const dir = typeof source === 'string' ? source : source.writeTemp();
+  const estate = new Estate(Bundle.open(dir));
+  const options = { ...(check.meta.defaultOptions as Record<string, unknown>), ...c.options };
+  const ctx = createContext(check.meta, options, estate.collectedAt);
+  const messageIds = new Map<CheckResult, string>();
+  const result = ctx.result.bind(ctx);
+  ctx.result = (status, input) => {
+    const made = result(status, input);
+    messageIds.set(made, input.messageId);
+    return made;
+  };
+  return { results: check.run(estate, ctx), messageIds };
+}
+
+function judged(c: CheckCase, results: CheckResult[]): CheckResult {
+  const found = c.resource === undefined ? results : results.filter((r) => r.resource === c.resource);
+  const about = c.resource === undefined ? 'in all' : `about ${c.resource}`;
+  assert.equal(found.length, 1, `expected one result ${about}, got ${found.length}: ${JSON.stringify(results.map((r) => [r.resource, r.status]))}`);
+  return found[0] as CheckResult;
+}
+
+/** Declares the cases of one check as mocha tests, under a describe block named by the check id. */
+export function describeCheck(check: AnyCheck, cases: CheckCases): void {
+  const declared = Object.keys(check.meta.messages);
+  const produced = new Set<string>();
+  let errorCases = 0;
+  describe(`${check.meta.id} (describeCheck)`, () => {
+    for (const [kind, list] of [['valid', cases.valid], ['invalid', cases.invalid]] as const) {
+      for (const c of list) {
+        if (c.status === 'ERROR') errorCases += 1;
+        it(`${c.status}${c.messageId === undefined ? '' : ` (${c.messageId})`}: ${c.name}`, () => {
+          const validStatus = VALID_STATUSES.includes(c.status);
+          assert.equal(validStatus, kind === 'valid', `a ${kind} case cannot expect ${c.status}: valid cases are ${VALID_STATUSES.join(' or ')}, invalid ones FAIL, MANUAL or ERROR`);
+          if (c.messageId !== undefined) assert.ok(declared.includes(c.messageId), `the case names message id "${c.messageId}", which ${check.meta.id} does not declare (${declared.join(', ')})`);
+          else assert.ok(c.status === 'ERROR' || c.status === 'MANUAL', `a ${c.status} case must name the message id it expects`);
+          const { results, messageIds } = runCheckCase(check, c);
+          const r = judged(c, results);
+          assert.equal(r.status, c.status, `status of ${r.resource}: ${r.message}`);
+          assert.equal(messageIds.get(r), c.messageId, `message id of ${r.resource}: ${r.message}`);
+          // Only a message a case asserts counts as produced: one that merely appears beside it is untested.
+          if (c.messageId !== undefined) produced.add(c.messageId);
+          c.check?.(r, results);
+        });
+      }
+    }
+    it('has an ERROR case and produces every message it declares', () => {
+      assert.ok(errorCases > 0, `${check.meta.id} needs an invalid case with status ERROR: what it reports when its evidence is missing or denied`);
+      const never = declared.filter((id) => !produced.has(id));
+      assert.deepEqual(never, [], `${check.meta.id} declares messages no case produces: ${never.join(', ')} (add cases, or remove the messages)`);
+    });
+  });
+}

@@ -1,0 +1,96 @@
+// describeCheck (src/check-tester.ts) is itself tested here: its describe/it calls are collected instead of
+// registered with mocha, and each collected test is run to see whether it passes or fails, and why.
+import { expect } from 'chai';
+import { describeCheck, type CheckCases } from '../src/check-tester.js';
+import { defineCheck } from '../src/check-kit.js';
+import { BundleBuilder, trailArn } from '../fixtures/bundle-builder.js';
+
+const ACCOUNT = '111111111111';
+
+/** A check with two messages: PASS `named` for a trail named main-*, FAIL `unnamed` otherwise; ERROR when the status is unread. */
+const namedTrails = defineCheck({
+  meta: {
+    id: 'test.named-trails', title: 'Trails are named main-*', severity: 'low', scope: 'trail', description: 'A test check.', rationale: 'Tests.',
+    remediation: { text: 'Rename it.' }, defaultOptions: {}, schema: { type: 'object', properties: {}, additionalProperties: false },
+    messages: { named: 'Trail {{trail}} is named well.', unnamed: 'Trail {{trail}} is not.' },
+  },
+  run(estate, ctx) {
+    return estate.trails.map((t) => {
+      const subject = { account: t.ownerAccount, region: t.homeRegion, resource: t.arn };
+      if (t.status.kind !== 'ok') return ctx.error(t.status, subject);
+      return ctx.result(t.name.startsWith('main-') ? 'PASS' : 'FAIL', { ...subject, messageId: t.name.startsWith('main-') ? 'named' : 'unnamed', data: { trail: t.name } });
+    });
+  },
+});
+
+function bundle(name: string, status = true): () => BundleBuilder {
+  return () => {
+    const b = new BundleBuilder({ accounts: [ACCOUNT], regions: ['us-east-1'] });
+    b.describeTrails(ACCOUNT, 'us-east-1', [{ Name: name, TrailARN: trailArn(ACCOUNT, 'us-east-1', name), HomeRegion: 'us-east-1', IsMultiRegionTrail: true, S3BucketName: 'logs' }]);
+    if (status) b.put(ACCOUNT, 'us-east-1', `cloudtrail/GetTrailStatus/${name}.json`, { IsLogging: true });
+    return b;
+  };
+}
+
+/** Runs describeCheck with mocha's describe/it replaced, then every test it declared: title -> error message (or 'ok'). */
+function outcomes(cases: CheckCases): Record<string, string> {
+  const tests: { title: string; fn: () => void }[] = [];
+  const saved = { describe: globalThis.describe, it: globalThis.it };
+  Object.assign(globalThis, { describe: (_title: string, fn: () => void) => fn(), it: (title: string, fn: () => void) => tests.push({ title, fn }) });
+  try {
+    describeCheck(namedTrails, cases);
+  } finally {
+    Object.assign(globalThis, saved);
+  }
+  const out: Record<string, string> = {};
+  for (const t of tests) {
+    try {
+      t.fn();
+      out[t.title] = 'ok';
+    } catch (err) {
+      out[t.title] = (err as Error).message;
+    }
+  }
+  return out;
+}
+
+const COVERAGE = 'has an ERROR case and produces every message it declares';
+const good: CheckCases = {
+  valid: [{ name: 'main-trail', bundle: bundle('main-trail'), status: 'PASS', messageId: 'named' }],
+  invalid: [
+    { name: 'other', bundle: bundle('other'), status: 'FAIL', messageId: 'unnamed' },
+    { name: 'status unread', bundle: bundle('main-trail', false), status: 'ERROR' },
+  ],
+};
+
+describe('describeCheck', () => {
+  it('passes every case and the coverage test of a complete set of cases', () => {
+    expect(Object.values(outcomes(good))).to.deep.equal(['ok', 'ok', 'ok', 'ok']);
+  });
+
+  it('fails a case naming a message id the check does not declare', () => {
+    const out = outcomes({ ...good, valid: [{ name: 'main-trail', bundle: bundle('main-trail'), status: 'PASS', messageId: 'nammed' }] });
+    expect(out['PASS (nammed): main-trail']).to.contain('message id "nammed", which test.named-trails does not declare (named, unnamed)');
+  });
+
+  it('fails a case whose result has another status or message id', () => {
+    const out = outcomes({ ...good, invalid: [{ name: 'other', bundle: bundle('main-x'), status: 'FAIL', messageId: 'unnamed' }, good.invalid[1] as CheckCases['invalid'][number]] });
+    expect(out['FAIL (unnamed): other']).to.contain('status of');
+  });
+
+  it('fails the coverage test when a declared message is never produced', () => {
+    const out = outcomes({ valid: [], invalid: good.invalid });
+    expect(out[COVERAGE]).to.contain('declares messages no case produces: named');
+  });
+
+  it('fails the coverage test without an ERROR case', () => {
+    const out = outcomes({ valid: good.valid, invalid: [good.invalid[0] as CheckCases['invalid'][number]] });
+    expect(out[COVERAGE]).to.contain('needs an invalid case with status ERROR');
+  });
+
+  it('fails a valid case expecting FAIL, and a FAIL case without a message id', () => {
+    const out = outcomes({ ...good, valid: [...good.valid, { name: 'wrong list', bundle: bundle('other'), status: 'FAIL', messageId: 'unnamed' }], invalid: [...good.invalid, { name: 'no id', bundle: bundle('other'), status: 'FAIL' }] });
+    expect(out['FAIL (unnamed): wrong list']).to.contain('a valid case cannot expect FAIL');
+    expect(out['FAIL: no id']).to.contain('a FAIL case must name the message id it expects');
+  });
+});
