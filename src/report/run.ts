@@ -13,7 +13,7 @@ import { reportRenderers, type ReportFormat } from './formats.js';
 export { REPORT_FORMATS, isReportFormat, reportRenderers, type ReportFormat } from './formats.js';
 import type { RenderContext } from './context.js';
 import { buildReportView } from './model.js';
-import { PdfFile } from './pdf-file.js';
+import { pdfPageCount } from './pdf-file.js';
 import { loadTemplates } from './templates.js';
 
 export interface WrittenReport {
@@ -52,7 +52,7 @@ export async function writeReports(findings: Findings, formats: ReportFormat[], 
       writeFileSync(`${path}.tmp`, bytes);
       renameSync(`${path}.tmp`, path);
       const report: WrittenReport = { format, path, bytes };
-      if (format === 'pdf') report.pages = new PdfFile(bytes).pages().length;
+      if (format === 'pdf') report.pages = await pdfPageCount(bytes);
       written.push(report);
       options.onWritten?.(report);
     }
