@@ -3,7 +3,7 @@
 // every check, from the report's headings) and the name of the section in the running header of each page.
 // Chromium prints the same header on every page, so the section's name is drawn here, where the page each
 // section starts on is known, marked as an artifact (page furniture, not content).
-import type { PDFArray, PDFDocument} from '@cantoo/pdf-lib';
+import type { PDFArray, PDFDocument } from '@cantoo/pdf-lib';
 import { PDFDict, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, StandardFonts, beginMarkedContent, endMarkedContent, rgb, type PDFFont } from '@cantoo/pdf-lib';
 import { destinationArrays, fail, noteWritten } from './pdf-file.js';
 

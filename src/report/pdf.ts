@@ -14,8 +14,9 @@ import { renderReportHtml } from './html.js';
 import type { ReportView } from './model.js';
 import type { PDFDocument } from '@cantoo/pdf-lib';
 import { loadPdf, namedDestinations } from './pdf-file.js';
-import { drawSectionHeaders, savePdf, setInfo, setLanguage, setOutline, type OutlineEntry, type PdfInfo } from './pdf-finish.js';
+import { drawSectionHeaders, savePdf, setInfo, setLanguage, setOutline, type PdfInfo } from './pdf-finish.js';
 import { joinPages, replaceLeadingPages } from './pdf-join.js';
+import { KEEP_WHOLE, MAX_KEPT_TOKENS, PREPARE, type Prepared } from './pdf-page.js';
 import { sealPage, type SealedPage } from './seal.js';
 
 const PAGE_TIMEOUT_MS = 300_000;
@@ -27,11 +28,13 @@ const PAGE_TIMEOUT_MS = 300_000;
 export const PART_WEIGHT = 25_000;
 
 /**
- * A report up to this weight (the same measure) is printed tagged: Chromium's structure tree doubles its
- * print time and adds about 200 MB for a large report (bench:report: 5,000 results would take about 20 s
- * more and over 1 GB), so a heavier one is printed untagged, with its outline and language all the same.
+ * A report up to this weight (the same measure) is printed tagged, with identifiers kept whole across line
+ * ends (KEEP_WHOLE). For a large report each doubles Chromium's work and adds 150-200 MB (bench:report, 5,000
+ * results: over 1 GB), so a heavier one is printed without them, with its outline, section header and
+ * language all the same.
  */
 export const TAGGED_WEIGHT = PART_WEIGHT;
+
 
 export function pdfOptions(paper: Paper, header: string, footer: string, tagged = false): PDFOptions {
   return {
@@ -157,42 +160,14 @@ export function overlayHtml(title: string, pages: number): string {
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${text}</title><style>html, body { margin: 0; background: none; } tp-page { display: block; height: 1px; break-after: page; }</style></head><body>${'<tp-page></tp-page>'.repeat(pages)}</body></html>`;
 }
 
-/**
- * Run in the page once the document is shown: lists the headings (h2 a section, h3 and h4 below it, each
- * check's included) for the outline and the running header, giving an id to those without one, and points
- * a hidden link in <head> at each (Chromium writes a named destination, which says where the heading
- * landed, only for the target of a link in the document; in <head> the links take no layout and change no
- * selector). Also returns the document's language and weight (see PART_WEIGHT).
- */
-const PREPARE = `(() => {
-  const entries = [];
-  const links = document.createElement('div');
-  links.hidden = true;
-  let n = 0;
-  for (const h of document.body.querySelectorAll('h2, h3, h4')) {
-    const title = h.textContent.replace(/\\s+/g, ' ').trim();
-    if (title === '') continue;
-    if (!h.id) h.id = 'tp-outline-' + (++n);
-    entries.push({ anchor: h.id, title, level: Number(h.tagName[1]) - 1 });
-    const a = document.createElement('a');
-    a.href = '#' + encodeURIComponent(h.id);
-    links.append(a);
-  }
-  document.head.append(links);
-  const weight = document.body.getElementsByTagName('*').length + Math.round(document.body.textContent.length / 100);
-  return { entries, lang: document.documentElement.lang || '', weight };
-})()`;
-
-interface Prepared {
-  entries: OutlineEntry[];
-  lang: string;
-  weight: number;
-}
-
-async function setReport(page: Page, sealed: SealedPage, html: string): Promise<Prepared> {
+/** Shows the document for printing, with tokens kept whole in a report up to `taggedWeight` (then tagged). */
+async function setReport(page: Page, sealed: SealedPage, html: string, taggedWeight: number): Promise<Prepared & { tagged: boolean }> {
   // The document is only printed: hidden on screen, it is laid out once, for print, not twice.
   await sealed.show(html.replace('</head>', `${PRINT_ONLY}</head>`), PAGE_TIMEOUT_MS);
-  return (await page.evaluate(PREPARE)) as Prepared;
+  const prepared = (await page.evaluate(PREPARE)) as Prepared;
+  const tagged = prepared.weight <= taggedWeight;
+  if (tagged) await page.evaluate(`(${KEEP_WHOLE})(${MAX_KEPT_TOKENS})`);
+  return { ...prepared, tagged };
 }
 
 /** Document information, language, outline and the sections' names in the running header; the file's bytes. */
@@ -233,7 +208,7 @@ async function printWhole(page: Page, sealed: SealedPage, html: string, view: Re
       return finish(whole, view, prepared);
     }
   }
-  const again = await setReport(page, sealed, html);
+  const again = await setReport(page, sealed, html, tagged ? Number.POSITIVE_INFINITY : 0);
   await page.evaluate(`(${FILL_TOC})(${JSON.stringify(numbers)})`);
   return finish(await printed(page, options, 'the printed report'), view, again);
 }
@@ -303,8 +278,8 @@ export async function printPdf(html: string, view: ReportView, templates: { head
   try {
     page.setDefaultTimeout(PAGE_TIMEOUT_MS);
     const sealed = await sealPage(page);
-    const prepared = await setReport(page, sealed, html);
-    const tagged = prepared.weight <= (options.taggedWeight ?? TAGGED_WEIGHT);
+    const prepared = await setReport(page, sealed, html, options.taggedWeight ?? TAGGED_WEIGHT);
+    const { tagged } = prepared;
     const weights = (await page.evaluate(ANALYSE)) as number[] | string;
     const groups = typeof weights === 'string' ? [] : groupSections(weights, Math.max(options.partWeight ?? PART_WEIGHT, ...weights));
     if (groups.length < 2) return await printWhole(page, sealed, html, view, templates, paper, prepared, tagged);

@@ -15,7 +15,7 @@ import { joinPages } from '../../src/report/pdf-join.js';
 import { groupSections, overlayHtml, printPdf, type PrintOptions } from '../../src/report/pdf.js';
 import { builtinTemplatesDir } from '../../src/report/templates.js';
 import { fixtureFindings, previousFindings, writeFixtureBundle } from './fixtures.js';
-import { pdfInfo as readInfo, qpdfCheck, requireReal, run } from './real-tools.js';
+import { outline, pdfInfo as readInfo, qpdfCheck, requireReal, run } from './real-tools.js';
 
 /** Counts the PDFs printed in the tabs it hands out. */
 class PrintCounting implements BrowserSession {
@@ -118,6 +118,9 @@ describe('PDF report printed part by part (real Chromium)', function () {
       const [wi, pi] = [readInfo(whole.file), readInfo(parts.file)];
       for (const key of ['Title', 'Author', 'Subject', 'Keywords', 'Creator', 'CreationDate', 'Page size']) expect(pi[key], key).to.equal(wi[key]);
       expect(qpdfCheck(this, parts.file)).to.contain('No syntax or stream encoding errors');
+      const bookmarks = outline(parts.file);
+      expect(bookmarks).to.deep.equal(outline(whole.file));
+      expect(bookmarks.filter((b) => b.depth === 0).map((b) => b.title)).to.include.members(['Contents', 'Executive summary', 'Every result']);
     });
   }
 
