@@ -68,11 +68,14 @@ interface Node {
  * Writes the outline: one bookmark per entry whose anchor landed on a page, nested by level, closed below the
  * top level (a report has a bookmark per check). Returns how many bookmarks it wrote.
  */
-export function setOutline(doc: PDFDocument, entries: OutlineEntry[]): number {
+export function setOutline(doc: PDFDocument, entries: OutlineEntry[], leftOut = 0): number {
   const dests = new Map(destinationArrays(doc));
   const root: Node[] = [];
   const stack: Node[] = [];
-  for (const entry of entries) {
+  const last = [...entries].reverse().find((e) => dests.has(e.anchor));
+  // Headings left out (see MAX_OUTLINE_ENTRIES) are counted in a last bookmark, at the last heading kept.
+  const noted = leftOut > 0 && last ? [{ anchor: last.anchor, title: `${leftOut} more headings are not bookmarked (at most ${entries.length})`, level: 1 }] : [];
+  for (const entry of [...entries, ...noted]) {
     const dest = dests.get(entry.anchor);
     if (!dest) continue;
     const node: Node = { entry, dest, ref: doc.context.nextRef(), children: [] };

@@ -7,20 +7,28 @@ import type { OutlineEntry } from './pdf-finish.js';
 export const MAX_KEPT_TOKENS = 5_000;
 
 /**
+ * Headings in the outline, at most (a findings file names its checks, one heading each): the rest are left
+ * out of the outline, and counted (Prepared.leftOut).
+ */
+export const MAX_OUTLINE_ENTRIES = 10_000;
+
+/**
  * Run in the page once the document is shown: lists the headings (h2 a section, h3 and h4 below it, each
  * check's included) for the outline and the running header, giving an id to those without one, and points
  * a hidden link in <head> at each (Chromium writes a named destination, which says where the heading
  * landed, only for the target of a link in the document; in <head> the links take no layout and change no
- * selector). Also returns the document's language and weight (see PART_WEIGHT).
+ * selector). At most MAX_OUTLINE_ENTRIES. Also returns the document's language and weight (see PART_WEIGHT).
  */
-export const PREPARE = `(() => {
+export const PREPARE = `((limit) => {
   const entries = [];
+  let leftOut = 0;
   const links = document.createElement('div');
   links.hidden = true;
   let n = 0;
   for (const h of document.body.querySelectorAll('h2, h3, h4')) {
     const title = h.textContent.replace(/\\s+/g, ' ').trim();
     if (title === '') continue;
+    if (entries.length >= limit) { leftOut++; continue; }
     if (!h.id) h.id = 'tp-outline-' + (++n);
     entries.push({ anchor: h.id, title, level: Number(h.tagName[1]) - 1 });
     const a = document.createElement('a');
@@ -29,8 +37,8 @@ export const PREPARE = `(() => {
   }
   document.head.append(links);
   const weight = document.body.getElementsByTagName('*').length + Math.round(document.body.textContent.length / 100);
-  return { entries, lang: document.documentElement.lang || '', weight };
-})()`;
+  return { entries, leftOut, lang: document.documentElement.lang || '', weight };
+})`;
 
 /**
  * Run in the page before printing: identifiers, dates, hashes and e-mail addresses are kept whole across line
@@ -81,6 +89,8 @@ export const KEEP_WHOLE = String.raw`((limit) => {
 
 export interface Prepared {
   entries: OutlineEntry[];
+  /** Headings over MAX_OUTLINE_ENTRIES. */
+  leftOut: number;
   lang: string;
   weight: number;
 }

@@ -16,7 +16,7 @@ import type { PDFDocument } from '@cantoo/pdf-lib';
 import { loadPdf, namedDestinations } from './pdf-file.js';
 import { drawSectionHeaders, savePdf, setInfo, setLanguage, setOutline, type PdfInfo } from './pdf-finish.js';
 import { joinPages, replaceLeadingPages } from './pdf-join.js';
-import { KEEP_WHOLE, MAX_KEPT_TOKENS, PREPARE, type Prepared } from './pdf-page.js';
+import { KEEP_WHOLE, MAX_KEPT_TOKENS, MAX_OUTLINE_ENTRIES, PREPARE, type Prepared } from './pdf-page.js';
 import { sealPage, type SealedPage } from './seal.js';
 
 const PAGE_TIMEOUT_MS = 300_000;
@@ -164,7 +164,7 @@ export function overlayHtml(title: string, pages: number): string {
 async function setReport(page: Page, sealed: SealedPage, html: string, taggedWeight: number): Promise<Prepared & { tagged: boolean }> {
   // The document is only printed: hidden on screen, it is laid out once, for print, not twice.
   await sealed.show(html.replace('</head>', `${PRINT_ONLY}</head>`), PAGE_TIMEOUT_MS);
-  const prepared = (await page.evaluate(PREPARE)) as Prepared;
+  const prepared = (await page.evaluate(`(${PREPARE})(${MAX_OUTLINE_ENTRIES})`)) as Prepared;
   const tagged = prepared.weight <= taggedWeight;
   if (tagged) await page.evaluate(`(${KEEP_WHOLE})(${MAX_KEPT_TOKENS})`);
   return { ...prepared, tagged };
@@ -174,7 +174,7 @@ async function setReport(page: Page, sealed: SealedPage, html: string, taggedWei
 async function finish(doc: PDFDocument, view: ReportView, prepared: Prepared): Promise<Uint8Array> {
   setInfo(doc, pdfInfo(view));
   setLanguage(doc, prepared.lang);
-  setOutline(doc, prepared.entries);
+  setOutline(doc, prepared.entries, prepared.leftOut);
   await drawSectionHeaders(doc, prepared.entries);
   return savePdf(doc);
 }

@@ -2,10 +2,11 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PDFDict, PDFName, PDFString } from '@cantoo/pdf-lib';
+import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFString } from '@cantoo/pdf-lib';
 import { SharedBrowser } from '../../src/report/browser.js';
 import { renderReportHtml } from '../../src/report/html.js';
 import { loadPdf } from '../../src/report/pdf-file.js';
+import { setOutline } from '../../src/report/pdf-finish.js';
 import { printPdf, renderReportPdf } from '../../src/report/pdf.js';
 import { fixtureFindings, previousFindings, writeFixtureBundle } from './fixtures.js';
 import { outline, pageText, pdfInfo, requireReal, run, type Bookmark } from './real-tools.js';
@@ -110,5 +111,28 @@ describe('PDF report navigation and accessibility (real Chromium, read back with
     expect(headerLine(out, summary?.page ?? 0)).to.contain('Executive summary');
     const doc = await loadPdf(readFileSync(out), out);
     expect(doc.catalog.lookup(PDFName.of('Lang'), PDFString).decodeText()).to.equal('en');
+  });
+});
+
+describe('PDF outline', () => {
+  it('nests bookmarks by level, leaves out headings that landed on no page, and counts those over the limit', async () => {
+    const doc = await PDFDocument.create();
+    const pages = [doc.addPage(), doc.addPage()];
+    const dests = doc.context.obj({ a: [pages[0]?.ref, 'XYZ', 0, 800, 0], b: [pages[1]?.ref, 'XYZ', 0, 800, 0] });
+    doc.catalog.set(PDFName.of('Dests'), doc.context.register(dests));
+    const entries = [
+      { anchor: 'a', title: 'One', level: 1 },
+      { anchor: 'b', title: 'One point one', level: 2 },
+      { anchor: 'nowhere', title: 'Not printed', level: 1 },
+    ];
+    expect(setOutline(doc, entries, 7)).to.equal(3);
+    const title = (d: PDFDict | undefined): string | undefined => d?.lookupMaybe(PDFName.of('Title'), PDFHexString)?.decodeText();
+    const first = doc.catalog.lookup(PDFName.of('Outlines'), PDFDict).lookup(PDFName.of('First'), PDFDict);
+    expect(title(first)).to.equal('One');
+    expect(title(first.lookupMaybe(PDFName.of('First'), PDFDict))).to.equal('One point one');
+    expect(first.lookup(PDFName.of('Count'), PDFNumber).asNumber()).to.equal(-1);
+    const next = first.lookupMaybe(PDFName.of('Next'), PDFDict);
+    expect(title(next)).to.equal('7 more headings are not bookmarked (at most 3)');
+    expect(next?.lookupMaybe(PDFName.of('Next'), PDFDict)).to.equal(undefined);
   });
 });
