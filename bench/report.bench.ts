@@ -14,25 +14,19 @@ const TARGET_BYTES = 1024 ** 3;
 /** CPU seconds each Chromium process had used when last seen (a process that ended keeps its last figure). */
 const chromiumCpu = new Map<string, number>();
 
-/** Each process's parent, from /proc (a process that ends meanwhile is left out). */
-function parents(): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      // The parent is field 4, the second after the name.
-      const ppid = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1];
-      if (ppid) out.set(pid, ppid);
-    } catch {
-      // the process ended between listing and reading
-    }
+/** A process's parent, from /proc (undefined once it has ended). */
+function parentOf(pid: string): string | undefined {
+  try {
+    // The parent is field 4, the second after the name.
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1];
+  } catch {
+    return undefined;
   }
-  return out;
 }
 
 /** Whether `pid` descends from this process (another run's Chromium on a shared machine does not count). */
-function ours(pid: string, tree: Map<string, string>): boolean {
-  for (let p: string | undefined = tree.get(pid), hops = 0; p !== undefined && hops < 64; p = tree.get(p), hops++) if (p === String(process.pid)) return true;
+function ours(pid: string): boolean {
+  for (let p = parentOf(pid), hops = 0; p !== undefined && p !== '0' && hops < 16; p = parentOf(p), hops++) if (p === String(process.pid)) return true;
   return false;
 }
 
@@ -44,11 +38,10 @@ function ours(pid: string, tree: Map<string, string>): boolean {
  */
 function chromiumRss(): number {
   let total = 0;
-  const tree = parents();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('trailproof-chromium-') || !ours(pid, tree)) continue;
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('trailproof-chromium-') || !ours(pid)) continue;
       const pss = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
       total += Number(pss?.[1] ?? 0) * 1024;
       // utime and stime, in clock ticks (100 a second on Linux), are fields 14 and 15, counted after the name.
