@@ -14,17 +14,34 @@ const TARGET_BYTES = 1024 ** 3;
 /** CPU seconds each Chromium process had used when last seen (a process that ended keeps its last figure). */
 const chromiumCpu = new Map<string, number>();
 
+/** A process's parent, from /proc (undefined once it has ended). */
+function parentOf(pid: string): string | undefined {
+  try {
+    // The parent is field 4, the second after the name.
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `pid` descends from this process (another run's Chromium on a shared machine does not count). */
+function ours(pid: string): boolean {
+  for (let p = parentOf(pid), hops = 0; p !== undefined && p !== '0' && hops < 16; p = parentOf(p), hops++) if (p === String(process.pid)) return true;
+  return false;
+}
+
 /**
- * Memory of the Chromium processes this benchmark started (their command line names our profile), as
- * proportional set size: shared pages counted once across processes, not once per process as RSS would.
- * Also notes their CPU time: on a shared machine it says more about the work done than the wall clock does.
+ * Memory of the Chromium processes this benchmark started (their command line names our profile, and they
+ * descend from this process), as proportional set size: shared pages counted once across processes, not once
+ * per process as RSS would. Also notes their CPU time: on a shared machine it says more about the work done
+ * than the wall clock does.
  */
 function chromiumRss(): number {
   let total = 0;
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('trailproof-chromium-')) continue;
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('trailproof-chromium-') || !ours(pid)) continue;
       const pss = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
       total += Number(pss?.[1] ?? 0) * 1024;
       // utime and stime, in clock ticks (100 a second on Linux), are fields 14 and 15, counted after the name.

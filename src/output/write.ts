@@ -14,7 +14,7 @@ import { renderers as reportRenderers, type Format as ReportFormat } from './ind
 export { FORMATS as REPORT_FORMATS, isFormat as isReportFormat, renderers as reportRenderers, type Format as ReportFormat } from './index.js';
 import type { RenderContext } from '../report/context.js';
 import { buildReportView } from '../report/model.js';
-import { PdfFile } from '../report/pdf-file.js';
+import { pdfPageCount } from '../report/pdf-file.js';
 import { loadTemplates } from '../report/templates.js';
 
 export interface WrittenReport {
@@ -53,7 +53,7 @@ export async function writeReports(findings: Findings, formats: ReportFormat[], 
       writeFileSync(`${path}.tmp`, bytes);
       renameSync(`${path}.tmp`, path);
       const report: WrittenReport = { format, path, bytes };
-      if (format === 'pdf') report.pages = new PdfFile(bytes).pages().length;
+      if (format === 'pdf') report.pages = await pdfPageCount(bytes);
       written.push(report);
       options.onWritten?.(report);
     }

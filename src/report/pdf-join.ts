@@ -1,241 +1,115 @@
-// One new PDF from the pages of several that Chromium printed (a long report is printed part by part, so
-// that the browser lays out one part at a time), with the running header and footer, printed once for the
-// whole page count on blank pages, drawn over every page. Objects are copied once each, renumbered.
-import { createHash } from 'node:crypto';
-import { deflateSync, inflateSync } from 'node:zlib';
-import { fail, isDict, isName, isRef, type PdfDict, type PdfFile, type PdfRef, type PdfValue } from './pdf-file.js';
-import { infoDictionary, nameText, objectBytes, serialize, type PdfInfo } from './pdf-update.js';
+// Putting together the PDFs Chromium printed, with @cantoo/pdf-lib. A long report is printed part by part
+// (so that the browser lays out one part at a time): joinPages makes one document of the parts' pages, with
+// the running header and footer, printed once for the whole page count on blank pages, drawn over every
+// page, and the parts' named destinations merged. A short one is printed whole and its cover and contents
+// printed again once their page numbers are known: replaceLeadingPages puts those in place of the first.
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFObjectCopier, PDFPage, PDFPageLeaf, PDFRef, beginMarkedContent, endMarkedContent, type PDFObject } from '@cantoo/pdf-lib';
+import { destinationArrays, fail } from './pdf-file.js';
 
-/** A PDF written from scratch, object by object, with a classic cross-reference table. */
-class PdfWriter {
-  private readonly chunks: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
-  private length = (this.chunks[0] as Buffer).length;
-  private readonly offsets: number[] = [];
-  private next = 1;
+/** Catalog entries of the first part that the joined document keeps (the language, the viewer settings). */
+const KEPT_CATALOG_ENTRIES = ['Lang', 'ViewerPreferences'];
 
-  allocate(): number {
-    return this.next++;
-  }
-
-  write(num: number, body: string, stream: Uint8Array | null = null): void {
-    const bytes = objectBytes(num, body, stream);
-    this.offsets[num] = this.length;
-    this.chunks.push(bytes);
-    this.length += bytes.length;
-  }
-
-  finish(root: number, info: number): Uint8Array {
-    const id = createHash('sha256');
-    for (const chunk of this.chunks) id.update(chunk);
-    const hex = id.digest('hex').slice(0, 32);
-    let xref = `xref\n0 ${this.next}\n0000000000 65535 f \n`;
-    for (let num = 1; num < this.next; num++) {
-      const at = this.offsets[num];
-      if (at === undefined) fail(`object ${num} was numbered but never written`);
-      xref += `${String(at).padStart(10, '0')} 00000 n \n`;
-    }
-    const trailer = `trailer\n<</Size ${this.next}\n/Root ${root} 0 R\n/Info ${info} 0 R\n/ID [<${hex}> <${hex}>]>>\nstartxref\n${this.length}\n%%EOF\n`;
-    return Buffer.concat([...this.chunks, Buffer.from(xref + trailer, 'latin1')]);
-  }
-}
-
-/** Copies objects of one source file into a writer, renumbered, each once, with everything they refer to. */
-class Copier {
-  private readonly numbers = new Map<number, number>();
-  private readonly pending: PdfRef[] = [];
-  private done = 0;
-
-  /** `own`: references to objects of the new file, which are written as they are. */
-  constructor(readonly source: PdfFile, private readonly out: PdfWriter, private readonly own: Set<PdfRef>) {}
-
-  /** Gives a source object the number `num`: the caller writes that object itself (a page). */
-  assign(ref: PdfRef, num: number): void {
-    this.numbers.set(ref.ref, num);
-  }
-
-  has(ref: PdfRef): boolean {
-    return this.numbers.has(ref.ref);
-  }
-
-  readonly map = (ref: PdfRef): PdfRef => {
-    if (this.own.has(ref)) return ref;
-    let num = this.numbers.get(ref.ref);
-    if (num === undefined) {
-      num = this.out.allocate();
-      this.numbers.set(ref.ref, num);
-      this.pending.push(ref);
-    }
-    return { ref: num, gen: 0 };
-  };
-
-  serialize(v: PdfValue): string {
-    return serialize(v, this.map);
-  }
-
-  /** Writes every object referred to so far (and what those refer to). */
-  flush(): void {
-    while (this.done < this.pending.length) {
-      const ref = this.pending[this.done++] as PdfRef;
-      const { value, stream } = this.source.objectWithStream(ref);
-      this.out.write(this.numbers.get(ref.ref) as number, serialize(value, this.map), stream);
-    }
-  }
-}
-
-const INHERITED = ['Resources', 'MediaBox', 'CropBox', 'Rotate'];
-
-/** A page's dictionary with what it inherits from the page tree, without its /Parent. */
-function pageDict(file: PdfFile, ref: PdfRef): PdfDict {
-  const page = file.object(ref);
-  if (!isDict(page)) fail(`page object ${ref.ref} is not a dictionary`);
-  const out: PdfDict = new Map(page);
-  out.delete('Parent');
-  let parent = page.get('Parent');
-  for (let depth = 0; isRef(parent) && depth < 32; depth++) {
-    const node = file.object(parent);
-    if (!isDict(node)) break;
-    for (const key of INHERITED) if (!out.has(key) && node.has(key)) out.set(key, node.get(key) as PdfValue);
-    parent = node.get('Parent');
-  }
-  return out;
-}
-
-function dictOf(file: PdfFile, v: PdfValue | undefined, what: string): PdfDict {
-  const d = file.resolve(v);
-  if (d === undefined || d === null) return new Map();
-  if (!isDict(d)) fail(`${what} is not a dictionary`);
-  return d;
-}
-
-/** The content streams of a page, as references. */
-function contentRefs(file: PdfFile, contents: PdfValue | undefined): PdfValue[] {
-  if (contents === undefined) return [];
-  if (Array.isArray(contents)) return contents;
-  if (isRef(contents)) {
-    const { value, stream } = file.objectWithStream(contents);
-    if (stream) return [contents];
-    if (Array.isArray(value)) return value;
-  }
-  return fail('a page /Contents is neither a stream nor an array of streams');
-}
-
-function decoded(dict: PdfDict, stream: Uint8Array): Buffer {
-  const filter = dict.get('Filter');
-  const names = Array.isArray(filter) ? filter : filter === undefined ? [] : [filter];
-  if (names.length === 0) return Buffer.from(stream);
-  if (names.length === 1 && isName(names[0]) && names[0].name === 'FlateDecode' && !dict.has('DecodeParms')) return inflateSync(stream);
-  return fail(`content stream filter ${serialize(filter as PdfValue)} is not supported`);
-}
-
-/** A page's drawing as a form XObject dictionary and its stream (one stream copied still encoded). */
-function pageForm(file: PdfFile, page: PdfDict): { form: PdfDict; data: Uint8Array } {
-  const refs = contentRefs(file, page.get('Contents'));
-  const form: PdfDict = new Map<string, PdfValue>([['Type', { name: 'XObject' }], ['Subtype', { name: 'Form' }], ['BBox', file.resolve(page.get('MediaBox')) ?? null], ['Resources', page.get('Resources') ?? new Map()]]);
-  const streams = refs.map((r) => {
-    if (!isRef(r)) fail('a content stream is not an indirect object');
-    const { value, stream } = file.objectWithStream(r);
-    if (!stream || !isDict(value)) fail(`content object ${r.ref} is not a stream`);
-    return { value, stream };
+/**
+ * Copies pages of `source` into `target` at `index` (appending by default), with everything they use, each
+ * object once. Returns the copied pages and the map from the source's page references to theirs.
+ */
+function copyPages(target: PDFDocument, source: PDFDocument, indices: number[], index = target.getPageCount()): { pages: PDFPage[]; refs: Map<string, PDFRef> } {
+  const copier = PDFObjectCopier.for(source.context, target.context);
+  const sourcePages = source.getPages();
+  const refs = new Map<string, PDFRef>();
+  const pages = indices.map((i, k) => {
+    const from = sourcePages[i];
+    if (!from) return fail(`page ${i + 1} of a PDF of ${sourcePages.length} pages`);
+    // Copying the reference (not the page object) keeps one copy per page, whatever else refers to it.
+    const ref = copier.copy(from.ref);
+    const leaf = target.context.lookup(ref);
+    if (!(leaf instanceof PDFPageLeaf)) return fail(`page ${i + 1} is not a page object`);
+    const page = target.insertPage(index + k, PDFPage.of(leaf, ref, target));
+    refs.set(from.ref.toString(), ref);
+    return page;
   });
-  let data: Uint8Array;
-  const only = streams.length === 1 ? streams[0] : undefined;
-  if (only) {
-    data = only.stream;
-    for (const key of ['Filter', 'DecodeParms']) if (only.value.has(key)) form.set(key, file.resolve(only.value.get(key)) ?? null);
-  } else {
-    data = deflateSync(Buffer.concat(streams.flatMap(({ value, stream }) => [decoded(value, stream), Buffer.from('\n')])));
-    form.set('Filter', { name: 'FlateDecode' });
-  }
-  form.set('Length', data.length);
-  return { form, data };
+  return { pages, refs };
+}
+
+/** A destination array with its page reference mapped, or undefined when its page was not copied. */
+function mappedDestination(target: PDFDocument, dest: PDFArray, refs: Map<string, PDFRef>): PDFArray | undefined {
+  const page = dest.get(0);
+  const ref = page instanceof PDFRef ? refs.get(page.toString()) : undefined;
+  if (!ref) return undefined;
+  const rest: PDFObject[] = [];
+  for (let i = 1; i < dest.size(); i++) rest.push(dest.get(i).clone(target.context));
+  return target.context.obj([ref, ...rest]);
 }
 
 /**
  * One PDF from the pages of `parts`, in order, with page i of `overlay` drawn over page i (the running header
- * and footer, printed once on blank pages so that "page X of Y" counts the whole report). Named destinations
- * (the targets of the report's internal links) are merged; the document information is `info`.
+ * and footer, printed once on blank pages so that "page X of Y" counts the whole report), marked as an
+ * artifact (page furniture, not content). Named destinations (the targets of the report's internal links)
+ * are merged, each on the part that holds its page.
  */
-export function joinPages(parts: PdfFile[], overlay: PdfFile, info: PdfInfo): Uint8Array {
-  const out = new PdfWriter();
-  const own = new Set<PdfRef>();
-  const fresh = (num: number): PdfRef => {
-    const ref = { ref: num, gen: 0 };
-    own.add(ref);
-    return ref;
-  };
+export async function joinPages(parts: PDFDocument[], overlay: PDFDocument): Promise<PDFDocument> {
   if (parts.length === 0) fail('no pages to join');
-  const sources = parts.map((file) => ({ file, copier: new Copier(file, out, own), pages: file.pageRefs() }));
-  const overlayPages = overlay.pageRefs();
-  const overlayCopier = new Copier(overlay, out, own);
-  const total = sources.reduce((n, s) => n + s.pages.length, 0);
-  if (overlayPages.length !== total) fail(`the header and footer were printed on ${overlayPages.length} pages for a report of ${total}`);
-  const pagesRoot = out.allocate();
-  // The page's own drawing is put between q and Q, so the header and footer are drawn after it (as Chromium
-  // does: text extraction reads them last) with the graphics state the page started with.
-  const open = out.allocate();
-  out.write(open, '<</Length 2>>', Buffer.from('q\n', 'latin1'));
-  const closers = new Map<string, number>();
-  const kids: number[] = [];
-  for (const { file, copier, pages } of sources) {
-    const numbers = pages.map((ref) => {
-      const num = out.allocate();
-      copier.assign(ref, num);
-      return num;
-    });
-    pages.forEach((ref, i) => {
-      const page = pageDict(file, ref);
-      const over = pageDict(overlay, overlayPages[kids.length] as PdfRef);
-      if (serialize(file.resolve(page.get('MediaBox')) ?? null) !== serialize(overlay.resolve(over.get('MediaBox')) ?? null)) fail(`page ${kids.length + 1} and its header and footer differ in size`);
-      const { form, data } = pageForm(overlay, over);
-      const formNum = out.allocate();
-      out.write(formNum, overlayCopier.serialize(form), data);
-      const resources: PdfDict = new Map(dictOf(file, page.get('Resources'), 'page /Resources'));
-      const xobjects: PdfDict = new Map(dictOf(file, resources.get('XObject'), 'page /XObject resources'));
-      let name = 'TPhf';
-      while (xobjects.has(name)) name += 'x';
-      xobjects.set(name, fresh(formNum));
-      resources.set('XObject', xobjects);
-      page.set('Resources', resources);
-      let close = closers.get(name);
-      if (close === undefined) {
-        close = out.allocate();
-        const body = Buffer.from(`Q\nq /${name} Do Q\n`, 'latin1');
-        out.write(close, `<</Length ${body.length}>>`, body);
-        closers.set(name, close);
-      }
-      page.set('Contents', [fresh(open), ...contentRefs(file, page.get('Contents')), fresh(close)]);
-      page.set('Parent', fresh(pagesRoot));
-      out.write(numbers[i] as number, copier.serialize(page));
-      kids.push(numbers[i] as number);
-    });
-    copier.flush();
-  }
-  overlayCopier.flush();
-
-  const dests: string[] = [];
-  const named = new Set<string>();
-  for (const { file, copier } of sources) {
-    const catalog = file.catalog();
-    if (isDict(file.resolve(catalog.get('Names'))) && dictOf(file, catalog.get('Names'), '/Names').has('Dests')) fail('named destinations in a /Names tree are not supported');
-    for (const [name, dest] of dictOf(file, catalog.get('Dests'), 'catalog /Dests')) {
-      const target = file.resolve(dest);
-      // Only destinations on a page of this part: anything else would drag a foreign page tree along.
-      if (named.has(name) || !Array.isArray(target) || !isRef(target[0]) || !copier.has(target[0])) continue;
-      named.add(name);
-      dests.push(`${nameText(name)} ${copier.serialize(target)}`);
+  const total = parts.reduce((n, part) => n + part.getPageCount(), 0);
+  if (overlay.getPageCount() !== total) fail(`the header and footer were printed on ${overlay.getPageCount()} pages for a report of ${total}`);
+  const out = await PDFDocument.create({ updateMetadata: false });
+  const dests = out.context.obj({});
+  for (const part of parts) {
+    const { refs } = copyPages(out, part, part.getPageIndices());
+    for (const [name, dest] of destinationArrays(part)) {
+      const key = PDFName.of(name);
+      const mapped = dests.has(key) ? undefined : mappedDestination(out, dest, refs);
+      if (mapped) dests.set(key, mapped);
     }
-    copier.flush();
   }
-  const destsNum = out.allocate();
-  out.write(destsNum, `<<${dests.join('\n')}>>`);
-  out.write(pagesRoot, `<</Type /Pages\n/Count ${kids.length}\n/Kids [${kids.map((n) => `${n} 0 R`).join(' ')}]>>`);
-  const first = sources[0] as (typeof sources)[number];
-  const catalog = first.file.catalog();
-  const extra = ['ViewerPreferences', 'Lang'].filter((k) => catalog.has(k)).map((k) => `\n/${k} ${first.copier.serialize(catalog.get(k) as PdfValue)}`).join('');
-  first.copier.flush();
-  const root = out.allocate();
-  out.write(root, `<</Type /Catalog\n/Pages ${pagesRoot} 0 R\n/Dests ${destsNum} 0 R${extra}>>`);
-  const infoNum = out.allocate();
-  out.write(infoNum, infoDictionary(info));
-  return out.finish(root, infoNum);
+  const pages = out.getPages();
+  const furniture = await out.embedPages(overlay.getPages());
+  pages.forEach((page, i) => {
+    const over = furniture[i];
+    if (!over) return;
+    const [w, h] = [page.getWidth(), page.getHeight()];
+    if (Math.abs(over.width - w) > 0.5 || Math.abs(over.height - h) > 0.5) fail(`page ${i + 1} and its header and footer differ in size`);
+    // pdf-lib puts the page's own drawing between q and Q first, so the header and footer are drawn after
+    // it (as Chromium does: text extraction reads them last) with the graphics state the page started with.
+    page.pushOperators(beginMarkedContent('Artifact'));
+    page.drawPage(over, { x: 0, y: 0 });
+    page.pushOperators(endMarkedContent());
+  });
+  out.catalog.set(PDFName.of('Dests'), out.context.register(dests));
+  const first = parts[0] as PDFDocument;
+  const copier = PDFObjectCopier.for(first.context, out.context);
+  for (const key of KEPT_CATALOG_ENTRIES) {
+    const value = first.catalog.get(PDFName.of(key));
+    if (value !== undefined) out.catalog.set(PDFName.of(key), copier.copy(value));
+  }
+  return out;
+}
+
+/**
+ * Puts pages 1..count of `front` in place of pages 1..count of `doc` (the same layout printed again with
+ * other text: the contents with their page numbers). The replaced pages' link annotations are kept, since
+ * they point at `doc`'s destinations (`front`, printed without the sections, has none), and named
+ * destinations on a replaced page follow it to the new one.
+ */
+export function replaceLeadingPages(doc: PDFDocument, front: PDFDocument, count: number): void {
+  if (count > doc.getPageCount() || count > front.getPageCount()) fail(`cannot replace ${count} pages (target ${doc.getPageCount()}, source ${front.getPageCount()})`);
+  const old = doc.getPages().slice(0, count);
+  const indices = [...Array(count).keys()];
+  const { pages } = copyPages(doc, front, indices, 0);
+  const moved = new Map<string, PDFRef>();
+  pages.forEach((page, i) => {
+    const before = old[i] as PDFPage;
+    const annots = before.node.lookupMaybe(PDFName.of('Annots'), PDFArray);
+    page.node.delete(PDFName.of('Annots'));
+    if (annots) {
+      page.node.set(PDFName.of('Annots'), annots);
+      for (let a = 0; a < annots.size(); a++) annots.lookupMaybe(a, PDFDict)?.set(PDFName.of('P'), page.ref);
+    }
+    moved.set(before.ref.toString(), page.ref);
+  });
+  for (let i = 0; i < count; i++) doc.removePage(count);
+  for (const [, dest] of destinationArrays(doc)) {
+    const page = dest.get(0);
+    const to = page instanceof PDFRef ? moved.get(page.toString()) : undefined;
+    if (to) dest.set(0, to);
+  }
 }

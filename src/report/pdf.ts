@@ -1,8 +1,10 @@
 // The report as PDF: the HTML document printed by headless Chromium (one browser per run, shared), with a
-// running header and "page X of Y" footer, table-of-contents page numbers read back from the PDF's own
-// named destinations, and document information written into the file. A long report is printed part by
+// running header (naming the section) and "page X of Y" footer, table-of-contents page numbers read back
+// from the PDF's own named destinations, an outline of the report's headings, its language, and document
+// information written into the file (pdf-finish.ts, with @cantoo/pdf-lib). A long report is printed part by
 // part (see printInParts): Chromium holds the layout of everything it prints at once, so printing the whole
-// document in one go needs several hundred MB more than printing its largest section.
+// document in one go needs several hundred MB more than printing its largest section. A report up to
+// TAGGED_WEIGHT is printed as a tagged PDF (a structure tree for assistive technology).
 import type { CDPSession, Page, PDFOptions } from 'puppeteer-core';
 import { TrailproofError, errorMessage } from '../errors.js';
 import type { Findings } from '../model/types.js';
@@ -10,9 +12,11 @@ import { SharedBrowser } from './browser.js';
 import type { BrowserSession, Paper, RenderContext } from './context.js';
 import { renderReportHtml } from './html.js';
 import type { ReportView } from './model.js';
-import { PdfFile } from './pdf-file.js';
-import { joinPages } from './pdf-join.js';
-import { PdfUpdate, replaceLeadingPages, type PdfInfo } from './pdf-update.js';
+import type { PDFDocument } from '@cantoo/pdf-lib';
+import { loadPdf, namedDestinations } from './pdf-file.js';
+import { drawSectionHeaders, savePdf, setInfo, setLanguage, setOutline, type PdfInfo } from './pdf-finish.js';
+import { joinPages, replaceLeadingPages } from './pdf-join.js';
+import { KEEP_WHOLE, MAX_KEPT_TOKENS, MAX_OUTLINE_ENTRIES, PREPARE, type Prepared } from './pdf-page.js';
 import { sealPage, type SealedPage } from './seal.js';
 
 const PAGE_TIMEOUT_MS = 300_000;
@@ -23,7 +27,16 @@ const PAGE_TIMEOUT_MS = 300_000;
  */
 export const PART_WEIGHT = 25_000;
 
-export function pdfOptions(paper: Paper, header: string, footer: string): PDFOptions {
+/**
+ * A report up to this weight (the same measure) is printed tagged, with identifiers kept whole across line
+ * ends (KEEP_WHOLE). For a large report each doubles Chromium's work and adds 150-200 MB (bench:report, 5,000
+ * results: over 1 GB), so a heavier one is printed without them, with its outline, section header and
+ * language all the same.
+ */
+export const TAGGED_WEIGHT = PART_WEIGHT;
+
+
+export function pdfOptions(paper: Paper, header: string, footer: string, tagged = false): PDFOptions {
   return {
     format: paper === 'letter' ? 'Letter' : 'A4',
     printBackground: true,
@@ -32,8 +45,8 @@ export function pdfOptions(paper: Paper, header: string, footer: string): PDFOpt
     footerTemplate: footer,
     margin: { top: '17mm', bottom: '15mm', left: '14mm', right: '14mm' },
     preferCSSPageSize: false,
-    // Untagged: a structure tree for thousands of table rows multiplies print time and file size.
-    tagged: false,
+    tagged,
+    // The outline is written afterwards from the headings (setOutline): Chromium's needs a tagged PDF.
     outline: false,
     timeout: PAGE_TIMEOUT_MS,
   };
@@ -46,7 +59,7 @@ export function pdfInfo(view: ReportView): PdfInfo {
     subject: `Evidence of CloudTrail logging and monitoring controls for ${view.organization}, ${view.period.text}: ${view.verdict.headline}. Run ${view.run.id}.`,
     keywords: ['CloudTrail', 'compliance', 'audit evidence', ...view.frameworks.map((f) => f.id), `run ${view.run.id}`, `findings sha256 ${view.appendix.findingsSha256}`, ...(view.signing ? [`signing key sha256 ${view.signing.keyid}`] : [])].join(', '),
     creator: `trailproof ${view.run.toolVersion}`,
-    producer: `trailproof ${view.run.toolVersion} with Chromium (Skia/PDF)`,
+    producer: `trailproof ${view.run.toolVersion} with Chromium (Skia/PDF) and pdf-lib`,
     created: new Date(view.generatedAt),
     custom: { TrailproofRunId: view.run.id, TrailproofFindingsSHA256: view.appendix.findingsSha256, ...(view.signing ? { TrailproofSigningKeySHA256: view.signing.keyid } : {}) },
   };
@@ -147,59 +160,75 @@ export function overlayHtml(title: string, pages: number): string {
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${text}</title><style>html, body { margin: 0; background: none; } tp-page { display: block; height: 1px; break-after: page; }</style></head><body>${'<tp-page></tp-page>'.repeat(pages)}</body></html>`;
 }
 
-async function setReport(sealed: SealedPage, html: string): Promise<void> {
+/** Shows the document for printing, with tokens kept whole in a report up to `taggedWeight` (then tagged). */
+async function setReport(page: Page, sealed: SealedPage, html: string, taggedWeight: number): Promise<Prepared & { tagged: boolean }> {
   // The document is only printed: hidden on screen, it is laid out once, for print, not twice.
   await sealed.show(html.replace('</head>', `${PRINT_ONLY}</head>`), PAGE_TIMEOUT_MS);
+  const prepared = (await page.evaluate(`(${PREPARE})(${MAX_OUTLINE_ENTRIES})`)) as Prepared;
+  const tagged = prepared.weight <= taggedWeight;
+  if (tagged) await page.evaluate(`(${KEEP_WHOLE})(${MAX_KEPT_TOKENS})`);
+  return { ...prepared, tagged };
 }
 
-/** The slow path: the whole document printed again with its contents numbered. */
-async function reprint(page: Page, sealed: SealedPage, html: string, numbers: Record<string, unknown>, options: PDFOptions): Promise<PdfUpdate> {
-  await setReport(sealed, html);
-  await page.evaluate(`(${FILL_TOC})(${JSON.stringify(numbers)})`);
-  return new PdfUpdate(new PdfFile(await page.pdf(options)));
+/** Document information, language, outline and the sections' names in the running header; the file's bytes. */
+async function finish(doc: PDFDocument, view: ReportView, prepared: Prepared): Promise<Uint8Array> {
+  setInfo(doc, pdfInfo(view));
+  setLanguage(doc, prepared.lang);
+  setOutline(doc, prepared.entries, prepared.leftOut);
+  await drawSectionHeaders(doc, prepared.entries);
+  return savePdf(doc);
 }
 
-/** The whole document printed at once, then the cover and contents again with the contents numbered. */
-async function printWhole(page: Page, sealed: SealedPage, html: string, view: ReportView, templates: { header: string; footer: string }, paper: Paper): Promise<Uint8Array> {
-  const options = pdfOptions(paper, templates.header, templates.footer);
-  const printed = new PdfFile(await page.pdf(options));
-  const dests = printed.namedDestinations();
+async function printed(page: Page, options: PDFOptions, what: string): Promise<PDFDocument> {
+  return loadPdf(await page.pdf(options), what);
+}
+
+/**
+ * The whole document printed at once, then the cover and contents again with the contents numbered (or,
+ * tagged, the whole again: replacing pages would leave the structure tree pointing at the old ones).
+ */
+async function printWhole(page: Page, sealed: SealedPage, html: string, view: ReportView, templates: { header: string; footer: string }, paper: Paper, prepared: Prepared, tagged: boolean): Promise<Uint8Array> {
+  const options = pdfOptions(paper, templates.header, templates.footer, tagged);
+  const whole = await printed(page, options, 'the printed report');
+  const dests = namedDestinations(whole);
   const numbers = Object.fromEntries(view.toc.map((t) => [t.anchor, dests.get(t.anchor)]).filter(([, n]) => n !== undefined));
+  if (Object.keys(numbers).length === 0) return finish(whole, view, prepared);
   await page.evaluate(`(${FILL_TOC})(${JSON.stringify(numbers)})`);
-  const total = printed.pages().length;
+  if (tagged) return finish(await printed(page, options, 'the printed report'), view, prepared);
+  const total = whole.getPageCount();
   const header = fixTotalPages(templates.header, total);
   const footer = fixTotalPages(templates.footer, total);
-  let update: PdfUpdate;
-  if (Object.keys(numbers).length === 0) update = new PdfUpdate(printed);
-  else if (header !== undefined && footer !== undefined && (await page.evaluate(FRONT_ONLY)) === true) {
+  if (header !== undefined && footer !== undefined && (await page.evaluate(FRONT_ONLY)) === true) {
     // The cover and contents alone, now numbered, take the place of the first pages, provided they are
     // exactly the pages before the first section; otherwise the whole document is printed again.
-    const front = new PdfFile(await page.pdf(pdfOptions(paper, header, footer)));
+    const front = await printed(page, pdfOptions(paper, header, footer), 'the printed contents');
     const firstSection = Math.min(...(Object.values(numbers) as number[]));
-    if (front.pages().length === firstSection - 1) {
-      update = new PdfUpdate(printed);
-      replaceLeadingPages(update, front, front.pages().length);
-    } else update = await reprint(page, sealed, html, numbers, options);
-  } else update = await reprint(page, sealed, html, numbers, options);
-  update.setInfo(pdfInfo(view));
-  return update.bytes();
+    if (front.getPageCount() === firstSection - 1) {
+      replaceLeadingPages(whole, front, front.getPageCount());
+      return finish(whole, view, prepared);
+    }
+  }
+  const again = await setReport(page, sealed, html, tagged ? Number.POSITIVE_INFINITY : 0);
+  await page.evaluate(`(${FILL_TOC})(${JSON.stringify(numbers)})`);
+  return finish(await printed(page, options, 'the printed report'), view, again);
 }
 
 /**
  * Prints the sections group by group, the rest of the document hidden (forced page breaks between sections
  * make that paginate exactly as the whole would), collecting garbage in between so that the browser never holds
  * more than one group's layout; then the front with the contents numbered; then the header and footer on
- * as many blank pages as there are, drawn over the pages when they are joined.
+ * as many blank pages as there are, drawn over the pages when they are joined. Untagged: the parts' structure
+ * trees are not joined.
  */
-async function printInParts(page: Page, sealed: SealedPage, groups: number[][], view: ReportView, templates: { header: string; footer: string }, paper: Paper): Promise<Uint8Array> {
+async function printInParts(page: Page, sealed: SealedPage, groups: number[][], view: ReportView, templates: { header: string; footer: string }, paper: Paper, prepared: Prepared): Promise<Uint8Array> {
   const bare: PDFOptions = { ...pdfOptions(paper, '', ''), displayHeaderFooter: false };
   const session: CDPSession = await page.createCDPSession();
   try {
-    const parts: PdfFile[] = [];
+    const parts: PDFDocument[] = [];
     for (const group of groups) {
       await page.evaluate(`window.__trailproofParts.show(${JSON.stringify(group)})`);
       await session.send('HeapProfiler.collectGarbage');
-      parts.push(new PdfFile(await page.pdf(bare)));
+      parts.push(await printed(page, bare, 'a printed part of the report'));
     }
     await page.evaluate('window.__trailproofParts.showFront()');
     await session.send('HeapProfiler.collectGarbage');
@@ -207,30 +236,30 @@ async function printInParts(page: Page, sealed: SealedPage, groups: number[][], 
     const located = new Map<string, number>();
     let before = 0;
     for (const part of parts) {
-      for (const [name, n] of part.namedDestinations()) if (!located.has(name)) located.set(name, before + n);
-      before += part.pages().length;
+      for (const [name, n] of namedDestinations(part)) if (!located.has(name)) located.set(name, before + n);
+      before += part.getPageCount();
     }
     // The contents' numbers depend on how many pages the front takes, known once it is printed: print it
     // until the numbers it shows are the ones that hold (twice, unless the contents have no numbers).
-    let front: PdfFile | undefined;
+    let front: PDFDocument | undefined;
     let shown = '';
     for (let attempt = 0; ; attempt++) {
-      const frontPages = front?.pages().length ?? 0;
-      const inFront = front?.namedDestinations() ?? new Map<string, number>();
+      const frontPages = front?.getPageCount() ?? 0;
+      const inFront = front ? namedDestinations(front) : new Map<string, number>();
       const numbers = Object.fromEntries(view.toc.map((t) => [t.anchor, inFront.get(t.anchor) ?? (located.has(t.anchor) ? frontPages + (located.get(t.anchor) as number) : undefined)]).filter(([, n]) => n !== undefined));
       const key = `${frontPages} ${JSON.stringify(numbers)}`;
       if (front && key === shown) break;
       if (attempt === 4) throw new TrailproofError('TP_OUTPUT_FAILED', 'printing the PDF report: the contents pages change length with their own page numbers');
       shown = key;
       const cells = (await page.evaluate(`(${FILL_TOC})(${JSON.stringify(numbers)})`)) as number;
-      front = new PdfFile(await page.pdf(bare));
+      front = await printed(page, bare, 'the printed contents');
       if (cells === 0) break;
     }
-    const total = front.pages().length + before;
+    const total = front.getPageCount() + before;
     const title = (await page.evaluate('document.title')) as string;
     await sealed.show(overlayHtml(title, total), PAGE_TIMEOUT_MS);
-    const overlay = new PdfFile(await page.pdf(pdfOptions(paper, templates.header, templates.footer)));
-    return joinPages([front, ...parts], overlay, pdfInfo(view));
+    const overlay = await printed(page, pdfOptions(paper, templates.header, templates.footer), 'the printed header and footer');
+    return await finish(await joinPages([front, ...parts], overlay), view, prepared);
   } finally {
     await session.detach().catch(() => undefined);
   }
@@ -239,6 +268,8 @@ async function printInParts(page: Page, sealed: SealedPage, groups: number[][], 
 export interface PrintOptions {
   /** Largest weight printed at once (see PART_WEIGHT). */
   partWeight?: number;
+  /** Largest weight printed tagged (see TAGGED_WEIGHT). */
+  taggedWeight?: number;
 }
 
 /** Prints already rendered HTML to PDF in a tab of `browser`. */
@@ -247,17 +278,18 @@ export async function printPdf(html: string, view: ReportView, templates: { head
   try {
     page.setDefaultTimeout(PAGE_TIMEOUT_MS);
     const sealed = await sealPage(page);
-    await setReport(sealed, html);
+    const prepared = await setReport(page, sealed, html, options.taggedWeight ?? TAGGED_WEIGHT);
+    const { tagged } = prepared;
     const weights = (await page.evaluate(ANALYSE)) as number[] | string;
     const groups = typeof weights === 'string' ? [] : groupSections(weights, Math.max(options.partWeight ?? PART_WEIGHT, ...weights));
-    if (groups.length < 2) return await printWhole(page, sealed, html, view, templates, paper);
+    if (groups.length < 2) return await printWhole(page, sealed, html, view, templates, paper, prepared, tagged);
     await page.evaluate('window.__trailproofParts.show([])');
     await page.emulateMediaType('print');
     const apart = (await page.evaluate(CHECK_BREAKS)) as boolean;
     await page.emulateMediaType();
-    if (apart) return await printInParts(page, sealed, groups, view, templates, paper);
+    if (apart) return await printInParts(page, sealed, groups, view, templates, paper, prepared);
     await page.evaluate('window.__trailproofParts.showAll()');
-    return await printWhole(page, sealed, html, view, templates, paper);
+    return await printWhole(page, sealed, html, view, templates, paper, prepared, tagged);
   } catch (err) {
     if (err instanceof TrailproofError) throw err;
     throw new TrailproofError('TP_OUTPUT_FAILED', `printing the PDF report in Chromium failed: ${errorMessage(err).split('\n')[0] ?? ''}`, { cause: err });

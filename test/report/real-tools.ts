@@ -63,3 +63,26 @@ export function pdfInfo(pdf: string): Record<string, string> {
   }
   return out;
 }
+
+export interface Bookmark {
+  title: string;
+  /** 1-based */
+  page: number;
+  /** 0 for a top-level bookmark */
+  depth: number;
+}
+
+/** The PDF's outline as qpdf reads it, flattened in reading order. */
+export function outline(file: string): Bookmark[] {
+  interface Item { title: string; destpageposfrom1: number; kids: Item[] }
+  const json = JSON.parse(run('qpdf', ['--json', '--json-key=outlines', file])) as { outlines: Item[] };
+  const out: Bookmark[] = [];
+  const walk = (items: Item[], depth: number): void => {
+    for (const item of items) {
+      out.push({ title: item.title, page: item.destpageposfrom1, depth });
+      walk(item.kids, depth + 1);
+    }
+  };
+  walk(json.outlines, 0);
+  return out;
+}
