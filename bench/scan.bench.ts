@@ -14,6 +14,10 @@
 //               the corpus): the newest events are read first, nearly every correlation input arrives late
 //               and the correlations are made exact from the journal; detections must equal the scan's
 //   scan-random the stamps in a random (seeded) order: the same, with inputs late by any amount
+//   duckdb      DuckDB's read_json over the same files (explicit columns, a filter and a count, 2 threads):
+//               the scan's time is printed as a ratio to it, beside the floor's (issue 18)
+//   small       floor, duckdb and scan over a second corpus of small files (one per account, region and five
+//               minutes, SMALL_FILE_RECORDS records; BENCH_SMALL_EVENTS, default 200,000 events)
 // Targets on a 2-core machine: >= 300,000 events/s end to end, < 300 MB, flat in corpus size.
 // BENCH_MODES=floor,scan runs only those measurements (while iterating); the machine's other load shows in
 // the CPU time per event, which is steadier than the rate when the cores are shared.
@@ -54,6 +58,8 @@ interface Measure {
 const TARGET_EVENTS_PER_S = 300_000;
 const EVENT_VERSION = Buffer.from('{"eventVersion":');
 const TARGET_RSS_MB = 300;
+/** Records per file of the second corpus: an account-region's five minutes when it is quiet. */
+const SMALL_FILE_RECORDS = 50;
 
 function filesBelow(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -113,9 +119,48 @@ function cpuMs(): number {
   return (usage.user + usage.system) / 1000;
 }
 
+/**
+ * The columns DuckDB reads of each record (an explicit schema: nothing inferred): what the built-in rules and
+ * the events table read, the request and response as JSON text.
+ */
+const DUCKDB_RECORD = `STRUCT(eventVersion VARCHAR, eventTime VARCHAR, eventSource VARCHAR, eventName VARCHAR, awsRegion VARCHAR,
+  sourceIPAddress VARCHAR, userAgent VARCHAR, errorCode VARCHAR, errorMessage VARCHAR, eventID VARCHAR, readOnly BOOLEAN,
+  recipientAccountId VARCHAR, userIdentity STRUCT(type VARCHAR, principalId VARCHAR, arn VARCHAR, accountId VARCHAR, userName VARCHAR),
+  requestParameters JSON, responseElements JSON)`;
+
+/** DuckDB's threads in the side-by-side measurement: the 2 cores issue 18 compares at. */
+const DUCKDB_THREADS = 2;
+
+/**
+ * DuckDB's read_json over the same files (C++: inflate, parse into the columns, a filter and a count): the
+ * reference issue 18 states the scan's speed against. Null when the optional @duckdb/node-api is missing.
+ */
+async function duckdbRead(dir: string): Promise<number | null> {
+  let mod: { DuckDBInstance: { create(path: string): Promise<{ connect(): Promise<{ runAndReadAll(sql: string): Promise<{ getRows(): unknown[][] }>; run(sql: string): Promise<unknown> }> }> } };
+  try {
+    mod = (await import('@duckdb/node-api')) as unknown as typeof mod;
+  } catch {
+    return null;
+  }
+  const instance = await mod.DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  await connection.run(`SET threads = ${DUCKDB_THREADS}`);
+  const files = `'${dir.replace(/'/g, "''")}/**/*.json.gz'`;
+  const reader = `read_json(${files}, columns = {Records: '${DUCKDB_RECORD.replace(/\s+/g, ' ')}[]'}, format = 'auto', compression = 'gzip', maximum_object_size = 268435456)`;
+  // One pass: every record counted, and those a filter keeps (failed calls, a few risky actions, root).
+  const filter = `r.errorCode IS NOT NULL OR r.eventName IN ('ConsoleLogin', 'DeleteTrail', 'StopLogging', 'GetSecretValue') OR r.userIdentity.type = 'Root'`;
+  const rows = (await connection.runAndReadAll(`SELECT count(*), count(*) FILTER (WHERE ${filter}) FROM (SELECT unnest(Records) AS r FROM ${reader})`)).getRows();
+  return Number((rows[0] as unknown[])[0]);
+}
+
 async function child(mode: string, dir: string, accounts: string | undefined): Promise<Measure> {
   const started = performance.now();
   const cpuStarted = cpuMs();
+  if (mode === 'duckdb') {
+    const events = await duckdbRead(dir);
+    if (events === null) return { mode, events: 0, ms: 0, cpuMs: 0, maxRssMb: 0 };
+    return { mode, events, ms: performance.now() - started, cpuMs: cpuMs() - cpuStarted, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  }
   if (mode === 'floor' || mode === 'gunzip') {
     let events = 0;
     for (const file of filesBelow(dir)) {
@@ -179,10 +224,11 @@ async function main(): Promise<void> {
     if (keep !== undefined) writeFileSync(described, JSON.stringify(corpus));
     console.log(`corpus: ${corpus.events.toLocaleString('en-US')} events in ${corpus.files} files, ${(corpus.bytes / 1024 / 1024).toFixed(0)} MB of JSON ` +
       `(${Math.round(corpus.bytes / corpus.events)} bytes/event), written in ${((performance.now() - t0) / 1000).toFixed(1)}s; ${availableParallelism()} cores`);
-    const modes = new Set((process.env['BENCH_MODES'] ?? 'floor,gunzip,scan,scan-1,scan-half,scan-accts,plain,scan-reverse,scan-random').split(','));
+    const modes = new Set((process.env['BENCH_MODES'] ?? 'floor,gunzip,duckdb,scan,scan-1,scan-half,scan-accts,plain,scan-reverse,scan-random,small').split(','));
     const run = (mode: string, accounts?: string[], where = dir): Measure | undefined => (modes.has(mode) ? measure(mode, where, accounts) : undefined);
     const floor = run('floor');
     const inflate = run('gunzip');
+    const duck = run('duckdb');
     const scan = run('scan');
     const single = run('scan-1');
     const halfDir = modes.has('scan-half') ? firstHalf(dir) : dir;
@@ -200,7 +246,22 @@ async function main(): Promise<void> {
       }
     });
     const [reverse, random] = reordered;
-    const measured = [floor, inflate, scan, single, half, accts, plain, reverse, random].filter((m): m is Measure => m !== undefined);
+    // The second corpus: small files as CloudTrail writes them for a quiet account (one per account, region
+    // and five minutes, SMALL_FILE_RECORDS records each): the per-file costs (open, inflate, messages) weigh more.
+    let small: { floor: Measure; duck: Measure; scan: Measure; files: number } | undefined;
+    if (modes.has('small')) {
+      const smallDir = `${dir}.small`;
+      const smallEvents = Number(process.env['BENCH_SMALL_EVENTS'] ?? Math.min(events, 200_000));
+      const smallDescribed = `${smallDir}.corpus.json`;
+      const smallCorpus = keep !== undefined && existsSync(smallDescribed) ? (JSON.parse(readFileSync(smallDescribed, 'utf8')) as Corpus) : await writeCorpus(smallDir, smallEvents, SMALL_FILE_RECORDS);
+      if (keep !== undefined) writeFileSync(smallDescribed, JSON.stringify(smallCorpus));
+      try {
+        small = { floor: { ...measure('floor', smallDir), mode: 'small-floor' }, duck: { ...measure('duckdb', smallDir), mode: 'small-duckdb' }, scan: { ...measure('scan', smallDir), mode: 'small-scan' }, files: smallCorpus.files };
+      } finally {
+        if (keep === undefined) rmSync(smallDir, { recursive: true, force: true });
+      }
+    }
+    const measured = [floor, inflate, duck, scan, single, half, accts, plain, reverse, random, small?.floor, small?.duck, small?.scan].filter((m): m is Measure => m !== undefined && m.events > 0);
     const rows = measured.map((m) => [
       m.mode.padEnd(10),
       m.events.toLocaleString('en-US').padStart(10),
@@ -216,6 +277,19 @@ async function main(): Promise<void> {
       console.log(`scan vs floor: ${(rate(scan) / rate(floor)).toFixed(2)}x the read+gunzip+parse floor (${((floor.cpuMs / floor.events) / (scan.cpuMs / scan.events)).toFixed(2)}x less CPU per event)` +
         (single === undefined ? '' : `; workers vs one thread: ${(rate(scan) / rate(single)).toFixed(2)}x`));
     }
+    // Issue 18's yardstick: the scan's wall time as a ratio to DuckDB's read_json of the same files (2 threads), beside the one-thread Node floor's.
+    const versusDuck = (label: string, d: Measure | undefined, sc: Measure | undefined, fl: Measure | undefined): void => {
+      if (d === undefined || sc === undefined) return;
+      if (d.events === 0) {
+        console.log(`${label}: DuckDB not measured (the optional @duckdb/node-api is not installed)`);
+        return;
+      }
+      const ratio = (m: Measure): string => (m.ms / d.ms).toFixed(2);
+      console.log(`${label}: scan ${ratio(sc)}x DuckDB read_json's time (${DUCKDB_THREADS} threads, ${(d.ms / 1000).toFixed(2)}s, ${d.maxRssMb.toFixed(0)} MB)` +
+        (fl === undefined ? '' : `, the Node floor ${ratio(fl)}x`) + `; peak memory scan ${sc.maxRssMb.toFixed(0)} MB; target <= 1.00: ${sc.ms <= d.ms ? 'met' : 'NOT met'}`);
+    };
+    versusDuck('vs DuckDB', duck, scan, floor);
+    if (small !== undefined) versusDuck(`small files (${small.files} files of ${SMALL_FILE_RECORDS} records) vs DuckDB`, small.duck, small.scan, small.floor);
     if (inflate !== undefined) {
       // The CPU a second of the target allows per event on this machine's cores, beside what inflating alone takes.
       const budget = (availableParallelism() * 1e6) / TARGET_EVENTS_PER_S;

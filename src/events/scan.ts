@@ -181,7 +181,7 @@ export async function scanEvents(sources: readonly LogSource[], options: ScanOpt
       }
       if (!repeated) kept.push(n);
     }
-    spill?.record(packed, kept);
+    spill?.record(packed, kept.length === packed.count ? null : kept);
     runs.add(packed, offsets, kept);
     if (result.delivered !== null) {
       // Every later unit was delivered no earlier than this one, so holds nothing older than the watermark.
@@ -215,6 +215,7 @@ export async function scanEvents(sources: readonly LogSource[], options: ScanOpt
     );
     for (let next = runs.pop(); next !== undefined; next = runs.pop()) correlateInOrder(next);
     for (const match of correlator.flush()) detections.push(correlationDetection(match));
+    spill?.seal();
     const exact = recorrelate(ruleSet, late, untimed, spill, dedupe === true);
     const replaced = new Set(exact.recorrelated);
     const kept = replaced.size === 0 ? detections : detections.filter((d) => !replaced.has(d.ruleId));

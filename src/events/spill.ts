@@ -113,10 +113,19 @@ class BlockReader {
   }
 }
 
+/**
+ * Bytes of blocks a spill file gathers before it writes them: one write per this much instead of five per
+ * unit (the journal is written on the correlating thread, for every unit of every scan).
+ */
+const WRITE_BATCH_BYTES = 1024 * 1024;
+
 /** An append-only temp file of blocks, within a disk bound shared by every file of one spill. */
 class SpillFile {
   private fd: number | null = null;
+  /** Bytes appended, written or not. */
   size = 0;
+  private written = 0;
+  private pending: Buffer[] = [];
 
   constructor(
     readonly path: string,
@@ -126,26 +135,36 @@ class SpillFile {
   /** Appends a block; false (and nothing written) when the disk bound would be passed. */
   append(packed: PackedInputs, kept: readonly number[] | null): boolean {
     const parts = encodeBlock(packed, kept);
-    const length = parts.reduce((n, p) => n + p.length, 0);
+    let length = 0;
+    for (const part of parts) length += part.length;
     if (length > this.budget.left) return false;
-    this.fd ??= openSync(this.path, 'w+');
-    for (const part of parts) {
-      let done = 0;
-      while (done < part.length) done += writeSync(this.fd, part, done, part.length - done, this.size + done);
-      this.size += part.length;
-    }
+    for (const part of parts) this.pending.push(part);
+    this.size += length;
     this.budget.left -= length;
+    if (this.size - this.written >= WRITE_BATCH_BYTES) this.flush();
     return true;
   }
 
+  /** Writes what was appended and not yet written. */
+  flush(): void {
+    this.fd ??= openSync(this.path, 'w+');
+    if (this.pending.length === 0) return;
+    const bytes = Buffer.concat(this.pending, this.size - this.written);
+    this.pending = [];
+    let done = 0;
+    while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done, this.written + done);
+    this.written += bytes.length;
+  }
+
   reader(start = 0, end = this.size): BlockReader {
-    if (this.fd === null) this.fd = openSync(this.path, 'w+');
-    return new BlockReader(this.fd, start, end, this.path);
+    this.flush();
+    return new BlockReader(this.fd as number, start, end, this.path);
   }
 
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
+    this.pending = [];
   }
 }
 
@@ -184,9 +203,9 @@ export class CorrelationSpill {
     this.journal = new SpillFile(join(this.folder, 'journal'), this.budget);
   }
 
-  /** Adds a unit's kept inputs to the journal. */
-  record(packed: PackedInputs, kept: readonly number[]): void {
-    if (!this.complete || kept.length === 0) return;
+  /** Adds a unit's kept inputs (null: all of them) to the journal. */
+  record(packed: PackedInputs, kept: readonly number[] | null): void {
+    if (!this.complete || packed.count === 0 || (kept !== null && kept.length === 0)) return;
     try {
       if (!this.journal.append(packed, kept)) {
         this.complete = false;
@@ -197,6 +216,17 @@ export class CorrelationSpill {
       this.problem = `the correlation spill file ${this.journal.path} could not be written: ${err instanceof Error ? err.message : String(err)}`;
     }
     this.stats.journalBytes = this.journal.size;
+  }
+
+  /** Writes what the journal holds in memory; a write that fails makes it incomplete, named. */
+  seal(): void {
+    if (!this.complete) return;
+    try {
+      this.journal.flush();
+    } catch (err) {
+      this.complete = false;
+      this.problem = `the correlation spill file ${this.journal.path} could not be written: ${err instanceof Error ? err.message : String(err)}`;
+    }
   }
 
   /**

@@ -348,7 +348,7 @@ export async function decodeUnit(unit: LogUnit, onRecord: RecordCallback, select
   try {
     switch (unit.kind) {
       case 'file': {
-        const raw = await readWhole(unit.path, MAX_INFLATED_BYTES, 'MAX_INFLATED_BYTES');
+        const raw = await readWhole(unit.path, MAX_INFLATED_BYTES, 'MAX_INFLATED_BYTES', unit.size);
         if (unit.sha256 !== undefined && createHash('sha256').update(raw).digest('hex') !== unit.sha256) stats.modified.push(unit.name);
         const inflated = inflate(raw);
         stats.bytes = inflated.length;

@@ -17,6 +17,12 @@ export interface CompileOptions {
 // as written, not as the number YAML would make of it. Everything else reads numbers as numbers.
 const TEXT_NUMBERS: YamlOptions = { customTags: (tags) => tags.filter((t) => !(typeof t === 'object' && (t.tag === 'tag:yaml.org,2002:int' || t.tag === 'tag:yaml.org,2002:float'))) };
 
+/**
+ * Each compiled event rule's detection as written (a copy taken before it was compiled), for the snapshot
+ * worker threads rebuild the rule set from (load.ts): the main thread need not read the YAML a third time.
+ */
+export const writtenDetections = new WeakMap<CompiledRule, unknown>();
+
 const LEVEL_SEVERITY: Record<SigmaLevel, Severity> = { informational: 'info', low: 'low', medium: 'medium', high: 'high', critical: 'critical' };
 
 function isMap(value: unknown): value is Record<string, unknown> {
@@ -164,8 +170,10 @@ function compileDocument(doc: unknown, textDoc: unknown, file: string, index: nu
   }
   checkLogsource(meta);
   if (doc.detection === undefined) throw new RuleProblem('the rule has no detection');
+  const written = structuredClone(textDoc.detection);
   const detection = compileDetection(textDoc.detection, parameters.values, isBuiltinRuleFile(file));
   const rule: CompiledRule = { ...base, kind: 'event', match: detection.match, index: detection.index, fieldUses: detection.fieldUses, expr: detection.expr, generate: true };
+  writtenDetections.set(rule, written);
   return rule;
 }
 

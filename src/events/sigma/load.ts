@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseAllDocuments, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
 import { readBounded } from '../../config/yaml.js';
 import { errorMessage, TrailproofError } from '../../errors.js';
-import { compileRuleSource, type CompileOptions } from './compile.js';
+import { compileRuleSource, writtenDetections, type CompileOptions } from './compile.js';
 import { compileDetection } from './detection.js';
 import { isBuiltinRuleFile } from './regex.js';
 import { RuleSet } from './ruleset.js';
@@ -108,8 +108,9 @@ function compileEvent(event: Omit<CompiledRule, 'match' | 'index' | 'fieldUses' 
 
 /**
  * The snapshot of rules compiled from `sources` (in compile order), or null when a detection cannot be
- * read back the way the compiler read it: each is recompiled here and must give the same expression and
- * index, so a worker built from the snapshot matches as one built from the sources.
+ * read back the way the compiler read it. A rule compiled in this thread carries its detection as written
+ * (compile.ts writtenDetections); any other is read from its source again, recompiled, and must give the
+ * same expression and index, so a worker built from the snapshot matches as one built from the sources.
  */
 function snapshotRules(rules: readonly SigmaRule[], sources: readonly RuleSource[]): RuleSnapshot | null {
   const texts = new Map(sources.map((s) => [s.file, s.text]));
@@ -120,6 +121,12 @@ function snapshotRules(rules: readonly SigmaRule[], sources: readonly RuleSource
       out.push({ rule });
       continue;
     }
+    const { match: _match, index: _index, fieldUses: _uses, expr: _expr, kind: _kind, generate: _generate, ...event } = rule;
+    // Compiled here from sources: its detection as written was kept, and compiling it again gives this rule.
+    if (writtenDetections.has(rule)) {
+      out.push({ event, detection: writtenDetections.get(rule) });
+      continue;
+    }
     let docs = documents.get(rule.file);
     if (docs === undefined) {
       const parsed = parseAllDocuments(texts.get(rule.file) ?? '', TEXT_NUMBERS);
@@ -128,7 +135,6 @@ function snapshotRules(rules: readonly SigmaRule[], sources: readonly RuleSource
     }
     const doc = docs[rule.document];
     if (!isMap(doc)) return null;
-    const { match: _match, index: _index, fieldUses: _uses, expr: _expr, kind: _kind, generate: _generate, ...event } = rule;
     let again: CompiledRule;
     try {
       again = compileEvent(event, doc.detection);

@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { resolve, sep } from 'node:path';
 import type * as Recheck from 'recheck';
 import type { Diagnostics } from 'recheck';
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
 import { packageRoot } from '../../paths.js';
 import { RuleProblem } from './params.js';
 import { re2Syntax, type RegexFlags } from './re2-syntax.js';
@@ -86,6 +86,14 @@ function recheck(): typeof Recheck {
   return recheckModule;
 }
 
+// re2js is a quarter of a megabyte of code each thread of a scan would load and hold; the built-in rules
+// compile their patterns on first use, so a scan whose records never reach one never loads it.
+let re2Module: { RE2JS: typeof RE2JS } | null = null;
+function re2(): typeof RE2JS {
+  re2Module ??= createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JS };
+  return re2Module.RE2JS;
+}
+
 const verdicts = new Map<string, RegexVerdict>();
 const pending = new Map<string, Promise<RegexVerdict>>();
 
@@ -123,7 +131,8 @@ export function re2Regex(source: string, flags: RegexFlags): { ok: true; re: RE2
   const syntax = re2Syntax(source, flags);
   if (!syntax.ok) return syntax;
   try {
-    return { ok: true, re: RE2JS.compile(syntax.source, flags.i ? RE2JS.CASE_INSENSITIVE : 0) };
+    const engine = re2();
+    return { ok: true, re: engine.compile(syntax.source, flags.i ? engine.CASE_INSENSITIVE : 0) };
   } catch (err) {
     return { ok: false, reason: `RE2 does not accept it (${err instanceof Error ? err.message : String(err)})` };
   }
