@@ -13,6 +13,19 @@ export interface WaiverConfig {
   reason: string;
   owner: string;
   expires: string;
+  approvedBy?: string;
+  approvedOn?: string;
+}
+
+/** A management response to a failure, naming a result by id or by check and resource (config `responses:`). */
+export interface ResponseConfig {
+  result?: string;
+  check?: string;
+  resource?: string;
+  account?: string;
+  owner: string;
+  response: string;
+  dueDate?: string;
 }
 
 export interface CheckConfig {
@@ -28,10 +41,11 @@ export interface Config {
   plugins?: string[];
   checks?: Record<string, CheckConfig>;
   waivers?: WaiverConfig[];
+  responses?: ResponseConfig[];
   integrity?: { trustedKeyFingerprints?: string[] };
   /** The account-vending gate's checks (trailproof gate, audit --gate). */
   gate?: { checks?: string[] };
-  report?: { organizationName?: string; title?: string; logo?: string; colors?: { primary?: string; accent?: string } };
+  report?: { organizationName?: string; preparedBy?: string; title?: string; logo?: string; colors?: { primary?: string; accent?: string } };
 }
 
 export interface LoadedConfig {
@@ -44,7 +58,7 @@ export interface LoadedConfig {
 /** Largest config file read (a config with hundreds of waivers is tens of KB). */
 export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
-const validateConfig = compileSchema<Config>(loadSchema('config.schema.json'));
+export const validateConfig = compileSchema<Config>(loadSchema('config.schema.json'));
 
 export function loadConfig(file: string | undefined, cwd: string = process.cwd()): LoadedConfig {
   if (file === undefined) return { config: {}, file: undefined, baseDir: cwd };
