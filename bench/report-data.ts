@@ -1,6 +1,7 @@
 // Synthetic findings for the report benchmark: an organization of 60 accounts over 17 regions, 5,000 results
 // in realistic proportions, 2,000 detections over a quarter, two framework views. Deterministic (seeded).
 import type { Detection, Findings, FrameworkView, Result, Severity, Status } from '../src/model/types.js';
+import { resultId } from '../src/engine/result-id.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -46,6 +47,7 @@ export function benchFindings(results = 5000, detections = 2000): Findings {
     const region = pick(REGIONS);
     const resource = check.id.startsWith('bucket') ? `arn:aws:s3:::org-cloudtrail-logs-${account}-${i}` : `arn:aws:cloudtrail:${region}:${account}:trail/trail-${i}`;
     const r: Result = {
+      id: resultId(check.id, account, region, resource),
       checkId: check.id, title: check.title, severity: check.severity, status, account, region, resource,
       message: `${check.title}: ${status === 'PASS' ? 'met' : 'not met'} for ${resource}.`,
       evidence: [{ file: `accounts/${account}/${region}/cloudtrail/DescribeTrails.json`, sha256: (i % 16).toString(16).repeat(64), pointer: `/trailList/${i % 5}` }],

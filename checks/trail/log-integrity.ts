@@ -23,7 +23,7 @@ export const check = defineCheck({
       intact: 'Trail {{trail}}: {{logs}} log files from {{from}} to {{to}} verified intact, {{digests}} digest files in an unbroken chain. {{trust}}.',
       broken: 'Trail {{trail}}: {{count}} integrity problems in its log and digest files ({{invalid}} the AWS CLI reports, {{stricter}} stricter): {{first}}.',
       gaps: 'Trail {{trail}}: {{logs}} log files and {{digests}} digest files verified, but the chain restarts {{count}} times (no logs were delivered {{first}}); confirm logging or validation was off on purpose. {{trust}}.',
-      noDigests: 'The bundle holds no digest files for trail {{trail}}: nothing to verify (collect with --logs to copy them).',
+      noDigests: 'Not tested: the bundle holds no digest files for trail {{trail}}, so its log files could not be proven intact (collect with --logs to copy them).',
       notVerified: 'The bundle holds {{count}} digest files for trail {{trail}} that were not verified in this run; run `trailproof validate-logs --logs <bundle>/logs` to verify them.',
       noKeys: 'The bundle holds {{count}} digest files for trail {{trail}} but no CloudTrail public keys (accounts/<account>/<region>/cloudtrail/ListPublicKeys.json) to verify their signatures.',
       unreadable: 'The digest and log files of trail {{trail}} could not be read: {{error}}.',
@@ -56,7 +56,8 @@ export const check = defineCheck({
       } else if (bucket !== undefined && logsCollected) {
         return ctx.notCollected(subject, `Bucket ${bucket.name}, where trail ${trail.name} delivers its log and digest files,`);
       }
-      if (mine.length === 0) return ctx.result('NOT_APPLICABLE', { ...subject, messageId: 'noDigests', data: { trail: trail.name } });
+      // No digest files: the proof was not collected (NOT_TESTED), which is not "does not apply".
+      if (mine.length === 0) return ctx.result('NOT_TESTED', { ...subject, messageId: 'noDigests', data: { trail: trail.name } });
       const newestFile = mine.reduce((a, b) => (b.chain.end > a.chain.end ? b : a)).file;
       if (integrity === undefined) return ctx.result('MANUAL', { ...subject, messageId: 'notVerified', data, evidence: ref(newestFile) });
       if (integrity.keyFiles.length === 0 && integrity.trust?.source !== 'pinned') return ctx.result('ERROR', { ...subject, messageId: 'noKeys', data, evidence: ref(newestFile) });

@@ -14,6 +14,7 @@ export const CONFIG_FLAGS: Record<Exclude<keyof Config, FileOnlyKeys>, string> =
   accounts: 'accounts',
   plugins: 'plugin',
   integrity: 'trusted-key-fingerprints',
+  responses: 'responses',
 };
 
 export const FAIL_ON_CHOICES = [...SEVERITIES, 'none'] as const;

@@ -15,6 +15,19 @@ export interface WaiverConfig {
   reason: string;
   owner: string;
   expires: string;
+  approvedBy?: string;
+  approvedOn?: string;
+}
+
+/** A management response to a failure, naming a result by id or by check and resource (config `responses:`). */
+export interface ResponseConfig {
+  result?: string;
+  check?: string;
+  resource?: string;
+  account?: string;
+  owner: string;
+  response: string;
+  dueDate?: string;
 }
 
 export interface CheckConfig {
@@ -30,10 +43,11 @@ export interface Config {
   plugins?: string[];
   checks?: Record<string, CheckConfig>;
   waivers?: WaiverConfig[];
+  responses?: ResponseConfig[];
   integrity?: { trustedKeyFingerprints?: string[] };
   /** The account-vending gate's checks (trailproof gate, audit --gate). */
   gate?: { checks?: string[] };
-  report?: { organizationName?: string; title?: string; logo?: string; colors?: { primary?: string; accent?: string }; paper?: 'a4' | 'letter' };
+  report?: { organizationName?: string; preparedBy?: string; title?: string; logo?: string; colors?: { primary?: string; accent?: string }; paper?: 'a4' | 'letter' };
   /** Email settings (src/email/settings.ts); TRAILPROOF_SMTP_* and TRAILPROOF_EMAIL_FROM override them. */
   email?: EmailConfig;
 }
@@ -56,7 +70,7 @@ export interface LoadedConfig {
 /** Largest config file read (a config with hundreds of waivers is tens of KB). */
 export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
-const validateConfig = compileSchema<Config>(loadSchema('config.schema.json'));
+export const validateConfig = compileSchema<Config>(loadSchema('config.schema.json'));
 
 /** Config files found in the working directory without --config, in this order (the first one present is read). */
 export const CONFIG_FILE_NAMES = ['.trailproof.yml', '.trailproof.yaml', '.trailproof.json'] as const;

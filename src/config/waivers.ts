@@ -1,7 +1,7 @@
-// Waivers: accepted exceptions with a reason, an owner and an expiry. A waiver applies to FAIL and MANUAL
-// results (an ERROR is a gap in the evidence, not a risk to accept). Expiry is judged against the
-// evidence's collectedAt, so re-auditing a saved bundle gives the same answer.
-import type { Result, WaiverReport } from '../model/types.js';
+// Waivers: accepted exceptions with a reason, an owner, an expiry and (for working papers) who approved them
+// and when. A waiver applies to FAIL and MANUAL results (an ERROR is a gap in the evidence, not a risk to
+// accept). Expiry is judged against the evidence's collectedAt, so re-auditing a saved bundle gives the same answer.
+import type { Result, WaiverInfo, WaiverReport } from '../model/types.js';
 import { wildcardMatcher } from '../wildcard.js';
 import type { WaiverConfig } from './load.js';
 
@@ -20,6 +20,14 @@ export function isExpired(waiver: WaiverConfig, at: Date): boolean {
   return at.getTime() > Date.parse(`${waiver.expires}T23:59:59.999Z`);
 }
 
+/** What a WAIVED result carries of its waiver: reason, owner, expiry and, when configured, the approval. */
+function waiverInfo(w: WaiverConfig, originalStatus: Result['status']): WaiverInfo {
+  const info: WaiverInfo = { reason: w.reason, owner: w.owner, expires: w.expires, originalStatus };
+  if (w.approvedBy !== undefined) info.approvedBy = w.approvedBy;
+  if (w.approvedOn !== undefined) info.approvedOn = w.approvedOn;
+  return info;
+}
+
 export function applyWaivers(results: Result[], waivers: WaiverConfig[], at: Date): { results: Result[]; report: WaiverReport[] } {
   const compiled = waivers.map((w) => ({ w, re: globMatcher(w.resource), expired: isExpired(w, at), matched: 0 }));
   const out = results.map((result) => {
@@ -31,12 +39,14 @@ export function applyWaivers(results: Result[], waivers: WaiverConfig[], at: Dat
     return {
       ...result,
       status: 'WAIVED' as const,
-      waiver: { reason: hit.w.reason, owner: hit.w.owner, expires: hit.w.expires, originalStatus: result.status },
+      waiver: waiverInfo(hit.w, result.status),
     };
   });
   const report: WaiverReport[] = compiled.map(({ w, expired, matched }) => {
     const entry: WaiverReport = { checkId: w.check, resource: w.resource, reason: w.reason, owner: w.owner, expires: w.expires, expired, matched };
     if (w.account !== undefined) entry.account = w.account;
+    if (w.approvedBy !== undefined) entry.approvedBy = w.approvedBy;
+    if (w.approvedOn !== undefined) entry.approvedOn = w.approvedOn;
     return entry;
   });
   return { results: out, report };

@@ -1,7 +1,10 @@
 // Runs the selected checks over the estate in isolation (a check that throws becomes one ERROR result),
-// stamps metadata, applies severity overrides and waivers, and assembles the findings file.
+// stamps metadata, applies severity overrides, gives each result its stable id, applies waivers and
+// management responses, marks info-level failures as observations, and assembles the findings file with
+// the working-paper fields (preparer, collecting identity, each check's test procedure).
 import { randomUUID } from 'node:crypto';
-import { suggest, type Config } from '../config/load.js';
+import { suggest, type Config, type ResponseConfig } from '../config/load.js';
+import { applyResponses } from '../config/responses.js';
 import { applyWaivers } from '../config/waivers.js';
 import { TrailproofError, errorMessage } from '../errors.js';
 import type { Bundle } from '../evidence/bundle.js';
@@ -12,7 +15,9 @@ import { globMatcher } from '../config/waivers.js';
 import { createContext, type AnyCheck } from './check.js';
 import { frameworkView, indexFrameworks, type Framework, type FrameworkIndex } from './frameworks.js';
 import { resolveOptions } from './options.js';
+import { checkCatalog } from './procedure.js';
 import type { CheckRegistry } from './registry.js';
+import { assignResultIds } from './result-id.js';
 
 export interface PlannedCheck {
   check: AnyCheck;
@@ -100,25 +105,31 @@ export interface RunRequest {
   startedAt?: Date;
   /** Detections of the event rules over the bundle's events, when it holds any. */
   detections?: Detection[];
+  /** --prepared-by (over the config's report.preparedBy). */
+  preparedBy?: string;
+  /** --responses FILE's entries; they come before the config's `responses:`. */
+  responses?: ResponseConfig[];
 }
+
+type UnnumberedResult = Omit<Result, 'id'>;
 
 export function runAudit(bundle: Bundle, plan: AuditPlan, request: RunRequest): Findings {
   const startedAt = request.startedAt ?? new Date();
   const estate = new Estate(bundle);
   const fallbackAccount = bundle.manifest.identity.Account;
-  let results: Result[] = [];
+  let stamped: UnnumberedResult[] = [];
   for (const { check, options, severity } of plan.checks) {
     const { meta } = check;
-    const stamp = (partial: Omit<Result, 'checkId' | 'title' | 'severity' | 'frameworks'>): Result => {
-      const result: Result = { checkId: meta.id, title: meta.title, severity, ...partial, frameworks: structuredClone(plan.frameworkIndex.get(meta.id) ?? {}) };
+    const stamp = (partial: Omit<Result, 'id' | 'checkId' | 'title' | 'severity' | 'frameworks'>): UnnumberedResult => {
+      const result: UnnumberedResult = { checkId: meta.id, title: meta.title, severity, ...partial, frameworks: structuredClone(plan.frameworkIndex.get(meta.id) ?? {}) };
       if (partial.status === 'FAIL' || partial.status === 'MANUAL') result.remediation = { ...meta.remediation };
       return result;
     };
     try {
       const ctx = createContext(meta, options, estate.collectedAt);
-      for (const r of check.run(estate, ctx)) results.push(stamp(r));
+      for (const r of check.run(estate, ctx)) stamped.push(stamp(r));
     } catch (err) {
-      results.push(stamp({
+      stamped.push(stamp({
         status: 'ERROR',
         account: fallbackAccount,
         region: 'global',
@@ -129,14 +140,13 @@ export function runAudit(bundle: Bundle, plan: AuditPlan, request: RunRequest): 
     }
   }
   const accounts = request.accounts ?? plan.config.accounts;
-  if (accounts && accounts.length > 0) results = results.filter((r) => accounts.includes(r.account));
-  const waived = applyWaivers(results, plan.config.waivers ?? [], estate.collectedAt);
-  results = waived.results.sort(compareResults);
-
-  const summary = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Summary;
+  if (accounts && accounts.length > 0) stamped = stamped.filter((r) => accounts.includes(r.account));
+  const waived = applyWaivers(assignResultIds(stamped.sort(compareResults)), plan.config.waivers ?? [], estate.collectedAt);
+  const responded = applyResponses(waived.results, [...(request.responses ?? []), ...(plan.config.responses ?? [])]);
+  const results = responded.results.map((r) => (r.status === 'FAIL' && r.severity === 'info' ? { ...r, observation: true } : r));
   const detections = request.detections ?? [];
-  summary.detections = detections.length;
-  for (const r of results) summary[r.status]++;
+  const preparedBy = request.preparedBy ?? plan.config.report?.preparedBy;
+  const identity = bundle.manifest.identity;
   const findings: Findings = {
     schemaVersion: '1',
     tool: { name: 'trailproof', version: toolVersion },
@@ -151,18 +161,37 @@ export function runAudit(bundle: Bundle, plan: AuditPlan, request: RunRequest): 
       failOn: request.failOn,
       bundle: { path: request.bundlePath ?? bundle.dir, manifestSha256: bundle.manifestSha256, tool: bundle.manifest.tool, version: bundle.manifest.version },
     },
-    summary,
+    summary: summarize(results, detections),
     results,
     detections,
     waivers: waived.report,
     integrity: bundle.integrity,
     frameworks: plan.views.map((id) => frameworkView(plan.frameworks.find((f) => f.id === id) as Framework, results)),
+    checks: checkCatalog(plan.checks, results),
   };
   if (request.framework !== undefined) findings.run.framework = request.framework;
+  if (preparedBy !== undefined) findings.run.preparedBy = preparedBy;
+  if (typeof identity?.Arn === 'string') findings.run.collectedBy = { account: String(identity.Account ?? ''), arn: identity.Arn, userId: String(identity.UserId ?? '') };
+  if (responded.unmatched.length > 0) findings.unmatchedResponses = responded.unmatched;
   return findings;
 }
 
-export function compareResults(a: Result, b: Result): number {
+/**
+ * Counts by status, with FAIL results at severity info counted as observations, not failures (the status
+ * counts plus observations add up to the results).
+ */
+export function summarize(results: Result[], detections: Detection[]): Summary {
+  const summary = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Summary;
+  summary.detections = detections.length;
+  summary.observations = 0;
+  for (const r of results) {
+    if (r.observation === true) summary.observations++;
+    else summary[r.status]++;
+  }
+  return summary;
+}
+
+export function compareResults(a: UnnumberedResult, b: UnnumberedResult): number {
   return cmp(a.account, b.account) || cmp(a.region, b.region) || cmp(a.checkId, b.checkId) || cmp(a.resource, b.resource) || cmp(a.message, b.message);
 }
 

@@ -1,11 +1,12 @@
 // The CI gate (CONTRACT section 1) and the run's one outcome. gateExitCode: 1 when a FAIL result or a
-// detection is at or above --fail-on; 3 when none is but a result at or above it is ERROR, or a correlation
-// rule at or above it could not be completed (the evidence could not decide it: fail closed); else 0.
+// detection is at or above --fail-on; 3 when none is but a result at or above it is ERROR or NOT_TESTED (its
+// evidence could not be read, or was not collected), or a correlation rule at or above it could not be
+// completed (the evidence could not decide it: fail closed); else 0.
 // runOutcome adds the evidence: a bundle that does not match its manifest (and was not accepted with
 // --allow-modified-evidence) decides nothing, exit 2, whatever the results say. The outcome is decided once,
 // before any output is written, and recorded in findings.json (run.outcome): every renderer states it and none
 // recomputes it, so no output can read "passed" while the run exits 1-3.
-import { SEVERITIES, type Findings, type IntegrityReport, type RunOutcome, type Severity, type Verdict } from '../model/types.js';
+import { SEVERITIES, type Findings, type IntegrityReport, type RunOutcome, type Severity, type Status, type Verdict } from '../model/types.js';
 
 export function atOrAbove(severity: Severity, failOn: Severity | 'none'): boolean {
   return failOn !== 'none' && SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(failOn);
@@ -17,10 +18,13 @@ function incompleteCorrelations(findings: Findings): Severity[] {
   return scan?.correlation?.incomplete?.rules?.map((r) => r.severity) ?? [];
 }
 
+/** Statuses that leave a result undecided: the evidence failed to load (ERROR) or was not collected (NOT_TESTED). */
+const UNDECIDED = new Set<Status>(['ERROR', 'NOT_TESTED']);
+
 export function gateExitCode(findings: Findings, failOn: Severity | 'none'): 0 | 1 | 3 {
   if (findings.results.some((r) => r.status === 'FAIL' && atOrAbove(r.severity, failOn))) return 1;
   if (findings.detections.some((d) => atOrAbove(d.severity, failOn))) return 1;
-  if (findings.results.some((r) => r.status === 'ERROR' && atOrAbove(r.severity, failOn))) return 3;
+  if (findings.results.some((r) => UNDECIDED.has(r.status) && atOrAbove(r.severity, failOn))) return 3;
   if (incompleteCorrelations(findings).some((s) => atOrAbove(s, failOn))) return 3;
   return 0;
 }
@@ -51,14 +55,16 @@ export function runOutcome(findings: Findings, failOn: Severity | 'none' = findi
   const threshold = failOn === 'none' ? '' : ` at or above ${failOn}`;
   const failing = findings.results.filter((r) => r.status === 'FAIL' && atOrAbove(r.severity, failOn)).length;
   const detections = findings.detections.filter((d) => atOrAbove(d.severity, failOn)).length;
-  const undecided = findings.results.filter((r) => r.status === 'ERROR' && atOrAbove(r.severity, failOn)).length;
+  const errors = findings.results.filter((r) => r.status === 'ERROR' && atOrAbove(r.severity, failOn)).length;
+  const untested = findings.results.filter((r) => r.status === 'NOT_TESTED' && atOrAbove(r.severity, failOn)).length;
   const incomplete = incompleteCorrelations(findings).filter((sev) => atOrAbove(sev, failOn)).length;
   switch (gateExitCode(findings, failOn)) {
     case 1:
       return outcome(1, `${[failing > 0 ? count(failing, 'failing result') : '', detections > 0 ? count(detections, 'detection') : ''].filter(Boolean).join(' and ')}${threshold}`);
     case 3:
       return outcome(3, [
-        undecided > 0 ? `${count(undecided, 'result')}${threshold} the evidence could not decide (ERROR)` : '',
+        errors > 0 ? `${count(errors, 'result')}${threshold} the evidence could not decide (ERROR)` : '',
+        untested > 0 ? `${count(untested, 'result')}${threshold} not tested because the evidence was not collected (NOT_TESTED)` : '',
         incomplete > 0 ? `${count(incomplete, 'correlation rule')}${threshold} could not be correlated completely` : '',
       ].filter(Boolean).join('; '));
     case 0:

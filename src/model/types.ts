@@ -1,6 +1,8 @@
 // The shared vocabulary of trailproof (CONTRACT section 3). Types only: no behaviour lives here.
 
-export const STATUSES = ['PASS', 'FAIL', 'MANUAL', 'ERROR', 'NOT_APPLICABLE', 'WAIVED'] as const;
+// NOT_TESTED (an addition to the contract's six): the evidence the check needs was not collected, so nothing
+// was tested; NOT_APPLICABLE: the requirement does not apply to the subject. They are never merged.
+export const STATUSES = ['PASS', 'FAIL', 'MANUAL', 'ERROR', 'NOT_APPLICABLE', 'WAIVED', 'NOT_TESTED'] as const;
 export type Status = (typeof STATUSES)[number];
 
 /** Most severe first; the order is used by the gate (`--fail-on`). */
@@ -20,11 +22,27 @@ export interface WaiverInfo {
   reason: string;
   owner: string;
   expires: string;
+  /** Who approved the exception and when (YYYY-MM-DD), from the config's waiver entry. */
+  approvedBy?: string;
+  approvedOn?: string;
   /** The status the result had before the waiver applied. */
   originalStatus: Status;
 }
 
+/** The management response to a failure (working paper), from the config's `responses:` or --responses FILE. */
+export interface ResponseInfo {
+  owner: string;
+  response: string;
+  /** YYYY-MM-DD. */
+  dueDate?: string;
+}
+
 export interface Result {
+  /**
+   * Stable id of the result (working papers, tickets, Security Hub): `TP-` + 12 hex of the SHA-256 of check
+   * id, account, region and resource. The same subject of the same check has the same id in every run.
+   */
+  id: string;
   checkId: string;
   title: string;
   severity: Severity;
@@ -39,6 +57,12 @@ export interface Result {
   /** Remediation text and CLI hint, copied from the check's meta for FAIL/MANUAL results. */
   remediation?: { text: string; cli?: string; iac?: string };
   waiver?: WaiverInfo;
+  /**
+   * True for a FAIL at severity info: an observation (e.g. a cost note), counted apart from failures in the
+   * summary and every output. It still gates when --fail-on is info.
+   */
+  observation?: boolean;
+  response?: ResponseInfo;
   /** Extra facts a check reports (counts, names), for reports and machines. */
   details?: Record<string, unknown>;
 }
@@ -64,7 +88,11 @@ export interface Detection {
   [extra: string]: unknown;
 }
 
-export type Summary = Record<Status, number> & { detections: number };
+/**
+ * Counts by status; `FAIL` counts failures only, the FAIL results at severity info are counted in
+ * `observations` instead, so the status counts plus observations add up to the number of results.
+ */
+export type Summary = Record<Status, number> & { detections: number; observations: number };
 
 export interface WaiverReport {
   checkId: string;
@@ -74,6 +102,8 @@ export interface WaiverReport {
   owner: string;
   expires: string;
   expired: boolean;
+  approvedBy?: string;
+  approvedOn?: string;
   /** How many results this waiver matched (for an expired waiver: would have matched). */
   matched: number;
 }
@@ -127,6 +157,25 @@ export interface RunOutcome {
   reason: string;
 }
 
+/** How a check was tested (working paper), generated from its metadata and the evidence its results cite. */
+export interface TestProcedure {
+  /** AWS API calls whose stored outputs the check read, e.g. `cloudtrail:GetTrailStatus`. */
+  apiCalls: string[];
+  /** What passes, in words. */
+  criterion: string;
+  /** What was tested: the kind of subject and how many of them. */
+  population: string;
+}
+
+/** One check of the run as the findings' catalog lists it. */
+export interface CheckCatalogEntry {
+  id: string;
+  title: string;
+  severity: Severity;
+  scope: string;
+  procedure: TestProcedure;
+}
+
 export interface Findings {
   schemaVersion: '1';
   tool: { name: 'trailproof'; version: string };
@@ -143,6 +192,10 @@ export interface Findings {
     bundle?: { path: string; manifestSha256: string; tool: string; version: string };
     /** The outcome the exit code states (absent from older findings files: derived from the results). */
     outcome?: RunOutcome;
+    /** Who prepared the report (--prepared-by or the config's report.preparedBy). */
+    preparedBy?: string;
+    /** The identity that collected the evidence (the bundle manifest's GetCallerIdentity). */
+    collectedBy?: { account: string; arn: string; userId: string };
   };
   summary: Summary;
   results: Result[];
@@ -150,15 +203,32 @@ export interface Findings {
   waivers: WaiverReport[];
   integrity?: IntegrityReport;
   frameworks?: FrameworkView[];
+  /** The checks of the run with their test procedures (working papers), sorted by id. */
+  checks?: CheckCatalogEntry[];
+  /** Management responses (config or --responses FILE) that named no result of the run: stale or mistyped. */
+  unmatchedResponses?: Array<{ result?: string; check?: string; resource?: string; account?: string; owner: string; response: string; dueDate?: string }>;
 }
+
+/**
+ * How a requirement reads its checks' results. `all`: every subject must meet it (worst status wins, the
+ * default); `any`: met by one passing subject (e.g. "at least one trail is logging"), the other subjects'
+ * failures stay their own check's results but do not decide the requirement.
+ */
+export type Aggregation = 'all' | 'any';
 
 export interface FrameworkRequirementView {
   id: string;
   title: string;
   checks: string[];
-  /** Worst status over the requirement's results, or NOT_ASSESSED when no check covers it. */
+  /** The requirement's status by its aggregation, or NOT_ASSESSED when no check covers it. */
   status: Status | 'NOT_ASSESSED';
   counts: Partial<Record<Status, number>>;
+  /** The aggregation of each check (absent: every check `all`). */
+  aggregate?: Record<string, Aggregation>;
+  /** Each check's status as the requirement reads it. */
+  checkStatus?: Record<string, Status | 'NOT_ASSESSED'>;
+  /** Why results that are not PASS did not decide the requirement (an `any` check met by a passing subject). */
+  note?: string;
 }
 
 export interface FrameworkView {

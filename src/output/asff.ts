@@ -48,9 +48,9 @@ export interface AsffFinding {
 }
 
 const LABELS: Record<Severity, AsffFinding['Severity']['Label']> = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW', info: 'INFORMATIONAL' };
-const COMPLIANCE: Record<Status, ComplianceStatus> = { FAIL: 'FAILED', WAIVED: 'FAILED', MANUAL: 'WARNING', ERROR: 'NOT_AVAILABLE', PASS: 'PASSED', NOT_APPLICABLE: 'NOT_AVAILABLE' };
+const COMPLIANCE: Record<Status, ComplianceStatus> = { FAIL: 'FAILED', WAIVED: 'FAILED', MANUAL: 'WARNING', ERROR: 'NOT_AVAILABLE', NOT_TESTED: 'NOT_AVAILABLE', PASS: 'PASSED', NOT_APPLICABLE: 'NOT_AVAILABLE' };
 /** Results sent whether or not resolved ones are: what Security Hub should show as open. */
-const OPEN_STATUSES: readonly Status[] = ['FAIL', 'MANUAL', 'ERROR', 'WAIVED'];
+const OPEN_STATUSES: readonly Status[] = ['FAIL', 'MANUAL', 'ERROR', 'NOT_TESTED', 'WAIVED'];
 
 /** ASFF resource types for the ARNs trailproof reports on; anything else is Other. */
 const RESOURCE_TYPES: Record<string, string> = {
@@ -129,6 +129,10 @@ function resultFinding(r: Result, findings: Findings): AsffFinding {
     },
     ProductFields: {
       'trailproof/Status': r.status,
+      // The stable result id of the working papers; the finding's Id keeps its own (older) stable form so
+      // findings already in Security Hub are updated, not duplicated.
+      'trailproof/ResultId': r.id,
+      ...(r.observation === true ? { 'trailproof/Observation': 'true' } : {}),
       'trailproof/RunId': findings.run.id,
       'trailproof/Region': r.region,
       ...(r.evidence[0] ? { 'trailproof/Evidence': `${r.evidence[0].file}#${r.evidence[0].pointer}` } : {}),
@@ -138,7 +142,10 @@ function resultFinding(r: Result, findings: Findings): AsffFinding {
   };
   if (r.remediation) finding.Remediation = { Recommendation: { Text: clip(r.remediation.cli ? `${r.remediation.text} CLI: ${r.remediation.cli}` : r.remediation.text, ASFF_RECOMMENDATION_MAX) } };
   if (r.status === 'WAIVED' && r.waiver) {
-    finding.Note = { Text: clip(`Waived until ${r.waiver.expires}: ${r.waiver.reason}`, 512), UpdatedBy: r.waiver.owner, UpdatedAt: findings.run.finishedAt };
+    const approval = r.waiver.approvedBy === undefined ? '' : ` (approved by ${r.waiver.approvedBy}${r.waiver.approvedOn === undefined ? '' : ` on ${r.waiver.approvedOn}`})`;
+    finding.Note = { Text: clip(`Waived until ${r.waiver.expires}${approval}: ${r.waiver.reason}`, 512), UpdatedBy: r.waiver.owner, UpdatedAt: findings.run.finishedAt };
+  } else if (r.response !== undefined) {
+    finding.Note = { Text: clip(`Management response${r.response.dueDate === undefined ? '' : ` (due ${r.response.dueDate})`}: ${r.response.response}`, 512), UpdatedBy: r.response.owner, UpdatedAt: findings.run.finishedAt };
   }
   return finding;
 }

@@ -1,7 +1,8 @@
 // The compliance CSV (`--format compliance`, compliance.csv): one row per framework requirement, the shape
 // of the per-framework compliance exports auditors receive from other tools: framework (id, title, version),
-// requirement (id, title), its status (the worst over the results that count toward it, NOT_ASSESSED when no
-// check covers it), result counts, the checks behind it and the evidence its results cite. Every framework of
+// requirement (id, title), its status (by the requirement's declared aggregation: the worst over its results,
+// or for an "any" check met by one passing subject; NOT_ASSESSED when no check covers it), the aggregation
+// note, result counts, the checks behind it and the evidence its results cite. Every framework of
 // the run is in the one file, framework by framework (a framework's rows are one filter away); the same cell
 // rules as results.csv (RFC 4180, CSV-injection guard). Read from findings.frameworks and the results only.
 import type { Findings, Result, Status } from '../model/types.js';
@@ -10,8 +11,8 @@ import { csvCell } from './csv.js';
 /** At most this many evidence references in one cell (a spreadsheet cell holds 32,767 characters); the rest counted. */
 export const MAX_EVIDENCE_PER_CELL = 50;
 
-const COLUMNS = ['framework', 'framework_title', 'framework_version', 'requirement', 'requirement_title', 'status', 'results', 'checks', 'accounts', 'evidence'] as const;
-const STATUS_ORDER: Status[] = ['FAIL', 'ERROR', 'MANUAL', 'WAIVED', 'PASS', 'NOT_APPLICABLE'];
+const COLUMNS = ['framework', 'framework_title', 'framework_version', 'requirement', 'requirement_title', 'status', 'results', 'checks', 'accounts', 'evidence', 'aggregation'] as const;
+const STATUS_ORDER: Status[] = ['FAIL', 'ERROR', 'NOT_TESTED', 'MANUAL', 'WAIVED', 'PASS', 'NOT_APPLICABLE'];
 
 function counted(counts: Partial<Record<Status, number>>): string {
   return STATUS_ORDER.filter((s) => (counts[s] ?? 0) > 0).map((s) => `${counts[s] ?? 0} ${s}`).join('; ');
@@ -42,7 +43,8 @@ export function renderComplianceCsv(findings: Findings): string {
     for (const req of f.requirements) {
       const results = byRequirement.get(`${f.id}\u0000${req.id}`) ?? [];
       const accounts = [...new Set(results.map((r) => r.account))].sort();
-      rows.push([f.id, f.title, f.version, req.id, req.title, req.status, counted(req.counts), req.checks.join(' '), accounts.join(' '), evidenceCell(results)]);
+      const aggregation = Object.entries(req.aggregate ?? {}).filter(([, mode]) => mode === 'any').map(([checkId]) => `${checkId}: any`).join('; ');
+      rows.push([f.id, f.title, f.version, req.id, req.title, req.status, counted(req.counts), req.checks.join(' '), accounts.join(' '), evidenceCell(results), [aggregation, req.note ?? ''].filter(Boolean).join('. ')]);
     }
   }
   return rows.map((cells) => cells.map(csvCell).join(',')).join('\r\n') + '\r\n';

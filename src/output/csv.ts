@@ -1,9 +1,14 @@
-// CSV for spreadsheets (RFC 4180: quoted where needed, CRLF line ends): one row per result, and one column
-// per framework holding the requirement ids the result counts toward. Cells that a spreadsheet would run as
+// CSV for spreadsheets (RFC 4180: quoted where needed, CRLF line ends): one row per result with its stable
+// id and working-paper fields (observation, waiver approval, owner / management response / due date), and one
+// column per framework holding the requirement ids the result counts toward. Cells that a spreadsheet would run as
 // a formula are prefixed with an apostrophe (CSV injection), since resources and messages come from AWS data.
 import type { Findings, Result } from '../model/types.js';
 
-const BASE_COLUMNS = ['account', 'region', 'check_id', 'title', 'severity', 'status', 'resource', 'message', 'remediation', 'remediation_cli', 'evidence', 'waiver_owner', 'waiver_expires', 'waiver_reason'] as const;
+// New columns go after the original ones, so spreadsheets that read columns by position keep working.
+const BASE_COLUMNS = [
+  'account', 'region', 'check_id', 'title', 'severity', 'status', 'resource', 'message', 'remediation', 'remediation_cli', 'evidence', 'waiver_owner', 'waiver_expires', 'waiver_reason',
+  'result_id', 'observation', 'waiver_approved_by', 'waiver_approved_on', 'response_owner', 'management_response', 'response_due_date',
+] as const;
 
 export function csvCell(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
@@ -26,6 +31,13 @@ function baseCells(r: Result): string[] {
     r.waiver?.owner ?? '',
     r.waiver?.expires ?? '',
     r.waiver?.reason ?? '',
+    r.id,
+    r.observation === true ? 'yes' : '',
+    r.waiver?.approvedBy ?? '',
+    r.waiver?.approvedOn ?? '',
+    r.response?.owner ?? '',
+    r.response?.response ?? '',
+    r.response?.dueDate ?? '',
   ];
 }
 

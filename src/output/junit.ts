@@ -1,5 +1,6 @@
-// JUnit XML that CI systems show natively: one test suite per check, one test case per result. FAIL is a
-// failure (message and remediation), ERROR an error, MANUAL / NOT_APPLICABLE / WAIVED are skipped with why.
+// JUnit XML that CI systems show natively: one test suite per check, one test case per result, named by its
+// subject and stable result id. FAIL is a failure (message and remediation), ERROR an error, MANUAL /
+// NOT_APPLICABLE / NOT_TESTED / WAIVED and observations (FAIL at severity info) are skipped with why.
 // A first suite, "trailproof.gate", holds one test case for the gate itself, from the run's recorded outcome:
 // a failure on exit 1, an error on exit 2 (evidence modified) or 3 (not decided), so a CI dashboard turns red
 // exactly when the exit code says no, even when no single result failed.
@@ -18,8 +19,13 @@ export function xmlEscape(text: string): string {
     .replace(/'/g, '&apos;');
 }
 
+/** Management response lines for a failure's body (working papers). */
+function responseLines(r: Result): string[] {
+  return r.response === undefined ? [] : [`Response (${r.response.owner}${r.response.dueDate === undefined ? '' : `, due ${r.response.dueDate}`}): ${r.response.response}`];
+}
+
 function testCase(r: Result): string {
-  const name = xmlEscape(`${r.resource} [${r.account} ${r.region}]`);
+  const name = xmlEscape(`${r.resource} [${r.account} ${r.region}] ${r.id}`);
   const open = `    <testcase classname="${xmlEscape(r.checkId)}" name="${name}" time="0"`;
   const body = (lines: string[]): string => xmlEscape(lines.filter((l) => l !== '').join('\n'));
   const remediation = r.remediation ? [`Remediation: ${r.remediation.text}`, r.remediation.cli ? `CLI: ${r.remediation.cli}` : ''] : [];
@@ -28,14 +34,16 @@ function testCase(r: Result): string {
     case 'PASS':
       return `${open}/>`;
     case 'FAIL':
-      return `${open}>\n      <failure type="${r.severity}" message="${xmlEscape(r.message)}">${body([`[${r.severity}] ${r.message}`, ...remediation, ...evidence])}</failure>\n    </testcase>`;
+      if (r.observation === true) return `${open}>\n      <skipped message="${xmlEscape(`OBSERVATION (info, not a failure): ${r.message}`)}"/>\n    </testcase>`;
+      return `${open}>\n      <failure type="${r.severity}" message="${xmlEscape(r.message)}">${body([`[${r.severity}] ${r.message}`, `Result id: ${r.id}`, ...responseLines(r), ...remediation, ...evidence])}</failure>\n    </testcase>`;
     case 'ERROR':
-      return `${open}>\n      <error type="ERROR" message="${xmlEscape(r.message)}">${body([r.message, ...evidence])}</error>\n    </testcase>`;
+      return `${open}>\n      <error type="ERROR" message="${xmlEscape(r.message)}">${body([r.message, `Result id: ${r.id}`, ...evidence])}</error>\n    </testcase>`;
     case 'MANUAL':
     case 'NOT_APPLICABLE':
+    case 'NOT_TESTED':
       return `${open}>\n      <skipped message="${xmlEscape(`${r.status}: ${r.message}`)}"/>\n    </testcase>`;
     case 'WAIVED':
-      return `${open}>\n      <skipped message="${xmlEscape(`WAIVED until ${r.waiver?.expires ?? '?'} by ${r.waiver?.owner ?? '?'}: ${r.waiver?.reason ?? ''} (${r.message})`)}"/>\n    </testcase>`;
+      return `${open}>\n      <skipped message="${xmlEscape(`WAIVED until ${r.waiver?.expires ?? '?'} by ${r.waiver?.owner ?? '?'}${r.waiver?.approvedBy === undefined ? '' : `, approved by ${r.waiver.approvedBy}${r.waiver.approvedOn === undefined ? '' : ` on ${r.waiver.approvedOn}`}`}: ${r.waiver?.reason ?? ''} (${r.message})`)}"/>\n    </testcase>`;
   }
 }
 
@@ -69,12 +77,14 @@ export function renderJunit(findings: Findings): string {
     list.push(r);
     byCheck.set(r.checkId, list);
   }
-  const count = (list: Result[], ...statuses: string[]): number => list.filter((r) => statuses.includes(r.status)).length;
+  // Observations are skipped, never counted as failures.
+  const count = (list: Result[], ...statuses: string[]): number => list.filter((r) => statuses.includes(r.status) && r.observation !== true).length;
+  const skipped = (list: Result[]): number => list.filter((r) => ['MANUAL', 'NOT_APPLICABLE', 'NOT_TESTED', 'WAIVED'].includes(r.status) || r.observation === true).length;
   const all = findings.results;
   const suites = [...byCheck.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([checkId, list]) => {
     const title = list[0]?.title ?? checkId;
     return [
-      `  <testsuite name="${xmlEscape(checkId)}" tests="${list.length}" failures="${count(list, 'FAIL')}" errors="${count(list, 'ERROR')}" skipped="${count(list, 'MANUAL', 'NOT_APPLICABLE', 'WAIVED')}" time="0" timestamp="${findings.run.finishedAt}">`,
+      `  <testsuite name="${xmlEscape(checkId)}" tests="${list.length}" failures="${count(list, 'FAIL')}" errors="${count(list, 'ERROR')}" skipped="${skipped(list)}" time="0" timestamp="${findings.run.finishedAt}">`,
       `    <properties><property name="title" value="${xmlEscape(title)}"/><property name="severity" value="${list[0]?.severity ?? ''}"/></properties>`,
       ...list.map(testCase),
       '  </testsuite>',

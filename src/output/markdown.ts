@@ -1,5 +1,5 @@
-// A short Markdown summary for a CI job page or a pull request comment: the verdict, the counts, the top
-// failures and detections; the full story stays in the HTML/PDF report. The headline is the run's recorded
+// A short Markdown summary for a CI job page or a pull request comment: the verdict, the counts (observations
+// apart from failures), the top failures with their result ids and management responses, and detections; the full story stays in the HTML/PDF report. The headline is the run's recorded
 // outcome: it reads "compliant" or "passed" only when the run exits 0.
 import { outcomeOf } from '../engine/gate.js';
 import { SEVERITIES, STATUSES, type Findings, type Result, type RunOutcome } from '../model/types.js';
@@ -23,7 +23,7 @@ function headline(findings: Findings): string {
   const s = findings.summary;
   switch (outcomeOf(findings).exitCode) {
     case 0:
-      return s.FAIL + s.ERROR + s.MANUAL > 0 || findings.integrity?.verified === false ? 'needs attention' : 'compliant';
+      return s.FAIL + s.ERROR + s.MANUAL + (s.NOT_TESTED ?? 0) > 0 || findings.integrity?.verified === false ? 'needs attention' : 'compliant';
     case 1:
       return 'not compliant';
     case 2:
@@ -38,27 +38,32 @@ export function renderMarkdown(findings: Findings): string {
   const failOn = findings.run.failOn;
   const outcome = outcomeOf(findings);
   const rank = (r: Result): number => SEVERITIES.indexOf(r.severity);
-  const failing = findings.results.filter((r) => r.status === 'FAIL').sort((a, b) => rank(a) - rank(b));
+  const failing = findings.results.filter((r) => r.status === 'FAIL' && r.observation !== true).sort((a, b) => rank(a) - rank(b));
+  const observations = findings.results.filter((r) => r.observation === true);
   const out: string[] = [];
   out.push(`## trailproof audit: ${headline(findings)}`);
   out.push('');
   out.push(`Run \`${findings.run.id}\` · period ${describePeriod(findings.run.period)} · ${findings.run.scope.accounts.length} account(s), ${findings.run.scope.regions.length} region(s) · gate \`--fail-on ${failOn}\` ${GATE_WORDS[outcome.exitCode]} (exit ${outcome.exitCode}: ${mdCell(outcome.reason)})`);
   out.push('');
-  out.push(`| ${STATUSES.join(' | ')} | detections |`);
-  out.push(`|${STATUSES.map(() => '---:').join('|')}|---:|`);
-  out.push(`| ${STATUSES.map((st) => s[st]).join(' | ')} | ${s.detections} |`);
+  out.push(`| ${STATUSES.join(' | ')} | observations | detections |`);
+  out.push(`|${STATUSES.map(() => '---:').join('|')}|---:|---:|`);
+  out.push(`| ${STATUSES.map((st) => s[st] ?? 0).join(' | ')} | ${s.observations ?? 0} | ${s.detections} |`);
   out.push('');
   if (failing.length > 0) {
     out.push(`### Failing (${failing.length})`);
     out.push('');
-    out.push('| severity | check | resource | account | requirements |');
-    out.push('|---|---|---|---|---|');
+    out.push('| id | severity | check | resource | account | requirements | owner / response / due |');
+    out.push('|---|---|---|---|---|---|---|');
     for (const r of failing.slice(0, SHOWN)) {
       const reqs = Object.entries(r.frameworks).map(([fw, ids]) => `${fw} ${ids.join(', ')}`).join('; ');
-      out.push(`| ${r.severity} | ${code(r.checkId)} | ${code(r.resource)} | ${r.account} | ${mdCell(reqs)} |`);
+      const response = r.response === undefined ? '' : mdCell(`${r.response.owner}: ${r.response.response}${r.response.dueDate === undefined ? '' : ` (due ${r.response.dueDate})`}`);
+      out.push(`| ${code(r.id)} | ${r.severity} | ${code(r.checkId)} | ${code(r.resource)} | ${r.account} | ${mdCell(reqs)} | ${response} |`);
     }
     if (failing.length > SHOWN) out.push(`\n…and ${failing.length - SHOWN} more in the full report.`);
     out.push('');
+  }
+  if (observations.length > 0) {
+    out.push(`**Observations (${observations.length}, severity info, not failures):** ${observations.slice(0, SHOWN).map((r) => `${code(r.id)} ${code(r.checkId)} ${code(r.resource)}`).join(', ')}${observations.length > SHOWN ? `, and ${observations.length - SHOWN} more` : ''}.`, '');
   }
   if (findings.detections.length > 0) {
     const dets = [...findings.detections].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || (a.eventTime < b.eventTime ? -1 : 1));
@@ -75,7 +80,8 @@ export function renderMarkdown(findings: Findings): string {
   if (findings.integrity && !findings.integrity.verified) out.push(`**Evidence integrity:** ${findings.integrity.modified.length} modified and ${findings.integrity.missing.length} missing file(s) in the bundle${findings.integrity.allowedModified ? ' (accepted with --allow-modified-evidence)' : ''}.`, '');
   const unlisted = findings.integrity?.unlisted ?? [];
   if (unlisted.length > 0) out.push(`**Unlisted files:** ${unlisted.length} file(s) in the bundle that the manifest does not list were not read.`, '');
-  out.push(`<sub>trailproof ${findings.tool.version}; evidence collected ${findings.run.collectedAt}</sub>`);
+  const by = [findings.run.collectedBy === undefined ? '' : ` by ${code(findings.run.collectedBy.arn)}`, findings.run.preparedBy === undefined ? '' : `; prepared by ${mdCell(findings.run.preparedBy)}`].join('');
+  out.push(`<sub>trailproof ${findings.tool.version}; evidence collected ${findings.run.collectedAt}${by}</sub>`);
   return out.join('\n') + '\n';
 }
 

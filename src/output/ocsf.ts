@@ -16,6 +16,7 @@ const COMPLIANCE_STATUS: Record<Status, [number, string]> = {
   WAIVED: [3, 'Fail'],
   MANUAL: [2, 'Warning'],
   ERROR: [0, 'Unknown'],
+  NOT_TESTED: [99, 'Not Tested'],
   NOT_APPLICABLE: [99, 'Not Applicable'],
 };
 
@@ -89,7 +90,7 @@ function complianceFinding(findings: Findings, r: Result): Record<string, unknow
     },
     resources: [{ uid: r.resource, name: r.resource.split(/[:/]/).filter(Boolean).pop() ?? r.resource, type: resourceType(r.resource), region: r.region, cloud_partition: 'aws', owner: { account: { uid: r.account, type: 'AWS Account', type_id: 10 } } }],
     cloud: cloud(r.account, r.region),
-    unmapped: { trailproof_status: r.status, trailproof_run_outcome: outcomeOf(findings), evidence: r.evidence, ...(r.waiver ? { waiver: r.waiver } : {}), ...(r.details ? { details: r.details } : {}) },
+    unmapped: { trailproof_result_id: r.id, trailproof_status: r.status, ...(r.observation === true ? { trailproof_observation: true } : {}), ...(r.response ? { response: r.response } : {}), trailproof_run_outcome: outcomeOf(findings), evidence: r.evidence, ...(r.waiver ? { waiver: r.waiver } : {}), ...(r.details ? { details: r.details } : {}) },
   };
   if (r.remediation) event.remediation = { desc: r.remediation.cli ? `${r.remediation.text} CLI: ${r.remediation.cli}` : r.remediation.text };
   return event;

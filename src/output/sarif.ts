@@ -8,9 +8,10 @@
 // findings' results and detections. Every result has a physical location GitHub can show: the evidence file
 // for a posture result (relative to the bundle), else a stable artifact path aws/<account>/<region>/<service>/
 // <resource>; the ARN is its logical location. partialFingerprints hash what the result is about (check,
-// account, region, resource), so an alert tracks the same resource from run to run. By default only results
-// that need attention are sent (FAIL, ERROR, MANUAL and detections); `--sarif-all` sends every result, waived
-// ones as suppressions with the reason. The invocation states the run's recorded outcome: its exitCode,
+// account, region, resource), so an alert tracks the same resource from run to run; the stable result id is
+// a fingerprint too, and correlationGuid is a UUID made from it. By default only results that need attention
+// are sent (FAIL, ERROR, NOT_TESTED, MANUAL and detections; observations, FAIL at severity info, are not);
+// `--sarif-all` sends every result, observations as informational, waived ones as suppressions with the reason. The invocation states the run's recorded outcome: its exitCode,
 // executionSuccessful false when the run decided nothing (exit 2: evidence modified, 3: not decided).
 // Typed with the local interfaces below, modelled on the SARIF 2.1.0 schema (@types/sarif is not a dependency).
 import { createHash } from 'node:crypto';
@@ -25,7 +26,7 @@ type Kind = 'fail' | 'pass' | 'review' | 'open' | 'notApplicable' | 'information
 /** Which results a SARIF log carries: those that need attention (the default) or every one. */
 export type SarifInclude = 'attention' | 'all';
 /** The statuses that need attention: what code scanning should raise as alerts. */
-export const ATTENTION_STATUSES: readonly Status[] = ['FAIL', 'ERROR', 'MANUAL'];
+export const ATTENTION_STATUSES: readonly Status[] = ['FAIL', 'ERROR', 'NOT_TESTED', 'MANUAL'];
 
 interface SarifMessage { text: string; markdown?: string }
 interface SarifArtifactLocation { uri: string; uriBaseId?: string }
@@ -51,6 +52,7 @@ interface SarifResult {
   message: SarifMessage;
   locations: [SarifLocation];
   partialFingerprints: Record<string, string>;
+  correlationGuid?: string;
   properties: Record<string, unknown>;
   suppressions?: { kind: 'external'; status: 'accepted'; justification: string }[];
 }
@@ -58,7 +60,7 @@ interface SarifResult {
 const LEVELS: Record<Severity, Level> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
 /** GitHub code scanning orders alerts by this CVSS-like number. */
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
-const KINDS: Record<Status, Kind> = { PASS: 'pass', FAIL: 'fail', WAIVED: 'fail', MANUAL: 'review', ERROR: 'open', NOT_APPLICABLE: 'notApplicable' };
+const KINDS: Record<Status, Kind> = { PASS: 'pass', FAIL: 'fail', WAIVED: 'fail', MANUAL: 'review', ERROR: 'open', NOT_TESTED: 'open', NOT_APPLICABLE: 'notApplicable' };
 
 function fingerprint(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex');
@@ -138,8 +140,14 @@ function location(evidenceFile: string | undefined, account: string, region: str
   };
 }
 
+/** A UUID (SARIF's GUID form) made from a stable result id: the same result correlates across runs. */
+function correlationGuid(id: string): string {
+  const h = createHash('sha256').update(id).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 function resultEntry(r: Result, ruleIndex: number): SarifResult {
-  const kind = KINDS[r.status];
+  const kind = r.observation === true ? 'informational' : KINDS[r.status];
   const resource = resultResource(r);
   const entry: SarifResult = {
     ruleId: r.checkId,
@@ -148,9 +156,13 @@ function resultEntry(r: Result, ruleIndex: number): SarifResult {
     level: kind === 'fail' ? LEVELS[r.severity] : 'none',
     message: { text: r.remediation ? `${r.message} Remediation: ${r.remediation.text}` : r.message },
     locations: [location(r.evidence[0]?.file, r.account, r.region, resource, `${r.resource} in account ${r.account}, ${r.region}`)],
-    partialFingerprints: { 'trailproofResult/v1': fingerprint(r.checkId, r.account, r.region, r.resource) },
+    partialFingerprints: { 'trailproofResult/v1': fingerprint(r.checkId, r.account, r.region, r.resource), 'trailproofResultId/v1': r.id },
+    correlationGuid: correlationGuid(r.id),
     properties: {
+      resultId: r.id,
       status: r.status,
+      ...(r.observation === true ? { observation: true } : {}),
+      ...(r.response !== undefined ? { response: r.response } : {}),
       severity: r.severity,
       account: r.account,
       region: r.region,
@@ -163,7 +175,7 @@ function resultEntry(r: Result, ruleIndex: number): SarifResult {
     },
   };
   if (r.status === 'WAIVED' && r.waiver) {
-    entry.suppressions = [{ kind: 'external', status: 'accepted', justification: `${r.waiver.reason} (owner ${r.waiver.owner}, expires ${r.waiver.expires})` }];
+    entry.suppressions = [{ kind: 'external', status: 'accepted', justification: `${r.waiver.reason} (owner ${r.waiver.owner}, expires ${r.waiver.expires}${r.waiver.approvedBy === undefined ? '' : `, approved by ${r.waiver.approvedBy}${r.waiver.approvedOn === undefined ? '' : ` on ${r.waiver.approvedOn}`}`})` }];
   }
   return entry;
 }
@@ -227,7 +239,7 @@ export function renderSarif(findings: Findings, options: SarifOptions = {}): str
   // A rule's help carries the remediation of any of its results (checks copy it onto FAIL and MANUAL results).
   const remediationOf = new Map<string, Result['remediation']>();
   for (const r of findings.results) if (r.remediation && !remediationOf.has(r.checkId)) remediationOf.set(r.checkId, r.remediation);
-  const sent = findings.results.filter((r) => include === 'all' || ATTENTION_STATUSES.includes(r.status));
+  const sent = findings.results.filter((r) => include === 'all' || (ATTENTION_STATUSES.includes(r.status) && r.observation !== true));
   const results: SarifResult[] = [];
   for (const r of sent) results.push(resultEntry(r, ruleFor(`check:${r.checkId}`, () => checkRule(r, remediationOf.get(r.checkId)))));
   for (const d of findings.detections) results.push(detectionEntry(d, ruleFor(`detection:${d.ruleId}`, () => detectionRule(d))));

@@ -150,7 +150,7 @@ export function renderTable(columns: readonly Column[], rows: readonly (readonly
   return out.join('\n');
 }
 
-const ATTENTION: Status[] = ['FAIL', 'ERROR', 'MANUAL'];
+const ATTENTION: Status[] = ['FAIL', 'ERROR', 'NOT_TESTED', 'MANUAL'];
 
 /** What failed and why come first; the account gives way before the message does, the region first. */
 const ATTENTION_COLUMNS: Column[] = [
@@ -160,6 +160,7 @@ const ATTENTION_COLUMNS: Column[] = [
   { header: 'ACCOUNT', priority: 3, min: 12 },
   { header: 'REGION', priority: 4, min: 9 },
   { header: 'MESSAGE', priority: 1, min: 24 },
+  { header: 'ID', priority: 5, min: 15 },
 ];
 
 /** The gate line's verdict coloured: a failed gate stands out, an undecided one is yellow. */
@@ -170,7 +171,8 @@ function gateTone(findings: Findings): Tone {
 
 export function renderSummary(findings: Findings, screen: Screen = PLAIN): string {
   const s = findings.summary;
-  const attention = findings.results.filter((r: Result) => ATTENTION.includes(r.status));
+  // Observations (FAIL at severity info) are counted on their own line, not listed as failures.
+  const attention = findings.results.filter((r: Result) => ATTENTION.includes(r.status) && r.observation !== true);
   const out: string[] = [];
   out.push(`trailproof ${findings.tool.version} audit ${findings.run.id}`);
   out.push(`evidence collected ${findings.run.collectedAt}: ${findings.run.scope.accounts.length} accounts, ${findings.run.scope.regions.length} regions`);
@@ -185,13 +187,17 @@ export function renderSummary(findings: Findings, screen: Screen = PLAIN): strin
   if (unlisted.length > 0) out.push(`evidence bundle: ${unlisted.length} file(s) the manifest does not list were not read: ${unlisted.slice(0, 3).join(', ')}${unlisted.length > 3 ? ` and ${unlisted.length - 3} more` : ''}`);
   out.push('');
   if (attention.length > 0) {
-    out.push(renderTable(ATTENTION_COLUMNS, attention.map((r) => [r.status, r.severity, r.checkId, r.account, r.region, r.message]), screen));
+    out.push(renderTable(ATTENTION_COLUMNS, attention.map((r) => [r.status, r.severity, r.checkId, r.account, r.region, r.message, r.id]), screen));
     out.push('');
   }
   const expired = findings.waivers.filter((w) => w.expired);
   if (expired.length > 0) out.push(`expired waivers: ${expired.map((w) => `${w.checkId} ${w.resource} (expired ${w.expires})`).join('; ')}`);
   // Counts by status name, not "N passed": the word passed belongs to the gate line alone, which says exit 0.
-  out.push(`results: ${s.PASS} PASS, ${paint(`${s.FAIL} FAIL`, s.FAIL > 0 ? 'bad' : 'plain', screen.color)}, ${s.MANUAL} MANUAL, ${s.ERROR} ERROR, ${s.WAIVED} WAIVED, ${s.NOT_APPLICABLE} NOT_APPLICABLE`);
+  // Split in two where the counts would not fit a terminal's line: a line never runs past the screen.
+  const counts = `results: ${s.PASS} PASS, ${paint(`${s.FAIL} FAIL`, s.FAIL > 0 ? 'bad' : 'plain', screen.color)}, ${s.MANUAL} MANUAL, ${s.ERROR} ERROR, ${s.NOT_TESTED ?? 0} NOT_TESTED`;
+  const rest = `${s.WAIVED} WAIVED, ${s.NOT_APPLICABLE} NOT_APPLICABLE; ${s.observations ?? 0} observations (severity info, not failures)`;
+  if (screen.width === undefined) out.push(`${counts}, ${rest}`);
+  else out.push(`${counts},`, ...rest.split('; ').map((part, i) => `  ${part}${i === 0 ? ';' : ''}`));
   out.push(`gate: ${paint(gateLine(findings), gateTone(findings), screen.color)}`);
   return out.join('\n') + '\n';
 }

@@ -80,10 +80,10 @@ export function paint(text: string, tone: Tone, color: boolean): string {
   return `${open}${text}${close}`;
 }
 
-const STATUS_TONES: Record<Status, Tone> = { FAIL: 'bad', ERROR: 'alert', MANUAL: 'warn', PASS: 'quiet', WAIVED: 'quiet', NOT_APPLICABLE: 'quiet' };
+const STATUS_TONES: Record<Status, Tone> = { FAIL: 'bad', ERROR: 'alert', NOT_TESTED: 'warn', MANUAL: 'warn', PASS: 'quiet', WAIVED: 'quiet', NOT_APPLICABLE: 'quiet' };
 const SEVERITY_TONES: Record<Severity, Tone> = { critical: 'bad', high: 'bad', medium: 'warn', low: 'plain', info: 'quiet' };
 
-/** FAIL stands out, ERROR is red, MANUAL yellow, PASS and the settled statuses are dim. */
+/** FAIL stands out, ERROR is red, MANUAL and NOT_TESTED yellow, PASS and the settled statuses are dim. */
 export function statusTone(value: string): Tone {
   return (STATUS_TONES as Record<string, Tone | undefined>)[value] ?? 'plain';
 }

@@ -7,6 +7,7 @@ export type ChartStatus = Status | 'NOT_ASSESSED';
 export const STATUS_COLORS: Record<ChartStatus, string> = {
   FAIL: '#c62828',
   ERROR: '#6a1b9a',
+  NOT_TESTED: '#8d6e63',
   MANUAL: '#e07000',
   WAIVED: '#546e7a',
   PASS: '#2e7d32',
@@ -25,6 +26,7 @@ export const SEVERITY_COLORS: Record<Severity, string> = {
 export const STATUS_LABELS: Record<ChartStatus, string> = {
   FAIL: 'Fail',
   ERROR: 'Error',
+  NOT_TESTED: 'Not tested',
   MANUAL: 'Manual review',
   WAIVED: 'Waived',
   PASS: 'Pass',
@@ -78,7 +80,7 @@ export interface StackedRow {
   counts: Partial<Record<ChartStatus, number>>;
 }
 
-const STACK_ORDER: ChartStatus[] = ['FAIL', 'ERROR', 'MANUAL', 'WAIVED', 'PASS', 'NOT_APPLICABLE', 'NOT_ASSESSED'];
+const STACK_ORDER: ChartStatus[] = ['FAIL', 'ERROR', 'NOT_TESTED', 'MANUAL', 'WAIVED', 'PASS', 'NOT_APPLICABLE', 'NOT_ASSESSED'];
 
 /** One 100% bar per row (e.g. per framework: its requirements by status), with a legend. */
 export function stackedBarChart(rows: StackedRow[], title: string, unit: string): string {

@@ -4,10 +4,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { summarize } from '../engine/audit.js';
 import { runOutcome } from '../engine/gate.js';
+import { assignResultIds } from '../engine/result-id.js';
 import { TrailproofError, errorMessage } from '../errors.js';
 import { MAX_RECORD_DEPTH, textTooDeep } from '../events/depth.js';
-import type { Findings } from '../model/types.js';
+import type { Findings, Result } from '../model/types.js';
 import { compileSchema, formatAjvErrors, loadSchema } from '../schema.js';
 
 const validateFindings = compileSchema<Findings>(loadSchema('findings.schema.json'));
@@ -46,6 +48,12 @@ export function parseFindings(text: string, file: string): Findings {
   findings.run.failOn ??= 'high';
   // A file written before run.outcome existed states the outcome its results, integrity and gate give.
   findings.run.outcome ??= runOutcome(findings);
+  // A file written before result ids and observations existed gets them as the engine gives them now.
+  if (findings.results.some((r) => (r as Partial<Result>).id === undefined)) findings.results = assignResultIds(findings.results.map(({ id: _id, ...r }) => r));
+  if (findings.summary.observations === undefined) {
+    findings.results = findings.results.map((r) => (r.status === 'FAIL' && r.severity === 'info' ? { ...r, observation: true } : r));
+    findings.summary = { ...summarize(findings.results, findings.detections), ...{ detections: findings.summary.detections } };
+  }
   return findings;
 }
 

@@ -127,7 +127,7 @@ export function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<st
   return groups;
 }
 
-const WORST_FIRST: (Status | 'NOT_ASSESSED')[] = ['FAIL', 'ERROR', 'MANUAL', 'WAIVED', 'PASS', 'NOT_APPLICABLE', 'NOT_ASSESSED'];
+const WORST_FIRST: (Status | 'NOT_ASSESSED')[] = ['FAIL', 'ERROR', 'NOT_TESTED', 'MANUAL', 'WAIVED', 'PASS', 'NOT_APPLICABLE', 'NOT_ASSESSED'];
 
 /** The sentence the detections chapter opens with when some correlation could not be completed. */
 function incompleteCorrelations(findings: Findings): string | null {
@@ -217,7 +217,7 @@ function topRisks(findings: Findings, groups: AttentionGroup[]): ReportView['top
   return risks.sort((a, b) => rank(a.severity) - rank(b.severity) || b.weight - a.weight).slice(0, 6).map(({ severity, text, anchor }) => ({ severity, text, anchor }));
 }
 
-const LIST_ORDER: Status[] = ['FAIL', 'ERROR', 'MANUAL', 'WAIVED', 'PASS', 'NOT_APPLICABLE'];
+const LIST_ORDER: Status[] = ['FAIL', 'ERROR', 'NOT_TESTED', 'MANUAL', 'WAIVED', 'PASS', 'NOT_APPLICABLE'];
 
 function resultLists(byCheck: Map<string, Result[]>): ReportView['resultLists'] {
   return [...byCheck.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([checkId, list]) => {
@@ -350,7 +350,7 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
     signing: ctx.signingKey ? { keyid: ctx.signingKey.keyid, source: ctx.signingKey.kind === 'kms' ? `AWS KMS key ${ctx.signingKey.name}` : 'a local key (ECDSA P-256 or Ed25519)' } : null,
     verdict: verdictOf(findings),
     counts: {
-      statuses: STATUSES.map((status) => ({ status, label: STATUS_LABELS[status], count: findings.summary[status] })),
+      statuses: STATUSES.map((status) => ({ status, label: STATUS_LABELS[status], count: findings.summary[status] ?? 0 })),
       total: findings.results.length,
       detections: findings.detections.length,
       failingBySeverity: SEVERITIES.map((severity) => ({ severity, count: failingBySeverity[severity] })),

@@ -81,7 +81,7 @@ describe('audit runner', () => {
     expect(failed).to.deep.include({ title: 'Accounts are fine', severity: 'high', frameworks: { 'test-fw': ['R1'] } });
     expect(failed?.remediation).to.deep.equal({ text: 'Fix it.', cli: 'aws fix' });
     expect(failed?.message).to.equal('Account 222222222222 is not fine (threshold 2).');
-    expect(findings.summary).to.deep.equal({ PASS: 1, FAIL: 1, MANUAL: 0, ERROR: 1, NOT_APPLICABLE: 0, WAIVED: 0, detections: 0 });
+    expect(findings.summary).to.deep.equal({ PASS: 1, FAIL: 1, MANUAL: 0, ERROR: 1, NOT_APPLICABLE: 0, WAIVED: 0, NOT_TESTED: 0, observations: 0, detections: 0 });
   });
 
   it('applies parameters and severity overrides from the config', () => {
@@ -149,7 +149,7 @@ describe('audit runner', () => {
     const { registry, bundle } = setup();
     const findings = runAudit(bundle, planAudit(registry, [framework], {}), { source: 'bundle', failOn: 'high' });
     expect(findings.frameworks?.[0]?.requirements).to.deep.equal([
-      { id: 'R1', title: 'Accounts are fine', checks: ['test.per-account'], status: 'FAIL', counts: { PASS: 1, FAIL: 1 } },
+      { id: 'R1', title: 'Accounts are fine', checks: ['test.per-account'], status: 'FAIL', counts: { PASS: 1, FAIL: 1 }, aggregate: { 'test.per-account': 'all' }, checkStatus: { 'test.per-account': 'FAIL' } },
       { id: 'R2', title: 'Not assessed', checks: [], status: 'NOT_ASSESSED', counts: {} },
     ]);
   });

@@ -238,16 +238,16 @@ describe('examples/demo-org (the demo organization)', function () {
     }
   });
 
-  it('proves its logs intact: trail.log-integrity PASSes the organization trail, the other trails have no digests', async function () {
+  it('proves its logs intact: trail.log-integrity PASSes the organization trail, the other trails have no digests (NOT_TESTED)', async function () {
     const io = memoryIo();
     const code = await main(['audit', '--bundle', committed, '--checks', 'trail.log-integrity', '--format', 'json', '--fail-on', 'none'], io);
     expect(code, io.err).to.equal(0);
     const results = (JSON.parse(io.out) as Findings).results.map((r) => [r.resource.replace(/^arn:aws:cloudtrail:[a-z0-9-]+:\d{12}:trail\//, ''), r.status, r.message]);
     expect(results).to.deep.equal([
       ['example-org-trail', 'PASS', 'Trail example-org-trail: 40 log files from 2026-09-12T23:00:41Z to 2026-09-16T00:54:57Z verified intact, 876 digest files in an unbroken chain. The signing keys came with the bundle (its own ListPublicKeys files), so this proves integrity only as far as the bundle\'s producer is trusted.'],
-      ['security-audit', 'NOT_APPLICABLE', 'The bundle holds no digest files for trail security-audit: nothing to verify (collect with --logs to copy them).'],
-      ['prod-trail', 'NOT_APPLICABLE', 'The bundle holds no digest files for trail prod-trail: nothing to verify (collect with --logs to copy them).'],
-      ['staging-legacy', 'NOT_APPLICABLE', 'The bundle holds no digest files for trail staging-legacy: nothing to verify (collect with --logs to copy them).'],
+      ['security-audit', 'NOT_TESTED', 'Not tested: the bundle holds no digest files for trail security-audit, so its log files could not be proven intact (collect with --logs to copy them).'],
+      ['prod-trail', 'NOT_TESTED', 'Not tested: the bundle holds no digest files for trail prod-trail, so its log files could not be proven intact (collect with --logs to copy them).'],
+      ['staging-legacy', 'NOT_TESTED', 'Not tested: the bundle holds no digest files for trail staging-legacy, so its log files could not be proven intact (collect with --logs to copy them).'],
     ]);
   });
 

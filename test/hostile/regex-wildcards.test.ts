@@ -48,7 +48,7 @@ describe('wildcards from input are matched in bounded time', function () {
   });
 
   it('config waivers: a resource pattern with many stars neither stalls nor waives a non-matching result', function () {
-    const result: Result = { checkId: 'trail.multi-region', title: 't', severity: 'high', status: 'FAIL', account: '111111111111', region: 'us-east-1', resource: LONG, message: 'm', evidence: [], frameworks: {} };
+    const result: Result = { id: 'TP-000000000000', checkId: 'trail.multi-region', title: 't', severity: 'high', status: 'FAIL', account: '111111111111', region: 'us-east-1', resource: LONG, message: 'm', evidence: [], frameworks: {} };
     const waiver = { check: 'trail.multi-region', resource: STARS, reason: 'accepted', owner: 'sec', expires: '2099-01-01' };
     const { results } = timed(() => applyWaivers([result], [waiver], new Date('2026-09-14T00:00:00Z')));
     expect(results[0]?.status).to.equal('FAIL');

@@ -14,7 +14,7 @@ describe('compliance CSV (--format compliance)', () => {
   const row = (framework: string, requirement: string): string[] => rows.find((r) => r[col('framework')] === framework && r[col('requirement')] === requirement) as string[];
 
   it('has one row per requirement of each framework, frameworks in id order, with title and version', () => {
-    expect(header).to.deep.equal(['framework', 'framework_title', 'framework_version', 'requirement', 'requirement_title', 'status', 'results', 'checks', 'accounts', 'evidence']);
+    expect(header).to.deep.equal(['framework', 'framework_title', 'framework_version', 'requirement', 'requirement_title', 'status', 'results', 'checks', 'accounts', 'evidence', 'aggregation']);
     expect(rows.map((r) => `${r[col('framework')]} ${r[col('requirement')]}`)).to.deep.equal(['aws-fsbp CloudTrail.1', 'aws-fsbp CloudTrail.4', 'cis-aws-3.0 3.1', 'cis-aws-3.0 3.2', 'cis-aws-3.0 3.3', 'cis-aws-3.0 3.5', 'cis-aws-3.0 3.7']);
     expect(row('cis-aws-3.0', '3.2').slice(0, 3)).to.deep.equal(['cis-aws-3.0', 'CIS Amazon Web Services Foundations Benchmark', '3.0.0']);
   });

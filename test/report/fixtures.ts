@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Detection, EvidenceRef, Findings, FrameworkRequirementView, Result, Status } from '../../src/model/types.js';
 import { BundleBuilder } from '../../fixtures/bundle-builder.js';
+import { resultId } from '../../src/engine/result-id.js';
 
 export const MGMT = '111111111111';
 export const LOGS = '222222222222';
@@ -68,7 +69,7 @@ const VERSIONING_FILE = `accounts/${LOGS}/us-east-1/s3/example-cloudtrail-logs-2
 const PROD_TRAILS_FILE = `accounts/${PROD}/eu-west-1/cloudtrail/DescribeTrails.json`;
 
 function result(partial: Partial<Result> & Pick<Result, 'checkId' | 'title' | 'status' | 'account' | 'region' | 'resource' | 'message'>): Result {
-  return { severity: 'medium', evidence: [], frameworks: {}, ...partial };
+  return { id: resultId(partial.checkId, partial.account, partial.region, partial.resource), severity: 'medium', evidence: [], frameworks: {}, ...partial };
 }
 
 export function winterDetection(): Detection {
@@ -136,7 +137,7 @@ export function fixtureFindings(bundle?: WrittenFixture): Findings {
     result({ checkId: 'retention.s3-lifecycle', title: 'Trail log prefixes are kept long enough', severity: 'low', status: 'NOT_APPLICABLE', account: LOGS, region: 'us-east-1', resource: LOG_BUCKET, message: 'No lifecycle rule applies to the trail log prefix.' }),
     result({ checkId: 'trail.kms-encryption', title: 'Trails encrypt log files with a KMS key', severity: 'medium', status: 'PASS', account: MGMT, region: 'us-east-1', resource: TRAIL_ARN, message: 'Trail org-trail encrypts with a customer managed key.', frameworks: { 'cis-aws-3.0': ['3.5'] } }),
   ];
-  const summary = { PASS: 0, FAIL: 0, MANUAL: 0, ERROR: 0, NOT_APPLICABLE: 0, WAIVED: 0, detections: 0 } as Findings['summary'];
+  const summary = { PASS: 0, FAIL: 0, MANUAL: 0, ERROR: 0, NOT_APPLICABLE: 0, WAIVED: 0, NOT_TESTED: 0, detections: 0, observations: 0 } as Findings['summary'];
   for (const r of results) summary[r.status]++;
   const detections = fixtureDetections();
   summary.detections = detections.length;
@@ -202,9 +203,9 @@ export function previousFindings(current: Findings): Findings {
   set('trail.log-file-validation', 'PASS');
   set('trail.kms-encryption', 'FAIL');
   set('bucket.versioning-mfa-delete', 'FAIL');
-  prev.results.push({ checkId: 'bucket.access-logging', title: 'Trail log buckets log access', severity: 'low', status: 'FAIL', account: LOGS, region: 'us-east-1', resource: 'arn:aws:s3:::old-trail-bucket', message: 'Bucket old-trail-bucket has no server access logging.', evidence: [], frameworks: {} });
+  prev.results.push({ id: resultId('bucket.access-logging', LOGS, 'us-east-1', 'arn:aws:s3:::old-trail-bucket'), checkId: 'bucket.access-logging', title: 'Trail log buckets log access', severity: 'low', status: 'FAIL', account: LOGS, region: 'us-east-1', resource: 'arn:aws:s3:::old-trail-bucket', message: 'Bucket old-trail-bucket has no server access logging.', evidence: [], frameworks: {} });
   prev.detections = prev.detections.slice(2);
-  prev.summary = { PASS: 0, FAIL: 0, MANUAL: 0, ERROR: 0, NOT_APPLICABLE: 0, WAIVED: 0, detections: prev.detections.length };
+  prev.summary = { PASS: 0, FAIL: 0, MANUAL: 0, ERROR: 0, NOT_APPLICABLE: 0, WAIVED: 0, NOT_TESTED: 0, observations: 0, detections: prev.detections.length };
   for (const r of prev.results) prev.summary[r.status]++;
   return prev;
 }

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
+import { loadResponses } from '../../config/responses.js';
 import { TrailproofError } from '../../errors.js';
 import { Bundle } from '../../evidence/bundle.js';
 import { writeFindingsFile } from '../../output/json-file.js';
@@ -57,6 +58,10 @@ export interface AuditArgs {
   trustedKeyFingerprints?: string;
   /** --gate: the account-vending gate's checks only (gate.checks), for the one account of --accounts. */
   gate?: boolean;
+  /** --prepared-by: who prepared the report (findings run.preparedBy; over the config's report.preparedBy). */
+  preparedBy?: string;
+  /** --responses FILE: management responses (owner, response, due date) carried on the results they name. */
+  responses?: string;
   /** Without --bundle: what to collect from AWS first. */
   live?: LiveCollectOptions;
   /** --period/--from/--to: the period the audit covers (also the --logs range of a live audit). */
@@ -122,6 +127,8 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
   if (file !== undefined) request.configFile = args.config ?? file;
   const plan = planAudit(registry, loadFrameworks(), config, request);
   const failOn = (args.failOn ?? config.failOn ?? 'high') as Severity | 'none';
+  // A bad responses file fails the run before any evidence is read, like a bad config.
+  const responses = args.responses === undefined ? undefined : loadResponses(args.responses, io.cwd);
 
   // The event rules read the audit's period and accounts; --logs adds log files to the bundle's own events.
   const scopeFlags: ScopeFlags = { accounts, regions: [] };
@@ -151,6 +158,8 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
     // checks and trail.log-integrity reads the outcome from the bundle.
     if (plan.checks.some((c) => c.check.meta.id === 'trail.log-integrity')) attachLogIntegrity(bundle, await verifyBundleLogs(bundle, { ...keyTrust, live: source === 'live' }));
     const runRequest: Parameters<typeof runAudit>[2] = { source, bundlePath: shownPath, failOn };
+    if (args.preparedBy !== undefined) runRequest.preparedBy = args.preparedBy;
+    if (responses !== undefined) runRequest.responses = responses;
     let correlation: CorrelationSection | undefined;
     let scanStats: ScanStats | undefined;
     // The event rules run too when the evidence holds events (logs/ or LookupEvents.jsonl). A --checks or
@@ -280,6 +289,8 @@ export const command: CommandSpec = {
           describe: "DIR or s3://bucket/prefix (repeatable): also run the event rules over these CloudTrail log files (S3 delivery layout), within --period and --accounts. Without a value, live: also copy each trail's log and digest files of the period into the bundle",
         },
         gate: { type: 'boolean', describe: 'The account-vending gate (as trailproof gate): the gate.checks of the config for the one account of --accounts, and one summary line' },
+        'prepared-by': { type: 'string', requiresArg: true, describe: 'Who prepared the report, for the working papers (findings run.preparedBy; overrides report.preparedBy)' },
+        responses: { type: 'string', requiresArg: true, describe: 'YAML/JSON file of management responses (owner, response, dueDate) by result id or check and resource; before the config\'s responses:' },
       })
       .options(auditReportOptions)
       .options(securityHubOption)
@@ -306,6 +317,8 @@ export const command: CommandSpec = {
     set('profile', arg.string(args, 'profile'));
     set('publicKeys', arg.strings(args, 'public-keys'));
     set('trustedKeyFingerprints', arg.string(args, 'trusted-key-fingerprints'));
+    set('preparedBy', arg.string(args, 'prepared-by'));
+    set('responses', arg.string(args, 'responses'));
     const { locations } = logsFlag(args);
     if (locations.length > 0) parsed.logs = locations;
     if (parsed.bundle === undefined) parsed.live = liveCollectOptions(args, io, false);

@@ -219,7 +219,7 @@ async function finish(attempt: Attempt, args: GateArgs, io: Io, formats: GateFor
 export function summaryLine(account: string, findings: Findings, attempt: { exitCode: number; reason?: string | undefined }, failOn: Severity | 'none'): string {
   const s = findings.summary;
   const outcome = attempt.exitCode === 0 ? 'PASSED' : attempt.exitCode === 1 ? 'FAILED' : 'UNDECIDED';
-  const counts = `${s.PASS} PASS, ${s.FAIL} FAIL, ${s.ERROR} ERROR, ${s.MANUAL} MANUAL, ${s.WAIVED} WAIVED, ${s.NOT_APPLICABLE} NOT_APPLICABLE`;
+  const counts = `${s.PASS} PASS, ${s.FAIL} FAIL, ${s.ERROR} ERROR, ${s.NOT_TESTED} NOT_TESTED, ${s.MANUAL} MANUAL, ${s.WAIVED} WAIVED, ${s.NOT_APPLICABLE} NOT_APPLICABLE`;
   const why = attempt.exitCode === 0 ? '' : `: ${attempt.reason ?? ''}`;
   return `trailproof: gate ${outcome} for account ${account} (${counts}; --fail-on ${failOn}, exit ${attempt.exitCode})${why}`;
 }

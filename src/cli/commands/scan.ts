@@ -119,6 +119,7 @@ interface FindingsParts {
 function scanFindings(p: FindingsParts): Findings & { scan: Record<string, unknown> } {
   const summary = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Summary;
   summary.detections = p.detections.length;
+  summary.observations = 0;
   const finishedAt = new Date();
   return {
     schemaVersion: '1',

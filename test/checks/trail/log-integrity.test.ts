@@ -75,10 +75,10 @@ describe('trail.log-integrity', function () {
     expect(result.message).to.equal('Trail main: 6 log files and 3 digest files verified, but the chain restarts 1 times (no logs were delivered between 2026-09-14T01:00:31Z and 2026-09-14T02:00:31Z); confirm logging or validation was off on purpose. The signing keys came with the bundle (its own ListPublicKeys files), so this proves integrity only as far as the bundle\'s producer is trusted.');
   });
 
-  it('is NOT_APPLICABLE when the bundle holds no digest files for the trail', async () => {
+  it('is NOT_TESTED (the proof was not collected), not NOT_APPLICABLE, when the bundle holds no digest files for the trail', async () => {
     const result = await run(writeTrails(builder(), [{ account: MGMT, name: 'main', homeRegion: 'us-east-1' }]));
-    expect(result.status).to.equal('NOT_APPLICABLE');
-    expect(result.message).to.equal('The bundle holds no digest files for trail main: nothing to verify (collect with --logs to copy them).');
+    expect(result.status).to.equal('NOT_TESTED');
+    expect(result.message).to.equal('Not tested: the bundle holds no digest files for trail main, so its log files could not be proven intact (collect with --logs to copy them).');
   });
 
   it('is MANUAL when the digests were not verified in this run (no precomputed result)', async () => {
