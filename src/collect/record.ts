@@ -1,11 +1,11 @@
 // One call, made through the scheduler and stored where the contract puts it: the response (all pages merged)
 // or the failure as `{"$error": {name, message}}`. A call the scheduler skipped has no file.
 import type { IamAction } from './policy.js';
-import type { Outcome, Scheduler } from './scheduler.js';
+import type { Outcome, Scheduler } from '../aws/scheduler.js';
 import type { BundleWriter } from './writer.js';
 
 export interface Recorder {
-  scheduler: Scheduler;
+  scheduler: Scheduler<IamAction>;
   writer: BundleWriter;
 }
 

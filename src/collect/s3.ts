@@ -12,14 +12,14 @@ import {
   GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
   paginateListBuckets,
-} from '@aws-sdk/client-s3';
+} from '../aws/sdk/s3.js';
 import type { ClientSet } from './clients.js';
 import type { IamAction } from './policy.js';
 import { mergePages, store, type Recorder } from './record.js';
-import type { Scheduler } from './scheduler.js';
+import type { Scheduler } from '../aws/scheduler.js';
 
 /** The bucket names an account owns (ListBuckets, all pages), or undefined when the listing failed. Not stored. */
-export async function ownedBuckets(scheduler: Scheduler, clients: ClientSet): Promise<Set<string> | undefined> {
+export async function ownedBuckets(scheduler: Scheduler<IamAction>, clients: ClientSet): Promise<Set<string> | undefined> {
   const outcome = await scheduler.call({ action: 's3:ListAllMyBuckets', account: clients.account, region: 'global' }, async (abortSignal, heartbeat) => {
     const pages = [];
     for await (const page of paginateListBuckets({ client: clients.s3 }, {}, { abortSignal })) {

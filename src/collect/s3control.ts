@@ -2,16 +2,9 @@
 // clients do not cover. It is a single signed GET, so it is made here with Signature Version 4 over fetch
 // rather than with another SDK package; the scheduler around it gives it the same timeout, retries and counts.
 import { createHash, createHmac } from 'node:crypto';
+import type { CredentialProvider, Credentials } from '../aws/clients.js';
 import type { ClientSet } from './clients.js';
 import { record, type Recorder } from './record.js';
-
-export interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
-export type CredentialProvider = () => Promise<Credentials>;
 
 export interface GetAccountPublicAccessBlockOutput {
   PublicAccessBlockConfiguration?: { BlockPublicAcls?: boolean; IgnorePublicAcls?: boolean; BlockPublicPolicy?: boolean; RestrictPublicBuckets?: boolean };
@@ -117,11 +110,6 @@ export class S3ControlClient implements S3ControlApi {
       throw new S3ControlError(code, unescapeXml(xmlValue(body, 'Message') ?? `HTTP ${response.status} from ${url.host}`), response.status);
     }
   }
-}
-
-/** An endpoint set for S3 Control the way the SDK reads it from the environment. */
-export function s3ControlEndpoint(env: NodeJS.ProcessEnv): string | undefined {
-  return env['AWS_ENDPOINT_URL_S3_CONTROL'] ?? env['AWS_ENDPOINT_URL'] ?? undefined;
 }
 
 /** The account's S3 Block Public Access, stored as global/s3control/GetPublicAccessBlock.json. */

@@ -1,7 +1,8 @@
 // Digest and log files read straight from S3: ListObjectsV2 and GetObject, each bucket through a client in
 // its own region (GetBucketLocation). The digest signature comes from the object metadata; objects
 // encrypted with SSE-KMS are decrypted by S3 as usual (the caller needs kms:Decrypt on the trail's key).
-import { GetBucketLocationCommand, GetObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetBucketLocationCommand, GetObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '../aws/sdk/s3.js';
+import { makeClient, type ClientSettings } from '../aws/clients.js';
 import { TrailproofError, errorMessage } from '../errors.js';
 import type { ObjectStore, StoredObject } from './store.js';
 import { MAX_LOG_FILE_BYTES } from './gzip.js';
@@ -12,8 +13,9 @@ export interface AwsClientConfig {
   endpoint?: string;
 }
 
-export function clientConfig(base: AwsClientConfig, region: string): { region: string; endpoint?: string; forcePathStyle?: boolean } {
-  return base.endpoint === undefined ? { region } : { region, endpoint: base.endpoint, forcePathStyle: true };
+/** The client settings for a region: a custom endpoint means an S3-compatible server, addressed by path. */
+export function clientSettings(base: AwsClientConfig, region: string): ClientSettings {
+  return base.endpoint === undefined ? { region } : { region, endpoint: base.endpoint, s3: { forcePathStyle: true } };
 }
 
 export class S3Store implements ObjectStore {
@@ -25,7 +27,7 @@ export class S3Store implements ObjectStore {
   private client(region: string): S3Client {
     let client = this.clients.get(region);
     if (client === undefined) {
-      client = new S3Client(clientConfig(this.config, region));
+      client = makeClient(S3Client, clientSettings(this.config, region));
       this.clients.set(region, client);
     }
     return client;

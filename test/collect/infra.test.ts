@@ -9,10 +9,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AwsSession } from '../../src/collect/clients.js';
+import { classify } from '../../src/aws/errors.js';
+import { Pacer, Scheduler, sleep } from '../../src/aws/scheduler.js';
+import { CollectSession } from '../../src/collect/clients.js';
 import { Progress, progressLine } from '../../src/collect/progress.js';
 import { S3ControlClient, signV4 } from '../../src/collect/s3control.js';
-import { Pacer, Scheduler, classify, sleep } from '../../src/collect/scheduler.js';
 import { writeTarGz } from '../../src/collect/tar.js';
 import { BundleWriter, evidenceJson } from '../../src/collect/writer.js';
 import { TrailproofError } from '../../src/errors.js';
@@ -278,7 +279,7 @@ describe('collect: SDK clients', () => {
     const saved = process.env['AWS_ENDPOINT_URL'];
     process.env['AWS_ENDPOINT_URL'] = url;
     const scheduler = new Scheduler({ concurrency: 1, callTimeoutMs: 5000 });
-    const session = new AwsSession({ region: 'us-east-1', concurrency: 1, callTimeoutMs: 5000, credentials: async () => EXAMPLE }, scheduler);
+    const session = new CollectSession({ region: 'us-east-1', concurrency: 1, callTimeoutMs: 5000, credentials: async () => EXAMPLE }, scheduler);
     try {
       const client = session.clients('111111111111', 'us-east-1', session.base).cloudtrail;
       expect(await client.config.retryStrategy()).to.have.property('mode', 'adaptive');
