@@ -81,5 +81,15 @@ export function clientConfig(settings: ClientSettings): Record<string, unknown> 
 
 /** A client of the SDK class given (S3Client, CloudTrailClient ... from src/aws/sdk), configured as above. */
 export function makeClient<C>(Client: new (config: never) => C, settings: ClientSettings): C {
+  quietSdkNodeWarning();
   return new Client(clientConfig(settings) as never);
+}
+
+/**
+ * The SDK warns on stderr, at its first client, that its releases from 2027 need Node 22; trailproof supports
+ * Node 20 (package.json engines), and the warning would only interleave with the command's own output (collect
+ * silenced it alone before; every command that calls AWS does now). A user's own setting is kept.
+ */
+export function quietSdkNodeWarning(): void {
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 }

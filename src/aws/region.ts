@@ -5,6 +5,7 @@
 // endpoint: the flag or configuration, else AWS_ENDPOINT_URL_<SERVICE>, else AWS_ENDPOINT_URL, else none
 // (the SDK's own: the service's public endpoint, or a profile's endpoint_url).
 import { TrailproofError } from '../errors.js';
+import { quietSdkNodeWarning } from './clients.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -56,6 +57,7 @@ export function regionProvider(sources: RegionSources): () => Promise<string> {
 async function sdkProfileRegion(profile: string | undefined): Promise<string | undefined> {
   // The SDK's region chain is the authority on its config files; STS is the lightest client to ask it.
   const { STSClient } = await import('./sdk/sts.js');
+  quietSdkNodeWarning();
   const client = new STSClient(profile === undefined ? {} : { profile });
   try {
     return await client.config.region();
