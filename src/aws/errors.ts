@@ -20,7 +20,7 @@ const NOT_CONFIGURED = new Set([
 const DENIED = new Set([
   'AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedAccess', 'AuthorizationError',
   'AuthFailure', 'InvalidClientTokenId', 'UnrecognizedClientException', 'ExpiredToken', 'ExpiredTokenException',
-  'OptInRequired', 'SignatureDoesNotMatch', 'AllAccessDisabled', 'CredentialsProviderError',
+  'OptInRequired', 'SignatureDoesNotMatch', 'AllAccessDisabled', 'CredentialsProviderError', 'InvalidAccessKeyId',
 ]);
 const THROTTLED = new Set([
   'ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown',

@@ -1,9 +1,8 @@
 // The collection's clients: a session (src/aws/session.ts: credentials, assumed roles, shared settings) that
 // also hands out the set of SDK clients of one account and region, made on first use through src/aws's one
-// client factory, and the hand-signed S3 Control client (or the fake a test puts in its place).
+// client factory, and src/aws's hand-signed S3 Control client (or the fake a test puts in its place).
 import { AwsSession, type SessionOptions } from '../aws/session.js';
 import { makeClient, type CredentialProvider } from '../aws/clients.js';
-import { resolveEndpoint } from '../aws/region.js';
 import type { Scheduler } from '../aws/scheduler.js';
 import { CloudTrailClient } from '../aws/sdk/cloudtrail.js';
 import { CloudWatchLogsClient } from '../aws/sdk/cloudwatch-logs.js';
@@ -15,7 +14,7 @@ import { OrganizationsClient } from '../aws/sdk/organizations.js';
 import { S3Client } from '../aws/sdk/s3.js';
 import { SNSClient } from '../aws/sdk/sns.js';
 import { STSClient } from '../aws/sdk/sts.js';
-import { S3ControlClient, type S3ControlApi } from './s3control.js';
+import { makeS3ControlClient, type S3ControlApi } from '../aws/s3control.js';
 
 export type { AccountAccess } from '../aws/session.js';
 
@@ -35,7 +34,7 @@ export class CollectSession extends AwsSession {
 
   s3control(region: string, credentials: CredentialProvider): S3ControlApi {
     if (this.collectOptions.s3control) return this.collectOptions.s3control({ region, credentials });
-    return new S3ControlClient({ region, credentials, endpoint: resolveEndpoint('S3_CONTROL', { env: process.env }) });
+    return makeS3ControlClient(region, credentials);
   }
 }
 

@@ -1,5 +1,6 @@
 // S3: the settings of each bucket that receives trail logs, read in the account that owns it and in the
-// bucket's own region, and the account's bucket list used to find that owner.
+// bucket's own region, the account's bucket list used to find that owner, and the account-level Block Public
+// Access (S3 Control, through src/aws/s3control.ts).
 import {
   GetBucketAclCommand,
   GetBucketEncryptionCommand,
@@ -15,7 +16,7 @@ import {
 } from '../aws/sdk/s3.js';
 import type { ClientSet } from './clients.js';
 import type { IamAction } from './policy.js';
-import { mergePages, store, type Recorder } from './record.js';
+import { mergePages, record, store, type Recorder } from './record.js';
 import type { Scheduler } from '../aws/scheduler.js';
 
 /** The bucket names an account owns (ListBuckets, all pages), or undefined when the listing failed. Not stored. */
@@ -68,4 +69,10 @@ export async function bucketEvidence(rec: Recorder, locate: ClientSet, inRegion:
     await store(rec, place, `s3/${bucket}/${operation}.json`, outcome);
   }));
   return region;
+}
+
+/** The account's S3 Block Public Access, stored as global/s3control/GetPublicAccessBlock.json. */
+export async function accountPublicAccessBlock(rec: Recorder, clients: ClientSet): Promise<void> {
+  await record(rec, { account: clients.account, where: 'global' }, 's3control/GetPublicAccessBlock.json', 's3:GetAccountPublicAccessBlock', (signal) =>
+    clients.s3control.getPublicAccessBlock(clients.account, signal));
 }

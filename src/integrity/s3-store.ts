@@ -3,6 +3,7 @@
 // encrypted with SSE-KMS are decrypted by S3 as usual (the caller needs kms:Decrypt on the trail's key).
 import { GetBucketLocationCommand, GetObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '../aws/sdk/s3.js';
 import { makeClient, type ClientSettings } from '../aws/clients.js';
+import { classify, toCallError } from '../aws/errors.js';
 import { TrailproofError, errorMessage } from '../errors.js';
 import type { ObjectStore, StoredObject } from './store.js';
 import { MAX_LOG_FILE_BYTES } from './gzip.js';
@@ -109,9 +110,10 @@ export class S3Store implements ObjectStore {
   }
 }
 
-/** An AWS call that failed: the input could not be read (exit 3 when access is denied, else 2). */
+/** An AWS call that failed: the input could not be read (exit 3 when access is denied, as src/aws classifies it, else 2). */
 export function failure(call: string, err: unknown): TrailproofError {
   const name = err instanceof Error ? err.name : 'Error';
-  const denied = /AccessDenied|Forbidden|UnrecognizedClient|InvalidAccessKeyId|ExpiredToken|CredentialsProvider/i.test(`${name} ${errorMessage(err)}`);
+  const { error, status } = toCallError(err);
+  const denied = classify(error, status) === 'denied';
   return new TrailproofError(denied ? 'TP_EVIDENCE_INSUFFICIENT' : 'TP_USAGE', `${call} failed: ${name}: ${errorMessage(err)}`, { exitCode: denied ? 3 : 2, cause: err });
 }

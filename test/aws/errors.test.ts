@@ -21,6 +21,7 @@ describe('AWS error classification (src/aws/errors.ts)', () => {
     expect(kind(awsError('AccessDeniedException', 'not authorized'))).to.equal('denied');
     expect(kind(awsError('UnrecognizedClientException', 'bad token'))).to.equal('denied');
     expect(kind(awsError('CredentialsProviderError', 'Could not load credentials from any providers'))).to.equal('denied');
+    expect(kind(awsError('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', 400))).to.equal('denied');
     expect(kind(awsError('Forbidden', '', 403))).to.equal('denied');
   });
 

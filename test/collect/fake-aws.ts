@@ -15,7 +15,7 @@ import * as ORG from '@aws-sdk/client-organizations';
 import * as S3 from '@aws-sdk/client-s3';
 import * as SNS from '@aws-sdk/client-sns';
 import * as STS from '@aws-sdk/client-sts';
-import type { S3ControlApi } from '../../src/collect/s3control.js';
+import type { S3ControlApi } from '../../src/aws/s3control.js';
 
 // The SDK warns once per process that its future releases need a newer Node; not news in a test run.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';

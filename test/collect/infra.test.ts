@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Scheduler, sleep } from '../../src/aws/scheduler.js';
 import { CollectSession } from '../../src/collect/clients.js';
 import { Progress, progressLine } from '../../src/collect/progress.js';
-import { S3ControlClient, signV4 } from '../../src/collect/s3control.js';
+import { S3ControlClient, signV4 } from '../../src/aws/s3control.js';
 import { writeTarGz } from '../../src/collect/tar.js';
 import { BundleWriter, evidenceJson } from '../../src/collect/writer.js';
 import { TrailproofError } from '../../src/errors.js';

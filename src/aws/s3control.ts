@@ -1,10 +1,10 @@
 // S3 Control's GetPublicAccessBlock (the account-level S3 Block Public Access), the one call the installed SDK
 // clients do not cover. It is a single signed GET, so it is made here with Signature Version 4 over fetch
-// rather than with another SDK package; the scheduler around it gives it the same timeout, retries and counts.
+// rather than with another SDK package; the collection's scheduler around it gives it the same timeout, retries
+// and counts. The endpoint is resolved as every other (AWS_ENDPOINT_URL_S3_CONTROL, AWS_ENDPOINT_URL).
 import { createHash, createHmac } from 'node:crypto';
-import type { CredentialProvider, Credentials } from '../aws/clients.js';
-import type { ClientSet } from './clients.js';
-import { record, type Recorder } from './record.js';
+import type { CredentialProvider, Credentials } from './clients.js';
+import { resolveEndpoint, type Env } from './region.js';
 
 export interface GetAccountPublicAccessBlockOutput {
   PublicAccessBlockConfiguration?: { BlockPublicAcls?: boolean; IgnorePublicAcls?: boolean; BlockPublicPolicy?: boolean; RestrictPublicBuckets?: boolean };
@@ -112,8 +112,7 @@ export class S3ControlClient implements S3ControlApi {
   }
 }
 
-/** The account's S3 Block Public Access, stored as global/s3control/GetPublicAccessBlock.json. */
-export async function accountPublicAccessBlock(rec: Recorder, clients: ClientSet): Promise<void> {
-  await record(rec, { account: clients.account, where: 'global' }, 's3control/GetPublicAccessBlock.json', 's3:GetAccountPublicAccessBlock', (signal) =>
-    clients.s3control.getPublicAccessBlock(clients.account, signal));
+/** The S3 Control client of a region, its endpoint resolved as every other client's (resolveEndpoint). */
+export function makeS3ControlClient(region: string, credentials: CredentialProvider, env: Env = process.env): S3ControlClient {
+  return new S3ControlClient({ region, credentials, endpoint: resolveEndpoint('S3_CONTROL', { env }) });
 }
