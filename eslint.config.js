@@ -36,6 +36,10 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [
         { group: ['@aws-sdk/*'], message: 'Import AWS SDK names from src/aws (src/aws/sdk/*, the client factory in src/aws/clients.ts), the one AWS boundary.' },
       ] }],
+      // A dynamic import('@aws-sdk/...') would pass the rule above.
+      'no-restricted-syntax': ['error',
+        { selector: 'ImportExpression[source.value=/^@aws-sdk\\//]', message: 'Load AWS SDK names through src/aws (e.g. await import(\'../aws/sdk/sts.js\')), the one AWS boundary.' },
+      ],
     },
   },
   {
