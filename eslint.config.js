@@ -28,6 +28,21 @@ export default tseslint.config(
     },
   },
   {
+    // One AWS boundary: only src/aws names the SDK (clients, commands, credentials); everything else imports
+    // what it needs from src/aws (the client factory, src/aws/sdk/*). Tests and benchmarks may use the SDK.
+    files: ['src/**/*.ts', 'scripts/**/*.ts'],
+    ignores: ['src/aws/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['@aws-sdk/*'], message: 'Import AWS SDK names from src/aws (src/aws/sdk/*, the client factory in src/aws/clients.ts), the one AWS boundary.' },
+      ] }],
+      // A dynamic import('@aws-sdk/...') would pass the rule above.
+      'no-restricted-syntax': ['error',
+        { selector: 'ImportExpression[source.value=/^@aws-sdk\\//]', message: 'Load AWS SDK names through src/aws (e.g. await import(\'../aws/sdk/sts.js\')), the one AWS boundary.' },
+      ],
+    },
+  },
+  {
     // Checks are pure: they read the evidence model and nothing else (no AWS, no fs, no clock).
     files: ['checks/**/*.ts'],
     rules: {

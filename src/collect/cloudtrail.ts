@@ -10,10 +10,10 @@ import {
   LookupEventsCommand,
   paginateListEventDataStores,
   type Trail,
-} from '@aws-sdk/client-cloudtrail';
+} from '../aws/sdk/cloudtrail.js';
 import type { ClientSet } from './clients.js';
 import { filePath, record, recordPages, type Place, type Recorder } from './record.js';
-import type { Pacer } from './scheduler.js';
+import type { Pacer } from '../aws/scheduler.js';
 import { isSafePath } from './writer.js';
 
 function here(clients: ClientSet): Place {

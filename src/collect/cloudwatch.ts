@@ -1,5 +1,5 @@
 // CloudWatch: the alarms (metric and composite) of an account and region, and the SNS topics they notify.
-import { paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch';
+import { paginateDescribeAlarms } from '../aws/sdk/cloudwatch.js';
 import type { ClientSet } from './clients.js';
 import { recordPages, type Recorder } from './record.js';
 

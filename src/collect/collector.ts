@@ -7,9 +7,9 @@
 // the accounts in scope are still read where they live (the management account's trails, status and selectors,
 // their bucket and key wherever those are), since they decide whether those accounts are covered; every such
 // read is listed in `extra` (the manifest's collection.extra) with why it was made.
-import type { Trail } from '@aws-sdk/client-cloudtrail';
+import type { Trail } from '../aws/sdk/cloudtrail.js';
 import { parseTrailArn } from '../evidence/estate.js';
-import type { AccountAccess, AwsSession, ClientSet } from './clients.js';
+import type { AccountAccess, CollectSession, ClientSet } from './clients.js';
 import { describeTrails, eventDataStores, lookupEvents, trailDetails } from './cloudtrail.js';
 import { alarms } from './cloudwatch.js';
 import { enabledRegions } from './ec2.js';
@@ -20,7 +20,7 @@ import { describeOrganization } from './organizations.js';
 import { organizationTrails, ownerSearchOrder, type ExtraEvidence, type OrganizationTrailsHost } from './organization-trails.js';
 import type { NotCollected, Recorder } from './record.js';
 import { accountPublicAccessBlock, bucketEvidence, ownedBuckets } from './s3.js';
-import type { Pacer } from './scheduler.js';
+import type { Pacer } from '../aws/scheduler.js';
 import type { Scope } from './scope.js';
 import { parseTopicArn, topicSubscriptions } from './sns.js';
 import type { BucketPlace, LogSources, SeenTrail } from './trail-logs.js';
@@ -68,7 +68,7 @@ export class Collector {
 
   constructor(
     private readonly options: CollectorOptions,
-    private readonly session: AwsSession,
+    private readonly session: CollectSession,
     private readonly rec: Recorder,
     private readonly scope: Scope,
     private readonly pacer: Pacer,

@@ -1,6 +1,6 @@
 // EC2's DescribeRegions: every region with its opt-in status, so a region the account has not opted into is
 // never called (and the audit knows it is not expected to be covered there).
-import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
+import { DescribeRegionsCommand } from '../aws/sdk/ec2.js';
 import type { ClientSet } from './clients.js';
 import { record, type Recorder } from './record.js';
 

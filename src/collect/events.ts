@@ -1,7 +1,7 @@
 // EventBridge: the rules of an account and region's default event bus and each rule's targets, which the CIS
 // monitoring checks accept in place of a metric filter and alarm; returns the SNS topics the rules notify, so
 // their subscriptions are collected like an alarm's.
-import { ListRulesCommand, ListTargetsByRuleCommand, type ListRulesCommandOutput, type ListTargetsByRuleCommandOutput } from '@aws-sdk/client-eventbridge';
+import { ListRulesCommand, ListTargetsByRuleCommand, type ListRulesCommandOutput, type ListTargetsByRuleCommandOutput } from '../aws/sdk/eventbridge.js';
 import type { ClientSet } from './clients.js';
 import { recordPages, type Recorder } from './record.js';
 import { parseTopicArn } from './sns.js';

@@ -5,16 +5,18 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import type { CredentialProvider } from '../aws/clients.js';
+import type { ErrorKind } from '../aws/errors.js';
+import { resolveRegion } from '../aws/region.js';
+import { Pacer, Scheduler } from '../aws/scheduler.js';
 import { TrailproofError } from '../errors.js';
 import { toolVersion } from '../paths.js';
-import { AwsSession, type SessionOptions } from './clients.js';
+import { CollectSession, type CollectSessionOptions } from './clients.js';
 import { Collector } from './collector.js';
 import type { NotCollected } from './record.js';
 import type { ExtraEvidence } from './organization-trails.js';
 import type { IamAction } from './policy.js';
 import { Progress, type ProgressMode } from './progress.js';
-import type { CredentialProvider } from './s3control.js';
-import { Pacer, Scheduler, type ErrorKind } from './scheduler.js';
 import { checkAccountIds, resolveScope } from './scope.js';
 import { writeTarGz } from './tar.js';
 import { defaultWindow } from './log-window.js';
@@ -63,7 +65,7 @@ export interface CollectOptions {
   progress?: ProgressMode | undefined;
   /** The caller's credentials instead of the SDK's default chain (embedding, tests). */
   credentials?: CredentialProvider | undefined;
-  s3control?: SessionOptions['s3control'];
+  s3control?: CollectSessionOptions['s3control'];
   tuning?: { throttleBaseDelayMs?: number; lookupEventsPerSecond?: number; progressIntervalMs?: number; maxAttempts?: number } | undefined;
 }
 
@@ -121,15 +123,9 @@ function validate(options: CollectOptions): void {
   if (from !== undefined && to !== undefined && from > to) throw new TrailproofError('TP_USAGE', `--from ${from.toISOString()} is after --to ${to.toISOString()}`);
 }
 
-/** The region the SDK would use (AWS_REGION, the profile's region), else us-east-1. */
-async function defaultRegion(profile: string | undefined): Promise<string> {
-  const { STSClient } = await import('@aws-sdk/client-sts');
-  try {
-    const region = await new STSClient(profile === undefined ? {} : { profile }).config.region();
-    return region || 'us-east-1';
-  } catch {
-    return 'us-east-1';
-  }
+/** The region of the global calls: --region, AWS_REGION, AWS_DEFAULT_REGION, the profile's, else us-east-1 (the aws partition's global endpoints). */
+function homeRegion(options: CollectOptions): Promise<string> {
+  return resolveRegion({ flag: options.region, env: process.env, profile: options.profile, fallback: 'us-east-1', flagName: '--region', purpose: 'collect' });
 }
 
 export async function collectBundle(options: CollectOptions): Promise<CollectResult> {
@@ -140,9 +136,9 @@ export async function collectBundle(options: CollectOptions): Promise<CollectRes
   if (options.archive === true && existsSync(archivePath)) throw new TrailproofError('TP_USAGE', `--archive: ${archivePath} already exists; choose a new --out`);
   const writer = await BundleWriter.create(out);
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const scheduler = new Scheduler({ concurrency, callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, ...(options.tuning?.throttleBaseDelayMs === undefined ? {} : { throttleBaseDelayMs: options.tuning.throttleBaseDelayMs }) });
-  const region = options.region ?? (await defaultRegion(options.profile));
-  const session = new AwsSession({
+  const scheduler = new Scheduler<IamAction>({ concurrency, callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, ...(options.tuning?.throttleBaseDelayMs === undefined ? {} : { throttleBaseDelayMs: options.tuning.throttleBaseDelayMs }) });
+  const region = await homeRegion(options);
+  const session = new CollectSession({
     profile: options.profile, region, concurrency, callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
     assumeRole: options.assumeRole, externalId: options.externalId, credentials: options.credentials,
     maxAttempts: options.tuning?.maxAttempts, s3control: options.s3control,

@@ -2,11 +2,14 @@
 // SIGN_VERIFY), beside the collection's client factory: the one place trailproof talks to AWS. GetPublicKey
 // once (the key must be a P-256 signing key), then Sign and Verify over a SHA-256 digest (MessageType DIGEST,
 // SigningAlgorithm ECDSA_SHA_256). src/attest/kms.ts turns this into a Signer and a Verifier.
-// The client takes the region from the key's ARN, else --region, AWS_REGION or us-east-1; the endpoint from
-// AWS_ENDPOINT_URL_KMS or AWS_ENDPOINT_URL (e.g. moto); credentials from the SDK's chain or --profile.
+// The client takes the region from the key's ARN, else as src/aws/region.ts resolves it (--region, AWS_REGION,
+// AWS_DEFAULT_REGION, the profile's), else us-east-1; the endpoint from AWS_ENDPOINT_URL_KMS or
+// AWS_ENDPOINT_URL (e.g. moto); credentials from the SDK's chain or --profile.
 import { createPublicKey } from 'node:crypto';
-import { GetPublicKeyCommand, KMSClient, SignCommand, VerifyCommand } from '@aws-sdk/client-kms';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { makeClient } from '../aws/clients.js';
+import { callerCredentials } from '../aws/credentials.js';
+import { regionOfArn, regionProvider, resolveEndpoint } from '../aws/region.js';
+import { GetPublicKeyCommand, KMSClient, SignCommand, VerifyCommand } from '../aws/sdk/kms.js';
 import { TrailproofError, errorMessage } from '../errors.js';
 
 /** A KMS signing key, as src/attest/kms.ts needs it. */
@@ -34,15 +37,13 @@ export interface KmsKeyOptions {
 const CALL_TIMEOUT_MS = 30_000;
 
 function kmsClient(options: KmsKeyOptions): KMSClient {
-  const arnRegion = /^arn:[^:]+:kms:([^:]+):/.exec(options.keyId)?.[1];
-  const region = arnRegion ?? options.region ?? options.env['AWS_REGION'] ?? options.env['AWS_DEFAULT_REGION'] ?? 'us-east-1';
-  const endpoint = options.env['AWS_ENDPOINT_URL_KMS'] ?? options.env['AWS_ENDPOINT_URL'];
-  return new KMSClient({
+  const region = regionProvider({ flag: regionOfArn(options.keyId) ?? options.region, env: options.env, profile: options.profile, fallback: 'us-east-1', flagName: '--region', purpose: options.flag });
+  return makeClient(KMSClient, {
     region,
-    credentials: fromNodeProviderChain(options.profile === undefined ? {} : { profile: options.profile }),
-    maxAttempts: 3,
-    requestHandler: { connectionTimeout: 5000, requestTimeout: CALL_TIMEOUT_MS },
-    ...(endpoint === undefined ? {} : { endpoint }),
+    credentials: callerCredentials(options.profile),
+    retry: { mode: 'standard', maxAttempts: 3 },
+    timeouts: { connectionMs: 5000, requestMs: CALL_TIMEOUT_MS },
+    endpoint: resolveEndpoint('KMS', { env: options.env }),
   });
 }
 

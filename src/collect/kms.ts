@@ -1,5 +1,5 @@
 // KMS: the key that encrypts a trail's log files, read in the key's own account and region.
-import { DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand } from '../aws/sdk/kms.js';
 import type { ClientSet } from './clients.js';
 import { store, type Recorder } from './record.js';
 import { isSafePath } from './writer.js';

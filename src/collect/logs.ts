@@ -1,5 +1,5 @@
 // CloudWatch Logs: the log groups (a trail's delivery target, its retention) and the metric filters on them.
-import { paginateDescribeLogGroups, paginateDescribeMetricFilters } from '@aws-sdk/client-cloudwatch-logs';
+import { paginateDescribeLogGroups, paginateDescribeMetricFilters } from '../aws/sdk/cloudwatch-logs.js';
 import type { ClientSet } from './clients.js';
 import { recordPages, type Recorder } from './record.js';
 

@@ -2,9 +2,9 @@
 // DescribeTrails in each region collected, each organization trail then followed to its status, bucket and key
 // by the collector, and where the trail's bucket may live when no account in scope owns it. Reads made outside
 // the scope are recorded as ExtraEvidence (the manifest's collection.extra) with why they were made.
-import type { Trail } from '@aws-sdk/client-cloudtrail';
+import type { Trail } from '../aws/sdk/cloudtrail.js';
 import { parseTrailArn } from '../evidence/estate.js';
-import type { AwsSession } from './clients.js';
+import type { CollectSession } from './clients.js';
 import { describeTrails } from './cloudtrail.js';
 import type { NotCollected } from './record.js';
 import { enabledRegions } from './ec2.js';
@@ -30,7 +30,7 @@ export const MAX_BUCKET_OWNER_SEARCH = 25;
 
 /** What the collector lends organizationTrails(). */
 export interface OrganizationTrailsHost {
-  session: AwsSession;
+  session: CollectSession;
   rec: Recorder;
   scope: Scope;
   /** --regions, if given. */

@@ -7,7 +7,7 @@ import {
   paginateListDelegatedAdministrators,
   type Account,
   type Organization,
-} from '@aws-sdk/client-organizations';
+} from '../aws/sdk/organizations.js';
 import type { ClientSet } from './clients.js';
 import { record, recordPages, type Recorder } from './record.js';
 

@@ -1,7 +1,7 @@
 // One call, made through the scheduler and stored where the contract puts it: the response (all pages merged)
 // or the failure as `{"$error": {name, message}}`. A call the scheduler skipped has no file.
 import type { IamAction } from './policy.js';
-import type { Outcome, Scheduler } from './scheduler.js';
+import type { Outcome, Scheduler } from '../aws/scheduler.js';
 import type { BundleWriter } from './writer.js';
 
 /** Something the collector could not read at all (an account, bucket, key ...), and why; listed in the manifest. */
@@ -12,7 +12,7 @@ export interface NotCollected {
 }
 
 export interface Recorder {
-  scheduler: Scheduler;
+  scheduler: Scheduler<IamAction>;
   writer: BundleWriter;
 }
 

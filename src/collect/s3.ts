@@ -1,6 +1,6 @@
 // S3: the settings of each bucket that receives trail logs, read in the account that owns it and in the
-// bucket's own region, the account's bucket list used to find that owner, and the account's S3 Block Public
-// Access (read through the S3 Control client in s3control.ts, which knows nothing of the collector).
+// bucket's own region, the account's bucket list used to find that owner, and the account-level Block Public
+// Access (S3 Control, through src/aws/s3control.ts).
 import {
   GetBucketAclCommand,
   GetBucketEncryptionCommand,
@@ -13,14 +13,14 @@ import {
   GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
   paginateListBuckets,
-} from '@aws-sdk/client-s3';
+} from '../aws/sdk/s3.js';
 import type { ClientSet } from './clients.js';
 import type { IamAction } from './policy.js';
 import { mergePages, record, store, type Recorder } from './record.js';
-import type { Scheduler } from './scheduler.js';
+import type { Scheduler } from '../aws/scheduler.js';
 
 /** The bucket names an account owns (ListBuckets, all pages), or undefined when the listing failed. Not stored. */
-export async function ownedBuckets(scheduler: Scheduler, clients: ClientSet): Promise<Set<string> | undefined> {
+export async function ownedBuckets(scheduler: Scheduler<IamAction>, clients: ClientSet): Promise<Set<string> | undefined> {
   const outcome = await scheduler.call({ action: 's3:ListAllMyBuckets', account: clients.account, region: 'global' }, async (abortSignal, heartbeat) => {
     const pages = [];
     for await (const page of paginateListBuckets({ client: clients.s3 }, {}, { abortSignal })) {

@@ -1,8 +1,9 @@
 // Who is collecting and what: the caller's identity (sts:GetCallerIdentity, first), the organization when the
 // caller can read it, and the accounts in scope after --org, --accounts and --exclude-accounts.
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { makeClient } from '../aws/clients.js';
+import { GetCallerIdentityCommand, STSClient } from '../aws/sdk/sts.js';
 import { TrailproofError } from '../errors.js';
-import type { AwsSession } from './clients.js';
+import type { CollectSession } from './clients.js';
 import { enabledRegions } from './ec2.js';
 import { activeAccounts, describeOrganization, organizationListings } from './organizations.js';
 import type { Recorder } from './record.js';
@@ -51,8 +52,8 @@ export function checkAccountIds(flag: string, ids: string[]): void {
   for (const id of ids) if (!ACCOUNT_ID.test(id)) throw new TrailproofError('TP_USAGE', `${flag}: "${id}" is not a 12-digit account id`);
 }
 
-export async function identify(session: AwsSession, rec: Recorder): Promise<Identity> {
-  const sts = new STSClient(session.clientConfig(session.options.region, session.base));
+export async function identify(session: CollectSession, rec: Recorder): Promise<Identity> {
+  const sts = makeClient(STSClient, session.settings(session.options.region, session.base));
   const outcome = await rec.scheduler.call({ account: 'caller', region: 'global' }, (abortSignal) => sts.send(new GetCallerIdentityCommand({}), { abortSignal }));
   if (!outcome.ok) {
     throw new TrailproofError(
@@ -68,7 +69,7 @@ export async function identify(session: AwsSession, rec: Recorder): Promise<Iden
   return UserId === undefined ? { Account, Arn } : { Account, Arn, UserId };
 }
 
-export async function resolveScope(request: ScopeRequest, session: AwsSession, rec: Recorder): Promise<Scope> {
+export async function resolveScope(request: ScopeRequest, session: CollectSession, rec: Recorder): Promise<Scope> {
   const identity = await identify(session, rec);
   session.setCaller(identity.Account, identity.Arn);
   const caller = session.clients(identity.Account, session.options.region, session.base);

@@ -1,5 +1,5 @@
 // SNS: who receives an alarm's notifications (the subscriptions of each topic an alarm notifies).
-import { paginateListSubscriptionsByTopic } from '@aws-sdk/client-sns';
+import { paginateListSubscriptionsByTopic } from '../aws/sdk/sns.js';
 import type { ClientSet } from './clients.js';
 import { recordPages, type Recorder } from './record.js';
 

@@ -5,13 +5,14 @@
 // through the account that owns the bucket, in the bucket's region, one day folder at a time; every call goes
 // through the scheduler. A listing or an object that cannot be read is counted, kept in the manifest and
 // written as an `$error` document beside the bucket's other evidence, so a gap is never taken for a clean copy.
-import { paginateListPublicKeys } from '@aws-sdk/client-cloudtrail';
-import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { paginateListPublicKeys } from '../aws/sdk/cloudtrail.js';
+import { GetObjectCommand, paginateListObjectsV2 } from '../aws/sdk/s3.js';
 import { SIDECAR_SUFFIX, accountBase, parseDigestKey, sidecarJson } from '../evidence/s3-layout.js';
 import type { ClientSet } from './clients.js';
 import { LOG_KINDS, dayFolders, spanOf, wanted, type LogKind, type LogsWindow } from './log-window.js';
 import { MAX_PAGES, filePath, mergePages, store, type Recorder } from './record.js';
-import type { CallError, ErrorKind, Outcome } from './scheduler.js';
+import type { CallError, ErrorKind } from '../aws/errors.js';
+import type { Outcome } from '../aws/scheduler.js';
 import { isSafePath } from './writer.js';
 
 /** A trail as the collection found it (once per ARN, an organization trail included). */

@@ -1,8 +1,9 @@
-// Sends a report message over SMTP (nodemailer) or Amazon SES v2 (nodemailer's SES transport with
-// @aws-sdk/client-sesv2, loaded only when asked for). A send that fails, or that a server accepts for only
+// Sends a report message over SMTP (nodemailer) or Amazon SES v2 (nodemailer's SES transport with the SES
+// client from src/aws/ses.ts, loaded only when asked for). A send that fails, or that a server accepts for only
 // some recipients, is an error that says why; the caller keeps the reports on disk either way.
 import { basename } from 'node:path';
 import type { Transporter } from 'nodemailer';
+import { sesTransportParts } from '../aws/ses.js';
 import { TrailproofError, errorMessage } from '../errors.js';
 import type { ReportMessage } from './message.js';
 import type { EmailSettings, SmtpSettings } from './settings.js';
@@ -12,14 +13,6 @@ export interface SendResult {
   accepted: string[];
   transport: string;
 }
-
-/** SES v2's client, as much of it as nodemailer's SES transport uses. */
-interface SesModule {
-  SESv2Client: new (config: Record<string, unknown>) => { send(command: unknown): Promise<unknown>; config: unknown };
-  SendEmailCommand: new (input: unknown) => unknown;
-}
-
-const SES_PACKAGE = '@aws-sdk/client-sesv2';
 
 function smtpOptions(s: SmtpSettings): Record<string, unknown> {
   const options: Record<string, unknown> = {
@@ -37,18 +30,9 @@ function smtpOptions(s: SmtpSettings): Record<string, unknown> {
 }
 
 async function sesTransport(settings: EmailSettings): Promise<Transporter> {
-  let ses: SesModule;
-  try {
-    // A variable specifier: the package is optional, and only this path needs it.
-    const name = SES_PACKAGE;
-    ses = (await import(name)) as SesModule;
-  } catch (err) {
-    throw new TrailproofError('TP_USAGE', `--email-transport ses needs the ${SES_PACKAGE} package (npm install ${SES_PACKAGE}): ${errorMessage(err).split('\n')[0] ?? ''}`);
-  }
-  const clientConfig: Record<string, unknown> = {};
-  if (settings.ses?.region) clientConfig.region = settings.ses.region;
+  const { sesClient, SendEmailCommand } = await sesTransportParts(settings.ses ?? {});
   const nodemailer = await import('nodemailer');
-  return nodemailer.createTransport({ SES: { sesClient: new ses.SESv2Client(clientConfig), SendEmailCommand: ses.SendEmailCommand } } as never);
+  return nodemailer.createTransport({ SES: { sesClient, SendEmailCommand } } as never);
 }
 
 function describeFailure(err: unknown): string {

@@ -1,13 +1,14 @@
 // The live form: from a trail ARN to the digest chains in its bucket. GetTrail gives the bucket and prefix,
 // GetTrailStatus whether it is logging, DescribeOrganization the organization id of an organization trail,
 // and the bucket's CloudTrail-Digest folders the regions that have digests.
-import { CloudTrailClient, GetTrailCommand, GetTrailStatusCommand, ListPublicKeysCommand } from '@aws-sdk/client-cloudtrail';
-import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { CloudTrailClient, GetTrailCommand, GetTrailStatusCommand, ListPublicKeysCommand } from '../aws/sdk/cloudtrail.js';
+import { DescribeOrganizationCommand, OrganizationsClient } from '../aws/sdk/organizations.js';
+import { makeClient } from '../aws/clients.js';
 import { TrailproofError } from '../errors.js';
 import { parseTrailArn } from '../evidence/estate.js';
 import type { PublicKeyEntry } from './keys.js';
 import type { ChainId } from '../evidence/s3-layout.js';
-import { clientConfig, failure, type AwsClientConfig, type S3Store } from './s3-store.js';
+import { clientSettings, failure, type AwsClientConfig, type S3Store } from './s3-store.js';
 
 export interface LiveTrail {
   arn: string;
@@ -19,7 +20,7 @@ export interface LiveTrail {
 export async function resolveTrail(store: S3Store, config: AwsClientConfig, arn: string, accountId: string | undefined, regions: string[]): Promise<LiveTrail> {
   const parsed = parseTrailArn(arn);
   if (parsed === undefined) throw new TrailproofError('TP_USAGE', `--trail: "${arn}" is not a trail ARN (arn:aws:cloudtrail:REGION:ACCOUNT:trail/NAME)`);
-  const cloudtrail = new CloudTrailClient(clientConfig(config, parsed.region));
+  const cloudtrail = makeClient(CloudTrailClient, clientSettings(config, parsed.region));
   let trail;
   try {
     trail = (await cloudtrail.send(new GetTrailCommand({ Name: arn }))).Trail;
@@ -36,7 +37,7 @@ export async function resolveTrail(store: S3Store, config: AwsClientConfig, arn:
   let orgId = '';
   if (trail.IsOrganizationTrail === true) {
     if (accountId === undefined) throw new TrailproofError('TP_USAGE', `${arn} is an organization trail: give --account-id, the member account whose logs to validate`);
-    const organizations = new OrganizationsClient(clientConfig(config, parsed.region));
+    const organizations = makeClient(OrganizationsClient, clientSettings(config, parsed.region));
     try {
       orgId = (await organizations.send(new DescribeOrganizationCommand({}))).Organization?.Id ?? '';
     } catch (err) {
@@ -57,7 +58,7 @@ export async function resolveTrail(store: S3Store, config: AwsClientConfig, arn:
 export async function listPublicKeys(config: AwsClientConfig, regions: string[], start: Date, end: Date): Promise<PublicKeyEntry[]> {
   const keys: PublicKeyEntry[] = [];
   for (const region of [...new Set(regions)]) {
-    const client = new CloudTrailClient(clientConfig(config, region));
+    const client = makeClient(CloudTrailClient, clientSettings(config, region));
     let token: string | undefined;
     do {
       let page;

@@ -1,7 +1,9 @@
 // Digest and log files read straight from S3: ListObjectsV2 and GetObject, each bucket through a client in
 // its own region (GetBucketLocation). The digest signature comes from the object metadata; objects
 // encrypted with SSE-KMS are decrypted by S3 as usual (the caller needs kms:Decrypt on the trail's key).
-import { GetBucketLocationCommand, GetObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetBucketLocationCommand, GetObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '../aws/sdk/s3.js';
+import { makeClient, type ClientSettings } from '../aws/clients.js';
+import { classify, toCallError } from '../aws/errors.js';
 import { TrailproofError, errorMessage } from '../errors.js';
 import type { ObjectStore, StoredObject } from './store.js';
 import { MAX_LOG_FILE_BYTES } from './gzip.js';
@@ -12,8 +14,9 @@ export interface AwsClientConfig {
   endpoint?: string;
 }
 
-export function clientConfig(base: AwsClientConfig, region: string): { region: string; endpoint?: string; forcePathStyle?: boolean } {
-  return base.endpoint === undefined ? { region } : { region, endpoint: base.endpoint, forcePathStyle: true };
+/** The client settings for a region: a custom endpoint means an S3-compatible server, addressed by path. */
+export function clientSettings(base: AwsClientConfig, region: string): ClientSettings {
+  return base.endpoint === undefined ? { region } : { region, endpoint: base.endpoint, s3: { forcePathStyle: true } };
 }
 
 export class S3Store implements ObjectStore {
@@ -25,7 +28,7 @@ export class S3Store implements ObjectStore {
   private client(region: string): S3Client {
     let client = this.clients.get(region);
     if (client === undefined) {
-      client = new S3Client(clientConfig(this.config, region));
+      client = makeClient(S3Client, clientSettings(this.config, region));
       this.clients.set(region, client);
     }
     return client;
@@ -107,9 +110,10 @@ export class S3Store implements ObjectStore {
   }
 }
 
-/** An AWS call that failed: the input could not be read (exit 3 when access is denied, else 2). */
+/** An AWS call that failed: the input could not be read (exit 3 when access is denied, as src/aws classifies it, else 2). */
 export function failure(call: string, err: unknown): TrailproofError {
   const name = err instanceof Error ? err.name : 'Error';
-  const denied = /AccessDenied|Forbidden|UnrecognizedClient|InvalidAccessKeyId|ExpiredToken|CredentialsProvider/i.test(`${name} ${errorMessage(err)}`);
+  const { error, status } = toCallError(err);
+  const denied = classify(error, status) === 'denied';
   return new TrailproofError(denied ? 'TP_EVIDENCE_INSUFFICIENT' : 'TP_USAGE', `${call} failed: ${name}: ${errorMessage(err)}`, { exitCode: denied ? 3 : 2, cause: err });
 }

@@ -12,8 +12,10 @@ import {
   type GetQueryResultsOutput,
   type QueryExecution,
   type StartQueryExecutionInput,
-} from '@aws-sdk/client-athena';
+} from '../aws/sdk/athena.js';
 import { TrailproofError } from '../errors.js';
+import { makeClient } from '../aws/clients.js';
+import { regionProvider } from '../aws/region.js';
 import { abortableSleep, callAws, QueryError, type Sleep } from './aws-call.js';
 import { athenaIdentifier, cloudTrailTableDdl, partitionColumns, type CloudTrailTableOptions } from './ddl.js';
 import { DEFAULT_MAX_ROWS, MAX_PAGES, execute, tooManyRows, type Engine, type EngineStatus, type PollOptions, type Rows } from './execute.js';
@@ -30,15 +32,14 @@ export interface AthenaOptions extends PollOptions {
   maxRows?: number | undefined;
 }
 
-/** An Athena client with the SDK's adaptive retries (credentials from the default chain or a profile). */
+/** An Athena client with the SDK's adaptive retries (credentials from the default chain or a profile; the region from the flag, AWS_REGION, AWS_DEFAULT_REGION or the profile). */
 export function athenaClient(config: { region?: string | undefined; profile?: string | undefined } = {}): AthenaClient {
-  return new AthenaClient({
-    retryMode: 'adaptive',
-    maxAttempts: 5,
+  return makeClient(AthenaClient, {
+    region: regionProvider({ flag: config.region, env: process.env, profile: config.profile, flagName: '--athena-region', purpose: '--engine athena' }),
+    profile: config.profile,
+    retry: { mode: 'adaptive', maxAttempts: 5 },
     // A connection that never answers fails the call in time instead of holding the run forever.
-    requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
-    ...(config.region === undefined ? {} : { region: config.region }),
-    ...(config.profile === undefined ? {} : { profile: config.profile }),
+    timeouts: { connectionMs: 10_000, requestMs: 60_000 },
   });
 }
 

@@ -1,7 +1,7 @@
 // One AWS call of a query engine, named the way IAM names it ("athena:StartQueryExecution") in every error it
 // ends in, and tried again with backoff while the service throttles it: Athena and CloudTrail Lake both limit
 // the queries and polls an account may make at once, and an audit of many rules reaches those limits.
-import { classify, toCallError } from '../collect/scheduler.js';
+import { classify, toCallError } from '../aws/errors.js';
 import { TrailproofError } from '../errors.js';
 
 /** Why a query did not give its rows. */

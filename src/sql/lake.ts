@@ -11,7 +11,9 @@ import {
   type DescribeQueryResponse,
   type GetQueryResultsResponse,
   type StartQueryRequest,
-} from '@aws-sdk/client-cloudtrail';
+} from '../aws/sdk/cloudtrail.js';
+import { makeClient } from '../aws/clients.js';
+import { regionProvider } from '../aws/region.js';
 import { abortableSleep, callAws, QueryError, type Sleep } from './aws-call.js';
 import { DEFAULT_MAX_ROWS, MAX_PAGES, execute, tooManyRows, type Engine, type EngineStatus, type PollOptions, type Rows } from './execute.js';
 import type { QueryRunner } from './query-types.js';
@@ -25,15 +27,14 @@ export interface LakeOptions extends PollOptions {
   maxRows?: number | undefined;
 }
 
-/** A CloudTrail client with the SDK's adaptive retries (credentials from the default chain or a profile). */
+/** A CloudTrail Lake client with the SDK's adaptive retries (credentials from the default chain or a profile; the region from the flag, AWS_REGION, AWS_DEFAULT_REGION or the profile). */
 export function lakeClient(config: { region?: string | undefined; profile?: string | undefined } = {}): CloudTrailClient {
-  return new CloudTrailClient({
-    retryMode: 'adaptive',
-    maxAttempts: 5,
+  return makeClient(CloudTrailClient, {
+    region: regionProvider({ flag: config.region, env: process.env, profile: config.profile, flagName: '--athena-region', purpose: '--engine lake' }),
+    profile: config.profile,
+    retry: { mode: 'adaptive', maxAttempts: 5 },
     // A connection that never answers fails the call in time instead of holding the run forever.
-    requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
-    ...(config.region === undefined ? {} : { region: config.region }),
-    ...(config.profile === undefined ? {} : { profile: config.profile }),
+    timeouts: { connectionMs: 10_000, requestMs: 60_000 },
   });
 }
 

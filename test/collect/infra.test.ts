@@ -9,10 +9,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AwsSession } from '../../src/collect/clients.js';
+import { Scheduler, sleep } from '../../src/aws/scheduler.js';
+import { CollectSession } from '../../src/collect/clients.js';
 import { Progress, progressLine } from '../../src/collect/progress.js';
-import { S3ControlClient, signV4 } from '../../src/collect/s3control.js';
-import { Pacer, Scheduler, classify, sleep } from '../../src/collect/scheduler.js';
+import { S3ControlClient, signV4 } from '../../src/aws/s3control.js';
 import { writeTarGz } from '../../src/collect/tar.js';
 import { BundleWriter, evidenceJson } from '../../src/collect/writer.js';
 import { TrailproofError } from '../../src/errors.js';
@@ -29,89 +29,6 @@ async function serve(handler: (req: IncomingMessage, res: ServerResponse) => voi
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
-
-describe('collect: scheduler', () => {
-  it('never has more calls in flight than its bound', async () => {
-    const scheduler = new Scheduler({ concurrency: 3, callTimeoutMs: 1000 });
-    let now = 0;
-    let peak = 0;
-    await Promise.all(Array.from({ length: 20 }, () => scheduler.call({ account: '111111111111', region: 'us-east-1' }, async () => {
-      peak = Math.max(peak, ++now);
-      await sleep(5);
-      now--;
-    })));
-    expect(peak).to.equal(3);
-    expect(scheduler.stats.calls).to.equal(20);
-  });
-
-  it('turns a call that never answers into a TimeoutError and skips the rest of that region', async () => {
-    const scheduler = new Scheduler({ concurrency: 2, callTimeoutMs: 30 });
-    const hung = await scheduler.call({ account: '111111111111', region: 'eu-west-1' }, () => new Promise(() => undefined));
-    expect(hung).to.deep.equal({ ok: false, error: { name: 'TimeoutError', message: 'no answer within 30 ms' }, kind: 'timeout', skipped: false });
-    const next = await scheduler.call({ account: '111111111111', region: 'eu-west-1' }, async () => 'answered');
-    expect(next.ok).to.equal(false);
-    expect(next.ok === false && next.skipped).to.equal(true);
-    const other = await scheduler.call({ account: '111111111111', region: 'us-east-1' }, async () => 'answered');
-    expect(other).to.deep.equal({ ok: true, value: 'answered' });
-    expect(scheduler.stats.skipped).to.equal(1);
-  });
-
-  it('restarts the timeout with every page of a paginated call', async () => {
-    // Three pages of 400 ms outlast a 1 s timeout that is not restarted, while each page leaves it 600 ms of
-    // margin (a loaded machine's late timers stay far inside it).
-    const scheduler = new Scheduler({ concurrency: 1, callTimeoutMs: 1000 });
-    const outcome = await scheduler.call({ account: '111111111111', region: 'us-east-1' }, async (_signal, heartbeat) => {
-      for (let i = 0; i < 3; i++) {
-        await sleep(400);
-        heartbeat();
-      }
-      return 3;
-    });
-    expect(outcome).to.deep.equal({ ok: true, value: 3 });
-  });
-
-  it('backs off and asks again while a call is throttled, up to its limit', async () => {
-    const scheduler = new Scheduler({ concurrency: 1, callTimeoutMs: 1000, throttleRetries: 2, throttleBaseDelayMs: 1 });
-    let attempts = 0;
-    const outcome = await scheduler.call({ account: '111111111111', region: 'us-east-1' }, async () => {
-      attempts++;
-      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-    });
-    expect(attempts).to.equal(3);
-    expect(outcome.ok === false && outcome.kind).to.equal('throttled');
-    expect(scheduler.stats.errorsByKind).to.deep.equal({ throttled: 1 });
-  });
-
-  it('names the kind of each AWS error', () => {
-    expect(classify({ name: 'AccessDenied', message: '' })).to.equal('denied');
-    expect(classify({ name: 'UnauthorizedOperation', message: '' })).to.equal('denied');
-    expect(classify({ name: 'Whatever', message: '' }, 403)).to.equal('denied');
-    expect(classify({ name: 'ThrottlingException', message: '' })).to.equal('throttled');
-    expect(classify({ name: 'SlowDown', message: '' })).to.equal('throttled');
-    expect(classify({ name: 'NoSuchBucketPolicy', message: '' })).to.equal('not-configured');
-    expect(classify({ name: 'InsightNotEnabledException', message: '' })).to.equal('not-configured');
-    expect(classify({ name: 'ECONNREFUSED', message: '' })).to.equal('network');
-    expect(classify({ name: 'TrailNotFoundException', message: '' })).to.equal('not-found');
-    expect(classify({ name: 'InternalError', message: '' }, 500)).to.equal('other');
-  });
-
-  it('spaces calls that share a key (LookupEvents pacing)', async () => {
-    // The k-th call's slot is k intervals after the first. Timers never fire early (a millisecond of rounding
-    // aside) but may fire late, so each call is held to its slot from below only (a late neighbour can make
-    // one gap short and the next long), and the other key's "no wait" to well under one interval.
-    const pacer = new Pacer(250);
-    const times: number[] = [];
-    const first = Date.now();
-    await Promise.all(Array.from({ length: 4 }, async () => {
-      await pacer.wait('111111111111/us-east-1');
-      times.push(Date.now());
-    }));
-    times.forEach((t, k) => expect(t - first, `call ${k}`).to.be.at.least(k * 250 - 2));
-    const start = Date.now();
-    await pacer.wait('111111111111/eu-west-1');
-    expect(Date.now() - start).to.be.below(200);
-  });
-});
 
 describe('collect: bundle writer', () => {
   it('writes nothing at the target until the manifest is committed, then renames the folder into place', async () => {
@@ -278,7 +195,7 @@ describe('collect: SDK clients', () => {
     const saved = process.env['AWS_ENDPOINT_URL'];
     process.env['AWS_ENDPOINT_URL'] = url;
     const scheduler = new Scheduler({ concurrency: 1, callTimeoutMs: 5000 });
-    const session = new AwsSession({ region: 'us-east-1', concurrency: 1, callTimeoutMs: 5000, credentials: async () => EXAMPLE }, scheduler);
+    const session = new CollectSession({ region: 'us-east-1', concurrency: 1, callTimeoutMs: 5000, credentials: async () => EXAMPLE }, scheduler);
     try {
       const client = session.clients('111111111111', 'us-east-1', session.base).cloudtrail;
       expect(await client.config.retryStrategy()).to.have.property('mode', 'adaptive');

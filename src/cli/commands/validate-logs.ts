@@ -1,6 +1,7 @@
 // `trailproof validate-logs`: verify CloudTrail log-file integrity from digest files (CONTRACT section 5),
 // offline from a local copy of the log bucket (--logs DIR) or live from S3 (--trail ARN, --logs s3://...).
 import { resolve } from 'node:path';
+import { regionFromEnv, resolveEndpoint } from '../../aws/region.js';
 import { TrailproofError } from '../../errors.js';
 import { discoverChains, type FoundChain } from '../../integrity/discover.js';
 import { trustedKeys } from '../../integrity/bundle.js';
@@ -78,8 +79,8 @@ export async function validateLogs(args: Record<string, unknown>, io: Io): Promi
   if (accountId !== undefined && !/^\d{12}$/.test(accountId)) throw new TrailproofError('TP_USAGE', `--account-id: "${accountId}" is not a 12-digit account id`);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new TrailproofError('TP_USAGE', '--concurrency must be a whole number of at least 1');
   const range = parseRange(arg.string(args, 'from'), arg.string(args, 'to'), arg.string(args, 'period'), new Date());
-  const endpoint = io.env.AWS_ENDPOINT_URL_S3 ?? io.env.AWS_ENDPOINT_URL;
-  const region = io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
+  const endpoint = resolveEndpoint('S3', { env: io.env });
+  const region = regionFromEnv(io.env);
   const aws: AwsClientConfig = { ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}) };
 
   // The AWS SDK loads only for the live forms: offline validation starts fast.

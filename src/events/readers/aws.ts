@@ -1,16 +1,17 @@
 // AWS clients for the live event sources: S3 for `--logs s3://...`, CloudTrail per account and region for
 // `--lookup-events`. Credentials come from the SDK's default chain (or --profile); another account is read
 // through --assume-role. Loaded only when a live source is asked for, so an offline scan never loads the SDK.
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { S3Client } from '@aws-sdk/client-s3';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { makeClient } from '../../aws/clients.js';
+import { assumedRoleCredentials, callerIdentity, roleArn, type CallerIdentity } from '../../aws/credentials.js';
+import { regionProvider, resolveRegion } from '../../aws/region.js';
+import { CloudTrailClient } from '../../aws/sdk/cloudtrail.js';
+import { S3Client } from '../../aws/sdk/s3.js';
 import { TrailproofError, errorMessage } from '../../errors.js';
 import type { LookupTarget } from './lookup-events.js';
 
 export interface LiveOptions {
   profile?: string;
-  /** Regions to read (LookupEvents is regional); default: the SDK's configured region. */
+  /** Regions to read (LookupEvents is regional); default: the region resolved as src/aws/region.ts says. */
   regions: string[];
   /** Accounts to read; default: the caller's. */
   accounts: string[];
@@ -18,13 +19,10 @@ export interface LiveOptions {
   assumeRole?: string;
 }
 
-function withProfile<T extends object>(config: T, profile: string | undefined): T & { profile?: string } {
-  return profile === undefined ? config : { ...config, profile };
-}
-
 export function s3Client(profile: string | undefined): S3Client {
-  // A bucket in another region is followed there; the region for the first call comes from the SDK's chain.
-  return new S3Client(withProfile({ followRegionRedirects: true, region: process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? 'us-east-1' }, profile));
+  // A bucket in another region is followed there; the first call goes to the resolved region, else us-east-1.
+  const region = regionProvider({ env: process.env, profile, fallback: 'us-east-1', flagName: '--region', purpose: '--logs s3://' });
+  return makeClient(S3Client, { region, profile, s3: { followRegionRedirects: true } });
 }
 
 function insufficient(what: string, err: unknown): TrailproofError {
@@ -34,27 +32,17 @@ function insufficient(what: string, err: unknown): TrailproofError {
 
 /** One CloudTrail client per account and region asked for. */
 export async function lookupTargets(options: LiveOptions): Promise<LookupTarget[]> {
-  let regions = options.regions;
-  if (regions.length === 0) {
-    const probe = new CloudTrailClient(withProfile({}, options.profile));
-    try {
-      regions = [await probe.config.region()];
-    } catch {
-      throw new TrailproofError('TP_USAGE', '--lookup-events: no region: give --regions (LookupEvents is read region by region) or set AWS_REGION');
-    } finally {
-      probe.destroy();
-    }
-  }
+  const regions = options.regions.length > 0
+    ? options.regions
+    : [await resolveRegion({ env: process.env, profile: options.profile, flagName: '--regions (LookupEvents is read region by region)', purpose: '--lookup-events' })];
   const home = regions[0] as string;
-  const sts = new STSClient(withProfile({ region: home }, options.profile));
-  let caller: { Account?: string | undefined; Arn?: string | undefined };
+  let caller: CallerIdentity;
   try {
-    caller = await sts.send(new GetCallerIdentityCommand({}));
+    caller = await callerIdentity({ region: home, profile: options.profile });
   } catch (err) {
     throw insufficient('--lookup-events: cannot establish who the caller is (sts:GetCallerIdentity)', err);
   }
-  const self = caller.Account ?? '';
-  const partition = /^arn:([^:]+):/.exec(caller.Arn ?? '')?.[1] ?? 'aws';
+  const self = caller.account;
   const accounts = options.accounts.length > 0 ? options.accounts : [self];
   const others = accounts.filter((a) => a !== self);
   if (others.length > 0 && options.assumeRole === undefined) {
@@ -65,13 +53,9 @@ export async function lookupTargets(options: LiveOptions): Promise<LookupTarget[
     const credentials =
       account === self
         ? undefined
-        : fromTemporaryCredentials({
-            params: { RoleArn: `arn:${partition}:iam::${account}:role/${options.assumeRole ?? ''}`, RoleSessionName: 'trailproof-events' },
-            clientConfig: withProfile({ region: home }, options.profile),
-          });
+        : assumedRoleCredentials({ roleArn: roleArn(caller.partition, account, options.assumeRole ?? ''), sessionName: 'trailproof-events', sts: { region: home, profile: options.profile } });
     for (const region of regions) {
-      const config = withProfile({ region, maxAttempts: 5 }, options.profile);
-      targets.push({ account, region, client: new CloudTrailClient(credentials === undefined ? config : { ...config, credentials }) });
+      targets.push({ account, region, client: makeClient(CloudTrailClient, { region, profile: options.profile, credentials, retry: { mode: 'standard', maxAttempts: 5 } }) });
     }
   }
   return targets;

@@ -1,8 +1,9 @@
 // `--lookup-events`: the last 90 days of management events through CloudTrail's LookupEvents, for each
 // account and region asked for. LookupEvents allows two requests per second per account and region, so each
-// of those has its own pacer; several run at once. Each page becomes a unit of records, `CloudTrailEvent`
-// parsed into the record.
-import { LookupEventsCommand, type CloudTrailClient, type Event } from '@aws-sdk/client-cloudtrail';
+// of those has its own pacer (src/aws's, the collection's too); several run at once. Each page becomes a unit
+// of records, `CloudTrailEvent` parsed into the record.
+import { LookupEventsCommand, type CloudTrailClient, type Event } from '../../aws/sdk/cloudtrail.js';
+import { Pacer } from '../../aws/scheduler.js';
 import { errorMessage } from '../../errors.js';
 import type { CloudTrailRecord } from '../record.js';
 import { recordFromLookupEvent } from './decode.js';
@@ -26,24 +27,6 @@ export interface LookupOptions {
 
 export const LOOKUP_RATE = 2;
 const LOOKUP_MAX_RESULTS = 50;
-
-/** Spaces requests at least 1/rate seconds apart. */
-export class Pacer {
-  private next = -Infinity;
-
-  constructor(
-    private readonly rate: number,
-    private readonly now: () => number,
-    private readonly sleep: (ms: number) => Promise<void>,
-  ) {}
-
-  async wait(): Promise<void> {
-    const t = this.now();
-    const at = Math.max(t, this.next);
-    this.next = at + 1000 / this.rate;
-    if (at > t) await this.sleep(at - t);
-  }
-}
 
 /** A bounded hand-off between producers (the pagers) and one consumer: put() waits while the buffer is full. */
 class Channel<T> {
@@ -92,7 +75,7 @@ export function lookupEvents(targets: LookupTarget[], scope: ScanScope, options:
   const inScope = targets.filter((t) => (scope.accounts.length === 0 || scope.accounts.includes(t.account)) && (scope.regions.length === 0 || scope.regions.includes(t.region)));
 
   const read = async (target: LookupTarget, channel: Channel<RecordsUnit>): Promise<void> => {
-    const pacer = new Pacer(rate, now, sleep);
+    const pacer = new Pacer(1000 / rate, { now, sleep });
     let token: string | undefined;
     let page = 0;
     try {

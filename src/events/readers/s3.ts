@@ -2,7 +2,7 @@
 // time (ListObjectsV2 with a delimiter), so accounts, regions and days out of scope are never listed; objects
 // are read into memory as stored (no temporary files; the thread that parses one inflates it), a bounded
 // number at a time, in delivery order.
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '../../aws/sdk/s3.js';
 import { TrailproofError, errorMessage } from '../../errors.js';
 import { MAX_INFLATED_BYTES } from './decode.js';
 import type { BytesUnit, LogSource, Pruned, ScanScope, SkippedInput } from './types.js';

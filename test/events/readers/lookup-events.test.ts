@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { CloudTrailClient, LookupEventsCommand, type LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
 import { findEvents } from '../../../src/events/find.js';
-import { lookupEvents, Pacer } from '../../../src/events/readers/lookup-events.js';
+import { Pacer } from '../../../src/aws/scheduler.js';
+import { lookupEvents } from '../../../src/events/readers/lookup-events.js';
 import type { ScanScope } from '../../../src/events/readers/types.js';
 import { record } from '../helpers.js';
 import { fakeClock } from '../../helpers/fake-clock.js';
@@ -42,7 +43,7 @@ describe('live LookupEvents (--lookup-events)', () => {
 
   it('paces each account and region at two requests per second', async () => {
     const clock = fakeClock();
-    const pacer = new Pacer(2, clock.now, clock.sleep);
+    const pacer = new Pacer(1000 / 2, clock);
     const times: number[] = [];
     for (let i = 0; i < 5; i++) {
       await pacer.wait();

@@ -2,23 +2,17 @@
 // (reset by each page of a paginated call), a further backoff when a call is still throttled after the SDK's
 // own adaptive retries gave up, a breaker that stops calling a region of an account once it timed out, and the
 // counts the summary reports (calls, errors by kind and by name, answers that mean "not configured").
-import type { IamAction } from './policy.js';
-
-export interface CallError {
-  name: string;
-  message: string;
-}
-
-/** Why a call failed, as the summary counts it. */
-export type ErrorKind = 'denied' | 'throttled' | 'timeout' | 'network' | 'not-found' | 'role' | 'other';
+// Also the Pacer that spaces calls sharing a quota (LookupEvents). Generic in the action names it records, so
+// the collection's IAM action list types them without this layer knowing the collection.
+import { classify, TimeoutError, toCallError, type CallError, type ErrorKind } from './errors.js';
 
 export type Outcome<T> =
   | { ok: true; value: T }
   | { ok: false; error: CallError; kind: ErrorKind | 'not-configured'; skipped: boolean };
 
-export interface CallSpec {
+export interface CallSpec<Action extends string = string> {
   /** The IAM action the call needs (none for sts:GetCallerIdentity, which every principal may call). */
-  action?: IamAction;
+  action?: Action;
   account: string;
   /** A region name, or 'global' for calls without one. */
   region: string;
@@ -35,7 +29,7 @@ export interface SchedulerOptions {
   throttleBaseDelayMs?: number;
 }
 
-export interface SchedulerStats {
+export interface SchedulerStats<Action extends string = string> {
   calls: number;
   /** Failed calls by kind (answers that mean "not configured" are not failures). */
   errorsByKind: Partial<Record<ErrorKind, number>>;
@@ -45,65 +39,7 @@ export interface SchedulerStats {
   skipped: number;
   throttleRetries: number;
   /** Every IAM action a call was made for (the least-privilege policy is tested against it). */
-  actions: Set<IamAction>;
-}
-
-// Answers that say a setting is absent: evidence in their own right, stored as `$error` by the contract.
-const NOT_CONFIGURED = new Set([
-  'NoSuchBucketPolicy', 'NoSuchLifecycleConfiguration', 'ServerSideEncryptionConfigurationNotFoundError',
-  'ObjectLockConfigurationNotFoundError', 'NoSuchPublicAccessBlockConfiguration', 'InsightNotEnabledException',
-  'AWSOrganizationsNotInUseException',
-]);
-const DENIED = new Set([
-  'AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'UnauthorizedAccess', 'AuthorizationError',
-  'AuthFailure', 'InvalidClientTokenId', 'UnrecognizedClientException', 'ExpiredToken', 'ExpiredTokenException',
-  'OptInRequired', 'SignatureDoesNotMatch', 'AllAccessDisabled', 'CredentialsProviderError',
-]);
-const THROTTLED = new Set([
-  'ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown',
-  'RequestThrottled', 'RequestThrottledException', 'ProvisionedThroughputExceededException', 'EC2ThrottledException',
-  'BandwidthLimitExceeded', 'PriorRequestNotComplete', 'TransactionInProgressException',
-]);
-const TIMEOUT = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'ETIMEDOUT']);
-const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
-const NOT_FOUND = new Set([
-  'NoSuchBucket', 'TrailNotFoundException', 'NotFoundException', 'ResourceNotFoundException', 'NoSuchEntity',
-  'EventDataStoreNotFoundException', 'NotFound',
-]);
-
-export function classify(error: CallError, status?: number): ErrorKind | 'not-configured' {
-  const { name } = error;
-  if (NOT_CONFIGURED.has(name)) return 'not-configured';
-  if (THROTTLED.has(name) || status === 429) return 'throttled';
-  if (DENIED.has(name) || status === 403) return 'denied';
-  if (TIMEOUT.has(name)) return 'timeout';
-  if (NETWORK.has(name)) return 'network';
-  if (NOT_FOUND.has(name) || status === 404) return 'not-found';
-  return 'other';
-}
-
-const MAX_MESSAGE = 2000;
-
-/** The name and message of anything thrown by the SDK (or by us), in the contract's `$error` shape. */
-export function toCallError(err: unknown): { error: CallError; status?: number } {
-  if (typeof err === 'object' && err !== null) {
-    const e = err as { name?: unknown; code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown }; $metadata?: { httpStatusCode?: unknown } };
-    // Node's network errors carry the useful part in `code` (ECONNREFUSED...), the SDK's in `name`; fetch's in its cause.
-    const codeOf = (v: unknown): string | undefined => (typeof v === 'string' && /^E[A-Z]+$/.test(v) ? v : undefined);
-    const code = codeOf(e.code) ?? codeOf(e.cause?.code);
-    const name = code ?? (typeof e.name === 'string' && e.name !== '' ? e.name : 'Error');
-    const message = (typeof e.message === 'string' ? e.message : String(err)).slice(0, MAX_MESSAGE);
-    const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;
-    return status === undefined ? { error: { name, message } } : { error: { name, message }, status };
-  }
-  return { error: { name: 'Error', message: String(err).slice(0, MAX_MESSAGE) } };
-}
-
-export class TimeoutError extends Error {
-  constructor(ms: number) {
-    super(`no answer within ${ms} ms`);
-    this.name = 'TimeoutError';
-  }
+  actions: Set<Action>;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -130,22 +66,32 @@ export class Semaphore {
   }
 }
 
-/** Spaces calls that share a key at least `intervalMs` apart (LookupEvents: 2 per second per account and region). */
+export interface Clock {
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+const REAL_CLOCK: Clock = { now: Date.now, sleep };
+
+/**
+ * Spaces calls that share a key at least `intervalMs` apart: LookupEvents allows 2 per second per account and
+ * region, so the collection and the `--lookup-events` reader both key it by account and region.
+ */
 export class Pacer {
   private readonly next = new Map<string, number>();
 
-  constructor(private readonly intervalMs: number) {}
+  constructor(private readonly intervalMs: number, private readonly clock: Clock = REAL_CLOCK) {}
 
-  async wait(key: string): Promise<void> {
-    const now = Date.now();
-    const slot = Math.max(now, this.next.get(key) ?? 0);
+  async wait(key = ''): Promise<void> {
+    const now = this.clock.now();
+    const slot = Math.max(now, this.next.get(key) ?? -Infinity);
     this.next.set(key, slot + this.intervalMs);
-    if (slot > now) await sleep(slot - now);
+    if (slot > now) await this.clock.sleep(slot - now);
   }
 }
 
-export class Scheduler {
-  readonly stats: SchedulerStats = { calls: 0, errorsByKind: {}, errorsByName: {}, notConfigured: 0, skipped: 0, throttleRetries: 0, actions: new Set() };
+export class Scheduler<Action extends string = string> {
+  readonly stats: SchedulerStats<Action> = { calls: 0, errorsByKind: {}, errorsByName: {}, notConfigured: 0, skipped: 0, throttleRetries: 0, actions: new Set() };
   private readonly slots: Semaphore;
   private readonly timedOut = new Map<string, string>();
 
@@ -157,7 +103,7 @@ export class Scheduler {
    * Runs one call (or one paginated call: `heartbeat` after each page restarts its timer). Never throws:
    * the outcome says what came back, and the failure is counted.
    */
-  async call<T>(spec: CallSpec, fn: (signal: AbortSignal, heartbeat: () => void) => Promise<T>): Promise<Outcome<T>> {
+  async call<T>(spec: CallSpec<Action>, fn: (signal: AbortSignal, heartbeat: () => void) => Promise<T>): Promise<Outcome<T>> {
     const regionKey = `${spec.account}/${spec.region}`;
     if (spec.action) this.stats.actions.add(spec.action);
     const retries = this.options.throttleRetries ?? 3;

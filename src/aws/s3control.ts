@@ -1,15 +1,10 @@
 // S3 Control's GetPublicAccessBlock (the account-level S3 Block Public Access), the one call the installed SDK
 // clients do not cover. It is a single signed GET, so it is made here with Signature Version 4 over fetch
-// rather than with another SDK package; the scheduler around it gives it the same timeout, retries and counts.
+// rather than with another SDK package; the collection's scheduler around it gives it the same timeout, retries
+// and counts. The endpoint is resolved as every other (AWS_ENDPOINT_URL_S3_CONTROL, AWS_ENDPOINT_URL).
 import { createHash, createHmac } from 'node:crypto';
-
-export interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
-export type CredentialProvider = () => Promise<Credentials>;
+import type { CredentialProvider, Credentials } from './clients.js';
+import { resolveEndpoint, type Env } from './region.js';
 
 export interface GetAccountPublicAccessBlockOutput {
   PublicAccessBlockConfiguration?: { BlockPublicAcls?: boolean; IgnorePublicAcls?: boolean; BlockPublicPolicy?: boolean; RestrictPublicBuckets?: boolean };
@@ -117,7 +112,7 @@ export class S3ControlClient implements S3ControlApi {
   }
 }
 
-/** An endpoint set for S3 Control the way the SDK reads it from the environment. */
-export function s3ControlEndpoint(env: NodeJS.ProcessEnv): string | undefined {
-  return env['AWS_ENDPOINT_URL_S3_CONTROL'] ?? env['AWS_ENDPOINT_URL'] ?? undefined;
+/** The S3 Control client of a region, its endpoint resolved as every other client's (resolveEndpoint). */
+export function makeS3ControlClient(region: string, credentials: CredentialProvider, env: Env = process.env): S3ControlClient {
+  return new S3ControlClient({ region, credentials, endpoint: resolveEndpoint('S3_CONTROL', { env }) });
 }

@@ -1,0 +1,25 @@
+// The @aws-sdk/client-cloudtrail names trailproof uses, re-exported so that only src/aws names the SDK (a lint rule
+// forbids it elsewhere). One module per service keeps each SDK package loaded only where its service is used.
+export {
+  CancelQueryCommand,
+  CloudTrailClient,
+  DescribeQueryCommand,
+  DescribeTrailsCommand,
+  GetEventDataStoreCommand,
+  GetEventSelectorsCommand,
+  GetInsightSelectorsCommand,
+  GetQueryResultsCommand,
+  GetTrailCommand,
+  GetTrailStatusCommand,
+  ListPublicKeysCommand,
+  LookupEventsCommand,
+  StartQueryCommand,
+  paginateListEventDataStores,
+  paginateListPublicKeys,
+  type DescribeQueryResponse,
+  type Event,
+  type GetQueryResultsResponse,
+  type LookupEventsCommandInput,
+  type StartQueryRequest,
+  type Trail,
+} from '@aws-sdk/client-cloudtrail';

@@ -1,0 +1,6 @@
+// The @aws-sdk/client-ec2 names trailproof uses, re-exported so that only src/aws names the SDK (a lint rule
+// forbids it elsewhere). One module per service keeps each SDK package loaded only where its service is used.
+export {
+  DescribeRegionsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';

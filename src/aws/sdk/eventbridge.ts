@@ -1,0 +1,9 @@
+// The @aws-sdk/client-eventbridge names trailproof uses, re-exported so that only src/aws names the SDK (a lint rule
+// forbids it elsewhere). One module per service keeps each SDK package loaded only where its service is used.
+export {
+  EventBridgeClient,
+  ListRulesCommand,
+  ListTargetsByRuleCommand,
+  type ListRulesCommandOutput,
+  type ListTargetsByRuleCommandOutput,
+} from '@aws-sdk/client-eventbridge';

@@ -1,0 +1,7 @@
+// The @aws-sdk/client-securityhub names trailproof uses, re-exported so that only src/aws names the SDK (a lint rule
+// forbids it elsewhere). One module per service keeps each SDK package loaded only where its service is used.
+export {
+  BatchImportFindingsCommand,
+  SecurityHubClient,
+  type AwsSecurityFinding,
+} from '@aws-sdk/client-securityhub';
