@@ -23,7 +23,7 @@ export interface EvidenceView {
   note: string | null;
 }
 
-const MAX_LINES = 14;
+const MAX_LINES = 10;
 const MAX_LINE = 180;
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
 /** Members that say which object a line belongs to (a trail, bucket, key, log group...). */
