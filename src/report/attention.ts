@@ -140,6 +140,18 @@ export function procedureOf(r: Result): string | null {
   return wp.check?.procedure ?? wp.procedure ?? null;
 }
 
+/** Pointers a result's details name inside its evidence (`{"pointer": "/Statement/2", ...}`), for the excerpt to show. */
+export function focusPointers(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) for (const v of value) focusPointers(v, out);
+  else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (k === 'pointer' && typeof v === 'string' && v.startsWith('/')) out.push(v);
+      else focusPointers(v, out);
+    }
+  }
+  return out;
+}
+
 /** The same finding in another account: the message, resource and evidence with the account ids taken out. */
 function sameFindingKey(r: Result): string {
   const strip = (s: string): string => s.split(r.account).join('<account>');
@@ -251,10 +263,11 @@ export function attentionGroups(results: Result[], reader: EvidenceReader): Atte
       const r = row[0] as Result;
       const anchor = `r-${++n}`;
       let excerpts = 0;
+      const focus = focusPointers(r.details);
       const evidence = r.evidence.map((e): CitedEvidence => {
-        const key = `${e.file}\u0000${e.pointer}\u0000${e.sha256}`;
+        const key = `${e.file}\u0000${e.pointer}\u0000${e.sha256}\u0000${focus.join(' ')}`;
         const before = shown.get(key);
-        const view = reader.view(e);
+        const view = reader.view(e, focus);
         if (before !== undefined || excerpts >= EXCERPTS_PER_ROW) return { ...view, lines: [], note: before !== undefined ? null : view.note, shownAt: before ?? null };
         if (view.lines.length > 0) {
           excerpts++;

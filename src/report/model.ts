@@ -13,6 +13,9 @@ import { STATUS_LABELS, perDayChart, severityChart, stackedBarChart, type ChartS
 import type { Branding, RenderContext } from './context.js';
 import { EvidenceReader } from './excerpt.js';
 import { attentionGroups, mergeFamilies, type AttentionGroup } from './attention.js';
+import { briefing, type Briefing } from './briefing.js';
+import { incidents, type Incident } from './incidents.js';
+import { limitsView } from './limits.js';
 
 export type { AttentionGroup, AttentionItem } from './attention.js';
 import { anchorId, formatDateTime, plural, shortActor } from './format.js';
@@ -59,6 +62,14 @@ export interface ReportView {
   verdict: ReportVerdict;
   counts: { statuses: { status: Status; label: string; count: number }[]; total: number; detections: number; failingBySeverity: { severity: Severity; count: number }[] };
   topRisks: { severity: Severity; text: string; anchor: string }[];
+  /** The one-page summary: counts in words, the five things that matter most, what to do and who owns it. */
+  briefing: Briefing;
+  /** What the evidence is and is not (cover box, scope and method). */
+  limits: { evidence: string[]; notShown: string[]; sampleElsewhere: string[]; excluded: { what: string; why: string }[] };
+  /** High and critical detections told with their context (findings eventContext). */
+  incidents: Incident[];
+  /** Who prepared the report and which identity collected the evidence, when the findings say (run.preparedBy, run.collectedBy). */
+  workingPaper: { preparedBy: string | null; collectedBy: string | null };
   scope: ScopeView;
   frameworks: FrameworkSection[];
   attention: { total: number; groups: AttentionGroup[]; excerpts: boolean };
@@ -67,7 +78,7 @@ export interface ReportView {
   resultCount: number;
   checkSummary: { checkId: string; title: string; severity: Severity; counts: string; worst: Status }[];
   /** `incomplete`: the scan's correlations that could not be completed (findings `scan.correlation.incomplete`), or null. */
-  detections: { total: number; days: TimelineDay[]; incomplete: string | null };
+  detections: { total: number; days: TimelineDay[]; incomplete: string | null; unexamined: boolean; windowMinutes: number };
   /** Per trail, the proof the logs are intact (digest chains verified, validation); per check, how the logs are kept. */
   logProtection: {
     trails: { checkId: string; title: string; status: Status; account: string; resource: string; message: string }[];
@@ -150,6 +161,17 @@ export function logoDataUri(file: string): string {
 
 export function canonicalFindingsSha256(findings: Findings): string {
   return createHash('sha256').update(JSON.stringify(findings, null, 2) + '\n').digest('hex');
+}
+
+/** A working-paper field as text: a string, or an object's name/identity/arn (G decides the shape). */
+function stringOf(value: unknown): string | null {
+  if (typeof value === 'string' && value !== '') return value;
+  if (typeof value === 'object' && value !== null) {
+    const v = value as Record<string, unknown>;
+    const parts = [v.name, v.identity, v.arn, v.email, v.role].filter((x): x is string => typeof x === 'string' && x !== '');
+    return parts.length > 0 ? parts.join(', ') : null;
+  }
+  return null;
 }
 
 function organizationName(branding: Branding, findings: Findings, facts: BundleFacts | null): string {
@@ -248,6 +270,9 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
   const byCheck = groupBy(findings.results, (r) => r.checkId);
   const groups = mergeFamilies(attentionGroups(findings.results, reader));
 
+  const scope = scopeView(findings, facts);
+  const limits = limitsView(findings, period, scope);
+  const told = incidents(findings);
   const failingBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const r of findings.results) if (r.status === 'FAIL') failingBySeverity[r.severity]++;
   const frameworks = frameworkSections(findings.frameworks ?? [], byCheck);
@@ -323,7 +348,11 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
       failingBySeverity: SEVERITIES.map((severity) => ({ severity, count: failingBySeverity[severity] })),
     },
     topRisks: topRisks(findings, groups),
-    scope: scopeView(findings, facts),
+    briefing: briefing(findings, groups, told),
+    limits: { evidence: limits.evidence, notShown: limits.notShown, sampleElsewhere: limits.sampleElsewhere, excluded: limits.excluded },
+    incidents: told,
+    workingPaper: { preparedBy: stringOf((findings.run as { preparedBy?: unknown }).preparedBy), collectedBy: stringOf((findings.run as { collectedBy?: unknown }).collectedBy) },
+    scope,
     frameworks,
     attention: { total: groups.reduce((sum, g) => sum + g.results, 0), groups, excerpts: reader.available },
     resultLists: resultLists(byCheck),
@@ -334,7 +363,7 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
       const first = list[0] as Result;
       return { checkId, title: first.title, severity: first.severity, counts: statusSummary(counts), worst: worstOf(list.map((r) => r.status)) as Status };
     }),
-    detections: { total: findings.detections.length, days: timeline(findings.detections), incomplete: incompleteCorrelations(findings) },
+    detections: { total: findings.detections.length, days: timeline(findings.detections, new Set(told.flatMap((i) => i.rows.filter((r) => r.self).map((r) => r.eventId)))), incomplete: incompleteCorrelations(findings), unexamined: limits.examinedDays !== null, windowMinutes: (findings as { eventContext?: { bounds?: { windowMinutes?: number } } }).eventContext?.bounds?.windowMinutes ?? 0 },
     logProtection: {
       trails: LOG_INTEGRITY_CHECKS.flatMap((id) => (byCheck.get(id) ?? []).map((r) => ({ checkId: r.checkId, title: r.title, status: r.status, account: r.account, resource: r.resource, message: r.message }))),
       keeping: LOG_KEEPING_CHECKS.flatMap((id) => {
@@ -361,7 +390,7 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
     charts: {
       statusByFramework: stackedBarChart(chartRows.length > 0 ? chartRows : [overall], chartRows.length > 0 ? 'Requirements by status, per framework' : 'Results by status', chartRows.length > 0 ? 'requirements' : 'results'),
       failuresBySeverity: severityChart(failingBySeverity, 'Failing results by severity'),
-      detectionsPerDay: perDayChart(detectionsPerDay(findings.detections, period), 'Detections per day (UTC)'),
+      detectionsPerDay: perDayChart(detectionsPerDay(findings.detections, period, limits.examinedDays ?? undefined), 'Detections per day (UTC)'),
     },
     toc,
   };

@@ -1,0 +1,48 @@
+import { expect } from 'chai';
+import { renderReportHtml } from '../../src/report/html.js';
+import { buildReportView } from '../../src/report/model.js';
+import type { Findings } from '../../src/model/types.js';
+import { fixtureFindings, writeFixtureBundle } from './fixtures.js';
+
+// A hand-made findings file carrying the working-paper fields the findings assembly adds (result ids, test
+// procedures, responses, waiver approvals, preparer and collecting identity): the report shows each of them.
+function withWorkingPaper(findings: Findings): Findings {
+  const run = findings.run as Findings['run'] & { preparedBy?: string; collectedBy?: string };
+  run.preparedBy = 'Dana Auditor (internal audit)';
+  run.collectedBy = 'arn:aws:sts::111111111111:assumed-role/TrailproofAuditRole/collector';
+  for (const [i, r] of findings.results.entries()) {
+    Object.assign(r, { id: `TP-${String(i + 1).padStart(4, '0')}`, check: { procedure: `Read DescribeTrails for ${r.checkId}; pass when the setting is on; population: every trail.` } });
+    if (r.status === 'FAIL') Object.assign(r, { response: { owner: 'Platform team', text: 'Fix scheduled in change CHG-42.', due: '2026-11-30' } });
+  }
+  findings.waivers = [{ checkId: 'trail.insights', resource: '*', reason: 'Cost', owner: 'cfo@example.com', expires: '2027-01-01', expired: false, matched: 0, approvedBy: 'CISO', approvedOn: '2026-06-01' } as Findings['waivers'][number]];
+  return findings;
+}
+
+describe('working-paper fields in the report', () => {
+  const bundle = writeFixtureBundle();
+  const findings = withWorkingPaper(fixtureFindings(bundle));
+  const view = buildReportView(findings, { bundleDir: bundle.dir });
+
+  it('names who prepared the report and which identity collected the evidence', () => {
+    expect(view.workingPaper).to.deep.equal({ preparedBy: 'Dana Auditor (internal audit)', collectedBy: 'arn:aws:sts::111111111111:assumed-role/TrailproofAuditRole/collector' });
+  });
+
+  it('gives each row its result ids, each check its test procedure and each failure its owner, response and due date', () => {
+    const failing = view.attention.groups.find((g) => g.status === 'FAIL');
+    expect(failing?.procedure).to.match(/^Read DescribeTrails for .*population: every trail\.$/);
+    expect(failing?.items[0]?.ids[0]).to.match(/^TP-\d{4}$/);
+    expect(failing?.items[0]?.response).to.deep.equal({ owner: 'Platform team', text: 'Fix scheduled in change CHG-42.', due: '2026-11-30' });
+  });
+
+  it('prints them all in the HTML, with the waiver approver and approval date', () => {
+    const { html } = renderReportHtml(findings, { bundleDir: bundle.dir });
+    for (const text of ['Prepared by', 'Dana Auditor (internal audit)', 'Evidence collected by', 'Test procedure:', 'Platform team, due 2026-11-30', 'Fix scheduled in change CHG-42.', 'approved by CISO on 2026-06-01']) expect(html, text).to.contain(text);
+    for (const r of findings.results.filter((x) => ['FAIL', 'ERROR', 'MANUAL'].includes(x.status))) expect(html).to.contain((r as typeof r & { id: string }).id);
+  });
+
+  it('shows none of them when the findings do not carry them', () => {
+    const plain = buildReportView(fixtureFindings(bundle), { bundleDir: bundle.dir });
+    expect(plain.workingPaper).to.deep.equal({ preparedBy: null, collectedBy: null });
+    expect(plain.attention.groups.every((g) => g.procedure === null && g.items.every((i) => i.response === null && i.ids.length === 0))).to.equal(true);
+  });
+});
