@@ -22,13 +22,15 @@ export const SEVERITY_COLORS: Record<Severity, string> = {
   info: '#607d8b',
 };
 
-export const STATUS_LABELS: Record<ChartStatus, string> = {
+/** Labels by status; NOT_TESTED (evidence not collected, issue 19) is labelled whether or not the findings model has it yet. */
+export const STATUS_LABELS: Record<ChartStatus | 'NOT_TESTED', string> = {
   FAIL: 'Fail',
   ERROR: 'Error',
   MANUAL: 'Manual review',
   WAIVED: 'Waived',
   PASS: 'Pass',
   NOT_APPLICABLE: 'Not applicable',
+  NOT_TESTED: 'Not tested',
   NOT_ASSESSED: 'Not assessed',
 };
 

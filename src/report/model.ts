@@ -118,7 +118,9 @@ export function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<st
   return groups;
 }
 
-const WORST_FIRST: (Status | 'NOT_ASSESSED')[] = ['FAIL', 'ERROR', 'MANUAL', 'WAIVED', 'PASS', 'NOT_APPLICABLE', 'NOT_ASSESSED'];
+// NOT_TESTED (evidence not collected) is placed whether or not the findings model has it yet.
+const NOT_TESTED = 'NOT_TESTED' as Status;
+const WORST_FIRST: (Status | 'NOT_ASSESSED')[] = ['FAIL', 'ERROR', 'MANUAL', NOT_TESTED, 'WAIVED', 'PASS', 'NOT_APPLICABLE', 'NOT_ASSESSED'];
 
 /** The sentence the detections chapter opens with when some correlation could not be completed. */
 function incompleteCorrelations(findings: Findings): string | null {
@@ -243,7 +245,7 @@ function topRisks(findings: Findings, groups: AttentionGroup[]): ReportView['top
   return risks.sort((a, b) => rank(a.severity) - rank(b.severity) || b.weight - a.weight).slice(0, 6).map(({ severity, text, anchor }) => ({ severity, text, anchor }));
 }
 
-const LIST_ORDER: Status[] = ['FAIL', 'ERROR', 'MANUAL', 'WAIVED', 'PASS', 'NOT_APPLICABLE'];
+const LIST_ORDER: Status[] = ['FAIL', 'ERROR', 'MANUAL', NOT_TESTED, 'WAIVED', 'PASS', 'NOT_APPLICABLE'];
 
 function resultLists(byCheck: Map<string, Result[]>): ReportView['resultLists'] {
   return [...byCheck.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([checkId, list]) => {

@@ -45,4 +45,13 @@ describe('working-paper fields in the report', () => {
     expect(plain.workingPaper).to.deep.equal({ preparedBy: null, collectedBy: null });
     expect(plain.attention.groups.every((g) => g.procedure === null && g.items.every((i) => i.response === null && i.ids.length === 0))).to.equal(true);
   });
+
+  it('labels a NOT_TESTED status (evidence not collected) as "Not tested", apart from not applicable', () => {
+    const nt = fixtureFindings(bundle);
+    const first = nt.results[0];
+    if (first === undefined) throw new Error('fixture has no result');
+    (first as { status: string }).status = 'NOT_TESTED';
+    const { html } = renderReportHtml(nt, { bundleDir: bundle.dir });
+    expect(html).to.contain('<span class="badge badge-not-tested">Not tested</span>');
+  });
 });
