@@ -46,7 +46,7 @@ export function limitsView(findings: Findings, period: Period, scope: ScopeView)
     `Configuration: one snapshot of the AWS API responses taken ${formatDateTime(findings.run.collectedAt)}. It shows the state at that moment, not throughout the period.`,
   ];
   if (ctx === null) evidence.push(findings.detections.length > 0 ? 'Logs: events were scanned, but the findings do not record which days they cover.' : 'Logs: no CloudTrail log was examined in this audit.');
-  else if (logDays.length === 0) evidence.push('Logs: the evidence holds no CloudTrail log files; no day of the period was examined for risky events.');
+  else if (logDays.length === 0) evidence.push('Logs: the evidence holds no delivered CloudTrail log files; any event history it holds (LookupEvents) is not dated here, so the days examined are not stated.');
   else evidence.push(`Logs: CloudTrail log files for ${periodDays.length > 0 ? `${plural(inPeriod.length, 'day')} of the ${plural(periodDays.length, 'day')} in the period` : plural(logDays.length, 'day')} (${dayRuns(inPeriod.length > 0 ? inPeriod : logDays)}); the other days were not examined.`);
   evidence.push(`Scope: ${plural(scope.accounts.length, 'account')} (${scope.accounts.map((a) => a.id).join(', ')}) in ${plural(scope.regions.length, 'region')} (${scope.regions.join(', ') || 'none recorded'}).`);
 
