@@ -23,7 +23,8 @@ export const SEVERITY_COLORS: Record<Severity, string> = {
   info: '#607d8b',
 };
 
-export const STATUS_LABELS: Record<ChartStatus, string> = {
+/** Labels by status; NOT_TESTED (evidence not collected, issue 19) is labelled whether or not the findings model has it yet. */
+export const STATUS_LABELS: Record<ChartStatus | 'NOT_TESTED', string> = {
   FAIL: 'Fail',
   ERROR: 'Error',
   NOT_TESTED: 'Not tested',
@@ -149,7 +150,11 @@ export function severityChart(counts: Record<Severity, number>, title: string): 
 }
 
 /** Detections per day (UTC) over the days given, in order; labels thinned to stay readable. */
-export function perDayChart(days: { day: string; count: number }[], title: string): string {
+/**
+ * Detections per day. A day marked `examined: false` (no log file of it in the evidence) is shaded and the
+ * run of such days labelled "not examined": a zero there means nothing was read, not that nothing happened.
+ */
+export function perDayChart(days: { day: string; count: number; examined?: boolean }[], title: string): string {
   const width = 680;
   const height = 200;
   const left = 36;
@@ -157,12 +162,28 @@ export function perDayChart(days: { day: string; count: number }[], title: strin
   const plotHeight = 140;
   const body: string[] = [];
   const total = days.reduce((sum, d) => sum + d.count, 0);
-  if (days.length === 0 || total === 0) {
+  const unexamined = days.filter((d) => d.examined === false).length;
+  if (days.length === 0 || (total === 0 && unexamined === 0)) {
     body.push(rect(left, bottom - plotHeight, width - left - 8, plotHeight, '#fafafa', ' stroke="#e3e3e3"'));
     body.push(text(width / 2, bottom - plotHeight / 2, 'No detections in the period', 'text-anchor="middle" fill="#666" font-size="13"'));
     return svg(width, height, `${title}: no detections`, body);
   }
-  const { top, step } = niceScale(Math.max(...days.map((d) => d.count)));
+  const { top, step } = niceScale(Math.max(1, ...days.map((d) => d.count)));
+  const slotWidth = (width - left - 8) / days.length;
+  // Shade each run of days without logs and label it, before the grid and bars are drawn over it.
+  for (let i = 0; i < days.length; ) {
+    if (days[i]?.examined !== false) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < days.length && days[j]?.examined === false) j++;
+    const x = left + i * slotWidth;
+    const w = (j - i) * slotWidth;
+    body.push(rect(x, bottom - plotHeight, w, plotHeight, '#e6e6e6', ' class="not-examined"'));
+    if (w >= 60) body.push(text(x + w / 2, bottom - plotHeight / 2, 'not examined', 'text-anchor="middle" fill="#777" font-size="11"'));
+    i = j;
+  }
   for (let v = 0; v <= top; v += step) {
     const y = bottom - (v / top) * plotHeight;
     body.push(`<line x1="${left}" x2="${width - 8}" y1="${round(y)}" y2="${round(y)}" stroke="#e3e3e3"/>`);
@@ -179,6 +200,7 @@ export function perDayChart(days: { day: string; count: number }[], title: strin
   });
   body.push(`<line x1="${left}" x2="${width - 8}" y1="${bottom}" y2="${bottom}" stroke="#999"/>`);
   const busiest = [...days].sort((a, b) => b.count - a.count).slice(0, 3).filter((d) => d.count > 0);
-  const label = `${title}: ${total} over ${days.length} day(s) from ${days[0]?.day ?? ''} to ${days[days.length - 1]?.day ?? ''}; busiest ${busiest.map((d) => `${d.day} (${d.count})`).join(', ')}`;
+  const examinedText = unexamined > 0 ? `; ${days.length - unexamined} of ${days.length} days examined, the ${unexamined} shaded days have no logs in the evidence (not examined)` : '';
+  const label = `${title}: ${total} over ${days.length} day(s) from ${days[0]?.day ?? ''} to ${days[days.length - 1]?.day ?? ''}; busiest ${busiest.map((d) => `${d.day} (${d.count})`).join(', ') || 'none'}${examinedText}`;
   return svg(width, height, label, body);
 }

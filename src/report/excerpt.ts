@@ -23,7 +23,7 @@ export interface EvidenceView {
   note: string | null;
 }
 
-const MAX_LINES = 14;
+const MAX_LINES = 9;
 const MAX_LINE = 180;
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
 /** Members that say which object a line belongs to (a trail, bucket, key, log group...). */
@@ -69,8 +69,25 @@ function pretty(value: unknown, indent: string, prefix: string, mark: boolean, b
   return out;
 }
 
-/** The lines for `pointer` in `doc`: the named member inside its parent, with the parent's identity lines. */
-export function excerptLines(doc: unknown, pointer: string): { lines: ExcerptLine[]; note: string | null } {
+function resolveIn(value: unknown, pointer: string): { found: boolean; value: unknown } {
+  const tokens = decodePointer(pointer);
+  if (tokens === undefined) return { found: false, value: undefined };
+  let at: unknown = unwrapJsonString(value);
+  for (const token of tokens) {
+    const next = child(at, token);
+    if (!next.found) return next;
+    at = unwrapJsonString(next.value);
+  }
+  return { found: true, value: at };
+}
+
+/**
+ * The lines for `pointer` in `doc`: the named member inside its parent, with the parent's identity lines.
+ * `focus`: pointers inside the named value (a check's details name the policy statement a verdict rests
+ * on, e.g. /Statement/2 of a policy document stored as a string): the first that resolves is shown instead
+ * of the value's beginning, so the excerpt shows the part the verdict rests on.
+ */
+export function excerptLines(doc: unknown, pointer: string, focus: readonly string[] = []): { lines: ExcerptLine[]; note: string | null } {
   const tokens = decodePointer(pointer);
   if (tokens === undefined) return { lines: [], note: `pointer "${pointer}" is not a JSON Pointer` };
   if (tokens.length === 0) return { lines: pretty(doc, '', '', false, MAX_LINES), note: null };
@@ -96,7 +113,11 @@ export function excerptLines(doc: unknown, pointer: string): { lines: ExcerptLin
   for (const k of identity) lines.push({ text: clip(`  ${JSON.stringify(k)}: ${JSON.stringify(members[k])},`), mark: false });
   const others = Object.keys(members).length - identity.length - (target.found ? 1 : 0);
   if (others > 0) lines.push({ text: `  … ${others} other member(s)`, mark: false });
-  if (target.found) lines.push(...pretty(target.value, '  ', `${JSON.stringify(last)}: `, true, MAX_LINES - lines.length - 1));
+  const focused = target.found ? focus.map((f) => ({ f, r: resolveIn(target.value, f) })).find((x) => x.r.found) : undefined;
+  if (focused !== undefined) {
+    lines.push({ text: clip(`  ${JSON.stringify(last)}: … at ${focused.f}:`), mark: false });
+    lines.push(...pretty(focused.r.value, '    ', '', true, MAX_LINES - lines.length - 1));
+  } else if (target.found) lines.push(...pretty(target.value, '  ', `${JSON.stringify(last)}: `, true, MAX_LINES - lines.length - 1));
   else lines.push({ text: `  ${JSON.stringify(last)}: (absent)`, mark: true });
   lines.push({ text: '}', mark: false });
   return { lines, note: null };
@@ -143,10 +164,10 @@ export class EvidenceReader {
     }
   }
 
-  view(ref: EvidenceRef): EvidenceView {
+  view(ref: EvidenceRef, focus: readonly string[] = []): EvidenceView {
     const base = { file: ref.file, pointer: ref.pointer, sha256: ref.sha256, tampered: ref.tampered === true };
     const loaded = this.load(ref.file, ref.sha256);
     if (loaded.kind === 'unusable') return { ...base, lines: [], note: loaded.note === '' ? null : loaded.note };
-    return { ...base, ...excerptLines(loaded.value, ref.pointer) };
+    return { ...base, ...excerptLines(loaded.value, ref.pointer, focus) };
   }
 }

@@ -11,46 +11,27 @@ import { logFolders, readBundleFacts, type BundleFacts, type LogFolder } from '.
 import { compareChanges } from './changes.js';
 import { STATUS_LABELS, perDayChart, severityChart, stackedBarChart, type ChartStatus } from './charts.js';
 import type { Branding, RenderContext } from './context.js';
-import { EvidenceReader, type EvidenceView } from './excerpt.js';
+import { EvidenceReader } from './excerpt.js';
+import { attentionGroups, mergeFamilies, type AttentionGroup } from './attention.js';
+import { briefing, type Briefing } from './briefing.js';
+import { incidents, type Incident } from './incidents.js';
+import { limitsView } from './limits.js';
+
+export type { AttentionGroup, AttentionItem } from './attention.js';
 import { anchorId, formatDateTime, plural, shortActor } from './format.js';
 import { describePeriod, type Period } from '../model/period.js';
 import { verdictOf, type ReportVerdict } from './verdict.js';
 import { changesView, detectionTarget, detectionsPerDay, scopeView, timeline, waiverRows, type ChangesView, type ScopeView, type TimelineDay, type WaiverRow } from './sections.js';
 
 export const DEFAULT_TITLE = 'CloudTrail compliance evidence report';
-const ATTENTION: Status[] = ['FAIL', 'ERROR', 'MANUAL'];
-// Two excerpts per result keep a row within a page; the rest are listed by reference in the findings file.
-const EVIDENCE_SHOWN = 2;
-
-export interface AttentionItem {
-  anchor: string;
-  account: string;
-  region: string;
-  resource: string;
-  message: string;
-  /** Only when it differs from the group's (the check's remediation is usually the same for every result). */
-  remediation: { text: string; cli: string | null; iac: string | null } | null;
-  details: { key: string; value: string }[];
-  evidence: EvidenceView[];
-  evidenceMore: number;
-}
-
-/** The results of one check with one status: the check is described once, then every resource. */
-export interface AttentionGroup {
-  anchor: string;
-  checkId: string;
-  title: string;
-  severity: Severity;
-  status: Status;
-  frameworks: string;
-  remediation: { text: string; cli: string | null; iac: string | null } | null;
-  items: AttentionItem[];
-}
 
 export interface RequirementRow {
   id: string;
   title: string;
+  /** The newest version's status (the only one when the framework has one version). */
   status: Status | 'NOT_ASSESSED';
+  /** Per version (FrameworkSection.versions), its status, or ABSENT when that version has no such requirement. */
+  versions: (Status | 'NOT_ASSESSED' | 'ABSENT')[];
   checks: { checkId: string; title: string; worst: Status | 'NOT_ASSESSED'; summary: string }[];
 }
 
@@ -59,6 +40,8 @@ export interface FrameworkSection {
   id: string;
   title: string;
   version: string;
+  /** The versions merged into this one table, one status column each; empty for a framework with one version. */
+  versions: string[];
   summary: string;
   requirements: RequirementRow[];
 }
@@ -79,6 +62,14 @@ export interface ReportView {
   verdict: ReportVerdict;
   counts: { statuses: { status: Status; label: string; count: number }[]; total: number; detections: number; failingBySeverity: { severity: Severity; count: number }[] };
   topRisks: { severity: Severity; text: string; anchor: string }[];
+  /** The one-page summary: counts in words, the five things that matter most, what to do and who owns it. */
+  briefing: Briefing;
+  /** What the evidence is and is not (cover box, scope and method). */
+  limits: { evidence: string[]; notShown: string[]; sampleElsewhere: string[]; excluded: { what: string; why: string }[] };
+  /** High and critical detections told with their context (findings eventContext). */
+  incidents: Incident[];
+  /** Who prepared the report and which identity collected the evidence, when the findings say (run.preparedBy, run.collectedBy). */
+  workingPaper: { preparedBy: string | null; collectedBy: string | null };
   scope: ScopeView;
   frameworks: FrameworkSection[];
   attention: { total: number; groups: AttentionGroup[]; excerpts: boolean };
@@ -87,7 +78,7 @@ export interface ReportView {
   resultCount: number;
   checkSummary: { checkId: string; title: string; severity: Severity; counts: string; worst: Status }[];
   /** `incomplete`: the scan's correlations that could not be completed (findings `scan.correlation.incomplete`), or null. */
-  detections: { total: number; days: TimelineDay[]; incomplete: string | null };
+  detections: { total: number; days: TimelineDay[]; incomplete: string | null; unexamined: boolean; windowMinutes: number };
   /** Per trail, the proof the logs are intact (digest chains verified, validation); per check, how the logs are kept. */
   logProtection: {
     trails: { checkId: string; title: string; status: Status; account: string; resource: string; message: string }[];
@@ -172,6 +163,17 @@ export function canonicalFindingsSha256(findings: Findings): string {
   return createHash('sha256').update(JSON.stringify(findings, null, 2) + '\n').digest('hex');
 }
 
+/** A working-paper field as text: a string, or an object's name/identity/arn (G decides the shape). */
+function stringOf(value: unknown): string | null {
+  if (typeof value === 'string' && value !== '') return value;
+  if (typeof value === 'object' && value !== null) {
+    const v = value as Record<string, unknown>;
+    const parts = [v.name, v.identity, v.arn, v.email, v.role].filter((x): x is string => typeof x === 'string' && x !== '');
+    return parts.length > 0 ? parts.join(', ') : null;
+  }
+  return null;
+}
+
 function organizationName(branding: Branding, findings: Findings, facts: BundleFacts | null): string {
   if (branding.organizationName) return branding.organizationName;
   if (facts?.organizationId) return `AWS organization ${facts.organizationId}`;
@@ -179,25 +181,49 @@ function organizationName(branding: Branding, findings: Findings, facts: BundleF
   return accounts.length === 1 ? `AWS account ${accounts[0]}` : `AWS accounts ${accounts.slice(0, 3).join(', ')}${accounts.length > 3 ? ` and ${accounts.length - 3} more` : ''}`;
 }
 
-function frameworkLabel(frameworks: Record<string, string[]>): string {
-  return Object.entries(frameworks).map(([id, reqs]) => `${id} ${reqs.join(', ')}`).join('; ');
+/** Versions of one framework (same title, ids that differ only in a trailing version) read as one table. */
+function familyOf(fw: FrameworkView): string {
+  return `${fw.id.replace(/-\d+(\.\d+)*$/, '')}\u0000${fw.title}`;
 }
 
 function frameworkSections(views: FrameworkView[], byCheck: Map<string, Result[]>): FrameworkSection[] {
-  return views.map((fw) => {
-    const tally: Partial<Record<Status | 'NOT_ASSESSED', number>> = {};
-    const requirements = fw.requirements.map((req) => {
-      tally[req.status] = (tally[req.status] ?? 0) + 1;
-      const checks = req.checks.map((checkId) => {
-        const results = byCheck.get(checkId) ?? [];
-        const counts: Partial<Record<Status, number>> = {};
-        for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
-        return { checkId, title: results[0]?.title ?? checkId, worst: worstOf(results.map((r) => r.status)), summary: results.length > 0 ? statusSummary(counts) : 'not run' };
-      });
-      return { id: req.id, title: req.title, status: req.status, checks };
+  const checkView = (checkId: string): RequirementRow['checks'][number] => {
+    const results = byCheck.get(checkId) ?? [];
+    const counts: Partial<Record<Status, number>> = {};
+    for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
+    return { checkId, title: results[0]?.title ?? checkId, worst: worstOf(results.map((r) => r.status)), summary: results.length > 0 ? statusSummary(counts) : 'not run' };
+  };
+  return [...groupBy(views, familyOf).values()].map((family) => {
+    const newest = family[family.length - 1] as FrameworkView;
+    const rows = new Map<string, RequirementRow>();
+    // Newest version first, so its order and titles lead; a requirement only older versions have follows.
+    for (const fw of [...family].reverse()) {
+      for (const req of fw.requirements) {
+        let row = rows.get(req.id);
+        if (!row) {
+          row = { id: req.id, title: req.title, status: req.status, versions: family.map(() => 'ABSENT' as const), checks: [] };
+          rows.set(req.id, row);
+        }
+        row.versions[family.indexOf(fw)] = req.status;
+        for (const checkId of req.checks) if (!row.checks.some((c) => c.checkId === checkId)) row.checks.push(checkView(checkId));
+      }
+    }
+    const requirements = [...rows.values()];
+    const summaries = family.map((fw) => {
+      const tally: Partial<Record<Status | 'NOT_ASSESSED', number>> = {};
+      for (const req of fw.requirements) tally[req.status] = (tally[req.status] ?? 0) + 1;
+      const summary = WORST_FIRST.filter((s) => (tally[s] ?? 0) > 0).map((s) => `${tally[s]} ${STATUS_LABELS[s].toLowerCase()}`).join(', ');
+      return `${family.length > 1 ? `version ${fw.version}: ` : ''}${plural(fw.requirements.length, 'requirement')}: ${summary}`;
     });
-    const summary = WORST_FIRST.filter((s) => (tally[s] ?? 0) > 0).map((s) => `${tally[s]} ${STATUS_LABELS[s].toLowerCase()}`).join(', ');
-    return { anchor: anchorId('fw', fw.id), id: fw.id, title: fw.title, version: fw.version, summary: `${plural(fw.requirements.length, 'requirement')}: ${summary}`, requirements };
+    return {
+      anchor: anchorId('fw', newest.id),
+      id: family.map((fw) => fw.id).join(', '),
+      title: newest.title,
+      version: family.map((fw) => fw.version).join(', '),
+      versions: family.length > 1 ? family.map((fw) => fw.version) : [],
+      summary: summaries.join('; '),
+      requirements,
+    };
   });
 }
 
@@ -205,9 +231,9 @@ function topRisks(findings: Findings, groups: AttentionGroup[]): ReportView['top
   const rank = (s: Severity): number => SEVERITIES.indexOf(s);
   const risks: { severity: Severity; text: string; anchor: string; weight: number }[] = [];
   for (const g of groups.filter((x) => x.status === 'FAIL')) {
-    const first = g.items[0] as AttentionItem;
-    const accounts = new Set(g.items.map((i) => i.account)).size;
-    risks.push({ severity: g.severity, weight: g.items.length, anchor: g.anchor, text: `${g.title}: not met for ${plural(g.items.length, 'resource')} in ${plural(accounts, 'account')} (${g.checkId}). For example: ${first.message}` });
+    const first = g.items[0] as AttentionGroup['items'][number];
+    const accounts = new Set(g.items.flatMap((i) => i.accounts)).size;
+    risks.push({ severity: g.severity, weight: g.results, anchor: g.anchor, text: `${g.title}: not met for ${plural(g.results, 'resource')} in ${plural(accounts, 'account')} (${g.checkId}). For example: ${first.message}` });
   }
   for (const [ruleId, list] of groupBy(findings.detections, (d) => d.ruleId)) {
     const d = list[0] as (typeof list)[number];
@@ -233,43 +259,6 @@ function resultLists(byCheck: Map<string, Result[]>): ReportView['resultLists'] 
   });
 }
 
-function remediationOf(r: Result): AttentionGroup['remediation'] {
-  return r.remediation ? { text: r.remediation.text, cli: r.remediation.cli ?? null, iac: r.remediation.iac ?? null } : null;
-}
-
-function attentionGroups(results: Result[], reader: EvidenceReader): AttentionGroup[] {
-  const severityRank = (s: Severity): number => SEVERITIES.indexOf(s);
-  const sorted = results
-    .filter((r) => ATTENTION.includes(r.status))
-    .sort((a, b) => ATTENTION.indexOf(a.status) - ATTENTION.indexOf(b.status) || severityRank(a.severity) - severityRank(b.severity) || (a.checkId < b.checkId ? -1 : a.checkId > b.checkId ? 1 : 0));
-  let n = 0;
-  return [...groupBy(sorted, (r) => `${r.status} ${r.checkId} ${r.severity}`).values()].map((list, gi) => {
-    const first = list[0] as Result;
-    const remediation = remediationOf(first);
-    const same = JSON.stringify(remediation);
-    return {
-      anchor: `g-${gi + 1}`,
-      checkId: first.checkId,
-      title: first.title,
-      severity: first.severity,
-      status: first.status,
-      frameworks: frameworkLabel(first.frameworks),
-      remediation,
-      items: list.map((r) => ({
-        anchor: `r-${++n}`,
-        account: r.account,
-        region: r.region,
-        resource: r.resource,
-        message: r.message,
-        remediation: JSON.stringify(remediationOf(r)) === same ? null : remediationOf(r),
-        details: Object.entries(r.details ?? {}).slice(0, 8).map(([key, value]) => ({ key, value: typeof value === 'string' ? value : JSON.stringify(value) ?? '' })),
-        evidence: r.evidence.slice(0, EVIDENCE_SHOWN).map((e) => reader.view(e)),
-        evidenceMore: Math.max(0, r.evidence.length - EVIDENCE_SHOWN),
-      })),
-    };
-  });
-}
-
 export function buildReportView(findings: Findings, ctx: RenderContext = {}): ReportView {
   const branding = ctx.branding ?? {};
   const factsRead = ctx.bundleDir !== undefined ? readBundleFacts(ctx.bundleDir, findings.run.bundle?.manifestSha256) : undefined;
@@ -279,8 +268,11 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
   const period: Period = ctx.period ?? findings.run.period;
 
   const byCheck = groupBy(findings.results, (r) => r.checkId);
-  const groups = attentionGroups(findings.results, reader);
+  const groups = mergeFamilies(attentionGroups(findings.results, reader, new Map((findings.checks ?? []).map((c) => [c.id, c.procedure]))));
 
+  const scope = scopeView(findings, facts);
+  const limits = limitsView(findings, period, scope);
+  const told = incidents(findings);
   const failingBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const r of findings.results) if (r.status === 'FAIL') failingBySeverity[r.severity]++;
   const frameworks = frameworkSections(findings.frameworks ?? [], byCheck);
@@ -320,7 +312,7 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
     { anchor: 'sec-log-protection', title: 'Log protection', level: 1 },
     { anchor: 'sec-frameworks', title: 'Framework requirements', level: 1 },
     // With the version: three CIS benchmark versions would otherwise read alike in the contents.
-    ...frameworks.map((f) => ({ anchor: f.anchor, title: `${f.title}, version ${f.version}`, level: 2 })),
+    ...frameworks.map((f) => ({ anchor: f.anchor, title: f.versions.length > 1 ? `${f.title}, versions ${f.version}` : `${f.title}, version ${f.version}`, level: 2 })),
     { anchor: 'sec-attention', title: 'Failing, manual and undecided results', level: 1 },
     { anchor: 'sec-detections', title: 'Risky events (detections)', level: 1 },
     { anchor: 'sec-waivers', title: 'Waivers', level: 1 },
@@ -356,9 +348,13 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
       failingBySeverity: SEVERITIES.map((severity) => ({ severity, count: failingBySeverity[severity] })),
     },
     topRisks: topRisks(findings, groups),
-    scope: scopeView(findings, facts),
+    briefing: briefing(findings, groups, told),
+    limits: { evidence: limits.evidence, notShown: limits.notShown, sampleElsewhere: limits.sampleElsewhere, excluded: limits.excluded },
+    incidents: told,
+    workingPaper: { preparedBy: stringOf((findings.run as { preparedBy?: unknown }).preparedBy), collectedBy: findings.run.collectedBy ? findings.run.collectedBy.arn : null },
+    scope,
     frameworks,
-    attention: { total: groups.reduce((sum, g) => sum + g.items.length, 0), groups, excerpts: reader.available },
+    attention: { total: groups.reduce((sum, g) => sum + g.results, 0), groups, excerpts: reader.available },
     resultLists: resultLists(byCheck),
     resultCount: findings.results.length,
     checkSummary: [...byCheck.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([checkId, list]) => {
@@ -367,7 +363,7 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
       const first = list[0] as Result;
       return { checkId, title: first.title, severity: first.severity, counts: statusSummary(counts), worst: worstOf(list.map((r) => r.status)) as Status };
     }),
-    detections: { total: findings.detections.length, days: timeline(findings.detections), incomplete: incompleteCorrelations(findings) },
+    detections: { total: findings.detections.length, days: timeline(findings.detections, new Set(told.flatMap((i) => i.rows.filter((r) => r.self).map((r) => r.eventId)))), incomplete: incompleteCorrelations(findings), unexamined: limits.examinedDays !== null, windowMinutes: (findings as { eventContext?: { bounds?: { windowMinutes?: number } } }).eventContext?.bounds?.windowMinutes ?? 0 },
     logProtection: {
       trails: LOG_INTEGRITY_CHECKS.flatMap((id) => (byCheck.get(id) ?? []).map((r) => ({ checkId: r.checkId, title: r.title, status: r.status, account: r.account, resource: r.resource, message: r.message }))),
       keeping: LOG_KEEPING_CHECKS.flatMap((id) => {
@@ -394,7 +390,7 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
     charts: {
       statusByFramework: stackedBarChart(chartRows.length > 0 ? chartRows : [overall], chartRows.length > 0 ? 'Requirements by status, per framework' : 'Results by status', chartRows.length > 0 ? 'requirements' : 'results'),
       failuresBySeverity: severityChart(failingBySeverity, 'Failing results by severity'),
-      detectionsPerDay: perDayChart(detectionsPerDay(findings.detections, period), 'Detections per day (UTC)'),
+      detectionsPerDay: perDayChart(detectionsPerDay(findings.detections, period, limits.examinedDays ?? undefined), 'Detections per day (UTC)'),
     },
     toc,
   };

@@ -50,6 +50,10 @@ export interface TimelineItem {
   userAgent: string;
   succeeded: boolean;
   result: string;
+  /** Every rule that matched this event (one row, however many rules matched it), most severe first. */
+  rules: string;
+  /** Whether the incident timeline tells this event with its context (then the print shows its row briefly). */
+  told: boolean;
   /** For correlation rules: "12 events from <first> to <last>"; null for single events. */
   span: string | null;
   context: { key: string; value: string }[];
@@ -66,17 +70,51 @@ function compact(value: unknown): string {
   return text.length <= 160 ? text : `${text.slice(0, 159)}…`;
 }
 
-export function timeline(detections: Detection[]): TimelineDay[] {
-  const sorted = [...detections].sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : a.ruleId < b.ruleId ? -1 : 1));
+/** Request parameters and other context as "a.b: value" pairs, so the word a verdict rests on ("Suspended") is never cut. */
+export function flatten(value: unknown, prefix = '', out: { key: string; value: string }[] = []): { key: string; value: string }[] {
+  if (out.length >= 8) return out;
+  if (typeof value === 'string' && /^\s*[{[]/.test(value)) {
+    try {
+      return flatten(JSON.parse(value) as unknown, prefix, out);
+    } catch {
+      // Not JSON after all: shown as the text it is.
+    }
+  }
+  if (Array.isArray(value) && value.every((v) => typeof v !== 'object' || v === null)) {
+    out.push({ key: prefix, value: compact(value.join(', ')) });
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (k === 'Host' || k === 'xmlns' || v === '' || v === null || v === undefined) continue;
+      flatten(v, prefix === '' ? k : `${prefix}.${k}`, out);
+    }
+  } else out.push({ key: prefix, value: compact(value) });
+  return out;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+
+export function timeline(detections: Detection[], told: ReadonlySet<string> = new Set()): TimelineDay[] {
+  const sorted = [...detections].sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (a.ruleId < b.ruleId ? -1 : 1)));
+  // One event matched by several rules is one row naming them all (correlations stay rows of their own).
+  const byEvent = new Map<string, Detection[]>();
+  for (const d of sorted) {
+    const key = d.count > 1 ? `${d.ruleId}\u0000${d.firstSeen}\u0000${d.actor}` : d.eventId;
+    const list = byEvent.get(key);
+    if (list) list.push(d);
+    else byEvent.set(key, [d]);
+  }
   const days = new Map<string, TimelineItem[]>();
-  sorted.forEach((d, i) => {
+  [...byEvent.values()].forEach((list, i) => {
+    const byRank = [...list].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+    const d = byRank[0] as Detection;
     const item: TimelineItem = {
       anchor: `det-${i + 1}`,
       time: d.eventTime,
       timeText: formatDateTime(d.eventTime),
       severity: d.severity,
       ruleId: d.ruleId,
-      title: d.title,
+      title: byRank.map((x) => x.title).join('; '),
+      rules: byRank.map((x) => `${x.ruleId} (${x.severity})`).join(', '),
       actor: d.actor,
       actorShort: shortActor(d.actor),
       actorType: d.actorType,
@@ -89,22 +127,23 @@ export function timeline(detections: Detection[]): TimelineDay[] {
       userAgent: d.userAgent,
       succeeded: d.errorCode === null || d.errorCode === '',
       result: d.errorCode === null || d.errorCode === '' ? 'Succeeded' : `Failed: ${d.errorCode}`,
+      told: told.has(d.eventId),
       span: d.count > 1 ? `${d.count} events from ${formatDateTime(d.firstSeen)} to ${formatDateTime(d.lastSeen)}` : null,
       context: Object.entries(d)
-        .filter(([k, v]) => !DETECTION_BASE.has(k) && v !== null && v !== undefined && v !== '')
-        .slice(0, 6)
-        .map(([key, value]) => ({ key, value: compact(value) })),
+        .filter(([k, v]) => !DETECTION_BASE.has(k) && !['samples', 'groupBy', 'rules', 'resources', 'cis'].includes(k) && v !== null && v !== undefined && v !== '')
+        .flatMap(([key, value]) => flatten(value, key))
+        .slice(0, 6),
     };
     const day = utcDay(d.eventTime) || 'unknown';
-    const list = days.get(day) ?? [];
-    list.push(item);
-    days.set(day, list);
+    const items = days.get(day) ?? [];
+    items.push(item);
+    days.set(day, items);
   });
   return [...days.entries()].map(([day, items]) => ({ day, dayText: day === 'unknown' ? 'Unknown day' : formatDay(`${day}T00:00:00Z`), items }));
 }
 
 /** Every UTC day from the period (when bounded and under ~13 months) or the detections' span, with counts. */
-export function detectionsPerDay(detections: Detection[], period: { from: string | null; to: string | null }): { day: string; count: number }[] {
+export function detectionsPerDay(detections: Detection[], period: { from: string | null; to: string | null }, examined?: ReadonlySet<string>): { day: string; count: number; examined?: boolean }[] {
   const counts = new Map<string, number>();
   for (const d of detections) {
     const day = utcDay(d.eventTime);
@@ -120,10 +159,10 @@ export function detectionsPerDay(detections: Detection[], period: { from: string
     last = last === undefined || pt > last ? pt : last;
   }
   if (first === undefined || last === undefined) return [];
-  const out: { day: string; count: number }[] = [];
+  const out: { day: string; count: number; examined?: boolean }[] = [];
   for (let t = Date.parse(`${first}T00:00:00Z`); t <= Date.parse(`${last}T00:00:00Z`) && out.length < 800; t += 86_400_000) {
     const day = new Date(t).toISOString().slice(0, 10);
-    out.push({ day, count: counts.get(day) ?? 0 });
+    out.push(examined === undefined ? { day, count: counts.get(day) ?? 0 } : { day, count: counts.get(day) ?? 0, examined: examined.has(day) || (counts.get(day) ?? 0) > 0 });
   }
   return out;
 }
@@ -175,11 +214,14 @@ export interface WaiverRow {
   owner: string;
   expires: string;
   matched: number;
+  /** Working-paper fields when the findings carry them (waiver.approvedBy / approvedOn in the config). */
+  approvedBy: string;
+  approvedOn: string;
 }
 
 export function waiverRows(findings: Findings): { active: WaiverRow[]; expired: WaiverRow[] } {
   const rows = findings.waivers.map((w) => ({
-    row: { checkId: w.checkId, resource: w.resource, account: w.account ?? 'any', reason: w.reason, owner: w.owner, expires: w.expires, matched: w.matched },
+    row: { checkId: w.checkId, resource: w.resource, account: w.account ?? 'any', reason: w.reason, owner: w.owner, expires: w.expires, matched: w.matched, approvedBy: (w as { approvedBy?: string }).approvedBy ?? '', approvedOn: (w as { approvedOn?: string }).approvedOn ?? '' },
     expired: w.expired,
   }));
   return { active: rows.filter((r) => !r.expired).map((r) => r.row), expired: rows.filter((r) => r.expired).map((r) => r.row) };

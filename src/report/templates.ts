@@ -40,7 +40,7 @@ function registerHelpers(hb: typeof Handlebars): void {
   });
   hb.registerHelper('badge', (value: unknown) => {
     const text = String(value);
-    const known = (STATUSES as readonly string[]).includes(text) || text === 'NOT_ASSESSED' || (SEVERITIES as readonly string[]).includes(text);
+    const known = (STATUSES as readonly string[]).includes(text) || text === 'NOT_ASSESSED' || text === 'NOT_TESTED' || (SEVERITIES as readonly string[]).includes(text);
     const label = text in STATUS_LABELS ? STATUS_LABELS[text as ChartStatus] : text;
     return new hb.SafeString(`<span class="badge badge-${known ? badgeClass(text) : 'other'}">${hb.escapeExpression(label)}</span>`);
   });

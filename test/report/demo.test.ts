@@ -16,6 +16,8 @@ describe('the demo organization, audited and rendered to PDF', function () {
   let findings: Findings;
   let text: string;
   let joined: string;
+  let html: string;
+  let pages: number;
 
   before(async function () {
     requireDemoBundle(this);
@@ -25,8 +27,10 @@ describe('the demo organization, audited and rendered to PDF', function () {
     expect(code, audit.err).to.be.oneOf([0, 1]);
     findings = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')) as Findings;
     const io = memoryIo(packageRoot);
-    expect(await main(['report', '--findings', join(out, 'findings.json'), '--out', out, '--format', 'pdf', '--period', '2026-Q3'], io), io.err).to.equal(0);
+    expect(await main(['report', '--findings', join(out, 'findings.json'), '--bundle', 'examples/demo-org', '--out', out, '--format', 'pdf,html', '--period', '2026-Q3'], io), io.err).to.equal(0);
     text = run('pdftotext', ['-layout', join(out, 'report.pdf'), '-']);
+    html = readFileSync(join(out, 'report.html'), 'utf8');
+    pages = text.split('\f').filter((p) => p.trim() !== '').length;
     joined = run('pdftotext', ['-raw', join(out, 'report.pdf'), '-']).replace(/\s+/g, '');
   });
 
@@ -53,5 +57,64 @@ describe('the demo organization, audited and rendered to PDF', function () {
     expect(text).to.contain('192.0.2.55');
     expect(joined).to.contain('example-prod-customer-data');
     expect(joined).to.match(/aws-cli\//);
+  });
+
+  it('fits in under 50 pages', () => {
+    expect(pages).to.be.greaterThan(5).and.lessThan(50);
+  });
+
+  it('states its limits on the cover: a snapshot, 3 of the 92 days of logs, the accounts and regions', () => {
+    const cover = pageText(join(out, 'report.pdf'), 1).replace(/\s+/g, ' ');
+    expect(cover).to.contain('Limits of this evidence');
+    expect(cover).to.contain('one snapshot of the AWS API responses taken 1 Oct 2026 06:00:00 UTC');
+    expect(cover).to.contain('CloudTrail log files for 3 days of the 92 days in the period (13 Sep 2026 to 15 Sep 2026); the other days were not examined');
+    expect(cover).to.contain('Scope: 6 accounts');
+    const scope = text.replace(/\s+/g, ' ');
+    expect(scope).to.contain('It does not show:');
+    expect(scope).to.contain('Sample elsewhere:');
+    expect(html).to.contain('not examined');
+  });
+
+  it('summarises on one page: the verdict, the counts in words, the bucket deletion, the refused StopLogging and the KMS key', () => {
+    const summary = pageText(join(out, 'report.pdf'), 3).replace(/\s+/g, ' ');
+    const serious = findings.results.filter((r) => r.status === 'FAIL' && (r.severity === 'critical' || r.severity === 'high')).length;
+    expect(summary).to.contain('Not compliant');
+    expect(summary).to.contain(`${serious} of ${findings.summary.FAIL} failures are critical or high`);
+    expect(summary).to.match(/Winter \(IAMUser\) ran s3:DeleteBucket on arn:aws:s3:::example-prod-customer-\s?data/);
+    expect(summary).to.match(/ravi@example\.com \(AssumedRole\) ran cloudtrail:StopLogging .* \(refused: AccessDenied\)/);
+    expect(summary).to.contain('kms:ScheduleKeyDeletion');
+    expect(summary).to.contain('To do:');
+    expect(summary).to.contain('Owner:');
+  });
+
+  it('tells the bucket deletion as a timeline: the access key, the eight DeleteObjects before, the NoSuchBucket failures after, the log file and its digest chain', () => {
+    const incident = /high\s+14 Sep 2026 03:32:07 UTC · S3 bucket deleted[\s\S]*?(?=\n\s*(?:high|critical)\s+\d{1,2} \w{3} 2026|\nEvery detection)/.exec(text)?.[0] ?? '';
+    expect(incident).to.contain('AKIA4MZQ7WINTER2K5LX');
+    expect(incident.match(/s3:DeleteObjects/g)).to.have.length(8);
+    expect(incident).to.match(/03:32:07\s+s3:DeleteBucket/);
+    expect(incident.match(/NoSuchBucket/g)?.length).to.be.greaterThan(2);
+    expect(incident.replace(/\s+/g, '')).to.contain('444444444444_CloudTrail_us-east-1_20260914T0344Z');
+    expect(incident).to.contain('Covered by the verified digest chain of trail example-org-trail');
+  });
+
+  it('shows an event several rules matched as one row naming the rules', () => {
+    expect(html.match(/s3-bucket-made-public \(high\), s3-bucket-policy-changed \(low\)/g)).to.have.length(1);
+  });
+
+  it('shows the word a verdict rests on: Suspended, and the cited /Statement/2 rather than statement 0', () => {
+    expect(joined).to.contain('VersioningConfiguration.Status:Suspended');
+    expect(html).to.match(/&quot;Policy&quot;: … at \/Statement\/2:/);
+    expect(html).to.contain('AllowBIVendorRead');
+  });
+
+  it('loses no evidence reference: every file, pointer and SHA-256 a result cites is in the HTML', () => {
+    for (const r of findings.results) {
+      // CloudTrail log and digest files are listed by folder with a folder digest (the appendix), as before.
+      for (const e of r.evidence.filter((x) => !x.file.startsWith('logs/') || ['FAIL', 'ERROR', 'MANUAL'].includes(r.status))) {
+        expect(html, e.file).to.contain(e.file);
+        expect(html, e.sha256).to.contain(e.sha256);
+        if (['FAIL', 'ERROR', 'MANUAL'].includes(r.status)) expect(html, `${e.file}#${e.pointer}`).to.contain(`${e.file}<span class="pointer">#${e.pointer.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;')}</span>`);
+      }
+    }
   });
 });

@@ -9,6 +9,7 @@ import { writeFindingsFile } from '../../output/json-file.js';
 import { attachLogIntegrity, verifyBundleLogs, type KeyTrustOptions } from '../../integrity/bundle.js';
 import { parseFingerprints, readPublicKeyFiles } from '../../integrity/keys.js';
 import { bundleHoldsEvents, scanBundleEvents, scanSection } from '../../events/audit-scan.js';
+import { detectionContextOrProblem } from '../../events/context.js';
 import { correlationLines, correlationSection, readSummary, type CorrelationSection } from '../../output/events-text.js';
 import { ruleSettings } from '../../events/rules.js';
 import type { ScanStats } from '../../events/scan.js';
@@ -181,6 +182,8 @@ export async function audit(args: AuditArgs, io: Io): Promise<number> {
     // The scan's own counts (what was read, what was skipped and why, which correlations could not be completed:
     // the gate reads it) beside the detections, as `trailproof scan` keeps them.
     if (scanStats !== undefined) (findings as Findings & { scan?: Record<string, unknown> }).scan = scanSection(scanStats, correlation);
+    // The story around each high or critical detection and the days the logs cover, for the report (src/events/context.ts).
+    if (scanStats !== undefined) (findings as Findings & { eventContext?: unknown }).eventContext = await detectionContextOrProblem(bundle.dir, bundle.manifest, findings.detections);
     // The outcome is decided before anything is written, and every output states it (findings.json run.outcome).
     findings.run.outcome = runOutcome(findings, failOn);
     // Signing comes last of the outputs (it hashes every other file); Security Hub after them, so they are on disk
