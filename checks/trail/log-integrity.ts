@@ -1,6 +1,6 @@
 import { defineCheck, type CheckResult } from '../../src/engine/check.js';
 import { evidenceRef } from '../../src/evidence/bundle.js';
-import { bundleDigestFiles, logIntegrityOf, LOGS_FOLDER } from '../../src/integrity/bundle.js';
+import { bundleDigestFiles, LOGS_FOLDER } from '../../src/integrity/bundle.js';
 import type { EvidenceRef, LogKeysTrust } from '../../src/model/types.js';
 
 const FIRST_PROBLEMS = 5;
@@ -33,7 +33,7 @@ export const check = defineCheck({
   },
   run(estate, ctx) {
     const bundle = estate.bundle;
-    const integrity = logIntegrityOf(bundle);
+    const integrity = estate.logIntegrity;
     const digestFiles = bundleDigestFiles(bundle.files());
     // Whether the bundle was collected with --logs (readers ignore manifest fields they do not know).
     const collection = bundle.manifest['collection'];

@@ -5,7 +5,7 @@ import { suggest, type Config } from '../config/load.js';
 import { applyWaivers } from '../config/waivers.js';
 import { TrailproofError, errorMessage } from '../errors.js';
 import type { Bundle } from '../evidence/bundle.js';
-import { Estate } from '../evidence/estate.js';
+import { Estate, type EstateVerifications } from '../evidence/estate.js';
 import { STATUSES, type Detection, type Findings, type Result, type Severity, type Summary } from '../model/types.js';
 import { toolVersion } from '../paths.js';
 import { globMatcher } from '../config/waivers.js';
@@ -100,11 +100,13 @@ export interface RunRequest {
   startedAt?: Date;
   /** Detections of the event rules over the bundle's events, when it holds any. */
   detections?: Detection[];
+  /** What was verified about the bundle before the checks (the log files' digest chains), for the estate. */
+  verifications?: EstateVerifications;
 }
 
 export function runAudit(bundle: Bundle, plan: AuditPlan, request: RunRequest): Findings {
   const startedAt = request.startedAt ?? new Date();
-  const estate = new Estate(bundle);
+  const estate = new Estate(bundle, request.verifications);
   const fallbackAccount = bundle.manifest.identity.Account;
   let results: Result[] = [];
   for (const { check, options, severity } of plan.checks) {

@@ -5,7 +5,7 @@ import { severityTone, type Screen } from '../../output/terminal.js';
 import { arg, type CommandSpec } from '../command.js';
 import { screenFlags, screenFor, type Io } from '../io.js';
 import { splitList } from '../options.js';
-import { loadRegistry } from './audit.js';
+import { loadRegistry } from '../../engine/run.js';
 import { loadConfig } from '../../config/load.js';
 import { TrailproofError } from '../../errors.js';
 import { relative, resolve } from 'node:path';

@@ -8,12 +8,12 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadConfig, type Config } from '../../config/load.js';
+import { loadConfig } from '../../config/load.js';
 import { TrailproofError } from '../../errors.js';
 import { Bundle } from '../../evidence/bundle.js';
 import { planAudit, runAudit, type AuditPlan } from '../../engine/audit.js';
 import { loadFrameworks } from '../../engine/frameworks.js';
-import { runOutcome } from '../../engine/gate.js';
+import { gateCheckIds, runOutcome } from '../../engine/gate.js';
 import { CheckRegistry, loadBuiltinChecks, loadPlugin } from '../../engine/registry.js';
 import type { Findings, Severity } from '../../model/types.js';
 import { writeFindingsFile } from '../../output/json-file.js';
@@ -24,11 +24,8 @@ import type { Io } from '../io.js';
 import { FAIL_ON_CHOICES, splitList } from '../options.js';
 import { liveCollectOptions, liveOptions } from './collect.js';
 
-/** The vending checks: coverage by the organization trail, and that trail's and its bucket's settings. */
-export const DEFAULT_GATE_CHECKS = [
-  'trail.org-coverage', 'trail.logging-active', 'trail.multi-region', 'trail.log-file-validation', 'trail.kms-encryption',
-  'bucket.not-public', 'retention.s3-lifecycle',
-] as const;
+// The gate's check list belongs to the engine (audit --gate runs it too); re-exported for the command's readers.
+export { DEFAULT_GATE_CHECKS, gateCheckIds } from '../../engine/gate.js';
 
 /** --wait: the first pause between attempts, doubled after each up to the longest; the longest wait allowed. */
 export const WAIT_FIRST_DELAY_MS = 5_000;
@@ -43,12 +40,6 @@ export const waitClock = {
 
 const GATE_FORMATS = ['json', 'junit'] as const;
 type GateFormat = (typeof GATE_FORMATS)[number];
-
-/** The gate's check list: the config's gate.checks (validated by the schema), else the default. */
-export function gateCheckIds(config: Config): string[] {
-  const gate = config.gate;
-  return gate?.checks ?? [...DEFAULT_GATE_CHECKS];
-}
 
 /** `10m`, `90s`, `1h`, `1h30m` or plain seconds, in milliseconds; at most WAIT_LIMIT_MS. */
 export function parseWait(value: string): number {
