@@ -3,7 +3,7 @@
 // option table (yargs' own inference), so reading a flag the table does not declare fails the type check.
 import type { Argv, InferredOptionTypes, Options } from 'yargs';
 import type { Io } from './io.js';
-import type { commonOptions } from './options.js';
+import { commonOptions } from './options.js';
 
 export interface CommandSpec {
   /** yargs command string, e.g. 'audit' or 'list' (for subcommands of 'checks'). */
@@ -25,23 +25,28 @@ export type MergedTables<L extends readonly OptionTable[]> = L extends readonly 
 
 /**
  * The parsed arguments of a command's option tables and the common options, by flag name, typed from the
- * tables. No index signature: a key that is not a declared flag does not compile.
+ * tables. No index signature: a key that is not a declared flag does not compile. `Repeatable` names flags of
+ * one value that may be given several times (`--logs A --logs B`): they read as a string or a list of them.
  */
-export type ArgsOf<L extends readonly OptionTable[]> = InferredOptionTypes<MergedTables<[typeof commonOptions, ...L]>>;
+export type ArgsOf<L extends readonly OptionTable[], Repeatable extends string = never> = Omit<InferredOptionTypes<MergedTables<[typeof commonOptions, ...L]>>, Repeatable> & {
+  [K in Repeatable]?: string | string[];
+};
 
 /** A command whose `run` reads arguments typed from its option tables. */
-export interface TypedCommand<L extends readonly OptionTable[]> {
+export interface TypedCommand<L extends readonly OptionTable[], Repeatable extends string> {
   name: string;
   describe: string;
   /** The option tables, registered in this order (the order --help lists them in). */
   options: L;
+  /** Flags of one value kept as a list when given several times (every other one reads as one value). */
+  repeatable?: readonly Repeatable[];
   /** Examples and other parser settings beyond the options. */
   builder?: (yargs: Argv) => Argv;
-  run(args: ArgsOf<L>, io: Io): Promise<number>;
+  run(args: ArgsOf<L, Repeatable>, io: Io): Promise<number>;
 }
 
 /** A command with typed arguments, as the untyped spec main.ts registers. */
-export function defineCommand<const L extends readonly OptionTable[]>(spec: TypedCommand<L>): CommandSpec {
+export function defineCommand<const L extends readonly OptionTable[], const Repeatable extends string = never>(spec: TypedCommand<L, Repeatable>): CommandSpec {
   return {
     name: spec.name,
     describe: spec.describe,
@@ -50,9 +55,27 @@ export function defineCommand<const L extends readonly OptionTable[]>(spec: Type
       for (const table of spec.options) parser = parser.options(table);
       return spec.builder ? spec.builder(parser) : parser;
     },
-    // yargs parsed `args` against exactly these tables, which is what ArgsOf describes.
-    run: (args, io) => spec.run(args as ArgsOf<L>, io),
+    // yargs parsed `args` against exactly these tables; with one value per flag, it is what ArgsOf describes.
+    run: (args, io) => spec.run(oneValuePerFlag(args, [commonOptions, ...spec.options], spec.repeatable ?? []) as ArgsOf<L, Repeatable>, io),
   };
+}
+
+/**
+ * yargs gives a string or number flag given twice as an array. A flag declared as one value reads as one,
+ * as it always has here: strings joined with commas (`--accounts A --accounts B` is `A,B`), numbers as NaN
+ * (refused by the flag's own check).
+ */
+function oneValuePerFlag(args: Record<string, unknown>, tables: readonly OptionTable[], repeatable: readonly string[]): Record<string, unknown> {
+  const out = { ...args };
+  for (const table of tables) {
+    for (const [flag, definition] of Object.entries(table)) {
+      const value = out[flag];
+      if (!Array.isArray(value) || definition.array === true || repeatable.includes(flag)) continue;
+      if (definition.type === 'string') out[flag] = String(value);
+      else if (definition.type === 'number') out[flag] = Number(value);
+    }
+  }
+  return out;
 }
 
 /** Typed reads of parsed arguments, so command modules do not cast by hand. */

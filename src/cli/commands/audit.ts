@@ -60,7 +60,7 @@ const auditOnlyOptions = {
 
 /** audit's option tables, in the order --help lists them. */
 const AUDIT_TABLES = [auditOptions, liveOptions, auditOnlyOptions, auditReportOptions, securityHubOption, signingOptions] as const;
-type AuditArgs = ArgsOf<typeof AUDIT_TABLES>;
+type AuditArgs = ArgsOf<typeof AUDIT_TABLES, 'logs'>;
 
 /** What the CLI does with a run besides the engine's work: where the outputs go and what it prints. */
 interface OutputRequest {
@@ -206,6 +206,7 @@ export const command = defineCommand({
   name: 'audit',
   describe: 'Collect evidence from AWS (or read --bundle DIR), run every enabled check, write outputs, exit by the gate',
   options: AUDIT_TABLES,
+  repeatable: ['logs'],
   builder: (y) =>
     y
       .example('$0 audit --assume-role TrailproofAudit --out reports/2026-Q3 --format json,junit', 'Audit the organization live; the evidence is kept in reports/2026-Q3/evidence')
