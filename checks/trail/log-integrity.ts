@@ -1,5 +1,5 @@
 import { type CheckResult, defineCheck, evidenceRef, type EvidenceRef, type LogKeysTrust } from '../../src/check-kit.js';
-import { bundleDigestFiles, logIntegrityOf, LOGS_FOLDER } from '../../src/integrity/bundle.js';
+import { bundleDigestFiles, LOGS_FOLDER } from '../../src/integrity/bundle.js';
 
 const FIRST_PROBLEMS = 5;
 
@@ -31,7 +31,7 @@ export const check = defineCheck({
   },
   run(estate, ctx) {
     const bundle = estate.bundle;
-    const integrity = logIntegrityOf(bundle);
+    const integrity = estate.logIntegrity;
     const digestFiles = bundleDigestFiles(bundle.files());
     // Whether the bundle was collected with --logs (readers ignore manifest fields they do not know).
     const collection = bundle.manifest['collection'];

@@ -62,7 +62,7 @@ export function screenFor(io: Io, flags: ScreenFlags, stream: 'stdout' | 'stderr
 }
 
 /** The common options --color/--no-color and --wide as parsed (color absent: decide from the environment). */
-export function screenFlags(args: Record<string, unknown>): ScreenFlags {
-  const color = args['color'];
-  return { color: typeof color === 'boolean' ? color : undefined, wide: args['wide'] === true };
+export function screenFlags(args: { color?: boolean | undefined; wide?: boolean | undefined }): ScreenFlags {
+  const color = args.color;
+  return { color: typeof color === 'boolean' ? color : undefined, wide: args.wide === true };
 }

@@ -7,7 +7,7 @@ import type { Signer } from '../attest/dsse.js';
 import { MAX_KEY_FILE_BYTES, pemSigner } from '../attest/keys.js';
 import { kmsSigner } from '../attest/kms.js';
 import { TrailproofError } from '../errors.js';
-import { arg } from './command.js';
+import type { ArgsOf } from './command.js';
 import type { Io } from './io.js';
 
 export const signingOptions = {
@@ -22,12 +22,12 @@ export interface SigningFlags {
   profile?: string;
 }
 
-export function signingFlags(args: Record<string, unknown>): SigningFlags {
+/** The signing flags of a command's parsed arguments (--region and --profile where the command has them). */
+export function signingFlags(args: ArgsOf<[typeof signingOptions]> & { region?: string | undefined; profile?: string | undefined }): SigningFlags {
   const flags: SigningFlags = {};
-  const signKey = arg.string(args, 'sign-key');
-  const signKmsKey = arg.string(args, 'sign-kms-key');
-  const region = arg.string(args, 'region');
-  const profile = arg.string(args, 'profile');
+  const signKey = args['sign-key'];
+  const signKmsKey = args['sign-kms-key'];
+  const { region, profile } = args;
   if (signKey !== undefined) flags.signKey = signKey;
   if (signKmsKey !== undefined) flags.signKmsKey = signKmsKey;
   if (region !== undefined) flags.region = region;

@@ -8,7 +8,7 @@ import { applyResponses } from '../config/responses.js';
 import { applyWaivers } from '../config/waivers.js';
 import { TrailproofError, errorMessage } from '../errors.js';
 import type { Bundle } from '../evidence/bundle.js';
-import { Estate } from '../evidence/estate.js';
+import { Estate, type EstateVerifications } from '../evidence/estate.js';
 import { STATUSES, type Detection, type Findings, type Result, type Severity, type Summary } from '../model/types.js';
 import { toolVersion } from '../paths.js';
 import { globMatcher } from '../config/waivers.js';
@@ -109,13 +109,15 @@ export interface RunRequest {
   preparedBy?: string;
   /** --responses FILE's entries; they come before the config's `responses:`. */
   responses?: ResponseConfig[];
+  /** What was verified about the bundle before the checks (the log files' digest chains), for the estate. */
+  verifications?: EstateVerifications;
 }
 
 type UnnumberedResult = Omit<Result, 'id'>;
 
 export function runAudit(bundle: Bundle, plan: AuditPlan, request: RunRequest): Findings {
   const startedAt = request.startedAt ?? new Date();
-  const estate = new Estate(bundle);
+  const estate = new Estate(bundle, request.verifications);
   const fallbackAccount = bundle.manifest.identity.Account;
   let stamped: UnnumberedResult[] = [];
   for (const { check, options, severity } of plan.checks) {

@@ -6,6 +6,7 @@
 // --allow-modified-evidence) decides nothing, exit 2, whatever the results say. The outcome is decided once,
 // before any output is written, and recorded in findings.json (run.outcome): every renderer states it and none
 // recomputes it, so no output can read "passed" while the run exits 1-3.
+import type { Config } from '../config/load.js';
 import { SEVERITIES, type Findings, type IntegrityReport, type RunOutcome, type Severity, type Status, type Verdict } from '../model/types.js';
 
 export function atOrAbove(severity: Severity, failOn: Severity | 'none'): boolean {
@@ -81,4 +82,16 @@ export function outcomeOf(findings: Findings): RunOutcome {
 export function gateLine(findings: Findings): string {
   const o = outcomeOf(findings);
   return `--fail-on ${findings.run.failOn} -> exit ${o.exitCode} (${o.verdict})`;
+}
+
+/** The vending checks: coverage by the organization trail, and that trail's and its bucket's settings. */
+export const DEFAULT_GATE_CHECKS = [
+  'trail.org-coverage', 'trail.logging-active', 'trail.multi-region', 'trail.log-file-validation', 'trail.kms-encryption',
+  'bucket.not-public', 'retention.s3-lifecycle',
+] as const;
+
+/** The gate's check list: the config's gate.checks (validated by the schema), else the default. */
+export function gateCheckIds(config: Config): string[] {
+  const gate = config.gate;
+  return gate?.checks ?? [...DEFAULT_GATE_CHECKS];
 }

@@ -5,6 +5,7 @@
 import type * as Aws from './aws.js';
 import { evidenceRef, type Bundle, type Read, type Source } from './bundle.js';
 import type { EvidenceRef } from '../model/types.js';
+import type { BundleLogIntegrity } from '../integrity/bundle.js';
 
 /** How a trail appears in one account and region's DescribeTrails. */
 export type TrailView = 'owned-home' | 'owned-shadow' | 'organization-foreign';
@@ -126,8 +127,19 @@ export function parseTrailArn(arn: string): { region: string; account: string; n
   return m ? { region: m[1] as string, account: m[2] as string, name: m[3] as string } : undefined;
 }
 
+/**
+ * What was verified about the bundle before the checks ran (work that reads files and is asynchronous, so it
+ * cannot happen inside a pure, synchronous check): given to the estate by the engine, read by the checks.
+ */
+export interface EstateVerifications {
+  /** The digest-chain verification of the bundle's logs/ (absent: not verified in this run). */
+  logIntegrity?: BundleLogIntegrity;
+}
+
 export class Estate {
   readonly collectedAt: Date;
+  /** The verification of the bundle's log files (trail.log-integrity reads it); undefined when not run. */
+  readonly logIntegrity: BundleLogIntegrity | undefined;
   readonly accounts: AccountModel[];
   readonly organization: OrganizationModel | undefined;
   readonly trails: TrailModel[];
@@ -139,8 +151,9 @@ export class Estate {
   /** DescribeTrails of accounts read only for their organization trails (a narrowed collection's management account). */
   private readonly outsideListings: { account: string; region: string; describeTrails: Read<Aws.DescribeTrailsResponse> }[] = [];
 
-  constructor(readonly bundle: Bundle) {
+  constructor(readonly bundle: Bundle, verifications: EstateVerifications = {}) {
     this.collectedAt = bundle.collectedAt;
+    this.logIntegrity = verifications.logIntegrity;
     const scopeAccounts = [...new Set(bundle.manifest.scope.accounts)].sort();
     this.indexResources();
     this.organization = this.readOrganization(scopeAccounts);

@@ -1,6 +1,6 @@
 // Log integrity for an audit: the digest chains a bundle's logs/ folder holds, verified once before the
 // checks run (the work reads files and is asynchronous; checks are pure and synchronous), grouped by trail,
-// and attached to the bundle for `trail.log-integrity` to read. The files are those the manifest lists
+// and given to the estate (Estate.logIntegrity) for `trail.log-integrity` to read. The files are those the manifest lists
 // (manifest-store.ts), never what else lies on disk. The verification states its trust anchor: which public
 // keys it trusted and where they came from (the bundle itself, CloudTrail in this run, the auditor, or a
 // pinned set of fingerprints), since keys that came with the evidence prove only what its producer vouches.
@@ -143,15 +143,4 @@ export async function verifyBundleLogs(bundle: Bundle, options: KeyTrustOptions 
     trails.push(group);
   }
   return { ...anchor, trails };
-}
-
-const attached = new WeakMap<Bundle, BundleLogIntegrity>();
-
-/** Makes the verification available to `trail.log-integrity` for this bundle. */
-export function attachLogIntegrity(bundle: Bundle, integrity: BundleLogIntegrity): void {
-  attached.set(bundle, integrity);
-}
-
-export function logIntegrityOf(bundle: Bundle): BundleLogIntegrity | undefined {
-  return attached.get(bundle);
 }

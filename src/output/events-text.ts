@@ -2,13 +2,12 @@
 // or whole for a pipe), CSV and JSON lines for machines, and the summary a scan or search ends with. Fields a
 // caller controls (the user agent above all) are made safe for a terminal (no control characters) and for a
 // spreadsheet (no formula at the start of a cell).
-import { SEVERITIES, type Detection, type Severity } from '../model/types.js';
+import { SEVERITIES, type Detection } from '../model/types.js';
 import { renderTable, type Column } from './table.js';
 import { PLAIN, severityTone, type Screen, type Tone } from './terminal.js';
 import type { PipelineStats } from '../events/pipeline.js';
 import { failureOf } from '../events/failure.js';
 import { summarizeEvent, type CloudTrailRecord } from '../events/record.js';
-import type { IncompleteCorrelation, ScanStats } from '../events/scan.js';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
@@ -180,23 +179,8 @@ export function severityCounts(detections: readonly Detection[]): string {
   return counts.length === 0 ? 'none' : counts.map(([s, c]) => `${c} ${s}`).join(', ');
 }
 
-/** The findings file's `scan.correlation`: how the correlations went, and which could not be completed. */
-export interface CorrelationSection {
-  late: number;
-  untimed: number;
-  recorrelated: string[];
-  spill: ScanStats['spill'];
-  incomplete: { inputs: number; rules: IncompleteCorrelation[] };
-}
-
-/**
- * The correlation counts as the findings file keeps them, with the config's rule settings applied to the
- * incomplete ones (a disabled rule is not reported; a configured severity is the one the gate judges).
- */
-export function correlationSection(stats: ScanStats, settings: { disabled: ReadonlySet<string>; severities: ReadonlyMap<string, Severity> }): CorrelationSection {
-  const rules = stats.incomplete.filter((r) => !settings.disabled.has(r.ruleId)).map((r) => ({ ...r, severity: settings.severities.get(r.ruleId) ?? r.severity }));
-  return { late: stats.late, untimed: stats.untimed, recorrelated: stats.recorrelated, spill: stats.spill, incomplete: { inputs: rules.reduce((n, r) => n + r.inputs, 0), rules } };
-}
+export { correlationSection, type CorrelationSection } from '../events/correlation-section.js';
+import type { CorrelationSection } from '../events/correlation-section.js';
 
 /** What the terminal summary says about the correlations: nothing when they were complete and in order. */
 export function correlationLines(section: CorrelationSection): string[] {

@@ -2,10 +2,10 @@
 import { loadFrameworks, indexFrameworks } from '../../engine/frameworks.js';
 import { renderTable, type Column } from '../../output/table.js';
 import { severityTone, type Screen } from '../../output/terminal.js';
-import { arg, type CommandSpec } from '../command.js';
+import { defineCommand } from '../command.js';
 import { screenFlags, screenFor, type Io } from '../io.js';
 import { splitList } from '../options.js';
-import { loadRegistry } from './audit.js';
+import { loadRegistry } from '../../engine/run.js';
 import { loadConfig } from '../../config/load.js';
 import { TrailproofError } from '../../errors.js';
 import { relative, resolve } from 'node:path';
@@ -111,26 +111,23 @@ export async function checksList(args: ChecksListArgs, io: Io): Promise<number> 
   return 0;
 }
 
-export const command: CommandSpec = {
+const checksListOptions = {
+  format: { type: 'string', describe: 'table or json', requiresArg: true },
+  plugin: { type: 'string', array: true, describe: 'Also list checks from a folder, file or npm package', requiresArg: true },
+  rules: { type: 'string', array: true, describe: 'List and lint the Sigma rules in this folder instead (exit 1 when one does not load or can never match CloudTrail)', requiresArg: true },
+} as const;
+
+export const command = defineCommand({
   name: 'list',
   describe: 'List every check: id, title, severity, framework mappings, parameters',
-  builder: (y) =>
-    y.options({
-      format: { type: 'string', describe: 'table or json', requiresArg: true },
-      plugin: { type: 'string', array: true, describe: 'Also list checks from a folder, file or npm package', requiresArg: true },
-      rules: { type: 'string', array: true, describe: 'List and lint the Sigma rules in this folder instead (exit 1 when one does not load or can never match CloudTrail)', requiresArg: true },
-    }),
+  options: [checksListOptions],
   run: (args, io) => {
     const parsed: ChecksListArgs = {};
-    const format = arg.string(args, 'format');
-    const config = arg.string(args, 'config');
-    const plugin = arg.strings(args, 'plugin');
-    if (format !== undefined) parsed.format = format;
-    if (config !== undefined) parsed.config = config;
-    if (plugin !== undefined) parsed.plugin = plugin;
-    const rules = arg.strings(args, 'rules');
-    if (rules !== undefined) parsed.rules = rules;
+    if (args.format !== undefined) parsed.format = args.format;
+    if (args.config !== undefined) parsed.config = args.config;
+    if (args.plugin !== undefined) parsed.plugin = args.plugin;
+    if (args.rules !== undefined) parsed.rules = args.rules;
     parsed.screen = screenFor(io, screenFlags(args));
     return checksList(parsed, io);
   },
-};
+});

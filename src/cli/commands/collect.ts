@@ -7,7 +7,7 @@ import type { CollectOptions, ProgressMode } from '../../collect/index.js';
 import { readPolicy } from '../../collect/policy.js';
 import { parsePeriod } from '../../model/period.js';
 import { cleanOnInterrupt } from '../interrupt.js';
-import { arg, type CommandSpec } from '../command.js';
+import { defineCommand, type ArgsOf } from '../command.js';
 import { processIo, type Io } from '../io.js';
 import { splitList } from '../options.js';
 
@@ -43,8 +43,8 @@ export const collectOptions = {
  * with a folder or s3://bucket/prefix (CONTRACT's common option), log files to read (audit runs its event
  * rules over them too). Repeatable.
  */
-export function logsFlag(args: Record<string, unknown>): { copy: boolean; locations: string[] } {
-  const raw = args['logs'];
+export function logsFlag(args: { logs?: unknown }): { copy: boolean; locations: string[] } {
+  const raw = args.logs;
   if (raw === undefined || raw === false) return { copy: false, locations: [] };
   const values = (Array.isArray(raw) ? raw : [raw]).map((v) => (v === true ? '' : String(v)));
   return { copy: values.includes(''), locations: values.filter((v) => v !== '') };
@@ -54,35 +54,38 @@ function stderrIsTty(io: Io): boolean {
   return io.stderr === processIo.stderr && process.stderr.isTTY === true;
 }
 
+/** The flags a live collection reads (collect's, and audit's without --bundle). */
+type LiveArgs = ArgsOf<[typeof liveOptions], 'logs'> & { accounts?: string | undefined };
+
 /**
  * The live-collection options from parsed arguments, for `collect` and for `audit` without --bundle. For
  * `collect` the period only chooses the logs to copy; `audit` also reports over it (periodForLogsOnly false).
  */
-export function liveCollectOptions(args: Record<string, unknown>, io: Io, periodForLogsOnly = true): Omit<CollectOptions, 'out' | 'archive'> {
+export function liveCollectOptions(args: LiveArgs, io: Io, periodForLogsOnly = true): Omit<CollectOptions, 'out' | 'archive'> {
   // The SDK warns on every run that future releases need a newer Node; the package's engines field says what this one supports.
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-  const quiet = arg.boolean(args, 'quiet');
-  const progress: ProgressMode = quiet ? 'off' : args['progress'] !== false && stderrIsTty(io) ? 'tty' : 'lines';
-  const list = (key: string): string[] | undefined => {
-    const values = splitList(arg.string(args, key));
+  const quiet = args.quiet;
+  const progress: ProgressMode = quiet ? 'off' : args.progress !== false && stderrIsTty(io) ? 'tty' : 'lines';
+  const list = (value: string | undefined): string[] | undefined => {
+    const values = splitList(value);
     return values.length > 0 ? values : undefined;
   };
-  const timeout = arg.number(args, 'call-timeout');
-  const period = parsePeriod({ period: arg.string(args, 'period'), from: arg.string(args, 'from'), to: arg.string(args, 'to') });
+  const timeout = args['call-timeout'];
+  const period = parsePeriod({ period: args.period, from: args.from, to: args.to });
   const logs = logsFlag(args).copy;
   if (period !== undefined && !logs && periodForLogsOnly) throw new TrailproofError('TP_USAGE', '--from, --to and --period choose the logs to copy: give them with --logs');
   const options: Omit<CollectOptions, 'out' | 'archive'> = {
-    profile: arg.string(args, 'profile'),
-    region: arg.string(args, 'region'),
-    regions: list('regions'),
-    accounts: list('accounts'),
-    excludeAccounts: list('exclude-accounts'),
-    assumeRole: arg.string(args, 'assume-role'),
-    externalId: arg.string(args, 'external-id'),
-    org: typeof args['org'] === 'boolean' ? args['org'] : undefined,
-    concurrency: arg.number(args, 'concurrency'),
+    profile: args.profile,
+    region: args.region,
+    regions: list(args.regions),
+    accounts: list(args.accounts),
+    excludeAccounts: list(args['exclude-accounts']),
+    assumeRole: args['assume-role'],
+    externalId: args['external-id'],
+    org: typeof args.org === 'boolean' ? args.org : undefined,
+    concurrency: args.concurrency,
     callTimeoutMs: timeout === undefined ? undefined : timeout * 1000,
-    lookupEvents: arg.boolean(args, 'lookup-events'),
+    lookupEvents: args['lookup-events'] === true,
     logs: logs ? { from: period?.from ? new Date(period.from) : undefined, to: period?.to ? new Date(period.to) : undefined } : undefined,
     progress,
     // --quiet keeps warnings (a scope narrower than asked for) and drops the rest.
@@ -92,12 +95,12 @@ export function liveCollectOptions(args: Record<string, unknown>, io: Io, period
   return options;
 }
 
-export async function collect(args: Record<string, unknown>, io: Io): Promise<number> {
-  if (arg.boolean(args, 'print-policy')) {
-    io.stdout(readPolicy(arg.string(args, 'assume-role'), splitList(arg.string(args, 'log-buckets'))));
+export async function collect(args: ArgsOf<[typeof collectOptions], 'logs'>, io: Io): Promise<number> {
+  if (args['print-policy']) {
+    io.stdout(readPolicy(args['assume-role'], splitList(args['log-buckets'])));
     return 0;
   }
-  const out = arg.string(args, 'out');
+  const out = args.out;
   if (out === undefined) throw new TrailproofError('TP_USAGE', 'collect needs --out DIR, the folder to write the evidence bundle to');
   const [location] = logsFlag(args).locations;
   if (location !== undefined) {
@@ -106,22 +109,23 @@ export async function collect(args: Record<string, unknown>, io: Io): Promise<nu
   const options = liveCollectOptions(args, io);
   // The AWS SDK takes seconds to load: only a command that calls AWS pays for it.
   const { collectBundle, formatSummary, insufficient, removePartialBundles } = await import('../../collect/index.js');
-  const result = await cleanOnInterrupt(io, removePartialBundles, () => collectBundle({ ...options, out: resolve(io.cwd, out), archive: arg.boolean(args, 'archive') }));
-  if (!arg.boolean(args, 'quiet')) io.stderr(formatSummary(result));
+  const result = await cleanOnInterrupt(io, removePartialBundles, () => collectBundle({ ...options, out: resolve(io.cwd, out), archive: args.archive }));
+  if (!args.quiet) io.stderr(formatSummary(result));
   // The bundle is kept: its $error files say what went wrong where.
   if (!result.usable) throw insufficient(result);
   return 0;
 }
 
-export const command: CommandSpec = {
+export const command = defineCommand({
   name: 'collect',
   describe: 'Collect evidence from AWS (every account and enabled region) into a bundle',
+  options: [collectOptions],
+  repeatable: ['logs'],
   builder: (y) =>
     y
-      .options(collectOptions)
       .example('$0 collect --out evidence/2026-Q3 --assume-role TrailproofAudit --archive', 'Collect the whole organization from the management account')
       .example('$0 collect --out evidence/dev --no-org --regions us-east-1,eu-west-1', "Only the caller's account, two regions")
       .example('$0 collect --out evidence/2026-Q3 --assume-role TrailproofAudit --logs --period 2026-Q3', 'Also copy the quarter\'s log and digest files and the public keys, to prove log integrity offline')
       .example('$0 collect --print-policy --assume-role TrailproofAudit > trailproof-policy.json', 'The IAM policy the collection needs'),
-  run: (args, io) => collect(args, io),
-};
+  run: collect,
+});

@@ -9,7 +9,7 @@ import { ProgressDisplay } from '../../events/progress.js';
 import { eventsCsv, eventsJsonl, eventsTable, readSummary } from '../../output/events-text.js';
 import type { EventQuery } from '../../events/search.js';
 import { openSources, scopeFromFlags } from '../../events/sources.js';
-import { type CommandSpec } from '../command.js';
+import { defineCommand, type ArgsOf } from '../command.js';
 import { processIo, screenFlags, screenFor, type Io } from '../io.js';
 
 export const EVENT_FORMATS = ['table', 'jsonl', 'csv'] as const;
@@ -27,8 +27,10 @@ export const eventsOptions = {
   format: { type: 'string', choices: EVENT_FORMATS, default: 'table', describe: 'table, jsonl (one CloudTrail record per line) or csv' },
 } as const;
 
-function queryOf(args: Record<string, unknown>): EventQuery {
-  const names = args['name'] === undefined ? [] : (Array.isArray(args['name']) ? args['name'] : [args['name']]).flatMap((n) => String(n).split(',')).map((n) => n.trim()).filter((n) => n !== '');
+type EventsArgs = ArgsOf<[typeof eventsOptions]>;
+
+function queryOf(args: EventsArgs): EventQuery {
+  const names = (args.name ?? []).flatMap((n) => String(n).split(',')).map((n) => n.trim()).filter((n) => n !== '');
   const query: EventQuery = { names, errorsOnly: args['errors-only'] === true };
   for (const key of ['user', 'ip', 'source', 'resource'] as const) {
     const v = args[key];
@@ -40,18 +42,18 @@ function queryOf(args: Record<string, unknown>): EventQuery {
   return query;
 }
 
-export async function events(args: Record<string, unknown>, io: Io): Promise<number> {
+export async function events(args: EventsArgs, io: Io): Promise<number> {
   const common = readCommonArgs(args);
   const { config } = loadConfig(common.config, io.cwd);
   if (common.scope.accounts.length === 0 && config.accounts !== undefined) common.scope.accounts = [...config.accounts];
   const query = queryOf(args);
   let limit: number | undefined;
-  if (args['limit'] !== undefined) {
-    limit = Number(args['limit']);
-    if (!Number.isInteger(limit) || limit < 1) throw new TrailproofError('TP_USAGE', `--limit ${String(args['limit'])}: give a whole number of events, 1 or more`);
+  if (args.limit !== undefined) {
+    limit = args.limit;
+    if (!Number.isInteger(limit) || limit < 1) throw new TrailproofError('TP_USAGE', `--limit ${String(args.limit)}: give a whole number of events, 1 or more`);
   }
-  const format = String(args['format'] ?? 'table');
-  const sort = String(args['sort'] ?? 'time') as SortOrder;
+  const format = args.format;
+  const sort: SortOrder = args.sort;
   const { scope } = scopeFromFlags(common.scope);
   const opened = await openSources(common.source, scope, io.cwd);
 
@@ -89,14 +91,14 @@ export async function events(args: Record<string, unknown>, io: Io): Promise<num
   return 0;
 }
 
-export const command: CommandSpec = {
+export const command = defineCommand({
   name: 'events',
   describe: 'Search event history: who did what, when, from where',
+  options: [eventsOptions],
   builder: (y) =>
     y
-      .options(eventsOptions)
       .example('$0 events --bundle examples/demo-org --name DeleteBucket', 'Who deleted a bucket, when and from where')
       .example('$0 events --logs ./AWSLogs --user Winter --from 2026-09-14 --to 2026-09-14 --format csv > winter.csv', "One user's day as CSV")
       .example('$0 events --logs s3://org-trail-bucket --ip 192.0.2.0/24 --errors-only --sort -time --limit 50', 'The latest failed calls from a network'),
-  run: (args, io) => events(args, io),
-};
+  run: events,
+});

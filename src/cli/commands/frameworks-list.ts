@@ -3,7 +3,7 @@
 import { loadFrameworks, type Framework } from '../../engine/frameworks.js';
 import { TrailproofError } from '../../errors.js';
 import { renderTable, type Column } from '../../output/table.js';
-import { arg, type CommandSpec } from '../command.js';
+import { defineCommand, type ArgsOf } from '../command.js';
 import { screenFlags, screenFor, type Io } from '../io.js';
 
 export interface FrameworkEntry {
@@ -31,8 +31,10 @@ export function frameworkEntry(fw: Framework): FrameworkEntry {
   return { id: fw.id, name: fw.title, version: fw.version, url: fw.url, requirements: fw.requirements.length, unmapped: fw.requirements.filter((r) => r.checks.length === 0).length, checks };
 }
 
-async function frameworksList(args: Record<string, unknown>, io: Io): Promise<number> {
-  const format = arg.string(args, 'format') ?? 'table';
+const frameworksListOptions = { format: { type: 'string', choices: ['table', 'json'], default: 'table', describe: 'table or json' } } as const;
+
+async function frameworksList(args: ArgsOf<[typeof frameworksListOptions]>, io: Io): Promise<number> {
+  const format = args.format;
   if (format !== 'table' && format !== 'json') throw new TrailproofError('TP_USAGE', `--format: frameworks list prints "table" or "json", not "${format}"`);
   const entries = loadFrameworks().map(frameworkEntry);
   if (format === 'json') io.stdout(JSON.stringify(entries, null, 2) + '\n');
@@ -43,13 +45,13 @@ async function frameworksList(args: Record<string, unknown>, io: Io): Promise<nu
   return 0;
 }
 
-export const command: CommandSpec = {
+export const command = defineCommand({
   name: 'list',
   describe: 'List the compliance frameworks: id, name, version, requirements, checks mapped',
+  options: [frameworksListOptions],
   builder: (y) =>
     y
-      .options({ format: { type: 'string', choices: ['table', 'json'], default: 'table', describe: 'table or json' } })
       .example('$0 frameworks list', 'Which frameworks --framework accepts')
       .example('$0 frameworks list --format json', 'With every mapped check id'),
-  run: (args, io) => frameworksList(args, io),
-};
+  run: frameworksList,
+});

@@ -8,27 +8,24 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadConfig, type Config } from '../../config/load.js';
+import { loadConfig } from '../../config/load.js';
 import { TrailproofError } from '../../errors.js';
 import { Bundle } from '../../evidence/bundle.js';
 import { planAudit, runAudit, type AuditPlan } from '../../engine/audit.js';
 import { loadFrameworks } from '../../engine/frameworks.js';
-import { runOutcome } from '../../engine/gate.js';
+import { gateCheckIds, runOutcome } from '../../engine/gate.js';
 import { CheckRegistry, loadBuiltinChecks, loadPlugin } from '../../engine/registry.js';
 import type { Findings, Severity } from '../../model/types.js';
 import { writeFindingsFile } from '../../output/json-file.js';
 import { renderers } from '../../output/index.js';
 import type { CollectOptions } from '../../collect/index.js';
-import { arg, type CommandSpec } from '../command.js';
+import { defineCommand } from '../command.js';
 import type { Io } from '../io.js';
 import { FAIL_ON_CHOICES, splitList } from '../options.js';
 import { liveCollectOptions, liveOptions } from './collect.js';
 
-/** The vending checks: coverage by the organization trail, and that trail's and its bucket's settings. */
-export const DEFAULT_GATE_CHECKS = [
-  'trail.org-coverage', 'trail.logging-active', 'trail.multi-region', 'trail.log-file-validation', 'trail.kms-encryption',
-  'bucket.not-public', 'retention.s3-lifecycle',
-] as const;
+// The gate's check list belongs to the engine (audit --gate runs it too); re-exported for the command's readers.
+export { DEFAULT_GATE_CHECKS, gateCheckIds } from '../../engine/gate.js';
 
 /** --wait: the first pause between attempts, doubled after each up to the longest; the longest wait allowed. */
 export const WAIT_FIRST_DELAY_MS = 5_000;
@@ -43,12 +40,6 @@ export const waitClock = {
 
 const GATE_FORMATS = ['json', 'junit'] as const;
 type GateFormat = (typeof GATE_FORMATS)[number];
-
-/** The gate's check list: the config's gate.checks (validated by the schema), else the default. */
-export function gateCheckIds(config: Config): string[] {
-  const gate = config.gate;
-  return gate?.checks ?? [...DEFAULT_GATE_CHECKS];
-}
 
 /** `10m`, `90s`, `1h`, `1h30m` or plain seconds, in milliseconds; at most WAIT_LIMIT_MS. */
 export function parseWait(value: string): number {
@@ -224,34 +215,33 @@ export function summaryLine(account: string, findings: Findings, attempt: { exit
   return `trailproof: gate ${outcome} for account ${account} (${counts}; --fail-on ${failOn}, exit ${attempt.exitCode})${why}`;
 }
 
-export const command: CommandSpec = {
+const gateOptions = {
+  account: { type: 'string', describe: 'The new account (12-digit id) to let through', requiresArg: true, demandOption: true },
+  wait: { type: 'string', describe: 'Keep trying, with backoff, up to this long (10m, 90s, 1h) while the account is not ready: role not assumable, not ACTIVE, or not yet covered', requiresArg: true },
+  bundle: { type: 'string', describe: 'Judge an evidence bundle (holding the account) instead of collecting', requiresArg: true },
+  out: { type: 'string', describe: 'Write findings.json and junit.xml (and the evidence, as evidence/) into this folder', requiresArg: true },
+  format: { type: 'string', describe: 'json and/or junit (default: both with --out, json on stdout without)', requiresArg: true },
+  'fail-on': { type: 'string', choices: FAIL_ON_CHOICES, describe: 'Lowest severity of a FAIL that makes the gate exit 1 (default high)' },
+} as const;
+
+export const command = defineCommand({
   name: 'gate',
   describe: 'The account-vending gate: is a new account covered by the organization\'s CloudTrail (the vending checks only)',
+  options: [gateOptions, liveOptions],
+  repeatable: ['logs'],
   builder: (y) =>
     y
-      .options({
-        account: { type: 'string', describe: 'The new account (12-digit id) to let through', requiresArg: true, demandOption: true },
-        wait: { type: 'string', describe: 'Keep trying, with backoff, up to this long (10m, 90s, 1h) while the account is not ready: role not assumable, not ACTIVE, or not yet covered', requiresArg: true },
-        bundle: { type: 'string', describe: 'Judge an evidence bundle (holding the account) instead of collecting', requiresArg: true },
-        out: { type: 'string', describe: 'Write findings.json and junit.xml (and the evidence, as evidence/) into this folder', requiresArg: true },
-        format: { type: 'string', describe: 'json and/or junit (default: both with --out, json on stdout without)', requiresArg: true },
-        'fail-on': { type: 'string', choices: FAIL_ON_CHOICES, describe: 'Lowest severity of a FAIL that makes the gate exit 1 (default high)' },
-      })
-      .options(liveOptions)
       .example('$0 gate --account 210987654321 --assume-role OrganizationAccountAccessRole --wait 10m --out gate', 'Gate a freshly vended account from the management account, waiting up to 10 minutes')
       .example('$0 gate --account 210987654321 --assume-role AWSControlTowerExecution --format json > gate.json', 'JSON on stdout, one summary line on stderr'),
   run: (args, io) => {
-    const parsed: GateArgs = { account: arg.string(args, 'account') ?? '', quiet: arg.boolean(args, 'quiet') };
+    const parsed: GateArgs = { account: args.account, quiet: args.quiet };
     for (const [key, flag] of [['bundle', 'bundle'], ['out', 'out'], ['format', 'format'], ['failOn', 'fail-on'], ['config', 'config']] as const) {
-      const value = arg.string(args, flag);
+      const value = args[flag];
       if (value !== undefined) parsed[key] = value;
     }
-    const wait = arg.string(args, 'wait');
-    if (wait !== undefined) parsed.waitMs = parseWait(wait);
-    if (parsed.bundle === undefined) {
-      if (arg.string(args, 'accounts') !== undefined) throw new TrailproofError('TP_USAGE', 'gate takes one --account, not --accounts');
-      parsed.live = liveCollectOptions(args, io);
-    }
+    if (args.wait !== undefined) parsed.waitMs = parseWait(args.wait);
+    // (gate declares --account only: the parser refuses --accounts, and the collection is narrowed to the account.)
+    if (parsed.bundle === undefined) parsed.live = liveCollectOptions(args, io);
     return gate(parsed, io);
   },
-};
+});

@@ -8,7 +8,7 @@ import { compileSources } from '../../events/sigma/index.js';
 import { TrailproofError } from '../../errors.js';
 import { renderTable, type Column } from '../../output/table.js';
 import { severityTone } from '../../output/terminal.js';
-import { arg, type CommandSpec } from '../command.js';
+import { defineCommand, type ArgsOf } from '../command.js';
 import { screenFlags, screenFor, type Io } from '../io.js';
 
 export interface RuleEntry {
@@ -48,28 +48,30 @@ export function ruleEntries(args: { builtin: boolean; dirs: string[] }, cwd: str
   return { rules, errors: [...read.errors, ...compiled.errors].map((e) => e.message) };
 }
 
-async function rulesList(args: Record<string, unknown>, io: Io): Promise<number> {
-  const format = arg.string(args, 'format') ?? 'table';
+const rulesListOptions = {
+  format: { type: 'string', choices: ['table', 'json'], default: 'table', describe: 'table or json' },
+  rules: { type: 'string', array: true, requiresArg: true, describe: 'Also list the Sigma rules in this folder or file (repeatable)' },
+  'builtin-rules': { type: 'boolean', default: true, describe: 'List the built-in catalog (--no-builtin-rules: only the --rules given)' },
+} as const;
+
+async function rulesList(args: ArgsOf<[typeof rulesListOptions]>, io: Io): Promise<number> {
+  const format = args.format;
   if (format !== 'table' && format !== 'json') throw new TrailproofError('TP_USAGE', `--format: rules list prints "table" or "json", not "${format}"`);
-  const { rules, errors } = ruleEntries({ builtin: args['builtin-rules'] !== false, dirs: arg.strings(args, 'rules') ?? [] }, io.cwd);
+  const { rules, errors } = ruleEntries({ builtin: args['builtin-rules'] !== false, dirs: args.rules ?? [] }, io.cwd);
   if (format === 'json') io.stdout(JSON.stringify({ rules, errors }, null, 2) + '\n');
   else io.stdout(renderTable(RULE_COLUMNS, rules.map((r) => [r.id, r.level, r.title, r.attack.join(' '), r.source]), screenFor(io, screenFlags(args))) + '\n');
   for (const e of errors) io.stderr(`trailproof: rule not loaded: ${e}\n`);
-  if (!arg.boolean(args, 'quiet')) io.stderr(`${rules.length} rules${errors.length > 0 ? `, ${errors.length} not loaded` : ''}\n`);
+  if (!args.quiet) io.stderr(`${rules.length} rules${errors.length > 0 ? `, ${errors.length} not loaded` : ''}\n`);
   return errors.length > 0 ? 2 : 0;
 }
 
-export const command: CommandSpec = {
+export const command = defineCommand({
   name: 'list',
   describe: 'List the event-history rules: id, level, title, ATT&CK tags, where each comes from',
+  options: [rulesListOptions],
   builder: (y) =>
     y
-      .options({
-        format: { type: 'string', choices: ['table', 'json'], default: 'table', describe: 'table or json' },
-        rules: { type: 'string', array: true, requiresArg: true, describe: 'Also list the Sigma rules in this folder or file (repeatable)' },
-        'builtin-rules': { type: 'boolean', default: true, describe: 'List the built-in catalog (--no-builtin-rules: only the --rules given)' },
-      })
       .example('$0 rules list', 'The built-in rules')
       .example('$0 rules list --rules ./my-rules --format json', 'The built-in rules and your own, as JSON'),
-  run: (args, io) => rulesList(args, io),
-};
+  run: rulesList,
+});

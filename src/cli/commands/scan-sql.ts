@@ -13,7 +13,7 @@ import { planSqlScan, sqlScan, type SqlScanResult } from '../../sql/engine.js';
 import { lakeClient, lakeRunner } from '../../sql/lake.js';
 import type { TableLayout } from '../../sql/plan.js';
 import type { QueryRunner } from '../../sql/query-types.js';
-import { arg } from '../command.js';
+import type { ArgsOf } from '../command.js';
 import type { Io } from '../io.js';
 import type { Detection } from '../../model/types.js';
 
@@ -32,6 +32,9 @@ export const sqlEngineOptions = {
   'price-per-tb': { type: 'string', requiresArg: true, describe: 'Price per TB scanned for the cost estimate (default: Athena USD 5, Lake USD 5.12)' },
   'dry-run': { type: 'boolean', default: false, describe: 'SQL engines: print the SQL and the partitions each query would read; run nothing' },
 } as const;
+
+/** The SQL engine flags as parsed (--profile where the command has it). */
+type SqlEngineArgs = ArgsOf<[typeof sqlEngineOptions]> & { profile?: string | undefined };
 
 export interface SqlRunArgs {
   engine: EngineName;
@@ -57,25 +60,25 @@ export function lakeStore(store: string): string {
   return `"${id}"`;
 }
 
-function layoutOf(args: Record<string, unknown>, engine: EngineName): TableLayout {
+function layoutOf(args: SqlEngineArgs, engine: EngineName): TableLayout {
   if (engine === 'lake') return 'none';
   if (engine === 'duckdb') return 'organization';
-  const given = arg.string(args, 'table-layout');
+  const given = args['table-layout'];
   if (given !== undefined) return given as TableLayout;
-  return arg.string(args, 'organization-id') !== undefined ? 'organization' : 'account';
+  return args['organization-id'] !== undefined ? 'organization' : 'account';
 }
 
-function tableOf(args: Record<string, unknown>, engine: EngineName): string {
+function tableOf(args: SqlEngineArgs, engine: EngineName): string {
   if (engine === 'lake') {
-    const store = arg.string(args, 'event-data-store');
+    const store = args['event-data-store'];
     if (store === undefined) throw new TrailproofError('TP_USAGE', '--engine lake needs --event-data-store ID (the event data store to query)');
     return lakeStore(store);
   }
   if (engine === 'duckdb') return 'cloudtrail_logs';
-  const database = arg.string(args, 'athena-database');
+  const database = args['athena-database'];
   if (database === undefined) throw new TrailproofError('TP_USAGE', '--engine athena needs --athena-database (the Glue database of the CloudTrail table)');
   // Validated as Athena names them (letters, digits, underscores); a query reads them unquoted.
-  return `${athenaIdentifier('database', database)}.${athenaIdentifier('table', arg.string(args, 'athena-table') ?? 'cloudtrail_logs')}`;
+  return `${athenaIdentifier('database', database)}.${athenaIdentifier('table', args['athena-table'] ?? 'cloudtrail_logs')}`;
 }
 
 /** The dry run's text: each query's name, the partitions it reads and its SQL. */
@@ -99,7 +102,7 @@ function costLine(cost: CostSummary, engine: EngineName): string {
   return `${cost.queries} queries scanned ${formatBytes(cost.bytesScanned)} (billed ${formatBytes(cost.billedBytes)}), estimated ${formatMoney(cost.cost, cost.currency)}`;
 }
 
-export async function runSqlScan(args: Record<string, unknown>, io: Io, run: SqlRunArgs, signal?: AbortSignal): Promise<SqlRunOutcome | null> {
+export async function runSqlScan(args: SqlEngineArgs, io: Io, run: SqlRunArgs, signal?: AbortSignal): Promise<SqlRunOutcome | null> {
   const engine = run.engine;
   const layout = layoutOf(args, engine);
   const table = tableOf(args, engine);
@@ -107,19 +110,19 @@ export async function runSqlScan(args: Record<string, unknown>, io: Io, run: Sql
     io.stdout(dryRunText(planSqlScan({ engine, rules: run.rules, parameters: run.parameters, table, layout, scope: run.scope }), engine));
     return null;
   }
-  const price = arg.string(args, 'price-per-tb');
+  const price = args['price-per-tb'];
   const pricing = pricingFor(engine === 'lake' ? 'lake' : 'athena', price === undefined ? undefined : parsePricePerTb(price));
-  const region = arg.string(args, 'athena-region');
-  const profile = arg.string(args, 'profile');
+  const region = args['athena-region'];
+  const profile = args.profile;
   let runner: QueryRunner;
   let close = (): void => undefined;
   if (engine === 'athena') {
     const client = athenaClient({ region, profile });
-    const options = { database: arg.string(args, 'athena-database') as string, workgroup: arg.string(args, 'athena-workgroup'), outputLocation: arg.string(args, 'athena-output') };
-    const location = arg.string(args, 'create-table');
+    const options = { database: args['athena-database'] as string, workgroup: args['athena-workgroup'], outputLocation: args['athena-output'] };
+    const location = args['create-table'];
     if (location !== undefined) {
-      const orgId = arg.string(args, 'organization-id');
-      const tableOnly = arg.string(args, 'athena-table') ?? 'cloudtrail_logs';
+      const orgId = args['organization-id'];
+      const tableOnly = args['athena-table'] ?? 'cloudtrail_logs';
       const regions = run.scope.regions;
       if (regions.length === 0) throw new TrailproofError('TP_USAGE', '--create-table needs --regions: the regions whose folders the table projects');
       const ddl =

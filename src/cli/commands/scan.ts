@@ -19,7 +19,7 @@ import { STATUSES, type Detection, type Findings, type Severity, type Summary } 
 import type { ScanScope } from '../../events/readers/types.js';
 import type { RuleLoadError, RuleSource } from '../../events/sigma/index.js';
 import { toolVersion } from '../../paths.js';
-import { type CommandSpec } from '../command.js';
+import { defineCommand, type ArgsOf } from '../command.js';
 import { processIo, screenFlags, screenFor, type Io } from '../io.js';
 import type { Screen } from '../../output/terminal.js';
 import { FAIL_ON_CHOICES } from '../options.js';
@@ -40,20 +40,22 @@ export const scanOptions = {
   ...sqlEngineOptions,
 } as const;
 
-export async function scan(args: Record<string, unknown>, io: Io): Promise<number> {
+type ScanArgs = ArgsOf<[typeof scanOptions]>;
+
+export async function scan(args: ScanArgs, io: Io): Promise<number> {
   const common: CommonEventArgs = readCommonArgs(args);
-  const format = args['format'] === undefined ? 'table' : String(args['format']);
-  const out = args['out'] === undefined ? undefined : String(args['out']);
+  const format = args.format ?? 'table';
+  const out = args.out;
   const { config } = loadConfig(common.config, io.cwd);
   if (common.scope.accounts.length === 0 && config.accounts !== undefined) common.scope.accounts = [...config.accounts];
-  const failOn = (args['fail-on'] === undefined ? (config.failOn ?? 'high') : String(args['fail-on'])) as Severity | 'none';
+  const failOn: Severity | 'none' = args['fail-on'] ?? config.failOn ?? 'high';
   const { scope, period } = scopeFromFlags(common.scope);
-  const rulesDirs = (args['rules'] === undefined ? [] : (Array.isArray(args['rules']) ? args['rules'] : [args['rules']])).map((d) => resolve(io.cwd, String(d)));
+  const rulesDirs = (args.rules ?? []).map((d) => resolve(io.cwd, d));
   const rules = ruleSources({ builtin: args['builtin-rules'] !== false, dirs: rulesDirs });
   const settings = ruleSettings(config);
-  const engine = String(args['engine'] ?? 'local');
+  const engine = args.engine;
   if (engine !== 'local') {
-    return scanSql(args, io, { engine: engine as EngineName, common, scope, period, failOn, format, out, rules: rules.sources, ruleErrors: rules.errors, settings });
+    return scanSql(args, io, { engine, common, scope, period, failOn, format, out, rules: rules.sources, ruleErrors: rules.errors, settings });
   }
   const opened = await openSources(common.source, scope, io.cwd);
   const startedAt = new Date();
@@ -174,7 +176,7 @@ interface SqlScanContext {
 }
 
 /** The scan on a SQL engine (scan-sql.ts); DuckDB loads --logs/--bundle through the same readers first. */
-async function scanSql(args: Record<string, unknown>, io: Io, c: SqlScanContext): Promise<number> {
+async function scanSql(args: ScanArgs, io: Io, c: SqlScanContext): Promise<number> {
   const startedAt = new Date();
   const loadLocal = async (): Promise<{ runner: ReturnType<typeof duckdbRunner>; table: string; close(): void; rows: number }> => {
     const opened = await openSources(c.common.source, c.scope, io.cwd);
@@ -225,17 +227,17 @@ async function scanSql(args: Record<string, unknown>, io: Io, c: SqlScanContext)
   return findings.run.outcome.exitCode;
 }
 
-export const command: CommandSpec = {
+export const command = defineCommand({
   name: 'scan',
   describe: 'Run the event-history rules (Sigma) over CloudTrail events, write detections, exit by --fail-on',
+  options: [scanOptions],
   builder: (y) =>
     y
-      .options(scanOptions)
       .example('$0 scan --logs ./AWSLogs --period 2026-Q3 --out reports/q3', 'A quarter of an organization\'s logs, findings.json into reports/q3')
       .example('$0 scan --logs s3://org-trail-bucket/AWSLogs/o-abc123 --from 2026-09-14 --to 2026-09-15', 'Two days straight from the trail bucket')
       .example('$0 scan --bundle ./evidence --rules ./my-rules --no-builtin-rules --format json > findings.json', 'Only your own Sigma rules, JSON on stdout')
       .example('$0 scan --engine athena --athena-database security --athena-table cloudtrail_logs --athena-output s3://athena-results/tp/ --period 2026-Q3', 'The rules as SQL in Athena, over a quarter of the CloudTrail table')
       .example('$0 scan --engine athena --athena-database security --period 2026-Q3 --dry-run', 'Print the SQL and the partitions it would read; run nothing')
       .example('$0 scan --engine lake --event-data-store EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE --from 2026-09-01', 'The rules in a CloudTrail Lake event data store'),
-  run: (args, io) => scan(args, io),
-};
+  run: scan,
+});

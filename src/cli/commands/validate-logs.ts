@@ -12,7 +12,7 @@ import type { AwsClientConfig, S3Store } from '../../integrity/s3-store.js';
 import { LocalStore, type ObjectStore } from '../../integrity/store.js';
 import { validateChains } from '../../integrity/validate.js';
 import { parseTrailArn } from '../../evidence/estate.js';
-import { arg, type CommandSpec } from '../command.js';
+import { defineCommand, type ArgsOf } from '../command.js';
 import type { Io } from '../io.js';
 import { splitList } from '../options.js';
 
@@ -67,18 +67,18 @@ function instant(value: string, flag: string, endOfDay: boolean): Date {
   throw new TrailproofError('TP_USAGE', `${flag}: "${value}" is not an ISO-8601 instant or date (2026-09-14T03:00:00Z or 2026-09-14)`);
 }
 
-export async function validateLogs(args: Record<string, unknown>, io: Io): Promise<number> {
-  const logs = arg.string(args, 'logs');
-  const trailArn = arg.string(args, 'trail');
-  const accountId = arg.string(args, 'account-id');
-  const keyFiles = arg.strings(args, 'public-keys') ?? [];
-  const json = arg.string(args, 'format') === 'json';
-  const quiet = arg.boolean(args, 'quiet');
-  const concurrency = arg.number(args, 'concurrency') ?? 8;
+export async function validateLogs(args: ArgsOf<[typeof validateLogsOptions]>, io: Io): Promise<number> {
+  const logs = args.logs;
+  const trailArn = args.trail;
+  const accountId = args['account-id'];
+  const keyFiles = args['public-keys'] ?? [];
+  const json = args.format === 'json';
+  const quiet = args.quiet === true;
+  const concurrency = args.concurrency ?? 8;
   if (logs === undefined && trailArn === undefined) throw new TrailproofError('TP_USAGE', 'validate-logs needs --logs DIR|s3://bucket/prefix or --trail ARN');
   if (accountId !== undefined && !/^\d{12}$/.test(accountId)) throw new TrailproofError('TP_USAGE', `--account-id: "${accountId}" is not a 12-digit account id`);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new TrailproofError('TP_USAGE', '--concurrency must be a whole number of at least 1');
-  const range = parseRange(arg.string(args, 'from'), arg.string(args, 'to'), arg.string(args, 'period'), new Date());
+  const range = parseRange(args.from, args.to, args.period, new Date());
   const endpoint = resolveEndpoint('S3', { env: io.env });
   const region = regionFromEnv(io.env);
   const aws: AwsClientConfig = { ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}) };
@@ -88,13 +88,13 @@ export async function validateLogs(args: Record<string, unknown>, io: Io): Promi
   let s3: S3Store | undefined;
   let store: ObjectStore;
   let chains: FoundChain[];
-  let logging = arg.boolean(args, 'logging');
+  let logging = args.logging === true;
   let source: string;
   if (logs !== undefined && !logs.startsWith('s3://')) {
     const local = new LocalStore(resolve(io.cwd, logs), logs);
     local.allKeys();
     store = local;
-    chains = await discoverChains(local, arg.string(args, 'bucket'));
+    chains = await discoverChains(local, args.bucket);
     if (trailArn !== undefined) {
       const t = parseTrailArn(trailArn);
       if (t === undefined) throw new TrailproofError('TP_USAGE', `--trail: "${trailArn}" is not a trail ARN`);
@@ -112,7 +112,7 @@ export async function validateLogs(args: Record<string, unknown>, io: Io): Promi
     s3 = await newS3Store();
     store = s3;
     const { resolveTrail } = await import('../../integrity/live.js');
-    const live = await resolveTrail(s3, aws, trailArn as string, accountId, splitList(arg.string(args, 'regions')));
+    const live = await resolveTrail(s3, aws, trailArn as string, accountId, splitList(args.regions));
     chains = live.chains.map((chain) => ({ chain, bucket: live.bucket }));
     logging = live.logging;
     source = `s3://${live.bucket}`;
@@ -132,7 +132,7 @@ export async function validateLogs(args: Record<string, unknown>, io: Io): Promi
     throw new TrailproofError('TP_USAGE', 'validate-logs --logs DIR needs --public-keys FILE (the output of `aws cloudtrail list-public-keys`)');
   }
 
-  const pinnedFlag = arg.string(args, 'trusted-key-fingerprints');
+  const pinnedFlag = args['trusted-key-fingerprints'];
   const pinned = pinnedFlag === undefined ? undefined : parseFingerprints(splitList(pinnedFlag), '--trusted-key-fingerprints');
   if (pinned !== undefined && pinned.length === 0) throw new TrailproofError('TP_USAGE', '--trusted-key-fingerprints needs at least one fingerprint');
   const anchor = trustedKeys(keys, [], {
@@ -145,7 +145,7 @@ export async function validateLogs(args: Record<string, unknown>, io: Io): Promi
   if (progress) io.stderr(`Validating ${chains.length} digest chain${chains.length === 1 ? '' : 's'} in ${source}${chains.length > 0 ? `: ${chains.map((c) => describeChain(c.chain)).join('; ')}` : ''}\n`);
   const report = await validateChains({
     store, chains, keys, keysSource, start: range.start, end: range.end, concurrency,
-    stricter: args.stricter !== false, logging, verbose: arg.boolean(args, 'verbose'),
+    stricter: args.stricter !== false, logging, verbose: args.verbose === true,
     ...(pinned === undefined ? {} : { pinned: new Set(pinned) }),
     ...(progress ? { onProgress: (done: { digests: number; logs: number }) => {
       if (done.digests % 100 === 0) io.stderr(`  ${done.digests} digest files and ${done.logs} log files checked\n`);
@@ -154,19 +154,19 @@ export async function validateLogs(args: Record<string, unknown>, io: Io): Promi
   report.trust = anchor.trust;
   if (json) io.stdout(renderJson(report));
   else io.stdout(renderText(report));
-  if (!json && arg.boolean(args, 'verbose')) {
+  if (!json && args.verbose === true) {
     for (const f of report.files ?? []) io.stderr(`${f.type === 'log' ? 'Log file' : f.type === 'digest' ? 'Digest file' : '(backfill) Digest file'}\t${store.describe(f.bucket, f.key)}\t${f.valid ? 'valid' : `INVALID: ${f.reason ?? ''}`}\n`);
   }
   return exitCodeOf(report);
 }
 
-export const command: CommandSpec = {
+export const command = defineCommand({
   name: 'validate-logs',
   describe: 'Verify CloudTrail log-file integrity from digest files (offline or live), like aws cloudtrail validate-logs and stricter',
+  options: [validateLogsOptions],
   builder: (y) =>
     y
-      .options(validateLogsOptions)
       .example('$0 validate-logs --logs ./log-bucket --public-keys keys.json --from 2026-09-01 --to 2026-09-30', 'Validate a downloaded copy of the log bucket for September')
       .example('$0 validate-logs --trail arn:aws:cloudtrail:us-east-1:111111111111:trail/main --from 2026-09-14 --format json', 'Validate live from S3, JSON on stdout'),
-  run: (args, io) => validateLogs(args, io),
-};
+  run: validateLogs,
+});

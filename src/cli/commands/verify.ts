@@ -9,7 +9,7 @@ import { verifyFolder } from '../../attest/folder.js';
 import { pemVerifier } from '../../attest/keys.js';
 import { kmsVerifier } from '../../attest/kms.js';
 import { TrailproofError } from '../../errors.js';
-import { arg, type CommandSpec } from '../command.js';
+import { defineCommand } from '../command.js';
 import type { Io } from '../io.js';
 import { readKeyFile } from '../signing.js';
 
@@ -55,33 +55,32 @@ export async function verify(args: VerifyArgs, io: Io): Promise<number> {
   return ok ? 0 : 1;
 }
 
-export const command: CommandSpec = {
+const verifyOptions = {
+  dir: { type: 'string', requiresArg: true, demandOption: true, describe: 'The output folder holding attestation.intoto.jsonl' },
+  key: { type: 'string', requiresArg: true, describe: 'The PEM public key (ECDSA P-256 or Ed25519) the outputs were signed with' },
+  'kms-key': { type: 'string', requiresArg: true, describe: 'The AWS KMS key the outputs were signed with (verified with KMS Verify)' },
+  bundle: { type: 'string', requiresArg: true, describe: "Where the evidence bundle is now, when it moved: its manifest.json is checked there instead of at the path the attestation records" },
+  region: { type: 'string', requiresArg: true, describe: "Region of --kms-key when it is not an ARN (default AWS_REGION, else us-east-1)" },
+  profile: { type: 'string', requiresArg: true, describe: 'AWS profile for --kms-key' },
+  format: { type: 'string', choices: ['text', 'json'], describe: 'text (default) or json on stdout' },
+} as const;
+
+export const command = defineCommand({
   name: 'verify',
   describe: 'Verify the signed attestation of an output folder (attestation.intoto.jsonl): the signature and every file digest',
-  builder: (y) =>
-    y
-      .options({
-        dir: { type: 'string', requiresArg: true, demandOption: true, describe: 'The output folder holding attestation.intoto.jsonl' },
-        key: { type: 'string', requiresArg: true, describe: 'The PEM public key (ECDSA P-256 or Ed25519) the outputs were signed with' },
-        'kms-key': { type: 'string', requiresArg: true, describe: 'The AWS KMS key the outputs were signed with (verified with KMS Verify)' },
-        bundle: { type: 'string', requiresArg: true, describe: "Where the evidence bundle is now, when it moved: its manifest.json is checked there instead of at the path the attestation records" },
-        region: { type: 'string', requiresArg: true, describe: "Region of --kms-key when it is not an ARN (default AWS_REGION, else us-east-1)" },
-        profile: { type: 'string', requiresArg: true, describe: 'AWS profile for --kms-key' },
-        format: { type: 'string', choices: ['text', 'json'], describe: 'text (default) or json on stdout' },
-      })
-      .example('$0 verify --dir reports/2026-Q3 --key signing-pub.pem', 'Check the signature and every file of a signed output folder'),
+  options: [verifyOptions],
+  builder: (y) => y.example('$0 verify --dir reports/2026-Q3 --key signing-pub.pem', 'Check the signature and every file of a signed output folder'),
   run: (args, io) => {
-    const parsed: VerifyArgs = { dir: arg.string(args, 'dir') ?? '', quiet: arg.boolean(args, 'quiet') };
+    const parsed: VerifyArgs = { dir: args.dir, quiet: args.quiet };
     const set = <K extends keyof VerifyArgs>(key: K, value: VerifyArgs[K] | undefined): void => {
       if (value !== undefined) parsed[key] = value;
     };
-    set('key', arg.string(args, 'key'));
-    set('kmsKey', arg.string(args, 'kms-key'));
-    set('bundle', arg.string(args, 'bundle'));
-    set('region', arg.string(args, 'region'));
-    set('profile', arg.string(args, 'profile'));
-    const format = arg.string(args, 'format');
-    if (format === 'json' || format === 'text') parsed.format = format;
+    set('key', args.key);
+    set('kmsKey', args['kms-key']);
+    set('bundle', args.bundle);
+    set('region', args.region);
+    set('profile', args.profile);
+    if (args.format === 'json' || args.format === 'text') parsed.format = args.format;
     return verify(parsed, io);
   },
-};
+});

@@ -6,7 +6,7 @@ import { check } from '../../../checks/trail/log-integrity.js';
 import { createContext, type CheckResult } from '../../../src/engine/check.js';
 import { Bundle } from '../../../src/evidence/bundle.js';
 import { Estate } from '../../../src/evidence/estate.js';
-import { attachLogIntegrity, verifyBundleLogs } from '../../../src/integrity/bundle.js';
+import { verifyBundleLogs } from '../../../src/integrity/bundle.js';
 import { trailArn, type BundleBuilder } from '../../../fixtures/bundle-builder.js';
 import { MGMT, builder, writeTrails } from '../trail-key-estate.js';
 import { chainOf, pathOf, publicKeysDocument, signingKey, writeChain, type ChainOptions, type Vectors } from '../../../fixtures/integrity-vectors.js';
@@ -30,8 +30,7 @@ function bundleWithLogs(options: ChainOptions = {}, change: (v: Vectors) => void
 
 async function run(b: BundleBuilder, verify = true): Promise<CheckResult> {
   const bundle = Bundle.open(b.writeTemp());
-  if (verify) attachLogIntegrity(bundle, await verifyBundleLogs(bundle));
-  const estate = new Estate(bundle);
+  const estate = new Estate(bundle, verify ? { logIntegrity: await verifyBundleLogs(bundle) } : {});
   const results = check.run(estate, createContext(check.meta, {}, estate.collectedAt));
   const mine = results.filter((r) => r.resource === ARN);
   expect(mine).to.have.length(1);
