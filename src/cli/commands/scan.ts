@@ -23,6 +23,7 @@ import { type CommandSpec } from '../command.js';
 import { processIo, screenFlags, screenFor, type Io } from '../io.js';
 import type { Screen } from '../../output/terminal.js';
 import { FAIL_ON_CHOICES } from '../options.js';
+import { timeFormat, timeZoneOption, type TimeFormat } from '../time-options.js';
 import { decodeUnit } from '../../events/readers/decode.js';
 import type { CloudTrailRecord } from '../../events/record.js';
 import type { EngineName } from '../../sql/dialect.js';
@@ -37,11 +38,14 @@ export const scanOptions = {
   format: { type: 'string', choices: ['table', 'json'], describe: 'table (default): detections for a person; json: the findings file on stdout (or into --out)' },
   out: { type: 'string', requiresArg: true, describe: 'Write findings.json into this folder' },
   'fail-on': { type: 'string', choices: FAIL_ON_CHOICES, describe: 'Lowest severity of a detection that makes the run exit 1 (default high; none never fails)' },
+  group: { type: 'boolean', default: true, describe: 'The table shows one row per rule with a count (--no-group or --wide: one row per detection); findings.json always has each' },
+  ...timeZoneOption,
   ...sqlEngineOptions,
 } as const;
 
 export async function scan(args: Record<string, unknown>, io: Io): Promise<number> {
-  const common: CommonEventArgs = readCommonArgs(args);
+  const common: CommonEventArgs = readCommonArgs(args, { cwd: io.cwd, nowMs: Date.now() });
+  tableOptionsOf(args); // an unknown --tz is bad usage before any file is read
   const format = args['format'] === undefined ? 'table' : String(args['format']);
   const out = args['out'] === undefined ? undefined : String(args['out']);
   const { config } = loadConfig(common.config, io.cwd);
@@ -95,7 +99,7 @@ export async function scan(args: Record<string, unknown>, io: Io): Promise<numbe
   if (stats.files === 0) lines.push('no log files in scope: check the folder, the prefix and --from/--to, --accounts, --regions');
   if (nothingRead) lines.push('no events could be read: nothing can be decided (exit 3)');
   lines.push(`gate: ${gateLine(findings)}`);
-  emit(io, { findings, format, out, quiet: common.quiet, lines, screen: screenFor(io, screenFlags(args)) });
+  emit(io, { findings, format, out, quiet: common.quiet, lines, screen: screenFor(io, screenFlags(args)), table: tableOptionsOf(args) });
 
   if (tampered) {
     const listed = stats.modified.slice(0, 3).join(', ') + (stats.modified.length > 3 ? ` and ${stats.modified.length - 3} more` : '');
@@ -145,7 +149,17 @@ function scanFindings(p: FindingsParts): Findings & { scan: Record<string, unkno
 }
 
 /** findings.json into --out; stdout carries the findings (JSON) or the detection table; the summary is a log, on stderr. */
-function emit(io: Io, o: { findings: Findings; format: string; out: string | undefined; quiet: boolean; lines: string[]; screen: Screen }): void {
+/** How the detection table reads: the zone of its times and whether a rule's detections share one row. */
+interface TableOptions {
+  time: TimeFormat;
+  group: boolean;
+}
+
+function tableOptionsOf(args: Record<string, unknown>): TableOptions {
+  return { time: timeFormat(args['tz'] === undefined ? undefined : String(args['tz'])), group: args['group'] !== false && args['wide'] !== true };
+}
+
+function emit(io: Io, o: { findings: Findings; format: string; out: string | undefined; quiet: boolean; lines: string[]; screen: Screen; table: TableOptions }): void {
   const json = JSON.stringify(o.findings, null, 2) + '\n';
   if (o.out !== undefined) {
     const dir = resolve(io.cwd, o.out);
@@ -155,7 +169,7 @@ function emit(io: Io, o: { findings: Findings; format: string; out: string | und
     renameSync(`${target}.tmp`, target);
   }
   if (o.format === 'json' && o.out === undefined) io.stdout(json);
-  else io.stdout(o.findings.detections.length > 0 ? detectionsTable(o.findings.detections, o.screen) : 'no detections\n');
+  else io.stdout(o.findings.detections.length > 0 ? detectionsTable(o.findings.detections, o.screen, o.table.time, o.table.group) : 'no detections\n');
   if (!o.quiet) io.stderr(o.lines.join('\n') + '\n');
 }
 
@@ -220,7 +234,7 @@ async function scanSql(args: Record<string, unknown>, io: Io, c: SqlScanContext)
   const detections = applySettings(outcome.detections, c.settings);
   const findings = scanFindings({ startedAt, live: c.engine !== 'duckdb', scope: c.scope, period: c.period, manifest: undefined, failOn: c.failOn, detections, scan: { sql: outcome.section, rules: { errors: ruleErrors.map((e) => e.message) } } });
   findings.run.outcome = runOutcome(findings, c.failOn);
-  emit(io, { findings, format: c.format, out: c.out, quiet: c.common.quiet, screen: screenFor(io, screenFlags(args)), lines: [...outcome.summary, `${detections.length} detections: ${severityCounts(detections)}`, `gate: ${gateLine(findings)}`] });
+  emit(io, { findings, format: c.format, out: c.out, quiet: c.common.quiet, screen: screenFor(io, screenFlags(args)), table: tableOptionsOf(args), lines: [...outcome.summary, `${detections.length} detections: ${severityCounts(detections)}`, `gate: ${gateLine(findings)}`] });
   return findings.run.outcome.exitCode;
 }
 
