@@ -16,6 +16,7 @@ import { command as rulesSql } from './commands/rules-sql.js';
 import { command as scan } from './commands/scan.js';
 import { command as validateLogs } from './commands/validate-logs.js';
 import { command as verify } from './commands/verify.js';
+import { envFlags, explainFailure, type CommandNode } from './flags.js';
 import { processIo, type Io } from './io.js';
 import { commonOptions } from './options.js';
 
@@ -24,6 +25,14 @@ const COMMANDS: CommandSpec[] = [audit, collect, scan, events, report, validateL
 const CHECKS_SUBCOMMANDS: CommandSpec[] = [checksList];
 const RULES_SUBCOMMANDS: CommandSpec[] = [rulesList, rulesSql];
 const FRAMEWORKS_SUBCOMMANDS: CommandSpec[] = [frameworksList];
+
+/** The same commands as a tree, for suggestions and environment flags (flags.ts). */
+const COMMAND_TREE: CommandNode[] = [
+  ...COMMANDS.map((spec) => ({ name: spec.name, spec })),
+  { name: 'checks', sub: CHECKS_SUBCOMMANDS.map((spec) => ({ name: spec.name, spec })) },
+  { name: 'rules', sub: RULES_SUBCOMMANDS.map((spec) => ({ name: spec.name, spec })) },
+  { name: 'frameworks', sub: FRAMEWORKS_SUBCOMMANDS.map((spec) => ({ name: spec.name, spec })) },
+];
 
 /**
  * Option values that begin with a dash, which the parser would otherwise read as a bundle of one-letter
@@ -45,9 +54,18 @@ export function joinDashValues(argv: readonly string[]): string[] {
 }
 
 export async function main(rawArgv: string[], io: Io = processIo): Promise<number> {
-  const argv = joinDashValues(rawArgv);
+  const typed = joinDashValues(rawArgv);
   let exitCode = 0;
-  const debug = argv.includes('--debug');
+  const debug = typed.includes('--debug');
+  let argv: string[];
+  let fromEnv: ReadonlyMap<string, string>;
+  try {
+    ({ argv, fromEnv } = envFlags(typed, COMMAND_TREE, io.env));
+  } catch (err) {
+    if (!(err instanceof TrailproofError)) throw err;
+    io.stderr(`trailproof: ${err.message}\n`);
+    return err.exitCode;
+  }
   const register = (y: Argv, spec: CommandSpec): Argv =>
     y.command(spec.name, spec.describe, (sub) => spec.builder(sub), async (args) => {
       exitCode = await spec.run(args as Record<string, unknown>, io);
@@ -82,7 +100,7 @@ export async function main(rawArgv: string[], io: Io = processIo): Promise<numbe
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, err) => {
-      throw err ?? new TrailproofError('TP_USAGE', message);
+      throw err ?? new TrailproofError('TP_USAGE', explainFailure(message, typed, COMMAND_TREE, fromEnv));
     });
 
   try {
