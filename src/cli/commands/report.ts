@@ -13,6 +13,7 @@ import type { SecurityHubOptions } from '../../collect/securityhub.js';
 import { importToSecurityHub, securityHubAccessOptions, securityHubOption } from './security-hub.js';
 import type { Signer } from '../../attest/dsse.js';
 import { resolveSigner, signingOptions, signingFlags, type SigningFlags } from '../signing.js';
+import { StatusLine, progressModeOf } from '../../progress.js';
 
 export interface ReportArgs {
   findings: string;
@@ -36,6 +37,8 @@ export interface ReportArgs {
   /** --security-hub: import the findings into Security Hub, with these credentials. */
   securityHub?: SecurityHubOptions;
   quiet: boolean;
+  /** --no-progress: plain progress lines even on a terminal. */
+  progress?: boolean;
   /** The findings already in memory (audit renders what it just wrote): not read and parsed again. */
   preloaded?: { findings: Findings; sha256: string; bytes?: Uint8Array };
   /** --sign-key / --sign-kms-key (with --region/--profile for KMS). */
@@ -138,10 +141,22 @@ export async function report(args: ReportArgs, io: Io): Promise<number> {
     return 0;
   }
   const outDir = resolve(io.cwd, args.out);
-  const written = await writeReports(findings, formats, outDir, ctx, {
-    ...(loaded.bytes === undefined ? {} : { originalJson: loaded.bytes }),
-    onWritten: (w) => log(`wrote ${relative(io.cwd, w.path) || w.path} (${Math.max(1, Math.round(w.bytes.length / 1024))} KB${w.pages !== undefined ? `, ${w.pages} pages` : ''})`),
-  });
+  // The one progress display: which format is rendering (a PDF takes seconds), between the "wrote" lines.
+  const status = new StatusLine({ mode: progressModeOf({ quiet: args.quiet, progress: args.progress !== false, stderrIsTty: io.stderrIsTty === true }), write: io.stderr, intervalMs: 5000, redrawMs: 250, plainPrefix: 'trailproof: ' });
+  let done = 0;
+  status.repeat((ms) => `report: rendering ${formats[done] ?? ''} (${done + 1} of ${formats.length}), ${(ms / 1000).toFixed(0)}s`);
+  let written;
+  try {
+    written = await writeReports(findings, formats, outDir, ctx, {
+      ...(loaded.bytes === undefined ? {} : { originalJson: loaded.bytes }),
+      onWritten: (w) => {
+        done++;
+        if (!args.quiet) status.log(`wrote ${relative(io.cwd, w.path) || w.path} (${Math.max(1, Math.round(w.bytes.length / 1024))} KB${w.pages !== undefined ? `, ${w.pages} pages` : ''})\n`);
+      },
+    });
+  } finally {
+    status.done();
+  }
   // The attestation is written last, over every file this run wrote and the findings file when it is in the folder.
   if (signer !== undefined) {
     const { signOutputs } = await import('../../attest/folder.js');
@@ -182,7 +197,7 @@ export const command: CommandSpec = {
       .example('$0 report --findings findings.json --format markdown >> "$GITHUB_STEP_SUMMARY"', 'A summary for a CI job page')
       .example('$0 report --findings findings.json --out out --format asff --security-hub --assume-role TrailproofAudit', 'Write findings.asff.json and import it into each account\'s Security Hub'),
   run: (args, io) => {
-    const parsed: ReportArgs = { findings: arg.string(args, 'findings') ?? '', quiet: arg.boolean(args, 'quiet') };
+    const parsed: ReportArgs = { findings: arg.string(args, 'findings') ?? '', quiet: arg.boolean(args, 'quiet'), progress: args['progress'] !== false };
     const set = <K extends keyof ReportArgs>(key: K, value: ReportArgs[K] | undefined): void => {
       if (value !== undefined) parsed[key] = value;
     };

@@ -13,6 +13,7 @@ import { validateChains } from '../../integrity/validate.js';
 import { parseTrailArn } from '../../evidence/estate.js';
 import { arg, type CommandSpec } from '../command.js';
 import type { Io } from '../io.js';
+import { StatusLine, progressModeOf } from '../../progress.js';
 import { splitList } from '../options.js';
 
 export const validateLogsOptions = {
@@ -140,16 +141,27 @@ export async function validateLogs(args: Record<string, unknown>, io: Io): Promi
   });
   keys = anchor.keys;
 
-  const progress = !quiet && args.progress !== false && !json;
-  if (progress) io.stderr(`Validating ${chains.length} digest chain${chains.length === 1 ? '' : 's'} in ${source}${chains.length > 0 ? `: ${chains.map((c) => describeChain(c.chain)).join('; ')}` : ''}\n`);
-  const report = await validateChains({
-    store, chains, keys, keysSource, start: range.start, end: range.end, concurrency,
-    stricter: args.stricter !== false, logging, verbose: arg.boolean(args, 'verbose'),
-    ...(pinned === undefined ? {} : { pinned: new Set(pinned) }),
-    ...(progress ? { onProgress: (done: { digests: number; logs: number }) => {
-      if (done.digests % 100 === 0) io.stderr(`  ${done.digests} digest files and ${done.logs} log files checked\n`);
-    } } : {}),
+  // The one progress display (src/progress.ts): a redrawn line on a terminal, a plain line every few seconds
+  // elsewhere, nothing with --quiet; the JSON form keeps stderr for errors alone.
+  const mode = json ? 'off' : progressModeOf({ quiet, progress: args.progress !== false, stderrIsTty: io.stderrIsTty === true });
+  const status = new StatusLine({ mode, write: io.stderr, intervalMs: 5000, redrawMs: 250, plainPrefix: 'trailproof: ' });
+  if (mode !== 'off') io.stderr(`Validating ${chains.length} digest chain${chains.length === 1 ? '' : 's'} in ${source}${chains.length > 0 ? `: ${chains.map((c) => describeChain(c.chain)).join('; ')}` : ''}\n`);
+  const checked = { digests: 0, logs: 0 };
+  status.repeat((elapsedMs) => {
+    const secs = elapsedMs / 1000;
+    return `validate-logs: ${checked.digests.toLocaleString('en-US')} digest files and ${checked.logs.toLocaleString('en-US')} log files checked (${Math.round(secs > 0 ? checked.logs / secs : 0).toLocaleString('en-US')} log files/s), ${secs.toFixed(0)}s`;
   });
+  let report;
+  try {
+    report = await validateChains({
+      store, chains, keys, keysSource, start: range.start, end: range.end, concurrency,
+      stricter: args.stricter !== false, logging, verbose: arg.boolean(args, 'verbose'),
+      ...(pinned === undefined ? {} : { pinned: new Set(pinned) }),
+      onProgress: (done: { digests: number; logs: number }) => Object.assign(checked, done),
+    });
+  } finally {
+    status.done();
+  }
   report.trust = anchor.trust;
   if (json) io.stdout(renderJson(report));
   else io.stdout(renderText(report));
