@@ -16,6 +16,7 @@ import { command as rulesSql } from './commands/rules-sql.js';
 import { command as scan } from './commands/scan.js';
 import { command as validateLogs } from './commands/validate-logs.js';
 import { command as verify } from './commands/verify.js';
+import { cloneEpilog } from './examples.js';
 import { envFlags, explainFailure, type CommandNode } from './flags.js';
 import { processIo, type Io } from './io.js';
 import { commonOptions } from './options.js';
@@ -27,7 +28,7 @@ const RULES_SUBCOMMANDS: CommandSpec[] = [rulesList, rulesSql];
 const FRAMEWORKS_SUBCOMMANDS: CommandSpec[] = [frameworksList];
 
 /** The same commands as a tree, for suggestions and environment flags (flags.ts). */
-const COMMAND_TREE: CommandNode[] = [
+export const COMMAND_TREE: CommandNode[] = [
   ...COMMANDS.map((spec) => ({ name: spec.name, spec })),
   { name: 'checks', sub: CHECKS_SUBCOMMANDS.map((spec) => ({ name: spec.name, spec })) },
   { name: 'rules', sub: RULES_SUBCOMMANDS.map((spec) => ({ name: spec.name, spec })) },
@@ -66,8 +67,9 @@ export async function main(rawArgv: string[], io: Io = processIo): Promise<numbe
     io.stderr(`trailproof: ${err.message}\n`);
     return err.exitCode;
   }
-  const register = (y: Argv, spec: CommandSpec): Argv =>
-    y.command(spec.name, spec.describe, (sub) => spec.builder(sub), async (args) => {
+  // A command's help ends with its generic examples (its builder's), then the ones that work in a clone.
+  const register = (y: Argv, spec: CommandSpec, parent?: string): Argv =>
+    y.command(spec.name, spec.describe, (sub) => spec.builder(sub).epilog(cloneEpilog(parent === undefined ? spec.name : `${parent} ${spec.name}`)), async (args) => {
       exitCode = await spec.run(args as Record<string, unknown>, io);
     });
 
@@ -79,17 +81,17 @@ export async function main(rawArgv: string[], io: Io = processIo): Promise<numbe
   parser = parser
     .command('checks', 'The check catalog', (y) => {
       let sub = y;
-      for (const spec of CHECKS_SUBCOMMANDS) sub = register(sub, spec);
+      for (const spec of CHECKS_SUBCOMMANDS) sub = register(sub, spec, 'checks');
       return sub.demandCommand(1, 'checks needs a subcommand: list');
     })
     .command('rules', 'The event-history rules (list, sql)', (y) => {
       let sub = y;
-      for (const spec of RULES_SUBCOMMANDS) sub = register(sub, spec);
+      for (const spec of RULES_SUBCOMMANDS) sub = register(sub, spec, 'rules');
       return sub.demandCommand(1, 'rules needs a subcommand: list or sql');
     })
     .command('frameworks', 'The compliance frameworks', (y) => {
       let sub = y;
-      for (const spec of FRAMEWORKS_SUBCOMMANDS) sub = register(sub, spec);
+      for (const spec of FRAMEWORKS_SUBCOMMANDS) sub = register(sub, spec, 'frameworks');
       return sub.demandCommand(1, 'frameworks needs a subcommand: list');
     })
     .demandCommand(1, 'Give a command (see --help)')

@@ -119,7 +119,10 @@ export const command: CommandSpec = {
       format: { type: 'string', describe: 'table or json', requiresArg: true },
       plugin: { type: 'string', array: true, describe: 'Also list checks from a folder, file or npm package', requiresArg: true },
       rules: { type: 'string', array: true, describe: 'List and lint the Sigma rules in this folder instead (exit 1 when one does not load or can never match CloudTrail)', requiresArg: true },
-    }),
+    })
+      .example('$0 checks list', 'The built-in checks, fitted to the terminal')
+      .example('$0 checks list --plugin ./my-checks --format json', 'With your own checks, as JSON')
+      .example('$0 checks list --rules ./my-rules', 'Lint your Sigma rules: exit 1 when one does not load or can never match'),
   run: (args, io) => {
     const parsed: ChecksListArgs = {};
     const format = arg.string(args, 'format');

@@ -119,9 +119,9 @@ export const command: CommandSpec = {
   builder: (y) =>
     y
       .options(eventsOptions)
-      .example('$0 events --bundle examples/demo-org --resource example-prod-customer-data --name DeleteBucket', 'Who deleted this bucket, when and from where (demo org, from a clone)')
-      .example('$0 events --bundle examples/demo-org --since 7d --tz Europe/Berlin', "The bundle's last week of calls, in Berlin time")
-      .example('$0 events --bundle examples/demo-org --id c034be56-2178-48ce-a9e7-41fc5e7a6bd8', 'One event in words (the demo bucket deletion), then its record')
+      .example('$0 events --bundle ./evidence --resource my-bucket --name DeleteBucket', 'Who deleted a bucket, when and from where')
+      .example('$0 events --lookup-events --since 2h --tz LOCAL --errors-only', 'The last two hours of failed calls, live, in local time')
+      .example('$0 events --logs ./AWSLogs --id 3f2b8c1e-0a4d-4e6f-9b7a-1c2d3e4f5a6b', 'One event in words, then its record')
       .example('$0 events --logs ./AWSLogs --user Winter --from 2026-09-14 --to 2026-09-14 --format csv > winter.csv', "One user's day as CSV")
       .example('$0 events --logs s3://org-trail-bucket --ip 192.0.2.0/24 --errors-only --sort -time --limit 50', 'The latest failed calls from a network'),
   run: (args, io) => events(args, io),

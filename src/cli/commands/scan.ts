@@ -246,6 +246,7 @@ export const command: CommandSpec = {
       .options(scanOptions)
       .example('$0 scan --logs ./AWSLogs --period 2026-Q3 --out reports/q3', 'A quarter of an organization\'s logs, findings.json into reports/q3')
       .example('$0 scan --logs s3://org-trail-bucket/AWSLogs/o-abc123 --from 2026-09-14 --to 2026-09-15', 'Two days straight from the trail bucket')
+      .example('$0 scan --lookup-events --since 7d --no-group', 'The last week of management events, live, each detection on its own row')
       .example('$0 scan --bundle ./evidence --rules ./my-rules --no-builtin-rules --format json > findings.json', 'Only your own Sigma rules, JSON on stdout')
       .example('$0 scan --engine athena --athena-database security --athena-table cloudtrail_logs --athena-output s3://athena-results/tp/ --period 2026-Q3', 'The rules as SQL in Athena, over a quarter of the CloudTrail table')
       .example('$0 scan --engine athena --athena-database security --period 2026-Q3 --dry-run', 'Print the SQL and the partitions it would read; run nothing')

@@ -19,7 +19,9 @@ import { splitList } from '../options.js';
 export const validateLogsOptions = {
   logs: { type: 'string', describe: 'Log files in the S3 delivery layout: a local copy (DIR) or s3://bucket[/prefix]', requiresArg: true },
   trail: { type: 'string', describe: 'Trail ARN: validate its digests live from its bucket (or, with --logs DIR, only its chains in the copy)', requiresArg: true },
-  'account-id': { type: 'string', describe: 'Member account whose logs to validate (organization trails)', requiresArg: true },
+  account: { type: 'string', describe: 'Member account whose logs to validate (organization trails)', requiresArg: true },
+  // The old name (the AWS CLI's), kept working and out of the help: the same idea is --account in gate.
+  'account-id': { type: 'string', hidden: true, requiresArg: true },
   'public-keys': { type: 'string', array: true, describe: 'ListPublicKeys output (JSON); repeatable. Live without it: ListPublicKeys is called', requiresArg: true },
   'trusted-key-fingerprints': { type: 'string', describe: 'Comma list of key fingerprints to trust: a digest signed by any other key is invalid (a key must also hash to its fingerprint)', requiresArg: true },
   from: { type: 'string', describe: 'Start of the range (ISO-8601 instant or date); default: the oldest digest', requiresArg: true },
@@ -70,13 +72,14 @@ function instant(value: string, flag: string, endOfDay: boolean): Date {
 export async function validateLogs(args: Record<string, unknown>, io: Io): Promise<number> {
   const logs = arg.string(args, 'logs');
   const trailArn = arg.string(args, 'trail');
-  const accountId = arg.string(args, 'account-id');
+  const accountFlag = args['account'] !== undefined ? '--account' : '--account-id';
+  const accountId = arg.string(args, 'account') ?? arg.string(args, 'account-id');
   const keyFiles = arg.strings(args, 'public-keys') ?? [];
   const json = arg.string(args, 'format') === 'json';
   const quiet = arg.boolean(args, 'quiet');
   const concurrency = arg.number(args, 'concurrency') ?? 8;
   if (logs === undefined && trailArn === undefined) throw new TrailproofError('TP_USAGE', 'validate-logs needs --logs DIR|s3://bucket/prefix or --trail ARN');
-  if (accountId !== undefined && !/^\d{12}$/.test(accountId)) throw new TrailproofError('TP_USAGE', `--account-id: "${accountId}" is not a 12-digit account id`);
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId)) throw new TrailproofError('TP_USAGE', `${accountFlag}: "${accountId}" is not a 12-digit account id`);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new TrailproofError('TP_USAGE', '--concurrency must be a whole number of at least 1');
   const range = parseRange(arg.string(args, 'from'), arg.string(args, 'to'), arg.string(args, 'period'), new Date());
   const endpoint = io.env.AWS_ENDPOINT_URL_S3 ?? io.env.AWS_ENDPOINT_URL;
