@@ -57,7 +57,6 @@ export function joinDashValues(argv: readonly string[]): string[] {
 export async function main(rawArgv: string[], io: Io = processIo): Promise<number> {
   const typed = joinDashValues(rawArgv);
   let exitCode = 0;
-  const debug = typed.includes('--debug');
   let argv: string[];
   let fromEnv: ReadonlyMap<string, string>;
   try {
@@ -67,6 +66,8 @@ export async function main(rawArgv: string[], io: Io = processIo): Promise<numbe
     io.stderr(`trailproof: ${err.message}\n`);
     return err.exitCode;
   }
+  // After the environment's flags: TRAILPROOF_DEBUG=true asks for stacks as --debug does.
+  const debug = argv.includes('--debug');
   // A command's help ends with its generic examples (its builder's), then the ones that work in a clone.
   const register = (y: Argv, spec: CommandSpec, parent?: string): Argv =>
     y.command(spec.name, spec.describe, (sub) => spec.builder(sub).epilog(cloneEpilog(parent === undefined ? spec.name : `${parent} ${spec.name}`)), async (args) => {
