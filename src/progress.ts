@@ -4,6 +4,15 @@
 // this module decides when and how it is drawn, and clears a terminal line so the summary starts clean.
 export type ProgressMode = 'tty' | 'lines' | 'off';
 
+/**
+ * The mode every command uses: nothing with --quiet, a redrawn line when stderr is a terminal and progress
+ * is on, plain lines otherwise (a pipe, a file, CI, --no-progress).
+ */
+export function progressModeOf(o: { quiet: boolean; progress: boolean; stderrIsTty: boolean }): ProgressMode {
+  if (o.quiet) return 'off';
+  return o.progress && o.stderrIsTty ? 'tty' : 'lines';
+}
+
 /** Erases the terminal line and returns to its start. */
 const CLEAR_LINE = '\r\x1b[2K';
 
@@ -56,6 +65,18 @@ export class StatusLine {
     this.timer = undefined;
     if (this.options.mode === 'tty' && this.drawn) this.options.write(CLEAR_LINE);
     this.drawn = false;
+  }
+
+  /**
+   * Writes a log line (text ending in a newline) without tearing the drawn line: a terminal line is cleared
+   * first and drawn again at the next pace.
+   */
+  log(text: string): void {
+    if (this.options.mode === 'tty' && this.drawn) {
+      this.options.write(CLEAR_LINE);
+      this.drawn = false;
+    }
+    this.options.write(text);
   }
 
   private draw(line: string): void {

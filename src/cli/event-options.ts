@@ -1,7 +1,10 @@
 // The flags `scan` and `events` share (where the events are, which of them, how fast), their option table
 // and their typed reading, kept apart from the parsers as for the other commands.
+import { resolve } from 'node:path';
 import { TrailproofError } from '../errors.js';
+import { readManifest } from '../events/readers/bundle.js';
 import { splitList } from './options.js';
+import { sinceFrom } from './time-options.js';
 import type { ProgressMode } from '../progress.js';
 import type { ScopeFlags, SourceFlags } from '../events/sources.js';
 
@@ -11,6 +14,7 @@ export const eventSourceOptions = {
   'lookup-events': { type: 'boolean', default: false, describe: 'Read the last 90 days of management events live through CloudTrail LookupEvents (2 requests/s per account and region)' },
   from: { type: 'string', requiresArg: true, describe: 'First instant or date (UTC) of the events to read, e.g. 2026-07-01 or 2026-07-01T00:00:00Z' },
   to: { type: 'string', requiresArg: true, describe: 'Last instant or date (a date includes the whole day)' },
+  since: { type: 'string', requiresArg: true, describe: 'Only the last 30m, 2h, 7d or 2w instead of --from/--to: before the bundle\'s collectedAt for --bundle alone (a saved bundle answers the same next year), before now otherwise' },
   period: { type: 'string', requiresArg: true, describe: 'A quarter, half, month or year instead of --from/--to: 2026-Q3, 2026-H2, 2026-09, 2026' },
   accounts: { type: 'string', requiresArg: true, describe: 'Comma list of account ids to read (others are not opened)' },
   regions: { type: 'string', requiresArg: true, describe: 'Comma list of regions to read (others are not opened)' },
@@ -35,7 +39,23 @@ function optionalString(args: Record<string, unknown>, key: string): string | un
   return v === undefined ? undefined : String(v);
 }
 
-export function readCommonArgs(args: Record<string, unknown>): CommonEventArgs {
+/**
+ * The instant `--since` counts back from: a bundle read alone is a snapshot, so its collectedAt; anything
+ * live or a log folder (which keeps growing) counts from the clock.
+ */
+function sinceAnchor(source: SourceFlags, cwd: string, nowMs: number): number {
+  if (source.bundle === undefined || source.logs.length > 0 || source.lookupEvents) return nowMs;
+  const collected = Date.parse(readManifest(resolve(cwd, source.bundle)).collectedAt);
+  return Number.isNaN(collected) ? nowMs : collected;
+}
+
+/** Where `--since` is counted from: the working folder (for --bundle) and the clock. */
+export interface SinceContext {
+  cwd: string;
+  nowMs: number;
+}
+
+export function readCommonArgs(args: Record<string, unknown>, since?: SinceContext): CommonEventArgs {
   const logs = args['logs'];
   const source: SourceFlags = {
     logs: logs === undefined ? [] : (Array.isArray(logs) ? logs : [logs]).map(String),
@@ -51,6 +71,12 @@ export function readCommonArgs(args: Record<string, unknown>): CommonEventArgs {
   for (const key of ['period', 'from', 'to'] as const) {
     const v = optionalString(args, key);
     if (v !== undefined) scope[key] = v;
+  }
+  const sinceValue = optionalString(args, 'since');
+  if (sinceValue !== undefined) {
+    if (scope.from !== undefined || scope.to !== undefined || scope.period !== undefined) throw new TrailproofError('TP_USAGE', `--since ${sinceValue} cannot be combined with --from, --to or --period: give one of them`);
+    const context = since ?? { cwd: '.', nowMs: Date.now() };
+    scope.from = sinceFrom(sinceValue, sinceAnchor(source, context.cwd, context.nowMs));
   }
   let workers: number | undefined;
   if (args['workers'] !== undefined) {

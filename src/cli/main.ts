@@ -16,6 +16,8 @@ import { command as rulesSql } from './commands/rules-sql.js';
 import { command as scan } from './commands/scan.js';
 import { command as validateLogs } from './commands/validate-logs.js';
 import { command as verify } from './commands/verify.js';
+import { cloneEpilog } from './examples.js';
+import { envFlags, explainFailure, type CommandNode } from './flags.js';
 import { processIo, type Io } from './io.js';
 import { commonOptions } from './options.js';
 
@@ -24,6 +26,14 @@ const COMMANDS: CommandSpec[] = [audit, collect, scan, events, report, validateL
 const CHECKS_SUBCOMMANDS: CommandSpec[] = [checksList];
 const RULES_SUBCOMMANDS: CommandSpec[] = [rulesList, rulesSql];
 const FRAMEWORKS_SUBCOMMANDS: CommandSpec[] = [frameworksList];
+
+/** The same commands as a tree, for suggestions and environment flags (flags.ts). */
+export const COMMAND_TREE: CommandNode[] = [
+  ...COMMANDS.map((spec) => ({ name: spec.name, spec })),
+  { name: 'checks', sub: CHECKS_SUBCOMMANDS.map((spec) => ({ name: spec.name, spec })) },
+  { name: 'rules', sub: RULES_SUBCOMMANDS.map((spec) => ({ name: spec.name, spec })) },
+  { name: 'frameworks', sub: FRAMEWORKS_SUBCOMMANDS.map((spec) => ({ name: spec.name, spec })) },
+];
 
 /**
  * Option values that begin with a dash, which the parser would otherwise read as a bundle of one-letter
@@ -45,11 +55,22 @@ export function joinDashValues(argv: readonly string[]): string[] {
 }
 
 export async function main(rawArgv: string[], io: Io = processIo): Promise<number> {
-  const argv = joinDashValues(rawArgv);
+  const typed = joinDashValues(rawArgv);
   let exitCode = 0;
+  let argv: string[];
+  let fromEnv: ReadonlyMap<string, string>;
+  try {
+    ({ argv, fromEnv } = envFlags(typed, COMMAND_TREE, io.env));
+  } catch (err) {
+    if (!(err instanceof TrailproofError)) throw err;
+    io.stderr(`trailproof: ${err.message}\n`);
+    return err.exitCode;
+  }
+  // After the environment's flags: TRAILPROOF_DEBUG=true asks for stacks as --debug does.
   const debug = argv.includes('--debug');
-  const register = (y: Argv, spec: CommandSpec): Argv =>
-    y.command(spec.name, spec.describe, (sub) => spec.builder(sub), async (args) => {
+  // A command's help ends with its generic examples (its builder's), then the ones that work in a clone.
+  const register = (y: Argv, spec: CommandSpec, parent?: string): Argv =>
+    y.command(spec.name, spec.describe, (sub) => spec.builder(sub).epilog(cloneEpilog(parent === undefined ? spec.name : `${parent} ${spec.name}`)), async (args) => {
       exitCode = await spec.run(args as Record<string, unknown>, io);
     });
 
@@ -61,17 +82,17 @@ export async function main(rawArgv: string[], io: Io = processIo): Promise<numbe
   parser = parser
     .command('checks', 'The check catalog', (y) => {
       let sub = y;
-      for (const spec of CHECKS_SUBCOMMANDS) sub = register(sub, spec);
+      for (const spec of CHECKS_SUBCOMMANDS) sub = register(sub, spec, 'checks');
       return sub.demandCommand(1, 'checks needs a subcommand: list');
     })
     .command('rules', 'The event-history rules (list, sql)', (y) => {
       let sub = y;
-      for (const spec of RULES_SUBCOMMANDS) sub = register(sub, spec);
+      for (const spec of RULES_SUBCOMMANDS) sub = register(sub, spec, 'rules');
       return sub.demandCommand(1, 'rules needs a subcommand: list or sql');
     })
     .command('frameworks', 'The compliance frameworks', (y) => {
       let sub = y;
-      for (const spec of FRAMEWORKS_SUBCOMMANDS) sub = register(sub, spec);
+      for (const spec of FRAMEWORKS_SUBCOMMANDS) sub = register(sub, spec, 'frameworks');
       return sub.demandCommand(1, 'frameworks needs a subcommand: list');
     })
     .demandCommand(1, 'Give a command (see --help)')
@@ -82,7 +103,7 @@ export async function main(rawArgv: string[], io: Io = processIo): Promise<numbe
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, err) => {
-      throw err ?? new TrailproofError('TP_USAGE', message);
+      throw err ?? new TrailproofError('TP_USAGE', explainFailure(message, typed, COMMAND_TREE, fromEnv));
     });
 
   try {

@@ -19,6 +19,8 @@ export interface EventQuery {
   errorsOnly: boolean;
   /** An ARN or a name: a resource the event lists, or a request parameter with that value. */
   resource?: string;
+  /** One event by its eventID (exact). */
+  eventId?: string;
 }
 
 export type RecordPredicate = (record: CloudTrailRecord) => boolean;
@@ -159,6 +161,10 @@ export function compileQuery(query: EventQuery): RecordPredicate {
   if (query.user !== undefined) tests.push(userPredicate(query.user));
   if (query.ip !== undefined) tests.push(ipPredicate(query.ip));
   if (query.resource !== undefined) tests.push(resourcePredicate(query.resource));
+  if (query.eventId !== undefined) {
+    const id = query.eventId;
+    tests.push((r) => r.eventID === id);
+  }
   return (record) => {
     for (const test of tests) if (!test(record)) return false;
     return true;

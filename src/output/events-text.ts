@@ -72,10 +72,15 @@ const EVENT_COLUMNS: Column[] = [
   { header: 'RESULT', priority: 3, min: 6, tone: resultTone },
 ];
 
-export function eventsTable(records: readonly CloudTrailRecord[], screen: Screen = PLAIN): string {
+/** Shows an ISO instant in the zone the user asked for (`--tz`); the instant itself by default (UTC). */
+export type TimeText = (iso: string) => string;
+
+const AS_WRITTEN: TimeText = (iso) => iso;
+
+export function eventsTable(records: readonly CloudTrailRecord[], screen: Screen = PLAIN, time: TimeText = AS_WRITTEN): string {
   const rows = records.map((r) => {
     const s = summarizeEvent(r);
-    return [s.eventTime, s.eventName, resourceOf(r), service(s.eventSource), s.actor, s.sourceIPAddress, s.userAgent, s.account, s.region, failureOf(r) ?? 'ok'];
+    return [time(s.eventTime), s.eventName, resourceOf(r), service(s.eventSource), s.actor, s.sourceIPAddress, s.userAgent, s.account, s.region, failureOf(r) ?? 'ok'];
   });
   return renderTable(EVENT_COLUMNS, rows, screen) + '\n';
 }
@@ -118,6 +123,30 @@ export function eventsCsv(records: readonly CloudTrailRecord[]): string {
   return lines.join('\r\n') + '\r\n';
 }
 
+/**
+ * One event told in words (`events --id`): who did what to which resource, when, from where, with what, and
+ * how it ended; then the record as CloudTrail wrote it, indented. Every field from the record is made safe
+ * for the terminal.
+ */
+export function eventAccount(record: CloudTrailRecord, time: TimeText = AS_WRITTEN): string {
+  const s = summarizeEvent(record);
+  const resource = resourceOf(record);
+  const failure = failureOf(record);
+  const who = `${cell(s.actor, 200)}${s.actorType === '' ? '' : ` (${cell(s.actorType)})`}`;
+  const lines = [
+    `${who} called ${cell(s.eventName)}${s.eventSource === '' ? '' : ` on ${cell(service(s.eventSource))}`}${resource === '' ? '' : ` for ${cell(resource, 200)}`}.`,
+    `  when:      ${cell(time(s.eventTime))}`,
+    `  where:     account ${cell(s.account) || '(none)'}, region ${cell(s.region) || '(none)'}, from ${cell(s.sourceIPAddress) || '(no address)'}`,
+    `  with:      ${cell(s.userAgent, 200) || '(no user agent)'}`,
+    `  result:    ${failure === null ? 'succeeded' : `failed: ${cell(failure, 200)}`}`,
+    `  resource:  ${cell(resource, 200) || '(none named)'}`,
+  ];
+  if (s.sessionIssuer !== null) lines.push(`  issued by: ${cell(s.sessionIssuer, 200)}`);
+  lines.push(`  event id:  ${cell(s.eventID)}`);
+  // The raw record: JSON escapes control characters, so it is safe on a terminal as it is.
+  return `${lines.join('\n')}\n\n${JSON.stringify(record, null, 2)}\n`;
+}
+
 /** One record per line, as CloudTrail wrote it. */
 export function eventsJsonl(records: readonly CloudTrailRecord[]): string {
   return records.map((r) => JSON.stringify(r) + '\n').join('');
@@ -128,6 +157,7 @@ const DETECTION_COLUMNS: Column[] = [
   { header: 'RULE', priority: 1, min: 16, shorten: 'middle' },
   { header: 'WHEN', priority: 2, min: 20 },
   { header: 'COUNT', priority: 3, min: 5 },
+  { header: 'RESOURCE', priority: 2, min: 12, shorten: 'arn' },
   { header: 'WHO', priority: 2, min: 16, shorten: 'arn' },
   { header: 'WHAT', priority: 2, min: 12 },
   { header: 'FROM', priority: 4, min: 15, shorten: 'middle' },
@@ -136,20 +166,51 @@ const DETECTION_COLUMNS: Column[] = [
   { header: 'RESULT', priority: 3, min: 6, tone: resultTone },
 ];
 
-export function detectionsTable(detections: readonly Detection[], screen: Screen = PLAIN): string {
-  const rows = detections.map((d) => [
-    d.severity,
-    d.ruleId,
-    d.count > 1 ? `${d.firstSeen} .. ${d.lastSeen}` : d.eventTime,
-    String(d.count),
-    d.actor,
-    d.eventName,
-    d.sourceIPAddress,
-    d.account,
-    d.region,
-    // A failed console sign-in has no error code, only its message (eventDetection keeps it).
-    d.errorCode ?? (typeof d['errorMessage'] === 'string' && d['errorMessage'] !== '' ? `failed: ${d['errorMessage']}` : 'ok'),
-  ]);
+/** The resource a detection's event acted on, from the request parameters and ARNs the detection keeps. */
+export function detectionResource(d: Detection): string {
+  const resources = Array.isArray(d['resources']) ? (d['resources'] as unknown[]).filter((a): a is string => typeof a === 'string').map((ARN) => ({ ARN })) : [];
+  return resourceOf({ requestParameters: d['requestParameters'], resources } as CloudTrailRecord);
+}
+
+function detectionResult(d: Detection): string {
+  // A failed console sign-in has no error code, only its message (eventDetection keeps it).
+  return d.errorCode ?? (typeof d['errorMessage'] === 'string' && d['errorMessage'] !== '' ? `failed: ${d['errorMessage']}` : 'ok');
+}
+
+/** One value when every detection of a group has it, else how many different ones ("3 resources"). */
+function sameOr(values: readonly string[], plural: string): string {
+  const distinct = [...new Set(values.filter((v) => v !== ''))];
+  if (distinct.length <= 1) return distinct[0] ?? '';
+  return `${distinct.length} ${plural}`;
+}
+
+/**
+ * The detections as table rows. Grouped (the terminal default), a rule that fired many times is one row:
+ * its count is the events of all its detections, its WHEN the first to the last, and a column whose
+ * detections differ says how many values it had; `--no-group` or `--wide` shows each detection.
+ */
+export function detectionsTable(detections: readonly Detection[], screen: Screen = PLAIN, time: TimeText = AS_WRITTEN, group = false): string {
+  const when = (first: string, last: string): string => (first === last ? time(first) : `${time(first)} .. ${time(last)}`);
+  if (!group) {
+    const rows = detections.map((d) => [
+      d.severity, d.ruleId, d.count > 1 ? when(d.firstSeen, d.lastSeen) : time(d.eventTime), String(d.count), detectionResource(d),
+      d.actor, d.eventName, d.sourceIPAddress, d.account, d.region, detectionResult(d),
+    ]);
+    return renderTable(DETECTION_COLUMNS, rows, screen) + '\n';
+  }
+  const byRule = new Map<string, Detection[]>();
+  for (const d of detections) byRule.set(d.ruleId, [...(byRule.get(d.ruleId) ?? []), d]);
+  const rows = [...byRule.values()].map((ds) => {
+    const first = ds.map((d) => (d.count > 1 ? d.firstSeen : d.eventTime)).sort()[0] ?? '';
+    const last = ds.map((d) => (d.count > 1 ? d.lastSeen : d.eventTime)).sort().at(-1) ?? '';
+    const one = ds[0] as Detection;
+    return [
+      one.severity, one.ruleId, when(first, last), String(ds.reduce((sum, d) => sum + d.count, 0)),
+      sameOr(ds.map(detectionResource), 'resources'), sameOr(ds.map((d) => d.actor), 'callers'), sameOr(ds.map((d) => d.eventName), 'events'),
+      sameOr(ds.map((d) => d.sourceIPAddress), 'addresses'), sameOr(ds.map((d) => d.account), 'accounts'), sameOr(ds.map((d) => d.region), 'regions'),
+      sameOr(ds.map(detectionResult), 'results'),
+    ];
+  });
   return renderTable(DETECTION_COLUMNS, rows, screen) + '\n';
 }
 

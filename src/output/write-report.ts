@@ -10,6 +10,7 @@ import type { Config } from '../config/load.js';
 import { checkAddress, resolveEmailSettings } from '../email/settings.js';
 import { TrailproofError } from '../errors.js';
 import type { Findings } from '../model/types.js';
+import type { StatusLine } from '../progress.js';
 import { latestEarlierRun, loadFindings, type LoadedFindings } from '../report/findings-file.js';
 import { parsePeriod, type PeriodFlags } from '../model/period.js';
 import { emailReport, isReportFormat, renderOne, REPORT_FORMATS, reportRenderers, writeReports, type ReportFormat } from './write.js';
@@ -74,6 +75,8 @@ export interface ReportRequest extends ReportPlan {
   log(text: string): void;
   /** Machine output, when one format goes to stdout. */
   stdout(text: string): void;
+  /** The progress display while the formats render (trailproof report); without it, "wrote" lines go to log. */
+  status?: StatusLine | undefined;
 }
 
 function existingDir(path: string): boolean {
@@ -129,10 +132,25 @@ export async function writeReport(request: ReportRequest): Promise<Findings> {
     return findings;
   }
   const outDir = resolve(cwd, request.out);
-  const written = await writeReports(findings, formats, outDir, ctx, {
-    ...(loaded.bytes === undefined ? {} : { originalJson: loaded.bytes }),
-    onWritten: (w) => log(`wrote ${relative(cwd, w.path) || w.path} (${Math.max(1, Math.round(w.bytes.length / 1024))} KB${w.pages !== undefined ? `, ${w.pages} pages` : ''})`),
-  });
+  // The one progress display (src/progress.ts), when the caller gives one: which format is rendering (a PDF
+  // takes seconds), between the "wrote" lines.
+  const { status } = request;
+  let done = 0;
+  status?.repeat((ms) => `report: rendering ${formats[done] ?? ''} (${done + 1} of ${formats.length}), ${(ms / 1000).toFixed(0)}s`);
+  let written;
+  try {
+    written = await writeReports(findings, formats, outDir, ctx, {
+      ...(loaded.bytes === undefined ? {} : { originalJson: loaded.bytes }),
+      onWritten: (w) => {
+        done++;
+        const line = `wrote ${relative(cwd, w.path) || w.path} (${Math.max(1, Math.round(w.bytes.length / 1024))} KB${w.pages !== undefined ? `, ${w.pages} pages` : ''})`;
+        if (status) status.log(`${line}\n`);
+        else log(line);
+      },
+    });
+  } finally {
+    status?.done();
+  }
   // The attestation is written last, over every file this run wrote and the findings file when it is in the folder.
   if (signer !== undefined) {
     const { signOutputs } = await import('../attest/folder.js');

@@ -69,6 +69,35 @@ describe('the CLI on a terminal (a real pseudo-terminal)', function () {
   });
 });
 
+describe('the investigator\'s answers on an 80-column terminal', function () {
+  this.timeout(240_000);
+
+  function screen(command: string): string[] {
+    const run = spawnSync('script', ['-q', '-e', '-c', `stty cols 80 rows 500; node ${BIN} ${command} 2>/dev/null`, '/dev/null'], { env: env(), encoding: 'utf8', timeout: 120_000 });
+    expect(run.error, 'script (util-linux) runs').to.equal(undefined);
+    return run.stdout.replace(/\r/g, '').split('\n').map((l) => l.replace(ANSI, ''));
+  }
+
+  it('answers "who deleted this bucket?" in one row that fits, with the bucket and the result', () => {
+    const lines = screen(`events --bundle ${DEMO} --resource example-prod-customer-data --name DeleteBucket`);
+    const rows = lines.filter((l) => l.includes('DeleteBucket'));
+    expect(rows).to.have.length(1);
+    // 80 columns shorten the bucket in the middle (example-…mer-data) and the ARN to its name; --wide or a pipe has them whole.
+    expect(rows[0]).to.match(/^2026-09-14T03:32:07Z\s+DeleteBucket\s+example-\S*data\s+\S*Winter\s+ok$/);
+    expect(lines.filter((l) => l.length > 80)).to.deep.equal([]);
+  });
+
+  it('shows scan\'s detections one row per rule, each rule once, within 80 columns', () => {
+    const lines = screen(`scan --bundle ${DEMO} --fail-on none`);
+    const header = lines.findIndex((l) => /^SEVERITY\s+RULE/.test(l));
+    expect(header).to.be.at.least(0);
+    const rules = lines.slice(header + 2).filter((l) => /^(critical|high|medium|low|info)\s/.test(l)).map((l) => l.split(/\s+/)[1]);
+    expect(rules.length).to.be.above(1);
+    expect(new Set(rules).size).to.equal(rules.length);
+    expect(lines.filter((l) => l.length > 80)).to.deep.equal([]);
+  });
+});
+
 describe('the CLI into a pipe', function () {
   this.timeout(120_000);
 

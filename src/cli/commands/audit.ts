@@ -216,7 +216,6 @@ export const command = defineCommand({
   builder: (y) =>
     y
       .example('$0 audit --assume-role TrailproofAudit --out reports/2026-Q3 --format json,junit', 'Audit the organization live; the evidence is kept in reports/2026-Q3/evidence')
-      .example('$0 audit --bundle examples/demo-org --out reports/demo --format json,junit', 'Audit the demo organization')
       .example('$0 audit --bundle ./evidence --format json --fail-on medium > findings.json', 'A CI gate with JSON on stdout')
       .example('$0 audit --bundle ./evidence --logs s3://org-trail-bucket/AWSLogs/o-abc123 --period 2026-Q3 --out reports/q3', "The checks over the bundle, the event rules over the quarter's logs in the trail bucket too"),
   run: audit,

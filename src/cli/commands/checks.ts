@@ -121,6 +121,11 @@ export const command = defineCommand({
   name: 'list',
   describe: 'List every check: id, title, severity, framework mappings, parameters',
   options: [checksListOptions],
+  builder: (y) =>
+    y
+      .example('$0 checks list', 'The built-in checks, fitted to the terminal')
+      .example('$0 checks list --plugin ./my-checks --format json', 'With your own checks, as JSON')
+      .example('$0 checks list --rules ./my-rules', 'Lint your Sigma rules: exit 1 when one does not load or can never match'),
   run: (args, io) => {
     const parsed: ChecksListArgs = {};
     if (args.format !== undefined) parsed.format = args.format;

@@ -9,6 +9,7 @@ import { splitList } from '../options.js';
 import { FORMATS as REPORT_FORMATS } from '../../output/index.js';
 import { importToSecurityHub, securityHubAccessOptions, securityHubOption } from './security-hub.js';
 import { resolveSigner, signingOptions, signingFlags } from '../signing.js';
+import { StatusLine, progressModeOf } from '../../progress.js';
 
 export const reportOptions = {
   findings: { type: 'string', describe: 'The findings file to render (findings.json from `audit` or `scan`)', requiresArg: true, demandOption: true },
@@ -67,6 +68,8 @@ export async function report(args: ArgsOf<typeof REPORT_TABLES>, io: Io): Promis
       if (!args.quiet) io.stderr(`${text}\n`);
     },
     stdout: (text) => io.stdout(text),
+    // --quiet: no display, and the "wrote" lines go to log, which says nothing.
+    status: args.quiet ? undefined : new StatusLine({ mode: progressModeOf({ quiet: false, progress: args.progress !== false, stderrIsTty: io.stderrIsTty === true }), write: io.stderr, intervalMs: 5000, redrawMs: 250, plainPrefix: 'trailproof: ' }),
   });
   if (args['security-hub'] === true) {
     await importToSecurityHub(findings, { profile: args.profile, region: args.region, assumeRole: args['assume-role'], externalId: args['external-id'] }, io);

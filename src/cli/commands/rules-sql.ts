@@ -17,7 +17,9 @@ const rulesSqlOptions = {
   engine: { type: 'string', choices: ['athena', 'lake', 'duckdb'], default: 'athena', describe: 'The SQL dialect and table' },
   rules: { type: 'string', array: true, requiresArg: true, describe: 'A folder (or file) of Sigma rules as well as the built-ins (repeatable)' },
   'builtin-rules': { type: 'boolean', default: true, describe: 'Include the built-in catalog (--no-builtin-rules: only --rules)' },
-  table: { type: 'string', requiresArg: true, describe: 'The table the SQL reads (default cloudtrail_logs; Athena: database.table)' },
+  'athena-table': { type: 'string', requiresArg: true, describe: 'The table the SQL reads (default cloudtrail_logs; Athena: database.table), as in scan' },
+  // The old name, kept working and out of the help: scan calls the same idea --athena-table.
+  table: { type: 'string', hidden: true, requiresArg: true },
   'table-layout': { type: 'string', choices: ['account', 'organization', 'none'], describe: 'How the Athena table is partitioned (default organization)' },
   'event-data-store': { type: 'string', requiresArg: true, describe: 'Lake: the event data store id the SQL names' },
   period: { type: 'string', requiresArg: true, describe: 'Prune to a quarter, half, month or year: 2026-Q3' },
@@ -35,7 +37,7 @@ async function rulesSql(args: ArgsOf<[typeof rulesSqlOptions]>, io: Io): Promise
   for (const err of rules.errors) io.stderr(`trailproof: rule not loaded: ${err.message}\n`);
   const { scope } = scopeFromFlags(readCommonArgs(args).scope);
   const layout: TableLayout = args['table-layout'] ?? (engine === 'lake' ? 'none' : 'organization');
-  const table = engine === 'lake' ? lakeStore(args['event-data-store'] ?? 'event-data-store-id') : (args.table ?? 'cloudtrail_logs');
+  const table = engine === 'lake' ? lakeStore(args['event-data-store'] ?? 'event-data-store-id') : (args['athena-table'] ?? args.table ?? 'cloudtrail_logs');
   const planned = planSqlScan({ engine, rules: rules.sources, parameters: ruleSettings(config).parameters, table, layout, scope });
   for (const err of planned.errors) io.stderr(`trailproof: rule not loaded: ${err.message}\n`);
   io.stdout(dryRunText(planned, engine));

@@ -7,6 +7,7 @@ import { loadConfig } from '../../config/load.js';
 import { gateLine, outcome as outcomeOfExit, runOutcome } from '../../engine/gate.js';
 import { TrailproofError, errorMessage } from '../../errors.js';
 import { eventSourceOptions, progressMode, readCommonArgs, type CommonEventArgs } from '../event-options.js';
+import { timeFormat, timeZoneOption, type TimeFormat } from '../time-options.js';
 import { defaultWorkers } from '../../events/pipeline.js';
 import { ProgressDisplay } from '../../events/progress.js';
 import { readManifest } from '../../events/readers/bundle.js';
@@ -38,12 +39,15 @@ export const scanOptions = {
   out: { type: 'string', requiresArg: true, describe: 'Write findings.json into this folder' },
   'fail-on': { type: 'string', choices: FAIL_ON_CHOICES, describe: 'Lowest severity of a detection that makes the run exit 1 (default high; none never fails)' },
   ...sqlEngineOptions,
+  group: { type: 'boolean', default: true, describe: 'The table shows one row per rule with a count (--no-group or --wide: one row per detection); findings.json always has each' },
+  ...timeZoneOption,
 } as const;
 
 type ScanArgs = ArgsOf<[typeof scanOptions]>;
 
 export async function scan(args: ScanArgs, io: Io): Promise<number> {
-  const common: CommonEventArgs = readCommonArgs(args);
+  const common: CommonEventArgs = readCommonArgs(args, { cwd: io.cwd, nowMs: Date.now() });
+  tableOptionsOf(args); // an unknown --tz is bad usage before any file is read
   const format = args.format ?? 'table';
   const out = args.out;
   const { config } = loadConfig(common.config, io.cwd);
@@ -97,7 +101,7 @@ export async function scan(args: ScanArgs, io: Io): Promise<number> {
   if (stats.files === 0) lines.push('no log files in scope: check the folder, the prefix and --from/--to, --accounts, --regions');
   if (nothingRead) lines.push('no events could be read: nothing can be decided (exit 3)');
   lines.push(`gate: ${gateLine(findings)}`);
-  emit(io, { findings, format, out, quiet: common.quiet, lines, screen: screenFor(io, screenFlags(args)) });
+  emit(io, { findings, format, out, quiet: common.quiet, lines, screen: screenFor(io, screenFlags(args)), table: tableOptionsOf(args) });
 
   if (tampered) {
     const listed = stats.modified.slice(0, 3).join(', ') + (stats.modified.length > 3 ? ` and ${stats.modified.length - 3} more` : '');
@@ -148,7 +152,17 @@ function scanFindings(p: FindingsParts): Findings & { scan: Record<string, unkno
 }
 
 /** findings.json into --out; stdout carries the findings (JSON) or the detection table; the summary is a log, on stderr. */
-function emit(io: Io, o: { findings: Findings; format: string; out: string | undefined; quiet: boolean; lines: string[]; screen: Screen }): void {
+/** How the detection table reads: the zone of its times and whether a rule's detections share one row. */
+interface TableOptions {
+  time: TimeFormat;
+  group: boolean;
+}
+
+function tableOptionsOf(args: { tz?: string | undefined; group?: boolean | undefined; wide?: boolean | undefined }): TableOptions {
+  return { time: timeFormat(args.tz), group: args.group !== false && args.wide !== true };
+}
+
+function emit(io: Io, o: { findings: Findings; format: string; out: string | undefined; quiet: boolean; lines: string[]; screen: Screen; table: TableOptions }): void {
   const json = JSON.stringify(o.findings, null, 2) + '\n';
   if (o.out !== undefined) {
     const dir = resolve(io.cwd, o.out);
@@ -158,7 +172,7 @@ function emit(io: Io, o: { findings: Findings; format: string; out: string | und
     renameSync(`${target}.tmp`, target);
   }
   if (o.format === 'json' && o.out === undefined) io.stdout(json);
-  else io.stdout(o.findings.detections.length > 0 ? detectionsTable(o.findings.detections, o.screen) : 'no detections\n');
+  else io.stdout(o.findings.detections.length > 0 ? detectionsTable(o.findings.detections, o.screen, o.table.time, o.table.group) : 'no detections\n');
   if (!o.quiet) io.stderr(o.lines.join('\n') + '\n');
 }
 
@@ -223,7 +237,7 @@ async function scanSql(args: ScanArgs, io: Io, c: SqlScanContext): Promise<numbe
   const detections = applySettings(outcome.detections, c.settings);
   const findings = scanFindings({ startedAt, live: c.engine !== 'duckdb', scope: c.scope, period: c.period, manifest: undefined, failOn: c.failOn, detections, scan: { sql: outcome.section, rules: { errors: ruleErrors.map((e) => e.message) } } });
   findings.run.outcome = runOutcome(findings, c.failOn);
-  emit(io, { findings, format: c.format, out: c.out, quiet: c.common.quiet, screen: screenFor(io, screenFlags(args)), lines: [...outcome.summary, `${detections.length} detections: ${severityCounts(detections)}`, `gate: ${gateLine(findings)}`] });
+  emit(io, { findings, format: c.format, out: c.out, quiet: c.common.quiet, screen: screenFor(io, screenFlags(args)), table: tableOptionsOf(args), lines: [...outcome.summary, `${detections.length} detections: ${severityCounts(detections)}`, `gate: ${gateLine(findings)}`] });
   return findings.run.outcome.exitCode;
 }
 
@@ -238,6 +252,7 @@ export const command = defineCommand({
       .example('$0 scan --bundle ./evidence --rules ./my-rules --no-builtin-rules --format json > findings.json', 'Only your own Sigma rules, JSON on stdout')
       .example('$0 scan --engine athena --athena-database security --athena-table cloudtrail_logs --athena-output s3://athena-results/tp/ --period 2026-Q3', 'The rules as SQL in Athena, over a quarter of the CloudTrail table')
       .example('$0 scan --engine athena --athena-database security --period 2026-Q3 --dry-run', 'Print the SQL and the partitions it would read; run nothing')
-      .example('$0 scan --engine lake --event-data-store EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE --from 2026-09-01', 'The rules in a CloudTrail Lake event data store'),
+      .example('$0 scan --engine lake --event-data-store EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE --from 2026-09-01', 'The rules in a CloudTrail Lake event data store')
+      .example('$0 scan --lookup-events --since 7d --no-group', 'The last week of management events, live, each detection on its own row'),
   run: scan,
 });

@@ -15,11 +15,14 @@ import { parseTrailArn } from '../../evidence/estate.js';
 import { defineCommand, type ArgsOf } from '../command.js';
 import type { Io } from '../io.js';
 import { splitList } from '../options.js';
+import { StatusLine, progressModeOf } from '../../progress.js';
 
 export const validateLogsOptions = {
   logs: { type: 'string', describe: 'Log files in the S3 delivery layout: a local copy (DIR) or s3://bucket[/prefix]', requiresArg: true },
   trail: { type: 'string', describe: 'Trail ARN: validate its digests live from its bucket (or, with --logs DIR, only its chains in the copy)', requiresArg: true },
-  'account-id': { type: 'string', describe: 'Member account whose logs to validate (organization trails)', requiresArg: true },
+  account: { type: 'string', describe: 'Member account whose logs to validate (organization trails)', requiresArg: true },
+  // The old name (the AWS CLI's), kept working and out of the help: the same idea is --account in gate.
+  'account-id': { type: 'string', hidden: true, requiresArg: true },
   'public-keys': { type: 'string', array: true, describe: 'ListPublicKeys output (JSON); repeatable. Live without it: ListPublicKeys is called', requiresArg: true },
   'trusted-key-fingerprints': { type: 'string', describe: 'Comma list of key fingerprints to trust: a digest signed by any other key is invalid (a key must also hash to its fingerprint)', requiresArg: true },
   from: { type: 'string', describe: 'Start of the range (ISO-8601 instant or date); default: the oldest digest', requiresArg: true },
@@ -70,13 +73,14 @@ function instant(value: string, flag: string, endOfDay: boolean): Date {
 export async function validateLogs(args: ArgsOf<[typeof validateLogsOptions]>, io: Io): Promise<number> {
   const logs = args.logs;
   const trailArn = args.trail;
-  const accountId = args['account-id'];
+  const accountFlag = args.account !== undefined ? '--account' : '--account-id';
+  const accountId = args.account ?? args['account-id'];
   const keyFiles = args['public-keys'] ?? [];
   const json = args.format === 'json';
   const quiet = args.quiet === true;
   const concurrency = args.concurrency ?? 8;
   if (logs === undefined && trailArn === undefined) throw new TrailproofError('TP_USAGE', 'validate-logs needs --logs DIR|s3://bucket/prefix or --trail ARN');
-  if (accountId !== undefined && !/^\d{12}$/.test(accountId)) throw new TrailproofError('TP_USAGE', `--account-id: "${accountId}" is not a 12-digit account id`);
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId)) throw new TrailproofError('TP_USAGE', `${accountFlag}: "${accountId}" is not a 12-digit account id`);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new TrailproofError('TP_USAGE', '--concurrency must be a whole number of at least 1');
   const range = parseRange(args.from, args.to, args.period, new Date());
   const endpoint = resolveEndpoint('S3', { env: io.env });
@@ -141,16 +145,27 @@ export async function validateLogs(args: ArgsOf<[typeof validateLogsOptions]>, i
   });
   keys = anchor.keys;
 
-  const progress = !quiet && args.progress !== false && !json;
-  if (progress) io.stderr(`Validating ${chains.length} digest chain${chains.length === 1 ? '' : 's'} in ${source}${chains.length > 0 ? `: ${chains.map((c) => describeChain(c.chain)).join('; ')}` : ''}\n`);
-  const report = await validateChains({
-    store, chains, keys, keysSource, start: range.start, end: range.end, concurrency,
-    stricter: args.stricter !== false, logging, verbose: args.verbose === true,
-    ...(pinned === undefined ? {} : { pinned: new Set(pinned) }),
-    ...(progress ? { onProgress: (done: { digests: number; logs: number }) => {
-      if (done.digests % 100 === 0) io.stderr(`  ${done.digests} digest files and ${done.logs} log files checked\n`);
-    } } : {}),
+  // The one progress display (src/progress.ts): a redrawn line on a terminal, a plain line every few seconds
+  // elsewhere, nothing with --quiet; the JSON form keeps stderr for errors alone.
+  const mode = json ? 'off' : progressModeOf({ quiet, progress: args.progress !== false, stderrIsTty: io.stderrIsTty === true });
+  const status = new StatusLine({ mode, write: io.stderr, intervalMs: 5000, redrawMs: 250, plainPrefix: 'trailproof: ' });
+  if (mode !== 'off') io.stderr(`Validating ${chains.length} digest chain${chains.length === 1 ? '' : 's'} in ${source}${chains.length > 0 ? `: ${chains.map((c) => describeChain(c.chain)).join('; ')}` : ''}\n`);
+  const checked = { digests: 0, logs: 0 };
+  status.repeat((elapsedMs) => {
+    const secs = elapsedMs / 1000;
+    return `validate-logs: ${checked.digests.toLocaleString('en-US')} digest files and ${checked.logs.toLocaleString('en-US')} log files checked (${Math.round(secs > 0 ? checked.logs / secs : 0).toLocaleString('en-US')} log files/s), ${secs.toFixed(0)}s`;
   });
+  let report;
+  try {
+    report = await validateChains({
+      store, chains, keys, keysSource, start: range.start, end: range.end, concurrency,
+      stricter: args.stricter !== false, logging, verbose: args.verbose === true,
+      ...(pinned === undefined ? {} : { pinned: new Set(pinned) }),
+      onProgress: (done: { digests: number; logs: number }) => Object.assign(checked, done),
+    });
+  } finally {
+    status.done();
+  }
   report.trust = anchor.trust;
   if (json) io.stdout(renderJson(report));
   else io.stdout(renderText(report));
