@@ -291,8 +291,12 @@ async function main(): Promise<void> {
     // over N times one worker's); the main thread's busy fraction at N workers says how far it is from limiting.
     if (oneWorker !== undefined && scan !== undefined && (scan.workers ?? 0) > 1) {
       const n = scan.workers ?? 1;
+      // On cores shared with other work the rates follow the machine's load; the CPU per event does not: its
+      // ratio is the efficiency the workers would reach on idle cores, as long as the main thread keeps up.
+      const cpuPerEvent = (m: Measure): number => (m.cpuMs * 1000) / m.events;
       console.log(`per worker: ${rate(oneWorker).toLocaleString('en-US')} events/s at 1 worker, ${Math.round(rate(scan) / n).toLocaleString('en-US')} at ${n}; ` +
-        `parallel efficiency ${((rate(scan) / (n * rate(oneWorker))) * 100).toFixed(0)} %; main thread busy ${((oneWorker.mainBusy ?? 0) * 100).toFixed(0)} % at 1 worker, ${((scan.mainBusy ?? 0) * 100).toFixed(0)} % at ${n}`);
+        `parallel efficiency ${((rate(scan) / (n * rate(oneWorker))) * 100).toFixed(0)} % by rate, ${((cpuPerEvent(oneWorker) / cpuPerEvent(scan)) * 100).toFixed(0)} % by CPU per event ` +
+        `(${cpuPerEvent(oneWorker).toFixed(2)} us at 1 worker, ${cpuPerEvent(scan).toFixed(2)} at ${n}); main thread busy ${((oneWorker.mainBusy ?? 0) * 100).toFixed(0)} % at 1 worker, ${((scan.mainBusy ?? 0) * 100).toFixed(0)} % at ${n}`);
     }
     // Issue 18's yardstick: the scan's wall time as a ratio to DuckDB's read_json of the same files (2 threads), beside the one-thread Node floor's.
     const versusDuck = (label: string, d: Measure | undefined, sc: Measure | undefined, fl: Measure | undefined): void => {
