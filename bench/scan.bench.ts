@@ -5,6 +5,9 @@
 //   gunzip      read + gunzip only, one thread: what any scan of the files must spend, whatever it parses
 //   scan        the full pipeline as `trailproof scan` runs it, worker threads (one per core)
 //   scan-1      the same in one thread (--workers 0), for the worker speed-up
+//   scan-w1     the scan with one worker thread: with `scan` (one worker per core), the events/s per worker
+//               and the parallel efficiency (issue 18); every scan prints the main thread's busy fraction
+//               (its event loop utilization during the scan), what limits the scan beyond a few cores
 //   scan-half   the first half of the files by delivery time (hard links in a folder beside the corpus): the
 //               same event rate over half the period, so memory must be the same: flat in corpus size
 //   scan-accts  half the accounts (--accounts, the others pruned by key): half the event rate; what a scan
@@ -53,6 +56,8 @@ interface Measure {
   late?: number;
   journalMb?: number;
   runs?: number;
+  /** The main thread's event loop utilization during the scan (0..1): its busy fraction. */
+  mainBusy?: number;
 }
 
 const TARGET_EVENTS_PER_S = 300_000;
@@ -173,13 +178,15 @@ async function child(mode: string, dir: string, accounts: string | undefined): P
   }
   const scope: ScanScope = { from: null, to: null, accounts: accounts === undefined ? [] : accounts.split(','), regions: [] };
   const rules = ruleSources({ builtin: true, dirs: [] });
-  const workers = mode === 'scan-1' ? 0 : defaultWorkers();
+  const workers = mode === 'scan-1' ? 0 : /^scan-w\d+$/.test(mode) ? Number(mode.slice('scan-w'.length)) : defaultWorkers();
   const spill = (stats: { late: number; spill: { journalBytes: number; runs: number } | null }): Pick<Measure, 'late' | 'journalMb' | 'runs'> => ({
     late: stats.late,
     journalMb: (stats.spill?.journalBytes ?? 0) / 1024 / 1024,
     runs: stats.spill?.runs ?? 0,
   });
+  const loopBefore = performance.eventLoopUtilization();
   const { detections, stats } = await scanEvents([localLogs(dir, scope)], { rules: rules.sources, scope, workers, prefilter: mode !== 'plain' });
+  const mainBusy = performance.eventLoopUtilization(loopBefore).utilization;
   return {
     mode,
     events: stats.events,
@@ -191,6 +198,7 @@ async function child(mode: string, dir: string, accounts: string | undefined): P
     files: stats.files,
     skipped: stats.filesSkipped,
     workers,
+    mainBusy,
     ...spill(stats),
   };
 }
@@ -224,13 +232,14 @@ async function main(): Promise<void> {
     if (keep !== undefined) writeFileSync(described, JSON.stringify(corpus));
     console.log(`corpus: ${corpus.events.toLocaleString('en-US')} events in ${corpus.files} files, ${(corpus.bytes / 1024 / 1024).toFixed(0)} MB of JSON ` +
       `(${Math.round(corpus.bytes / corpus.events)} bytes/event), written in ${((performance.now() - t0) / 1000).toFixed(1)}s; ${availableParallelism()} cores`);
-    const modes = new Set((process.env['BENCH_MODES'] ?? 'floor,gunzip,duckdb,scan,scan-1,scan-half,scan-accts,plain,scan-reverse,scan-random,small').split(','));
+    const modes = new Set((process.env['BENCH_MODES'] ?? 'floor,gunzip,duckdb,scan,scan-1,scan-w1,scan-half,scan-accts,plain,scan-reverse,scan-random,small').split(','));
     const run = (mode: string, accounts?: string[], where = dir): Measure | undefined => (modes.has(mode) ? measure(mode, where, accounts) : undefined);
     const floor = run('floor');
     const inflate = run('gunzip');
     const duck = run('duckdb');
     const scan = run('scan');
     const single = run('scan-1');
+    const oneWorker = run('scan-w1');
     const halfDir = modes.has('scan-half') ? firstHalf(dir) : dir;
     const half = run('scan-half', undefined, halfDir);
     if (halfDir !== dir) rmSync(halfDir, { recursive: true, force: true });
@@ -261,7 +270,7 @@ async function main(): Promise<void> {
         if (keep === undefined) rmSync(smallDir, { recursive: true, force: true });
       }
     }
-    const measured = [floor, inflate, duck, scan, single, half, accts, plain, reverse, random, small?.floor, small?.duck, small?.scan].filter((m): m is Measure => m !== undefined && m.events > 0);
+    const measured = [floor, inflate, duck, scan, single, oneWorker, half, accts, plain, reverse, random, small?.floor, small?.duck, small?.scan].filter((m): m is Measure => m !== undefined && m.events > 0);
     const rows = measured.map((m) => [
       m.mode.padEnd(10),
       m.events.toLocaleString('en-US').padStart(10),
@@ -271,11 +280,23 @@ async function main(): Promise<void> {
       `${m.maxRssMb.toFixed(0)} MB`.padStart(8),
       m.detections === undefined ? '' : `${m.detections} detections, ${m.workers === 0 ? 'one thread' : `${m.workers} workers`}`,
       m.late === undefined ? '' : `; ${m.late.toLocaleString('en-US')} late inputs, journal ${(m.journalMb ?? 0).toFixed(0)} MB, ${m.runs ?? 0} sorted runs`,
+      m.mainBusy === undefined ? '' : `; main thread busy ${(m.mainBusy * 100).toFixed(0)} %`,
     ].join('  '));
     console.log(['mode        events      time      events/s  CPU/event  peak RSS', ...rows].join('\n'));
     if (floor !== undefined && scan !== undefined) {
       console.log(`scan vs floor: ${(rate(scan) / rate(floor)).toFixed(2)}x the read+gunzip+parse floor (${((floor.cpuMs / floor.events) / (scan.cpuMs / scan.events)).toFixed(2)}x less CPU per event)` +
         (single === undefined ? '' : `; workers vs one thread: ${(rate(scan) / rate(single)).toFixed(2)}x`));
+    }
+    // Issue 18 item 3: what a worker adds. Per worker at 1 and at N workers, and the efficiency (N workers' rate
+    // over N times one worker's); the main thread's busy fraction at N workers says how far it is from limiting.
+    if (oneWorker !== undefined && scan !== undefined && (scan.workers ?? 0) > 1) {
+      const n = scan.workers ?? 1;
+      // On cores shared with other work the rates follow the machine's load; the CPU per event does not: its
+      // ratio is the efficiency the workers would reach on idle cores, as long as the main thread keeps up.
+      const cpuPerEvent = (m: Measure): number => (m.cpuMs * 1000) / m.events;
+      console.log(`per worker: ${rate(oneWorker).toLocaleString('en-US')} events/s at 1 worker, ${Math.round(rate(scan) / n).toLocaleString('en-US')} at ${n}; ` +
+        `parallel efficiency ${((rate(scan) / (n * rate(oneWorker))) * 100).toFixed(0)} % by rate, ${((cpuPerEvent(oneWorker) / cpuPerEvent(scan)) * 100).toFixed(0)} % by CPU per event ` +
+        `(${cpuPerEvent(oneWorker).toFixed(2)} us at 1 worker, ${cpuPerEvent(scan).toFixed(2)} at ${n}); main thread busy ${((oneWorker.mainBusy ?? 0) * 100).toFixed(0)} % at 1 worker, ${((scan.mainBusy ?? 0) * 100).toFixed(0)} % at ${n}`);
     }
     // Issue 18's yardstick: the scan's wall time as a ratio to DuckDB's read_json of the same files (2 threads), beside the one-thread Node floor's.
     const versusDuck = (label: string, d: Measure | undefined, sc: Measure | undefined, fl: Measure | undefined): void => {
@@ -307,7 +328,7 @@ async function main(): Promise<void> {
     if (scan !== undefined && accts !== undefined) {
       console.log(`half the accounts (half the event rate), ${accts.events.toLocaleString('en-US')} events: ${accts.maxRssMb.toFixed(0)} MB`);
     }
-    for (const other of [single, plain, reverse, random]) {
+    for (const other of [single, oneWorker, plain, reverse, random]) {
       if (scan === undefined || other === undefined) continue;
       const same = other.digest === scan.digest;
       console.log(`detections of ${other.mode} equal the scan's: ${same ? 'yes' : 'NO'} (${other.detections ?? 0} and ${scan.detections ?? 0})`);

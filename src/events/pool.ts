@@ -6,6 +6,10 @@
 // A worker takes a few hundred milliseconds to start (it loads the modules and compiles the rules), more
 // than a small input takes to read: this thread starts on the units itself, starts the workers only once the
 // input has kept it busy for `spawnAfterMs`, and hands units to them as soon as one is ready.
+//
+// Small files go to a worker several to a message (a batch): on a corpus of small files (a quiet account's
+// five minutes, a few KiB), one message per file made the messages, their wake-ups and the reorder cost as
+// much as the files' reading. A batch holds consecutive units, so the results still come back in order.
 import { Worker } from 'node:worker_threads';
 import { TrailproofError, errorMessage } from '../errors.js';
 import { createProcessor, type Processor, type Task, type UnitResult } from './processor.js';
@@ -44,6 +48,20 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
  * costs next to nothing in collection time and keeps the threads' resident memory down.
  */
 const WORKER_YOUNG_GENERATION_MB = 4;
+
+/**
+ * A file unit listed at most this size joins a batch (one worker message for several files); a larger one,
+ * and any other unit, goes alone: its processing already outweighs a message.
+ */
+export const BATCH_FILE_MAX_BYTES = 64 * 1024;
+/** Files per batch at most: enough to make a message's cost small beside the files', few enough to keep both workers fed. */
+export const BATCH_MAX_UNITS = 16;
+/** Listed bytes per batch at most (a batch of compressed files inflates to about ten times this). */
+export const BATCH_MAX_BYTES = 256 * 1024;
+
+function batchable(unit: LogUnit): boolean {
+  return unit.kind === 'file' && unit.size <= BATCH_FILE_MAX_BYTES;
+}
 
 interface Slot {
   worker: Worker;
@@ -95,7 +113,7 @@ export async function processUnits(task: Task, units: AsyncIterable<LogUnit>, op
         else {
           slot.inflight--;
           if (!reply.ok) return fail(scanFailed('a worker thread could not process', reply.error));
-          results.set(reply.seq, reply.result);
+          reply.results.forEach((result, i) => results.set(reply.seq + i, result));
           try {
             emitInOrder();
           } catch (err) {
@@ -116,12 +134,39 @@ export async function processUnits(task: Task, units: AsyncIterable<LogUnit>, op
     if (failure !== undefined) throw failure;
   };
 
+  // The batch being gathered for the next worker message, and the seq after each message's last unit (in
+  // dispatch order), so that what is in flight or held back is bounded in messages, whatever their size.
+  let batch: LogUnit[] = [];
+  let batchBytes = 0;
+  const messageEnds: number[] = [];
+  const messagesOut = (): number => {
+    while (messageEnds.length > 0 && (messageEnds[0] as number) <= emitted) messageEnds.shift();
+    return messageEnds.length;
+  };
+  const dispatch = async (group: LogUnit[]): Promise<void> => {
+    // A slot free, and not too many results held back behind a slow earlier unit.
+    await waitFor(() => messagesOut() < options.workers * depth * 2 && slots.some((s) => s.ready && s.inflight < depth));
+    const slot = slots.filter((s) => s.ready).reduce((a, b) => (b.inflight < a.inflight ? b : a));
+    slot.inflight++;
+    const request: WorkRequest = { seq: dispatched, units: group };
+    dispatched += group.length;
+    messageEnds.push(dispatched);
+    slot.worker.postMessage(request, group.flatMap(transferList));
+  };
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const group = batch;
+    batch = [];
+    batchBytes = 0;
+    await dispatch(group);
+  };
+
   try {
     if (options.workers > 0 && spawnAfter <= 0) spawn();
     for await (const unit of units) {
       if (failure !== undefined) throw failure;
-      const ready = slots.filter((s) => s.ready);
-      if (ready.length === 0) {
+      // Slots once ready stay ready, so a batch is only ever gathered once there is a worker to take it.
+      if (!slots.some((s) => s.ready)) {
         const started = Date.now();
         inline ??= createProcessor(task);
         try {
@@ -132,15 +177,23 @@ export async function processUnits(task: Task, units: AsyncIterable<LogUnit>, op
         emitInOrder();
         busyMs += Date.now() - started;
         if (slots.length === 0 && options.workers > 0 && busyMs >= spawnAfter) spawn();
+        // Once the workers are started, let the event loop run between units: a small file is read
+        // synchronously and a day's listing is yielded from memory, so without this turn the loop would
+        // never see a worker's "ready" and this thread would process the whole day itself (on bench:scan's
+        // small-file corpus it did most of the corpus while both workers sat ready and idle).
+        if (slots.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
         continue;
       }
-      // A slot free, and not too many results held back behind a slow earlier unit.
-      await waitFor(() => dispatched - emitted < options.workers * depth * 2 && slots.some((s) => s.ready && s.inflight < depth));
-      const slot = slots.filter((s) => s.ready).reduce((a, b) => (b.inflight < a.inflight ? b : a));
-      slot.inflight++;
-      const request: WorkRequest = { seq: dispatched++, unit };
-      slot.worker.postMessage(request, transferList(unit));
+      if (batchable(unit)) {
+        batch.push(unit);
+        batchBytes += unit.size;
+        if (batch.length >= BATCH_MAX_UNITS || batchBytes >= BATCH_MAX_BYTES) await flush();
+        continue;
+      }
+      await flush();
+      await dispatch([unit]);
     }
+    await flush();
     await waitFor(() => emitted === dispatched);
   } finally {
     for (const slot of slots) slot.worker.removeAllListeners('exit');

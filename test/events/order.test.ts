@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { rmSync } from 'node:fs';
+import { BATCH_MAX_UNITS } from '../../src/events/pool.js';
 import { localLogs } from '../../src/events/readers/local.js';
 import { FULL_SCOPE } from '../../src/events/readers/types.js';
 import type { CloudTrailRecord } from '../../src/events/record.js';
@@ -142,6 +143,14 @@ describe('detections whatever the file layout and order', function () {
     expect(result.stats.late).to.be.greaterThan(0);
     expect(essentials(result)).to.deep.equal(essentials(baseline));
     expect(result.stats.incomplete).to.deep.equal([]);
+  });
+
+  it('gives the same detections and counts from the five-minute files on worker threads, several small files to a message', async () => {
+    const files = fiveMinuteFiles(records);
+    expect(files.length).to.be.greaterThan(2 * BATCH_MAX_UNITS);
+    const result = await scanLayout(files, undefined, 2);
+    expect(essentials(result)).to.deep.equal(essentials(baseline));
+    expect([result.stats.files, result.stats.events, result.stats.late]).to.deep.equal([baseline.stats.files, baseline.stats.events, 0]);
   });
 
   it('gives the same detections from the five-minute files listed in reverse', async () => {
