@@ -20,7 +20,7 @@ export interface LiveTrail {
 export async function resolveTrail(store: S3Store, config: AwsClientConfig, arn: string, accountId: string | undefined, regions: string[]): Promise<LiveTrail> {
   const parsed = parseTrailArn(arn);
   if (parsed === undefined) throw new TrailproofError('TP_USAGE', `--trail: "${arn}" is not a trail ARN (arn:aws:cloudtrail:REGION:ACCOUNT:trail/NAME)`);
-  const cloudtrail = makeClient(CloudTrailClient, clientSettings(config, parsed.region));
+  const cloudtrail = makeClient(CloudTrailClient, clientSettings(config, parsed.region, 'other'));
   let trail;
   try {
     trail = (await cloudtrail.send(new GetTrailCommand({ Name: arn }))).Trail;
@@ -37,7 +37,7 @@ export async function resolveTrail(store: S3Store, config: AwsClientConfig, arn:
   let orgId = '';
   if (trail.IsOrganizationTrail === true) {
     if (accountId === undefined) throw new TrailproofError('TP_USAGE', `${arn} is an organization trail: give --account-id, the member account whose logs to validate`);
-    const organizations = makeClient(OrganizationsClient, clientSettings(config, parsed.region));
+    const organizations = makeClient(OrganizationsClient, clientSettings(config, parsed.region, 'other'));
     try {
       orgId = (await organizations.send(new DescribeOrganizationCommand({}))).Organization?.Id ?? '';
     } catch (err) {
@@ -58,7 +58,7 @@ export async function resolveTrail(store: S3Store, config: AwsClientConfig, arn:
 export async function listPublicKeys(config: AwsClientConfig, regions: string[], start: Date, end: Date): Promise<PublicKeyEntry[]> {
   const keys: PublicKeyEntry[] = [];
   for (const region of [...new Set(regions)]) {
-    const client = makeClient(CloudTrailClient, clientSettings(config, region));
+    const client = makeClient(CloudTrailClient, clientSettings(config, region, 'other'));
     let token: string | undefined;
     do {
       let page;

@@ -10,13 +10,19 @@ import { MAX_LOG_FILE_BYTES } from './gzip.js';
 
 export interface AwsClientConfig {
   region?: string;
-  /** A custom endpoint (AWS_ENDPOINT_URL, e.g. an S3-compatible server); path-style addressing then. */
+  /** --profile: the credentials (and default region) of this profile instead of the default chain. */
+  profile?: string;
+  /** S3's own endpoint (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, e.g. an S3-compatible server); path-style addressing then. */
   endpoint?: string;
 }
 
-/** The client settings for a region: a custom endpoint means an S3-compatible server, addressed by path. */
-export function clientSettings(base: AwsClientConfig, region: string): ClientSettings {
-  return base.endpoint === undefined ? { region } : { region, endpoint: base.endpoint, s3: { forcePathStyle: true } };
+/**
+ * The client settings for a region. S3 takes the S3 endpoint (an S3-compatible server, addressed by path); any
+ * other service (CloudTrail, Organizations) never does: the SDK finds its own (AWS_ENDPOINT_URL_<SERVICE>).
+ */
+export function clientSettings(base: AwsClientConfig, region: string, service: 'S3' | 'other' = 'S3'): ClientSettings {
+  const profile = base.profile === undefined ? {} : { profile: base.profile };
+  return base.endpoint === undefined || service !== 'S3' ? { region, ...profile } : { region, ...profile, endpoint: base.endpoint, s3: { forcePathStyle: true } };
 }
 
 export class S3Store implements ObjectStore {

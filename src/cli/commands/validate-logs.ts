@@ -30,6 +30,8 @@ export const validateLogsOptions = {
   period: { type: 'string', describe: 'The range as a period: 2026-Q3, 2026-09 or 2026', requiresArg: true },
   bucket: { type: 'string', describe: 'Offline: the bucket the copy came from (default: the bucket the newest digest names)', requiresArg: true },
   regions: { type: 'string', describe: 'Live: comma list of regions whose digests to validate (default: every region with digests)', requiresArg: true },
+  profile: { type: 'string', describe: 'Live: AWS profile to use (default: the SDK default credential chain)', requiresArg: true },
+  region: { type: 'string', describe: 'Live: region for the first calls (CloudTrail, S3) before each bucket\'s own region is known; default AWS_REGION, AWS_DEFAULT_REGION', requiresArg: true },
   format: { type: 'string', choices: ['text', 'json'], describe: 'Output format on stdout', default: 'text' },
   verbose: { type: 'boolean', describe: "List every file's verdict (text: on stderr; json: a files list)", default: false },
   stricter: { type: 'boolean', describe: 'Run the checks the AWS CLI does not make (--no-stricter: its checks only)', default: true },
@@ -84,8 +86,8 @@ export async function validateLogs(args: ArgsOf<[typeof validateLogsOptions]>, i
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new TrailproofError('TP_USAGE', '--concurrency must be a whole number of at least 1');
   const range = parseRange(args.from, args.to, args.period, new Date());
   const endpoint = resolveEndpoint('S3', { env: io.env });
-  const region = regionFromEnv(io.env);
-  const aws: AwsClientConfig = { ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}) };
+  const region = args.region ?? regionFromEnv(io.env);
+  const aws: AwsClientConfig = { ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}), ...(args.profile === undefined ? {} : { profile: args.profile }) };
 
   // The AWS SDK loads only for the live forms: offline validation starts fast.
   const newS3Store = async (): Promise<S3Store> => new (await import('../../integrity/s3-store.js')).S3Store(aws);
