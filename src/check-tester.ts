@@ -3,7 +3,10 @@
 // every message id the check declares is asserted by some case, and some case is an ERROR (missing or denied
 // evidence must never pass). A result's message id is recorded as the check produces it, so a case names the
 // message it expects (`messageId: 'missing'`), not its wording; a message id the check does not declare fails
-// the case. Runs under mocha (its global describe/it), with node:assert so it needs no assertion library.
+// the case. A check that by design never reports ERROR (it returns nothing when its evidence cannot be read and
+// leaves that to other checks) says so in the call, `errorCase: 'none: <why>'`, so the exemption is written where
+// a reviewer reads the cases, never granted silently. Cases about the whole result list (none, one per trail, in
+// order) go in `results`. Runs under mocha (its global describe/it), with node:assert so it needs no assertion library.
 import assert from 'node:assert/strict';
 import { Bundle } from './evidence/bundle.js';
 import { Estate } from './evidence/estate.js';
@@ -32,11 +35,28 @@ export interface CheckCase {
   check?: (result: CheckResult, all: CheckResult[]) => void;
 }
 
+/** A case about every result of a run (how many, in what order, which accounts), not about one result. */
+export interface ResultsCase {
+  /** What the case shows, as a test title: "reports an organization trail once, under the owner account". */
+  name: string;
+  bundle: CheckCase['bundle'];
+  options?: Record<string, unknown>;
+  /** Assertions on all the results; a message id seen here does not count as produced (use valid/invalid for that). */
+  check: (all: CheckResult[]) => void;
+}
+
 export interface CheckCases {
   /** Cases where the check has nothing to report: PASS or NOT_APPLICABLE. */
   valid: CheckCase[];
-  /** Cases that report: FAIL, MANUAL, ERROR (at least one ERROR: missing or denied evidence). */
+  /** Cases that report: FAIL, MANUAL, ERROR (at least one ERROR: missing or denied evidence, unless errorCase says none). */
   invalid: CheckCase[];
+  /** Cases about the whole result list. */
+  results?: ResultsCase[];
+  /**
+   * Only for a check that never reports ERROR by design: `'none: <why>'`, e.g. "none: when no trail can be listed it
+   * returns nothing, and the per-account checks report that". Then no case may expect ERROR.
+   */
+  errorCase?: `none: ${string}`;
 }
 
 /** The results of one run with the message id of each, as the check produced it (undefined for ctx.error/notCollected). */
@@ -87,8 +107,14 @@ export function describeCheck(check: AnyCheck, cases: CheckCases): void {
         });
       }
     }
-    it('has an ERROR case and produces every message it declares', () => {
-      assert.ok(errorCases > 0, `${check.meta.id} needs an invalid case with status ERROR: what it reports when its evidence is missing or denied`);
+    for (const c of cases.results ?? []) it(c.name, () => c.check(runCheckCase(check, c).results));
+    const why = cases.errorCase === undefined ? undefined : cases.errorCase.slice('none:'.length).trim();
+    it(why === undefined ? 'has an ERROR case and produces every message it declares' : 'declares why it has no ERROR case, and produces every message it declares', () => {
+      if (why === undefined) assert.ok(errorCases > 0, `${check.meta.id} needs an invalid case with status ERROR: what it reports when its evidence is missing or denied (or errorCase: 'none: <why>' when it never reports ERROR by design)`);
+      else {
+        assert.ok(why.length > 0, `${check.meta.id}: errorCase 'none:' must say why the check never reports ERROR`);
+        assert.equal(errorCases, 0, `${check.meta.id} declares errorCase 'none: ${why}' but has an ERROR case: drop the declaration`);
+      }
       const never = declared.filter((id) => !produced.has(id));
       assert.deepEqual(never, [], `${check.meta.id} declares messages no case produces: ${never.join(', ')} (add cases, or remove the messages)`);
     });

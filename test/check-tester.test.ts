@@ -93,4 +93,26 @@ describe('describeCheck', () => {
     expect(out['FAIL (unnamed): wrong list']).to.contain('a valid case cannot expect FAIL');
     expect(out['FAIL: no id']).to.contain('a FAIL case must name the message id it expects');
   });
+
+  it('accepts a check without an ERROR case only when errorCase says why, and then refuses an ERROR case', () => {
+    const declared = 'declares why it has no ERROR case, and produces every message it declares';
+    const withoutError = { valid: good.valid, invalid: [good.invalid[0] as CheckCases['invalid'][number]] };
+    expect(outcomes({ ...withoutError, errorCase: 'none: the per-account checks report unread trails' })[declared]).to.equal('ok');
+    expect(outcomes({ ...withoutError, errorCase: 'none:  ' })[declared]).to.contain("errorCase 'none:' must say why");
+    expect(outcomes({ ...good, errorCase: 'none: never' })[declared]).to.contain('declares errorCase \'none: never\' but has an ERROR case');
+  });
+
+  it('runs a results case over every result, without counting its messages as produced', () => {
+    const out = outcomes({
+      ...good,
+      valid: [],
+      results: [
+        { name: 'one result', bundle: bundle('main-trail'), check: (all) => expect(all.map((r) => r.status)).to.deep.equal(['PASS']) },
+        { name: 'two results', bundle: bundle('main-trail'), check: (all) => expect(all).to.have.length(2) },
+      ],
+    });
+    expect(out['one result']).to.equal('ok');
+    expect(out['two results']).to.contain('to have a length of 2 but got 1');
+    expect(out[COVERAGE]).to.contain('declares messages no case produces: named');
+  });
 });

@@ -32,8 +32,8 @@ const CONTRACT_IDS = [
  */
 const OLD_STYLE_TESTS = [
   'bucket.not-public', 'bucket.secure-transport', 'cost.duplicate-management-copies',
-  'retention.cloudwatch-logs', 'retention.s3-lifecycle', 'trail.cloudwatch-logs', 'trail.global-service-events', 'trail.kms-encryption',
-  'trail.kms-key-rotation', 'trail.lake-encryption', 'trail.log-file-validation', 'trail.log-integrity', 'trail.logging-active', 'trail.management-events',
+  'retention.cloudwatch-logs', 'retention.s3-lifecycle', 'trail.cloudwatch-logs', 'trail.global-service-events',
+  'trail.lake-encryption', 'trail.log-integrity', 'trail.logging-active', 'trail.management-events',
   'trail.multi-region', 'trail.org-coverage', 'trail.s3-data-events',
 ];
 
