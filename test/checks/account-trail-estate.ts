@@ -197,6 +197,23 @@ function isError(value: unknown): value is { error: string } {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { error?: unknown }).error === 'string';
 }
 
+/** A standalone account recorded by one trail, main unless `spec` names another: a bundle built when a describeCheck case runs. */
+export function standaloneBundle(spec: Partial<TrailSpec> = {}): () => BundleBuilder {
+  return fixtureBundle([STANDALONE], (f) => {
+    f.standalone(STANDALONE);
+    f.trail({ account: STANDALONE, name: 'main', ...spec });
+  });
+}
+
+/** A fixture of `accounts` (and `regions`) set up by `setup`: a bundle built when a describeCheck case runs. */
+export function fixtureBundle(accounts: string[], setup: (f: Fixture) => void, regions: string[] = REGIONS): () => BundleBuilder {
+  return () => {
+    const f = new Fixture(accounts, regions);
+    setup(f);
+    return f.build();
+  };
+}
+
 /** The one result of a per-account check about a standalone account recorded by a single trail. */
 export function standaloneResult(check: AnyCheck, spec: TrailSpec): CheckResult {
   const f = new Fixture([STANDALONE]).standalone(STANDALONE);

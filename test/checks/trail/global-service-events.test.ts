@@ -1,23 +1,14 @@
 import { expect } from 'chai';
 import { check } from '../../../checks/trail/global-service-events.js';
 import { describeCheck } from '../../../src/check-tester.js';
-import { Fixture, MANAGEMENT, MEMBER, STANDALONE, accountResource, pointers, type TrailSpec } from '../account-trail-estate.js';
+import { Fixture, MANAGEMENT, MEMBER, STANDALONE, accountResource, pointers, standaloneBundle } from '../account-trail-estate.js';
 
 const SELF = accountResource(STANDALONE);
-
-/** A standalone account with one trail. */
-function standalone(spec: Partial<TrailSpec> = {}): () => ReturnType<Fixture['build']> {
-  return () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', ...spec });
-    return f.build();
-  };
-}
 
 describeCheck(check, {
   valid: [
     {
-      name: 'an account whose logging multi-region trail includes global service events', bundle: standalone(), resource: SELF, status: 'PASS', messageId: 'included',
+      name: 'an account whose logging multi-region trail includes global service events', bundle: standaloneBundle(), resource: SELF, status: 'PASS', messageId: 'included',
       check(r) {
         expect(r.message).to.equal(`Account ${STANDALONE} is recorded by logging multi-region trail main, which includes global service events.`);
         expect(pointers(r)).to.have.members([
@@ -58,7 +49,7 @@ describeCheck(check, {
   ],
   invalid: [
     {
-      name: 'a multi-region trail without global service events', bundle: standalone({ globalServiceEvents: false }), resource: SELF, status: 'FAIL', messageId: 'missing',
+      name: 'a multi-region trail without global service events', bundle: standaloneBundle({ globalServiceEvents: false }), resource: SELF, status: 'FAIL', messageId: 'missing',
       check(r) {
         expect(r.message).to.equal(
           `Account ${STANDALONE} has no logging multi-region trail that includes global service events (IAM, STS) (trail main: does not include global service events).`,
@@ -67,19 +58,19 @@ describeCheck(check, {
       },
     },
     {
-      name: 'a multi-region trail with global service events that is not logging', bundle: standalone({ logging: false }), resource: SELF, status: 'FAIL', messageId: 'missing',
+      name: 'a multi-region trail with global service events that is not logging', bundle: standaloneBundle({ logging: false }), resource: SELF, status: 'FAIL', messageId: 'missing',
       check: (r) => expect(r.message).to.contain('(trail main: not logging)'),
     },
     {
-      name: 'a single-region trail that includes global service events', bundle: standalone({ name: 'local', multiRegion: false }), resource: SELF, status: 'FAIL', messageId: 'missing',
+      name: 'a single-region trail that includes global service events', bundle: standaloneBundle({ name: 'local', multiRegion: false }), resource: SELF, status: 'FAIL', messageId: 'missing',
       check: (r) => expect(r.message).to.contain('(trail local: not multi-region)'),
     },
     {
-      name: 'a denied GetTrailStatus, naming it', bundle: standalone({ logging: { error: 'AccessDeniedException' } }), resource: SELF, status: 'ERROR',
+      name: 'a denied GetTrailStatus, naming it', bundle: standaloneBundle({ logging: { error: 'AccessDeniedException' } }), resource: SELF, status: 'ERROR',
       check: (r) => expect(r.message).to.contain(`accounts/${STANDALONE}/us-east-1/cloudtrail/GetTrailStatus/main.json holds a failed call: AccessDeniedException`),
     },
     {
-      name: 'a GetTrailStatus missing from the bundle, naming it', bundle: standalone({ logging: null }), resource: SELF, status: 'ERROR',
+      name: 'a GetTrailStatus missing from the bundle, naming it', bundle: standaloneBundle({ logging: null }), resource: SELF, status: 'ERROR',
       check: (r) => expect(r.message).to.contain('GetTrailStatus/main.json is missing from the bundle'),
     },
     {

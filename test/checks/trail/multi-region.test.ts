@@ -1,37 +1,19 @@
 import { expect } from 'chai';
 import { check } from '../../../checks/trail/multi-region.js';
 import { describeCheck } from '../../../src/check-tester.js';
-import { Fixture, MANAGEMENT, MEMBER, STANDALONE, accountResource, pointers, selectors, type TrailSpec } from '../account-trail-estate.js';
+import { MANAGEMENT, MEMBER, STANDALONE, accountResource, pointers, selectors, fixtureBundle, standaloneBundle } from '../account-trail-estate.js';
 
 const SELF = accountResource(STANDALONE);
 const OF_MEMBER = accountResource(MEMBER);
 
-/** A standalone account with one trail. */
-function standalone(spec: Partial<TrailSpec> = {}): () => ReturnType<Fixture['build']> {
-  return () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', ...spec });
-    return f.build();
-  };
-}
-
-/** A fixture of `accounts`, set up by `setup`, built when the case runs. */
-function fixture(accounts: string[], setup: (f: Fixture) => void, regions?: string[]): () => ReturnType<Fixture['build']> {
-  return () => {
-    const f = regions === undefined ? new Fixture(accounts) : new Fixture(accounts, regions);
-    setup(f);
-    return f.build();
-  };
-}
-
 /** The management account and a member, recorded by org-trail. */
-const organization = fixture([MANAGEMENT, MEMBER], (f) => {
+const organization = fixtureBundle([MANAGEMENT, MEMBER], (f) => {
   f.organization(MANAGEMENT, [MEMBER]);
   f.trail({ account: MANAGEMENT, name: 'org-trail', organization: true });
 });
 
 /** STANDALONE with a single-region trail, MEMBER (standalone too) with none. */
-const singleAndNone = fixture([STANDALONE, MEMBER], (f) => {
+const singleAndNone = fixtureBundle([STANDALONE, MEMBER], (f) => {
   f.standalone(STANDALONE).standalone(MEMBER);
   f.trail({ account: STANDALONE, name: 'local', multiRegion: false });
 });
@@ -39,7 +21,7 @@ const singleAndNone = fixture([STANDALONE, MEMBER], (f) => {
 describeCheck(check, {
   valid: [
     {
-      name: 'an account with its own logging multi-region trail recording read and write management events', bundle: standalone(), resource: SELF, status: 'PASS', messageId: 'recorded',
+      name: 'an account with its own logging multi-region trail recording read and write management events', bundle: standaloneBundle(), resource: SELF, status: 'PASS', messageId: 'recorded',
       check(r) {
         expect(r.account).to.equal(STANDALONE);
         expect(r.region).to.equal('global');
@@ -61,7 +43,7 @@ describeCheck(check, {
     { name: 'the management account through its organization trail', bundle: organization, resource: accountResource(MANAGEMENT), status: 'PASS', messageId: 'recorded' },
     {
       name: 'a member whose DescribeTrails does not list the organization trail, through its membership',
-      bundle: fixture([MANAGEMENT, MEMBER], (f) => {
+      bundle: fixtureBundle([MANAGEMENT, MEMBER], (f) => {
         f.organization(MANAGEMENT, [MEMBER]);
         f.trail({ account: MANAGEMENT, name: 'org-trail', organization: true, hiddenFrom: [MEMBER] });
       }),
@@ -70,7 +52,7 @@ describeCheck(check, {
     },
     {
       name: 'through a multi-region trail homed in another region, seen here as a shadow trail',
-      bundle: fixture([STANDALONE], (f) => {
+      bundle: fixtureBundle([STANDALONE], (f) => {
         f.standalone(STANDALONE);
         f.trail({ account: STANDALONE, name: 'dublin', home: 'eu-west-1', filesAt: { account: STANDALONE, region: 'us-east-1' } });
       }, ['us-east-1']),
@@ -81,14 +63,14 @@ describeCheck(check, {
       },
     },
     {
-      name: 'advanced selectors that record reads and writes in separate selectors', bundle: standalone({ selectors: selectors.splitAdvanced }), resource: SELF, status: 'PASS', messageId: 'recorded',
+      name: 'advanced selectors that record reads and writes in separate selectors', bundle: standaloneBundle({ selectors: selectors.splitAdvanced }), resource: SELF, status: 'PASS', messageId: 'recorded',
       check: (r) => expect(pointers(r)).to.include.members([
         `accounts/${STANDALONE}/us-east-1/cloudtrail/GetEventSelectors/main.json#/AdvancedEventSelectors/0`,
         `accounts/${STANDALONE}/us-east-1/cloudtrail/GetEventSelectors/main.json#/AdvancedEventSelectors/1`,
       ]),
     },
     {
-      name: 'a trail that excludes a management event source, naming the exclusion', bundle: standalone({ selectors: selectors.excludingKms }), resource: SELF, status: 'PASS', messageId: 'recorded',
+      name: 'a trail that excludes a management event source, naming the exclusion', bundle: standaloneBundle({ selectors: selectors.excludingKms }), resource: SELF, status: 'PASS', messageId: 'recorded',
       check(r) {
         expect(r.message).to.contain('leaves out kms.amazonaws.com (judged by trail.management-events)');
         expect(r.details).to.deep.include({ excludedSources: ['kms.amazonaws.com'] });
@@ -96,7 +78,7 @@ describeCheck(check, {
     },
     {
       name: 'another trail that qualifies although one trail could not be read',
-      bundle: fixture([STANDALONE], (f) => {
+      bundle: fixtureBundle([STANDALONE], (f) => {
         f.standalone(STANDALONE);
         f.trail({ account: STANDALONE, name: 'a-broken', logging: { error: 'AccessDeniedException' } });
         f.trail({ account: STANDALONE, name: 'b-good' });
@@ -105,7 +87,7 @@ describeCheck(check, {
     },
     {
       name: 'a member-only bundle whose organization trail status was collected where the member sees it',
-      bundle: fixture([MEMBER], (f) => {
+      bundle: fixtureBundle([MEMBER], (f) => {
         f.organization(MANAGEMENT, [MEMBER]);
         f.trail({ account: MANAGEMENT, name: 'org-trail', organization: true, filesAt: { account: MEMBER, region: 'us-east-1' } });
       }),
@@ -113,7 +95,7 @@ describeCheck(check, {
     },
     {
       name: 'a member none of whose regions could be listed, covered by the organization trail',
-      bundle: fixture([MANAGEMENT, MEMBER], (f) => {
+      bundle: fixtureBundle([MANAGEMENT, MEMBER], (f) => {
         f.organization(MANAGEMENT, [MEMBER]);
         f.trail({ account: MANAGEMENT, name: 'org-trail', organization: true });
         f.describeTrailsFails(MEMBER, 'eu-west-1', 'AccessDeniedException').describeTrailsFails(MEMBER, 'us-east-1', null);
@@ -122,7 +104,7 @@ describeCheck(check, {
     },
     {
       name: 'an account with no enabled region in scope',
-      bundle: fixture([STANDALONE], (f) => {
+      bundle: fixtureBundle([STANDALONE], (f) => {
         f.standalone(STANDALONE);
         f.builder.put(STANDALONE, 'global', 'ec2/DescribeRegions.json', { Regions: [{ RegionName: 'ap-south-1', OptInStatus: 'opt-in-not-required' }] });
       }),
@@ -132,14 +114,14 @@ describeCheck(check, {
   ],
   invalid: [
     {
-      name: 'an account whose only multi-region trail is not logging', bundle: standalone({ name: 'prod-trail', logging: false }), resource: SELF, status: 'FAIL', messageId: 'unrecorded',
+      name: 'an account whose only multi-region trail is not logging', bundle: standaloneBundle({ name: 'prod-trail', logging: false }), resource: SELF, status: 'FAIL', messageId: 'unrecorded',
       check(r) {
         expect(r.message).to.equal(`Account ${STANDALONE} has no logging multi-region trail recording read and write management events (trail prod-trail: not logging).`);
         expect(pointers(r)).to.include(`accounts/${STANDALONE}/us-east-1/cloudtrail/GetTrailStatus/prod-trail.json#/IsLogging`);
       },
     },
     {
-      name: 'a trail that records write-only management events', bundle: standalone({ name: 'writes', selectors: selectors.writeOnly }), resource: SELF, status: 'FAIL', messageId: 'unrecorded',
+      name: 'a trail that records write-only management events', bundle: standaloneBundle({ name: 'writes', selectors: selectors.writeOnly }), resource: SELF, status: 'FAIL', messageId: 'unrecorded',
       check: (r) => expect(r.message).to.contain('trail writes: records write-only management events'),
     },
     {
@@ -160,7 +142,7 @@ describeCheck(check, {
       },
     },
     {
-      name: 'a denied GetTrailStatus for the only candidate trail, naming the file', bundle: standalone({ logging: { error: 'AccessDeniedException' } }), resource: SELF, status: 'ERROR',
+      name: 'a denied GetTrailStatus for the only candidate trail, naming the file', bundle: standaloneBundle({ logging: { error: 'AccessDeniedException' } }), resource: SELF, status: 'ERROR',
       check(r) {
         expect(r.message).to.contain(`accounts/${STANDALONE}/us-east-1/cloudtrail/GetTrailStatus/main.json holds a failed call: AccessDeniedException`);
         expect(r.message).to.contain('trail main could not be judged');
@@ -168,20 +150,20 @@ describeCheck(check, {
       },
     },
     {
-      name: 'a denied GetEventSelectors, naming the file', bundle: standalone({ selectors: { error: 'AccessDeniedException' } }), resource: SELF, status: 'ERROR',
+      name: 'a denied GetEventSelectors, naming the file', bundle: standaloneBundle({ selectors: { error: 'AccessDeniedException' } }), resource: SELF, status: 'ERROR',
       check: (r) => expect(r.message).to.contain('GetEventSelectors/main.json holds a failed call: AccessDeniedException'),
     },
     {
-      name: 'a GetEventSelectors never collected, naming the file', bundle: standalone({ selectors: null }), resource: SELF, status: 'ERROR',
+      name: 'a GetEventSelectors never collected, naming the file', bundle: standaloneBundle({ selectors: null }), resource: SELF, status: 'ERROR',
       check: (r) => expect(r.message).to.contain(`accounts/${STANDALONE}/us-east-1/cloudtrail/GetEventSelectors/main.json is missing from the bundle`),
     },
     {
-      name: 'a trail a readable fact already rules out, as FAIL rather than ERROR', bundle: standalone({ logging: { error: 'AccessDeniedException' }, selectors: selectors.writeOnly }),
+      name: 'a trail a readable fact already rules out, as FAIL rather than ERROR', bundle: standaloneBundle({ logging: { error: 'AccessDeniedException' }, selectors: selectors.writeOnly }),
       resource: SELF, status: 'FAIL', messageId: 'unrecorded', check: (r) => expect(r.message).to.contain('records write-only management events'),
     },
     {
       name: 'a member whose organization trail lives in a management account that was not collected',
-      bundle: fixture([MEMBER], (f) => {
+      bundle: fixtureBundle([MEMBER], (f) => {
         f.organization(MANAGEMENT, [MEMBER]);
         f.trail({ account: MANAGEMENT, name: 'org-trail', organization: true });
       }),
@@ -190,7 +172,7 @@ describeCheck(check, {
     },
     {
       name: 'no region of the account listed, naming DescribeTrails',
-      bundle: fixture([STANDALONE], (f) => {
+      bundle: fixtureBundle([STANDALONE], (f) => {
         f.standalone(STANDALONE);
         f.describeTrailsFails(STANDALONE, 'eu-west-1', 'AccessDeniedException').describeTrailsFails(STANDALONE, 'us-east-1', null);
       }),
@@ -199,7 +181,7 @@ describeCheck(check, {
     },
     {
       name: 'one region not listed while another shows no multi-region trail',
-      bundle: fixture([STANDALONE], (f) => {
+      bundle: fixtureBundle([STANDALONE], (f) => {
         f.standalone(STANDALONE);
         f.describeTrailsFails(STANDALONE, 'eu-west-1', null);
       }),

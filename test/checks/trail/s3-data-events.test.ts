@@ -1,31 +1,22 @@
 import { expect } from 'chai';
 import { check } from '../../../checks/trail/s3-data-events.js';
 import { describeCheck } from '../../../src/check-tester.js';
-import { Fixture, MANAGEMENT, MEMBER, STANDALONE, accountResource, pointers, selectors, type TrailSpec } from '../account-trail-estate.js';
+import { Fixture, MANAGEMENT, MEMBER, STANDALONE, accountResource, pointers, selectors, standaloneBundle } from '../account-trail-estate.js';
 
 const SELECTORS = `accounts/${STANDALONE}/us-east-1/cloudtrail/GetEventSelectors/main.json`;
 const SELF = accountResource(STANDALONE);
 
-/** A standalone account with one trail. */
-function standalone(spec: Partial<TrailSpec> = {}): () => ReturnType<Fixture['build']> {
-  return () => {
-    const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-    f.trail({ account: STANDALONE, name: 'main', ...spec });
-    return f.build();
-  };
-}
-
 describeCheck(check, {
   valid: [
     {
-      name: 'a basic selector that records S3 object events of every bucket', bundle: standalone({ selectors: selectors.allManagementAndS3 }), resource: SELF, status: 'PASS', messageId: 'recorded',
+      name: 'a basic selector that records S3 object events of every bucket', bundle: standaloneBundle({ selectors: selectors.allManagementAndS3 }), resource: SELF, status: 'PASS', messageId: 'recorded',
       check(r) {
         expect(r.message).to.equal(`Account ${STANDALONE} is recorded by logging multi-region trail main, which records read and write S3 object events for all buckets.`);
         expect(pointers(r)).to.include(`${SELECTORS}#/EventSelectors/0`);
       },
     },
     {
-      name: 'advanced selectors that record S3 object reads and writes in separate selectors', bundle: standalone({ selectors: selectors.splitAdvanced }), resource: SELF, status: 'PASS', messageId: 'recorded',
+      name: 'advanced selectors that record S3 object reads and writes in separate selectors', bundle: standaloneBundle({ selectors: selectors.splitAdvanced }), resource: SELF, status: 'PASS', messageId: 'recorded',
       check: (r) => expect(pointers(r)).to.include.members([`${SELECTORS}#/AdvancedEventSelectors/2`, `${SELECTORS}#/AdvancedEventSelectors/3`]),
     },
     {
@@ -49,7 +40,7 @@ describeCheck(check, {
   ],
   invalid: [
     {
-      name: 'a selector that leaves out the log bucket by resources.ARN NotStartsWith, with the detail', bundle: standalone({ selectors: selectors.s3ExceptLogBucket }),
+      name: 'a selector that leaves out the log bucket by resources.ARN NotStartsWith, with the detail', bundle: standaloneBundle({ selectors: selectors.s3ExceptLogBucket }),
       resource: SELF, status: 'MANUAL', messageId: 'narrowed',
       check(r) {
         expect(r.message).to.contain(`Account ${STANDALONE}: logging multi-region trail main records S3 object events only in part (`);
@@ -58,7 +49,7 @@ describeCheck(check, {
       },
     },
     {
-      name: 'a trail that records no S3 object events', bundle: standalone({ selectors: selectors.allManagement }), resource: SELF, status: 'FAIL', messageId: 'unrecorded',
+      name: 'a trail that records no S3 object events', bundle: standaloneBundle({ selectors: selectors.allManagement }), resource: SELF, status: 'FAIL', messageId: 'unrecorded',
       check(r) {
         expect(r.message).to.equal(
           `Account ${STANDALONE} has no logging multi-region trail recording S3 object-level read and write events for all buckets (trail main: records no S3 object events).`,
@@ -68,19 +59,19 @@ describeCheck(check, {
     },
     {
       name: 'a trail that records only S3 object writes',
-      bundle: standalone({ selectors: { EventSelectors: [{ ReadWriteType: 'WriteOnly', IncludeManagementEvents: true, DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }] } }),
+      bundle: standaloneBundle({ selectors: { EventSelectors: [{ ReadWriteType: 'WriteOnly', IncludeManagementEvents: true, DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }] } }),
       resource: SELF, status: 'FAIL', messageId: 'unrecorded', check: (r) => expect(r.message).to.contain('only write events are recorded'),
     },
     {
-      name: 'a multi-region trail with complete S3 selectors that is not logging', bundle: standalone({ logging: false }), resource: SELF, status: 'FAIL', messageId: 'unrecorded',
+      name: 'a multi-region trail with complete S3 selectors that is not logging', bundle: standaloneBundle({ logging: false }), resource: SELF, status: 'FAIL', messageId: 'unrecorded',
       check: (r) => expect(r.message).to.contain('(trail main: not logging)'),
     },
     {
-      name: 'a single-region trail, even with complete S3 selectors', bundle: standalone({ multiRegion: false }), resource: SELF, status: 'FAIL', messageId: 'unrecorded',
+      name: 'a single-region trail, even with complete S3 selectors', bundle: standaloneBundle({ multiRegion: false }), resource: SELF, status: 'FAIL', messageId: 'unrecorded',
       check: (r) => expect(r.message).to.contain('(trail main: not multi-region)'),
     },
     {
-      name: 'a denied GetEventSelectors, naming it', bundle: standalone({ selectors: { error: 'AccessDeniedException' } }), resource: SELF, status: 'ERROR',
+      name: 'a denied GetEventSelectors, naming it', bundle: standaloneBundle({ selectors: { error: 'AccessDeniedException' } }), resource: SELF, status: 'ERROR',
       check(r) {
         expect(r.message).to.contain(`${SELECTORS} holds a failed call: AccessDeniedException`);
         expect(pointers(r)).to.deep.equal([`${SELECTORS}#/$error`]);
@@ -107,7 +98,7 @@ describeCheck(check, {
       check: (r) => expect(r.message).to.contain(`Trail org-trail of account ${MANAGEMENT}, which records account ${MEMBER}, was not collected`),
     },
     {
-      name: 'a GetEventSelectors missing from the bundle, naming it', bundle: standalone({ selectors: null }), resource: SELF, status: 'ERROR',
+      name: 'a GetEventSelectors missing from the bundle, naming it', bundle: standaloneBundle({ selectors: null }), resource: SELF, status: 'ERROR',
       check: (r) => expect(r.message).to.contain(`${SELECTORS} is missing from the bundle`),
     },
   ],
