@@ -31,9 +31,9 @@ const CONTRACT_IDS = [
  * `run(`. Move a check's tests to describeCheck and take it off this list.
  */
 const OLD_STYLE_TESTS = [
-  'bucket.not-public', 'cost.duplicate-management-copies',
+  'cost.duplicate-management-copies',
   'retention.cloudwatch-logs', 'retention.s3-lifecycle',
-  'trail.lake-encryption', 'trail.log-integrity',
+  'trail.log-integrity',
 ];
 
 /** Checks that no framework requirement asks for, on purpose. */
