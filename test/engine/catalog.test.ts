@@ -32,7 +32,7 @@ const CONTRACT_IDS = [
  */
 const OLD_STYLE_TESTS = [
   'cost.duplicate-management-copies',
-  'retention.cloudwatch-logs', 'retention.s3-lifecycle',
+  'retention.s3-lifecycle',
   'trail.log-integrity',
 ];
 
