@@ -25,6 +25,8 @@ export interface CheckCase {
   options?: Record<string, unknown>;
   /** The result judged: the one about this resource; by default the check must return exactly one. */
   resource?: string;
+  /** And in this region, for a check that reports one resource per region (an account, region by region). */
+  region?: string;
   status: Exclude<Status, 'WAIVED'>;
   /**
    * The message id the result was made with; required for every status but ERROR and MANUAL, which a check may
@@ -77,8 +79,8 @@ export function runCheckCase(check: AnyCheck, c: Pick<CheckCase, 'bundle' | 'opt
 }
 
 function judged(c: CheckCase, results: CheckResult[]): CheckResult {
-  const found = c.resource === undefined ? results : results.filter((r) => r.resource === c.resource);
-  const about = c.resource === undefined ? 'in all' : `about ${c.resource}`;
+  const found = results.filter((r) => (c.resource === undefined || r.resource === c.resource) && (c.region === undefined || r.region === c.region));
+  const about = c.resource === undefined && c.region === undefined ? 'in all' : `about ${c.resource ?? 'any resource'}${c.region === undefined ? '' : ` in ${c.region}`}`;
   assert.equal(found.length, 1, `expected one result ${about}, got ${found.length}: ${JSON.stringify(results.map((r) => [r.resource, r.status]))}`);
   return found[0] as CheckResult;
 }

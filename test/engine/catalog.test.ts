@@ -31,7 +31,7 @@ const CONTRACT_IDS = [
  * `run(`. Move a check's tests to describeCheck and take it off this list.
  */
 const OLD_STYLE_TESTS = [
-  'cost.duplicate-management-copies', 'trail.log-integrity',
+  'trail.log-integrity',
 ];
 
 /** Checks that no framework requirement asks for, on purpose. */
