@@ -9,7 +9,7 @@
 // order) go in `results`. Runs under mocha (its global describe/it), with node:assert so it needs no assertion library.
 import assert from 'node:assert/strict';
 import { Bundle } from './evidence/bundle.js';
-import { Estate } from './evidence/estate.js';
+import { Estate, type EstateVerifications } from './evidence/estate.js';
 import { createContext, type AnyCheck, type CheckResult } from './engine/check.js';
 import type { Status } from './model/types.js';
 
@@ -23,6 +23,11 @@ export interface CheckCase {
   bundle: string | { writeTemp(): string } | (() => string | { writeTemp(): string });
   /** Options merged over the check's defaults, as the engine does. */
   options?: Record<string, unknown>;
+  /**
+   * What the engine verifies before the checks run (asynchronous work, e.g. `logIntegrity: await verifyBundleLogs(bundle)`),
+   * given to the estate; left out, nothing was verified in this run.
+   */
+  verify?: (bundle: Bundle) => Promise<EstateVerifications>;
   /** The result judged: the one about this resource; by default the check must return exactly one. */
   resource?: string;
   /** And in this region, for a check that reports one resource per region (an account, region by region). */
@@ -43,6 +48,7 @@ export interface ResultsCase {
   name: string;
   bundle: CheckCase['bundle'];
   options?: Record<string, unknown>;
+  verify?: (bundle: Bundle) => Promise<EstateVerifications>;
   /** Assertions on all the results; a message id seen here does not count as produced (use valid/invalid for that). */
   check: (all: CheckResult[]) => void;
 }
@@ -50,7 +56,7 @@ export interface ResultsCase {
 export interface CheckCases {
   /** Cases where the check has nothing to report: PASS or NOT_APPLICABLE. */
   valid: CheckCase[];
-  /** Cases that report: FAIL, MANUAL, ERROR (at least one ERROR: missing or denied evidence, unless errorCase says none). */
+  /** Cases that report: FAIL, MANUAL, NOT_TESTED, ERROR (at least one ERROR: missing or denied evidence, unless errorCase says none). */
   invalid: CheckCase[];
   /** Cases about the whole result list. */
   results?: ResultsCase[];
@@ -61,11 +67,26 @@ export interface CheckCases {
   errorCase?: `none: ${string}`;
 }
 
-/** The results of one run with the message id of each, as the check produced it (undefined for ctx.error/notCollected). */
-export function runCheckCase(check: AnyCheck, c: Pick<CheckCase, 'bundle' | 'options'>): { results: CheckResult[]; messageIds: Map<CheckResult, string> } {
+type CaseRun = { results: CheckResult[]; messageIds: Map<CheckResult, string> };
+
+function openBundle(c: Pick<CheckCase, 'bundle'>): Bundle {
   const source = typeof c.bundle === 'function' ? c.bundle() : c.bundle;
-  const dir = typeof source === 'string' ? source : source.writeTemp();
-  const estate = new Estate(Bundle.open(dir));
+  return Bundle.open(typeof source === 'string' ? source : source.writeTemp());
+}
+
+/** The results of one run with the message id of each, as the check produced it (undefined for ctx.error/notCollected). */
+export function runCheckCase(check: AnyCheck, c: Pick<CheckCase, 'bundle' | 'options'>): CaseRun {
+  return runOver(check, new Estate(openBundle(c)), c);
+}
+
+/** As runCheckCase, with the case's verifications made first (as the engine makes them) when it asks for any. */
+async function runCase(check: AnyCheck, c: Pick<CheckCase, 'bundle' | 'options' | 'verify'>): Promise<CaseRun> {
+  if (c.verify === undefined) return runCheckCase(check, c);
+  const bundle = openBundle(c);
+  return runOver(check, new Estate(bundle, await c.verify(bundle)), c);
+}
+
+function runOver(check: AnyCheck, estate: Estate, c: Pick<CheckCase, 'options'>): CaseRun {
   const options = { ...(check.meta.defaultOptions as Record<string, unknown>), ...c.options };
   const ctx = createContext(check.meta, options, estate.collectedAt);
   const messageIds = new Map<CheckResult, string>();
@@ -94,12 +115,12 @@ export function describeCheck(check: AnyCheck, cases: CheckCases): void {
     for (const [kind, list] of [['valid', cases.valid], ['invalid', cases.invalid]] as const) {
       for (const c of list) {
         if (c.status === 'ERROR') errorCases += 1;
-        it(`${c.status}${c.messageId === undefined ? '' : ` (${c.messageId})`}: ${c.name}`, () => {
+        it(`${c.status}${c.messageId === undefined ? '' : ` (${c.messageId})`}: ${c.name}`, async () => {
           const validStatus = VALID_STATUSES.includes(c.status);
-          assert.equal(validStatus, kind === 'valid', `a ${kind} case cannot expect ${c.status}: valid cases are ${VALID_STATUSES.join(' or ')}, invalid ones FAIL, MANUAL or ERROR`);
+          assert.equal(validStatus, kind === 'valid', `a ${kind} case cannot expect ${c.status}: valid cases are ${VALID_STATUSES.join(' or ')}, invalid ones FAIL, MANUAL, NOT_TESTED or ERROR`);
           if (c.messageId !== undefined) assert.ok(declared.includes(c.messageId), `the case names message id "${c.messageId}", which ${check.meta.id} does not declare (${declared.join(', ')})`);
           else assert.ok(c.status === 'ERROR' || c.status === 'MANUAL', `a ${c.status} case must name the message id it expects`);
-          const { results, messageIds } = runCheckCase(check, c);
+          const { results, messageIds } = await runCase(check, c);
           const r = judged(c, results);
           assert.equal(r.status, c.status, `status of ${r.resource}: ${r.message}`);
           assert.equal(messageIds.get(r), c.messageId, `message id of ${r.resource}: ${r.message}`);
@@ -109,7 +130,7 @@ export function describeCheck(check: AnyCheck, cases: CheckCases): void {
         });
       }
     }
-    for (const c of cases.results ?? []) it(c.name, () => c.check(runCheckCase(check, c).results));
+    for (const c of cases.results ?? []) it(c.name, async () => c.check((await runCase(check, c)).results));
     const why = cases.errorCase === undefined ? undefined : cases.errorCase.slice('none:'.length).trim();
     it(why === undefined ? 'has an ERROR case and produces every message it declares' : 'declares why it has no ERROR case, and produces every message it declares', () => {
       if (why === undefined) assert.ok(errorCases > 0, `${check.meta.id} needs an invalid case with status ERROR: what it reports when its evidence is missing or denied (or errorCase: 'none: <why>' when it never reports ERROR by design)`);
