@@ -4,9 +4,7 @@
 // status, event selectors and insight selectors in its owner's home region. Everything starts out compliant, so
 // each test changes only what it is about.
 import type { GetEventSelectorsResponse, InsightSelector, Trail } from '../../src/evidence/aws.js';
-import type { AnyCheck, CheckResult } from '../../src/engine/check.js';
 import { BundleBuilder, trailArn } from '../../fixtures/bundle-builder.js';
-import { resultFor, runCheck } from '../helpers/check-tester.js';
 
 export const MANAGEMENT = '111111111111';
 export const MEMBER = '222222222222';
@@ -212,13 +210,6 @@ export function fixtureBundle(accounts: string[], setup: (f: Fixture) => void, r
     setup(f);
     return f.build();
   };
-}
-
-/** The one result of a per-account check about a standalone account recorded by a single trail. */
-export function standaloneResult(check: AnyCheck, spec: TrailSpec): CheckResult {
-  const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-  f.trail(spec);
-  return resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
 }
 
 /** A result's evidence as `file#pointer`, the form the assertions name. */
