@@ -9,7 +9,6 @@
 // Extension: an EventBridge rule (events/ListRules.json, events/ListTargetsByRule/<rule>.json in the account's
 // regions) whose event pattern matches the control's events and targets a subscribed topic is accepted instead,
 // labelled as such. The outcome names the furthest link reached, or the call that kept us from deciding.
-import type { CouldNotTell } from '../engine/check.js';
 import type { Read } from '../evidence/bundle.js';
 import { evidenceRef } from '../evidence/bundle.js';
 import { locatedRef, type Estate, type TrailModel } from '../evidence/estate.js';
@@ -55,14 +54,14 @@ export type Link = 'trail' | 'metric-filter' | 'alarm' | 'subscription';
 export type ChainOutcome =
   | { kind: 'pass'; via: 'cloudwatch' | 'eventbridge'; verdict: Verdict; summary: string; evidence: EvidenceRef[]; details: Record<string, unknown> }
   | { kind: 'fail'; link: Link; reason: string; evidence: EvidenceRef[]; details: Record<string, unknown> }
-  | { kind: 'error'; read: CouldNotTell; what: string }
+  | { kind: 'error'; read: Exclude<Read<unknown>, { kind: 'ok' }>; what: string }
   | { kind: 'not-collected'; what: string };
 
 interface Walk {
   /** Furthest link that failed, with why. */
   failure: { link: Link; rank: number; reasons: string[]; evidence: EvidenceRef[] };
   /** First input we could not use, which would make a FAIL unsafe. */
-  unusable?: { read: CouldNotTell; what: string };
+  unusable?: { read: Exclude<Read<unknown>, { kind: 'ok' }>; what: string };
   /** A resource the chain reached in an account that was not collected. */
   notCollected?: string;
   misses: string[];
