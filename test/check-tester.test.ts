@@ -115,4 +115,35 @@ describe('describeCheck', () => {
     expect(out['two results']).to.contain('to have a length of 2 but got 1');
     expect(out[COVERAGE]).to.contain('declares messages no case produces: named');
   });
+
+  it('judges the result of the case\'s region, and gives the estate what the case verifies first', async () => {
+    const seen: string[] = [];
+    const regional = defineCheck({
+      meta: { ...namedTrails.meta, id: 'test.regional', messages: { seen: 'Region {{region}}: {{verified}}.' } },
+      run: (estate, ctx) => estate.accountRegions.map((ar) => ctx.result('PASS', {
+        account: ar.account, region: ar.region, resource: `AWS::::Account:${ar.account}`, messageId: 'seen',
+        data: { region: ar.region, verified: estate.logIntegrity === undefined ? 'not verified' : 'verified' },
+      })),
+    });
+    const tests: { title: string; fn: () => unknown }[] = [];
+    const saved = { describe: globalThis.describe, it: globalThis.it };
+    Object.assign(globalThis, { describe: (_title: string, fn: () => void) => fn(), it: (title: string, fn: () => unknown) => tests.push({ title, fn }) });
+    try {
+      describeCheck(regional, {
+        errorCase: 'none: a test check',
+        valid: [{
+          name: 'us-east-1 of two regions',
+          bundle: () => new BundleBuilder({ accounts: [ACCOUNT], regions: ['eu-west-1', 'us-east-1'] }).describeTrails(ACCOUNT, 'eu-west-1', []).describeTrails(ACCOUNT, 'us-east-1', []),
+          resource: `AWS::::Account:${ACCOUNT}`, region: 'us-east-1', status: 'PASS', messageId: 'seen',
+          verify: async () => ({ logIntegrity: { trails: [], keyFiles: [] } as never }),
+          check: (r) => seen.push(r.message),
+        }],
+        invalid: [],
+      });
+    } finally {
+      Object.assign(globalThis, saved);
+    }
+    for (const t of tests) await t.fn();
+    expect(seen).to.deep.equal(['Region us-east-1: verified.']);
+  });
 });
