@@ -1,4 +1,4 @@
-import { accountSubject, defineCheck, managementCoverage, type Read, readRef, type TrailModel } from '../../src/check-kit.js';
+import { accountSubject, type CouldNotTell, defineCheck, managementCoverage, readRef, type TrailModel } from '../../src/check-kit.js';
 
 export const check = defineCheck({
   meta: {
@@ -36,7 +36,7 @@ export const check = defineCheck({
     return estate.accountRegions.map((ar) => {
       const subject = accountSubject(ar.account, ar.region);
       const recording: { trail: TrailModel; read: boolean; write: boolean; detail: string; pointers: string[] }[] = [];
-      const unknown: { trail: TrailModel; read: Exclude<Read<unknown>, { kind: 'ok' }> }[] = [];
+      const unknown: { trail: TrailModel; read: CouldNotTell }[] = [];
       const stopped: string[] = [];
       for (const trail of ar.trails) {
         if (trail.status.kind === 'ok' && trail.status.value.IsLogging === false) {

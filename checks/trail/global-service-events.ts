@@ -4,7 +4,7 @@ function judge(trail: TrailModel): TrailJudgement {
   const j: TrailJudgement = {
     trail,
     reasons: [],
-    unusable: undefined,
+    couldNotTell: undefined,
     evidence: [locatedRef(trail.entry, '/IsMultiRegionTrail'), locatedRef(trail.entry, '/IncludeGlobalServiceEvents')],
   };
   if (!trail.isMultiRegion) j.reasons.push('not multi-region');

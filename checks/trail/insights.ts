@@ -18,11 +18,11 @@ function insightTypes(trail: TrailModel): { types: string[]; evidence: EvidenceR
 }
 
 function judge(trail: TrailModel): TrailJudgement {
-  const j: TrailJudgement = { trail, reasons: [], unusable: undefined, evidence: [] };
+  const j: TrailJudgement = { trail, reasons: [], couldNotTell: undefined, evidence: [] };
   judgeLogging(j);
   const insights = insightTypes(trail);
   if (insights === undefined) {
-    if (trail.insights.kind !== 'ok') j.unusable ??= trail.insights;
+    if (trail.insights.kind !== 'ok') j.couldNotTell ??= trail.insights;
     return j;
   }
   j.evidence.push(...insights.evidence);

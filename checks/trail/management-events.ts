@@ -4,7 +4,7 @@ import {
 
 // Reasons name the trail: a region's gap lists the reasons of every trail that records it.
 function judge(trail: TrailModel): TrailJudgement {
-  const j: TrailJudgement = { trail, reasons: [], unusable: undefined, evidence: [] };
+  const j: TrailJudgement = { trail, reasons: [], couldNotTell: undefined, evidence: [] };
   judgeLogging(j, `trail ${trail.name} is not logging`);
   const coverage = judgeSelectors(j, managementCoverage);
   if (coverage?.complete === false) j.reasons.push(`trail ${trail.name} ${coverage.detail}`);
@@ -23,7 +23,7 @@ function regionState(decision: RegionDecision): string {
     case 'undecided':
     case 'outside':
     case 'unlisted':
-      return `undecided: ${describeUnusable(decision.unusable)}`;
+      return `undecided: ${describeUnusable(decision.couldNotTell)}`;
     case 'partial':
       throw new Error('management events are never judged in part');
   }
@@ -99,7 +99,7 @@ export const check = defineCheck({
       }
       if (first !== undefined) {
         const cause = first.kind === 'unlisted' ? "the region's trails could not be listed" : `trail ${first.trail.name} could not be judged`;
-        return { ...ctx.error(first.unusable, subject, `Account ${account.id}, region ${first.region}: no trail is proven to record every management event, and ${cause}`), details };
+        return { ...ctx.error(first.couldNotTell, subject, `Account ${account.id}, region ${first.region}: no trail is proven to record every management event, and ${cause}`), details };
       }
       const covering = regions.flatMap(({ decision: d }) => (d.kind === 'proven' ? [d.by] : []));
       return ctx.result('PASS', {

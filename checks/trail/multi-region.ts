@@ -10,7 +10,7 @@ interface Judgement extends TrailJudgement {
 // Every fact that can be read is judged, so a trail that is plainly not multi-region fails even when its
 // status could not be read; only a trail with no reason against it and an unreadable input is undecided.
 function judge(trail: TrailModel): Judgement {
-  const j: Judgement = { trail, reasons: [], unusable: undefined, evidence: [locatedRef(trail.entry, '/IsMultiRegionTrail')], excluded: [] };
+  const j: Judgement = { trail, reasons: [], couldNotTell: undefined, evidence: [locatedRef(trail.entry, '/IsMultiRegionTrail')], excluded: [] };
   if (!trail.isMultiRegion) j.reasons.push('not multi-region');
   judgeLogging(j);
   const coverage = judgeSelectors(j, managementCoverage);

@@ -2,11 +2,11 @@ import {
   accountSubject, type CheckResult, type CouldNotTell, defineCheck, describeUnusable, type Estate, type EvidenceRef, judgeLogging, locatedRef, type OrganizationModel, readRef, type TrailJudgement,
 } from '../../src/check-kit.js';
 
-/** One condition of the gate: met, missing (with why), or undecided because an input could not be read. */
+/** One condition of the gate: met, missing (with why), or undecided: we could not tell (an input could not be read). */
 type Condition =
   | { state: 'met'; evidence: EvidenceRef[]; label: string }
   | { state: 'missing'; text: string; evidence: EvidenceRef[] }
-  | { state: 'undecided'; read: CouldNotTell; what: string };
+  | { state: 'undecided'; couldNotTell: CouldNotTell; what: string };
 
 /**
  * Whether a multi-region, logging organization trail of the management account covers the account. Decided on
@@ -17,24 +17,24 @@ type Condition =
 function orgTrailCondition(estate: Estate, org: OrganizationModel, account: string): Condition {
   const management = org.managementAccountId;
   const judged = estate.trails.filter((t) => t.isOrganizationTrail && t.ownerAccount === management).map((trail) => {
-    const j: TrailJudgement = { trail, reasons: [], unusable: undefined, evidence: [locatedRef(trail.entry, '/IsOrganizationTrail'), locatedRef(trail.entry, '/IsMultiRegionTrail')] };
+    const j: TrailJudgement = { trail, reasons: [], couldNotTell: undefined, evidence: [locatedRef(trail.entry, '/IsOrganizationTrail'), locatedRef(trail.entry, '/IsMultiRegionTrail')] };
     if (!trail.isMultiRegion) j.reasons.push('not multi-region');
     judgeLogging(j);
     return j;
   });
-  const proven = judged.find((j) => j.reasons.length === 0 && j.unusable === undefined);
+  const proven = judged.find((j) => j.reasons.length === 0 && j.couldNotTell === undefined);
   if (proven !== undefined) return { state: 'met', evidence: proven.evidence, label: proven.trail.name };
-  const open = judged.find((j) => j.reasons.length === 0 && j.unusable !== undefined);
-  if (open?.unusable !== undefined) {
-    const where = open.unusable.kind === 'missing' && !estate.isCollectedAccount(management) ? ` (management account ${management} is not in the audited scope)` : '';
-    return { state: 'undecided', read: open.unusable, what: `the status of organization trail ${open.trail.name} could not be read${where}` };
+  const open = judged.find((j) => j.reasons.length === 0 && j.couldNotTell !== undefined);
+  if (open?.couldNotTell !== undefined) {
+    const where = open.couldNotTell.kind === 'missing' && !estate.isCollectedAccount(management) ? ` (management account ${management} is not in the audited scope)` : '';
+    return { state: 'undecided', couldNotTell: open.couldNotTell, what: `the status of organization trail ${open.trail.name} could not be read${where}` };
   }
   // Organization trails are listed by the management account's DescribeTrails; a member's may show them too.
   const managementListings = estate.trailListingsOf(management).map((l) => l.describeTrails);
   const listed = [...managementListings, ...estate.regionsOf(account).map((v) => v.describeTrails)].filter((r) => r.kind === 'ok');
   if (judged.length === 0 && !managementListings.some((r) => r.kind === 'ok')) {
     const unread: CouldNotTell = managementListings.find((r): r is CouldNotTell => r.kind !== 'ok') ?? { kind: 'missing', file: `accounts/${management}/<region>/cloudtrail/DescribeTrails.json` };
-    return { state: 'undecided', read: unread, what: `the trails of management account ${management}, which owns the organization trails, could not be listed` };
+    return { state: 'undecided', couldNotTell: unread, what: `the trails of management account ${management}, which owns the organization trails, could not be listed` };
   }
   const why = judged.length > 0 ? judged.map((j) => `trail ${j.trail.name}: ${j.reasons.join(', ')}`).join('; ') : 'none was found';
   return {
@@ -46,7 +46,7 @@ function orgTrailCondition(estate: Estate, org: OrganizationModel, account: stri
 
 function trustedAccessCondition(org: OrganizationModel): Condition {
   const access = org.serviceAccess;
-  if (access.kind !== 'ok') return { state: 'undecided', read: access, what: 'CloudTrail trusted access could not be checked' };
+  if (access.kind !== 'ok') return { state: 'undecided', couldNotTell: access, what: 'CloudTrail trusted access could not be checked' };
   const i = (access.value.EnabledServicePrincipals ?? []).findIndex((p) => p.ServicePrincipal === 'cloudtrail.amazonaws.com');
   if (i >= 0) return { state: 'met', evidence: readRef(access, `/EnabledServicePrincipals/${i}`), label: 'cloudtrail.amazonaws.com' };
   return {
@@ -107,7 +107,7 @@ export const check = defineCheck({
       const missing = conditions.flatMap((c) => (c.state === 'missing' ? [c] : []));
       const undecided = conditions.flatMap((c) => (c.state === 'undecided' ? [c] : []));
       if (missing.length > 0) {
-        const also = undecided.map((c) => ` Also, ${c.what}: ${describeUnusable(c.read)}.`).join('');
+        const also = undecided.map((c) => ` Also, ${c.what}: ${describeUnusable(c.couldNotTell)}.`).join('');
         return ctx.result('FAIL', {
           ...subject,
           messageId: 'uncovered',
@@ -117,7 +117,7 @@ export const check = defineCheck({
         });
       }
       const first = undecided[0];
-      if (first !== undefined) return ctx.error(first.read, subject, `Account ${account.id}: ${first.what}`);
+      if (first !== undefined) return ctx.error(first.couldNotTell, subject, `Account ${account.id}: ${first.what}`);
       return ctx.result('PASS', {
         ...subject,
         messageId: 'covered',

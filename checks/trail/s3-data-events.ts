@@ -3,7 +3,7 @@ import {
 } from '../../src/check-kit.js';
 
 function judge(trail: TrailModel): TrailJudgement {
-  const j: TrailJudgement = { trail, reasons: [], unusable: undefined, evidence: [locatedRef(trail.entry, '/IsMultiRegionTrail')] };
+  const j: TrailJudgement = { trail, reasons: [], couldNotTell: undefined, evidence: [locatedRef(trail.entry, '/IsMultiRegionTrail')] };
   if (!trail.isMultiRegion) j.reasons.push('not multi-region');
   judgeLogging(j);
   const coverage = judgeSelectors(j, (selectors) => dataCoverage(selectors, 'AWS::S3::Object'));

@@ -19,7 +19,7 @@ export interface TrailJudgement {
   /** Why the trail does not qualify, in plain words; empty while nothing that was read speaks against it. */
   reasons: string[];
   /** The first input that could not be read: with no reasons against it, the trail might still qualify. */
-  unusable: CouldNotTell | undefined;
+  couldNotTell: CouldNotTell | undefined;
   /** How the trail qualifies only in part, in a way a person must weigh (MANUAL), e.g. selectors narrowed to some buckets. */
   partial?: string | undefined;
   /** The responses that show each fact judged. */
@@ -32,7 +32,7 @@ export function judgeLogging(judgement: TrailJudgement, reason = 'not logging'):
   if (status.kind === 'ok') {
     judgement.evidence.push(...readRef(status, '/IsLogging'));
     if (status.value.IsLogging !== true) judgement.reasons.push(reason);
-  } else judgement.unusable ??= status;
+  } else judgement.couldNotTell ??= status;
 }
 
 /**
@@ -42,7 +42,7 @@ export function judgeLogging(judgement: TrailJudgement, reason = 'not logging'):
 export function judgeSelectors<C extends { pointers: string[] }>(judgement: TrailJudgement, coverageOf: (selectors: GetEventSelectorsResponse) => C): C | undefined {
   const read = judgement.trail.selectors;
   if (read.kind !== 'ok') {
-    judgement.unusable ??= read;
+    judgement.couldNotTell ??= read;
     return undefined;
   }
   const coverage = coverageOf(read.value);
@@ -66,9 +66,9 @@ export type TrailsKnownWhen = 'any-region-listed' | 'every-region-listed';
 export type TrailDecision<J extends TrailJudgement> =
   | { kind: 'proven'; by: J }
   | { kind: 'partial'; by: J }
-  | { kind: 'undecided'; trail: TrailModel; unusable: CouldNotTell }
-  | { kind: 'outside'; trail: TrailModel; unusable: CouldNotTell }
-  | { kind: 'unlisted'; unusable: CouldNotTell }
+  | { kind: 'undecided'; trail: TrailModel; couldNotTell: CouldNotTell }
+  | { kind: 'outside'; trail: TrailModel; couldNotTell: CouldNotTell }
+  | { kind: 'unlisted'; couldNotTell: CouldNotTell }
   | { kind: 'failed'; judged: J[]; evidence: EvidenceRef[] };
 
 /**
@@ -83,23 +83,23 @@ export function decideTrails<J extends TrailJudgement>(
   prefer?: (judgement: J) => boolean,
 ): TrailDecision<J> {
   const qualifying = judged.filter((j) => j.reasons.length === 0);
-  const proven = qualifying.filter((j) => j.unusable === undefined && j.partial === undefined);
+  const proven = qualifying.filter((j) => j.couldNotTell === undefined && j.partial === undefined);
   const by = (prefer === undefined ? undefined : proven.find(prefer)) ?? proven[0];
   if (by !== undefined) return { kind: 'proven', by };
 
-  const open = qualifying.flatMap((j) => (j.unusable === undefined ? [] : [{ trail: j.trail, unusable: j.unusable }]));
+  const open = qualifying.flatMap((j) => (j.couldNotTell === undefined ? [] : [{ trail: j.trail, couldNotTell: j.couldNotTell }]));
   // A failed call, or a missing one in an account we collected, is a gap in our evidence: report it before
   // anything a person could judge, since the trail behind it might have qualified in full.
-  const undecided = open.find((o) => o.unusable.kind === 'error' || estate.isCollectedAccount(o.trail.ownerAccount));
+  const undecided = open.find((o) => o.couldNotTell.kind === 'error' || estate.isCollectedAccount(o.trail.ownerAccount));
   if (undecided !== undefined) return { kind: 'undecided', ...undecided };
-  const partial = qualifying.find((j) => j.partial !== undefined && j.unusable === undefined);
+  const partial = qualifying.find((j) => j.partial !== undefined && j.couldNotTell === undefined);
   if (partial !== undefined) return { kind: 'partial', by: partial };
   const outside = open[0];
   if (outside !== undefined) return { kind: 'outside', ...outside };
 
   const listed = listings.filter((l) => l.describeTrails.kind === 'ok');
-  const unlisted = listings.map((l) => l.describeTrails).find((r): r is Exclude<typeof r, { kind: 'ok' }> => r.kind !== 'ok');
-  if (unlisted !== undefined && (trailsKnownWhen === 'every-region-listed' || listed.length === 0)) return { kind: 'unlisted', unusable: unlisted };
+  const unlisted = listings.map((l) => l.describeTrails).find((r): r is CouldNotTell => r.kind !== 'ok');
+  if (unlisted !== undefined && (trailsKnownWhen === 'every-region-listed' || listed.length === 0)) return { kind: 'unlisted', couldNotTell: unlisted };
   return { kind: 'failed', judged, evidence: [...judged.flatMap((j) => j.evidence), ...listed.flatMap((l) => readRef(l.describeTrails, '/trailList'))] };
 }
 
@@ -148,14 +148,14 @@ export function accountVerdicts<J extends TrailJudgement, MessageId extends stri
         });
       }
       case 'undecided':
-        return ctx.error(decision.unusable, subject, `Account ${account.id}: no trail is proven to qualify, and trail ${decision.trail.name} could not be judged`);
+        return ctx.error(decision.couldNotTell, subject, `Account ${account.id}: no trail is proven to qualify, and trail ${decision.trail.name} could not be judged`);
       case 'outside': {
         const { trail } = decision;
         return ctx.notCollected(subject, `Trail ${trail.name} of account ${trail.ownerAccount}, which records account ${account.id},`);
       }
       case 'unlisted': {
         const which = requirement.trailsKnownWhen === 'every-region-listed' ? "a region's" : 'its';
-        return ctx.error(decision.unusable, subject, `Account ${account.id}: no trail is proven to qualify, and ${which} trails could not be listed`);
+        return ctx.error(decision.couldNotTell, subject, `Account ${account.id}: no trail is proven to qualify, and ${which} trails could not be listed`);
       }
       case 'failed': {
         const reasons = decision.judged.map((j) => `trail ${j.trail.name}: ${j.reasons.join(', ')}`);

@@ -4,9 +4,7 @@
 // status, event selectors and insight selectors in its owner's home region. Everything starts out compliant, so
 // each test changes only what it is about.
 import type { GetEventSelectorsResponse, InsightSelector, Trail } from '../../src/evidence/aws.js';
-import type { AnyCheck, CheckResult } from '../../src/engine/check.js';
 import { BundleBuilder, trailArn } from '../../fixtures/bundle-builder.js';
-import { resultFor, runCheck } from '../helpers/check-tester.js';
 
 export const MANAGEMENT = '111111111111';
 export const MEMBER = '222222222222';
@@ -197,11 +195,21 @@ function isError(value: unknown): value is { error: string } {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { error?: unknown }).error === 'string';
 }
 
-/** The one result of a per-account check about a standalone account recorded by a single trail. */
-export function standaloneResult(check: AnyCheck, spec: TrailSpec): CheckResult {
-  const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-  f.trail(spec);
-  return resultFor(runCheck(check, f.build()), accountResource(STANDALONE));
+/** A standalone account recorded by one trail, main unless `spec` names another: a bundle built when a describeCheck case runs. */
+export function standaloneBundle(spec: Partial<TrailSpec> = {}): () => BundleBuilder {
+  return fixtureBundle([STANDALONE], (f) => {
+    f.standalone(STANDALONE);
+    f.trail({ account: STANDALONE, name: 'main', ...spec });
+  });
+}
+
+/** A fixture of `accounts` (and `regions`) set up by `setup`: a bundle built when a describeCheck case runs. */
+export function fixtureBundle(accounts: string[], setup: (f: Fixture) => void, regions: string[] = REGIONS): () => BundleBuilder {
+  return () => {
+    const f = new Fixture(accounts, regions);
+    setup(f);
+    return f.build();
+  };
 }
 
 /** A result's evidence as `file#pointer`, the form the assertions name. */

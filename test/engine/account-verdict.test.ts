@@ -19,7 +19,7 @@ function trail(name: string, owner = COLLECTED): TrailModel {
 }
 
 function judged(t: TrailModel, facts: Partial<Omit<TrailJudgement, 'trail'>> = {}): TrailJudgement {
-  return { trail: t, reasons: [], unusable: undefined, evidence: [{ file: `${t.name}.json`, sha256: '0'.repeat(64), pointer: '/IsLogging' }], ...facts };
+  return { trail: t, reasons: [], couldNotTell: undefined, evidence: [{ file: `${t.name}.json`, sha256: '0'.repeat(64), pointer: '/IsLogging' }], ...facts };
 }
 
 const denied = (file: string): CouldNotTell => ({ kind: 'error', error: { name: 'AccessDeniedException', message: 'denied' }, source: source(file) });
@@ -39,7 +39,7 @@ describe('decideTrails', () => {
   });
 
   it('fails a trail with a reason against it even when another of its inputs could not be read', () => {
-    const j = judged(trail('a'), { reasons: ['not multi-region'], unusable: denied('status.json') });
+    const j = judged(trail('a'), { reasons: ['not multi-region'], couldNotTell: denied('status.json') });
     const decision = decideTrails(estate, [j], [listed('us-east-1')], 'any-region-listed');
     expect(decision.kind).to.equal('failed');
     expect(decision.kind === 'failed' && decision.evidence.map((e) => `${e.file}#${e.pointer}`)).to.deep.equal(['a.json#/IsLogging', 'us-east-1/DescribeTrails.json#/trailList']);
@@ -47,21 +47,21 @@ describe('decideTrails', () => {
 
   it('is undecided on a failed call, even of a trail in an account that was not collected', () => {
     const read = denied('status.json');
-    const decision = decideTrails(estate, [judged(trail('org', OUTSIDE), { unusable: read })], [listed('us-east-1')], 'any-region-listed');
-    expect(decision).to.deep.include({ kind: 'undecided', unusable: read });
+    const decision = decideTrails(estate, [judged(trail('org', OUTSIDE), { couldNotTell: read })], [listed('us-east-1')], 'any-region-listed');
+    expect(decision).to.deep.include({ kind: 'undecided', couldNotTell: read });
   });
 
   it('is undecided on a missing read of a collected account, but outside for one of an account not collected', () => {
-    const ours = judged(trail('own'), { unusable: missing('own-status.json') });
-    const theirs = judged(trail('org', OUTSIDE), { unusable: missing('org-status.json') });
-    expect(decideTrails(estate, [theirs, ours], [], 'any-region-listed')).to.deep.include({ kind: 'undecided', unusable: ours.unusable });
-    expect(decideTrails(estate, [theirs], [], 'any-region-listed')).to.deep.include({ kind: 'outside', unusable: theirs.unusable });
+    const ours = judged(trail('own'), { couldNotTell: missing('own-status.json') });
+    const theirs = judged(trail('org', OUTSIDE), { couldNotTell: missing('org-status.json') });
+    expect(decideTrails(estate, [theirs, ours], [], 'any-region-listed')).to.deep.include({ kind: 'undecided', couldNotTell: ours.couldNotTell });
+    expect(decideTrails(estate, [theirs], [], 'any-region-listed')).to.deep.include({ kind: 'outside', couldNotTell: theirs.couldNotTell });
   });
 
   it('puts a gap in our evidence before a partial trail, and a partial trail before one outside the collected scope', () => {
     const partial = judged(trail('narrow'), { partial: 'only bucket x' });
-    const gap = judged(trail('unread'), { unusable: denied('selectors.json') });
-    const outside = judged(trail('org', OUTSIDE), { unusable: missing('org-status.json') });
+    const gap = judged(trail('unread'), { couldNotTell: denied('selectors.json') });
+    const outside = judged(trail('org', OUTSIDE), { couldNotTell: missing('org-status.json') });
     expect(decideTrails(estate, [partial, gap], [], 'any-region-listed').kind).to.equal('undecided');
     expect(decideTrails(estate, [outside, partial], [], 'any-region-listed')).to.deep.equal({ kind: 'partial', by: partial });
   });
@@ -70,7 +70,7 @@ describe('decideTrails', () => {
     const failing = judged(trail('a'), { reasons: ['not logging'] });
     const views = [unlisted('eu-west-1'), listed('us-east-1')];
     expect(decideTrails(estate, [failing], views, 'any-region-listed').kind).to.equal('failed');
-    expect(decideTrails(estate, [failing], views, 'every-region-listed')).to.deep.equal({ kind: 'unlisted', unusable: views[0]?.describeTrails });
+    expect(decideTrails(estate, [failing], views, 'every-region-listed')).to.deep.equal({ kind: 'unlisted', couldNotTell: views[0]?.describeTrails });
     expect(decideTrails(estate, [failing], [unlisted('eu-west-1'), unlisted('us-east-1')], 'any-region-listed')).to.deep.include({ kind: 'unlisted' });
   });
 
