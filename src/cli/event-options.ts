@@ -20,6 +20,7 @@ export const eventSourceOptions = {
   regions: { type: 'string', requiresArg: true, describe: 'Comma list of regions to read (others are not opened)' },
   workers: { type: 'number', requiresArg: true, describe: 'Worker threads that parse and match files (default: one per core; 0: this thread only)' },
   profile: { type: 'string', requiresArg: true, describe: 'AWS profile for s3:// logs and --lookup-events' },
+  region: { type: 'string', requiresArg: true, describe: 'Region of the first S3 call (a bucket elsewhere is followed) and of --lookup-events without --regions; default AWS_REGION, AWS_DEFAULT_REGION, the profile\'s, else us-east-1 for S3' },
   'assume-role': { type: 'string', requiresArg: true, describe: 'Role name assumed in each --accounts account other than the caller\'s (--lookup-events)' },
   'allow-modified-evidence': { type: 'boolean', default: false, describe: 'Read a bundle whose files do not match its manifest (reported, not refused)' },
 } as const;
@@ -65,6 +66,8 @@ export function readCommonArgs(args: Record<string, unknown>, since?: SinceConte
   if (bundle !== undefined) source.bundle = bundle;
   const profile = optionalString(args, 'profile');
   if (profile !== undefined) source.profile = profile;
+  const region = optionalString(args, 'region');
+  if (region !== undefined) source.region = region;
   const role = optionalString(args, 'assume-role');
   if (role !== undefined) source.assumeRole = role;
   const scope: ScopeFlags = { accounts: splitList(optionalString(args, 'accounts')), regions: splitList(optionalString(args, 'regions')) };

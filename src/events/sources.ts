@@ -12,6 +12,8 @@ export interface SourceFlags {
   bundle?: string;
   lookupEvents: boolean;
   profile?: string;
+  /** --region: the first region of an s3:// read and the home region of --lookup-events (src/aws/region.ts order). */
+  region?: string;
   assumeRole?: string;
 }
 
@@ -51,7 +53,7 @@ export async function openSources(flags: SourceFlags, scope: ScanScope, cwd: str
   for (const logs of flags.logs) {
     if (logs.startsWith('s3://')) {
       const [{ s3Logs }, { s3Client }] = await Promise.all([import('./readers/s3.js'), import('./readers/aws.js')]);
-      sources.push(s3Logs(s3Client(flags.profile), logs, scope));
+      sources.push(s3Logs(s3Client(flags.profile, flags.region), logs, scope));
       live = true;
     } else sources.push(localLogs(resolve(cwd, logs), scope, logs));
   }
@@ -60,6 +62,7 @@ export async function openSources(flags: SourceFlags, scope: ScanScope, cwd: str
     const [{ lookupEvents }, { lookupTargets: targetsFor }] = await Promise.all([import('./readers/lookup-events.js'), import('./readers/aws.js')]);
     const live_: Parameters<typeof targetsFor>[0] = { regions: scope.regions, accounts: scope.accounts };
     if (flags.profile !== undefined) live_.profile = flags.profile;
+    if (flags.region !== undefined) live_.region = flags.region;
     if (flags.assumeRole !== undefined) live_.assumeRole = flags.assumeRole;
     const targets = await targetsFor(live_);
     lookupTargets = targets.length;

@@ -12,6 +12,8 @@ import type { LookupTarget } from './lookup-events.js';
 export interface LiveOptions {
   profile?: string;
   /** Regions to read (LookupEvents is regional); default: the region resolved as src/aws/region.ts says. */
+  /** --region: the region read when --regions names none. */
+  region?: string | undefined;
   regions: string[];
   /** Accounts to read; default: the caller's. */
   accounts: string[];
@@ -19,9 +21,9 @@ export interface LiveOptions {
   assumeRole?: string;
 }
 
-export function s3Client(profile: string | undefined): S3Client {
+export function s3Client(profile: string | undefined, flag?: string): S3Client {
   // A bucket in another region is followed there; the first call goes to the resolved region, else us-east-1.
-  const region = regionProvider({ env: process.env, profile, fallback: 'us-east-1', flagName: '--region', purpose: '--logs s3://' });
+  const region = regionProvider({ flag, env: process.env, profile, fallback: 'us-east-1', flagName: '--region', purpose: '--logs s3://' });
   return makeClient(S3Client, { region, profile, s3: { followRegionRedirects: true } });
 }
 
@@ -34,7 +36,7 @@ function insufficient(what: string, err: unknown): TrailproofError {
 export async function lookupTargets(options: LiveOptions): Promise<LookupTarget[]> {
   const regions = options.regions.length > 0
     ? options.regions
-    : [await resolveRegion({ env: process.env, profile: options.profile, flagName: '--regions (LookupEvents is read region by region)', purpose: '--lookup-events' })];
+    : [await resolveRegion({ flag: options.region, env: process.env, profile: options.profile, flagName: '--regions (LookupEvents is read region by region)', purpose: '--lookup-events' })];
   const home = regions[0] as string;
   let caller: CallerIdentity;
   try {
