@@ -35,9 +35,9 @@ describe('the audit pipeline as a library', function () {
     expect(readdirSync(cwd)).to.deep.equal([]);
   });
 
-  it('runs trail.log-integrity after verifying the bundle\'s logs (none here: NOT_APPLICABLE for the trail)', async function () {
+  it('runs trail.log-integrity after verifying the bundle\'s logs (none here: NOT_TESTED for the trail)', async function () {
     const findings = await audit({ bundle: bundle(), checks: ['trail.log-integrity'], failOn: 'none' });
-    expect(findings.results.map((r) => [r.checkId, r.status, r.resource])).to.deep.equal([['trail.log-integrity', 'NOT_APPLICABLE', TRAIL]]);
+    expect(findings.results.map((r) => [r.checkId, r.status, r.resource])).to.deep.equal([['trail.log-integrity', 'NOT_TESTED', TRAIL]]);
   });
 
   it('refuses bad options and a bad config before it reads the evidence', async function () {
