@@ -21,7 +21,7 @@ export type { AttentionGroup, AttentionItem } from './attention.js';
 import { anchorId, formatDateTime, plural, shortActor } from './format.js';
 import { describePeriod, type Period } from '../model/period.js';
 import { verdictOf, type ReportVerdict } from './verdict.js';
-import { changesView, detectionTarget, detectionsPerDay, scopeView, timeline, waiverRows, type ChangesView, type ScopeView, type TimelineDay, type WaiverRow } from './sections.js';
+import { changesView, detectionTarget, detectionsPerDay, scopeView, timeline, waiverRows, withDaysNotExamined, type ChangesView, type ScopeView, type TimelineDay, type WaiverRow } from './sections.js';
 
 export const DEFAULT_TITLE = 'CloudTrail compliance evidence report';
 
@@ -78,7 +78,8 @@ export interface ReportView {
   resultCount: number;
   checkSummary: { checkId: string; title: string; severity: Severity; counts: string; worst: Status }[];
   /** `incomplete`: the scan's correlations that could not be completed (findings `scan.correlation.incomplete`), or null. */
-  detections: { total: number; days: TimelineDay[]; incomplete: string | null; unexamined: boolean; windowMinutes: number };
+  /** days: the detections by day, with the runs of days without logs among them; notExamined: those runs, in words. */
+  detections: { total: number; days: TimelineDay[]; notExamined: string; incomplete: string | null; unexamined: boolean; windowMinutes: number };
   /** Per trail, the proof the logs are intact (digest chains verified, validation); per check, how the logs are kept. */
   logProtection: {
     trails: { checkId: string; title: string; status: Status; account: string; resource: string; message: string }[];
@@ -272,6 +273,8 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
 
   const scope = scopeView(findings, facts);
   const limits = limitsView(findings, period, scope);
+  // One list of days for the per-day chart and the detections table: both shade the days without logs.
+  const perDay = detectionsPerDay(findings.detections, period, limits.examinedDays ?? undefined);
   const told = incidents(findings);
   const failingBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const r of findings.results) if (r.status === 'FAIL') failingBySeverity[r.severity]++;
@@ -363,7 +366,7 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
       const first = list[0] as Result;
       return { checkId, title: first.title, severity: first.severity, counts: statusSummary(counts), worst: worstOf(list.map((r) => r.status)) as Status };
     }),
-    detections: { total: findings.detections.length, days: timeline(findings.detections, new Set(told.flatMap((i) => i.rows.filter((r) => r.self).map((r) => r.eventId)))), incomplete: incompleteCorrelations(findings), unexamined: limits.examinedDays !== null, windowMinutes: (findings as { eventContext?: { bounds?: { windowMinutes?: number } } }).eventContext?.bounds?.windowMinutes ?? 0 },
+    detections: { total: findings.detections.length, days: withDaysNotExamined(timeline(findings.detections, new Set(told.flatMap((i) => i.rows.filter((r) => r.self).map((r) => r.eventId)))), perDay), notExamined: withDaysNotExamined([], perDay).map((d) => d.dayText).join(', '), incomplete: incompleteCorrelations(findings), unexamined: limits.examinedDays !== null, windowMinutes: (findings as { eventContext?: { bounds?: { windowMinutes?: number } } }).eventContext?.bounds?.windowMinutes ?? 0 },
     logProtection: {
       trails: LOG_INTEGRITY_CHECKS.flatMap((id) => (byCheck.get(id) ?? []).map((r) => ({ checkId: r.checkId, title: r.title, status: r.status, account: r.account, resource: r.resource, message: r.message }))),
       keeping: LOG_KEEPING_CHECKS.flatMap((id) => {
@@ -390,7 +393,7 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
     charts: {
       statusByFramework: stackedBarChart(chartRows.length > 0 ? chartRows : [overall], chartRows.length > 0 ? 'Requirements by status, per framework' : 'Results by status', chartRows.length > 0 ? 'requirements' : 'results'),
       failuresBySeverity: severityChart(failingBySeverity, 'Failing results by severity'),
-      detectionsPerDay: perDayChart(detectionsPerDay(findings.detections, period, limits.examinedDays ?? undefined), 'Detections per day (UTC)'),
+      detectionsPerDay: perDayChart(perDay, 'Detections per day (UTC)'),
     },
     toc,
   };

@@ -63,6 +63,8 @@ export interface TimelineDay {
   day: string;
   dayText: string;
   items: TimelineItem[];
+  /** A run of days without logs in the evidence (then items is empty and dayText names the run), or 0. */
+  notExaminedDays: number;
 }
 
 function compact(value: unknown): string {
@@ -139,7 +141,30 @@ export function timeline(detections: Detection[], told: ReadonlySet<string> = ne
     items.push(item);
     days.set(day, items);
   });
-  return [...days.entries()].map(([day, items]) => ({ day, dayText: day === 'unknown' ? 'Unknown day' : formatDay(`${day}T00:00:00Z`), items }));
+  return [...days.entries()].map(([day, items]) => ({ day, dayText: day === 'unknown' ? 'Unknown day' : formatDay(`${day}T00:00:00Z`), items, notExaminedDays: 0 }));
+}
+
+/**
+ * The detections table's days with each run of days without logs placed among them in date order, as one
+ * row ("1 Jul 2026 to 12 Sep 2026: not examined"), so a stretch of the table without detections is never
+ * read as a quiet one. Which days were examined comes from detectionsPerDay (findings.eventContext.logDays).
+ */
+export function withDaysNotExamined(days: TimelineDay[], perDay: { day: string; examined?: boolean }[]): TimelineDay[] {
+  const runs: TimelineDay[] = [];
+  for (let i = 0; i < perDay.length; ) {
+    if (perDay[i]?.examined !== false) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < perDay.length && perDay[j]?.examined === false) j++;
+    const first = perDay[i]?.day ?? '';
+    const last = perDay[j - 1]?.day ?? first;
+    runs.push({ day: first, dayText: first === last ? formatDay(`${first}T00:00:00Z`) : `${formatDay(`${first}T00:00:00Z`)} to ${formatDay(`${last}T00:00:00Z`)}`, items: [], notExaminedDays: j - i });
+    i = j;
+  }
+  // 'unknown' sorts after every YYYY-MM-DD; sort is stable, so a day keeps its place.
+  return [...days, ...runs].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
 }
 
 /** Every UTC day from the period (when bounded and under ~13 months) or the detections' span, with counts. */

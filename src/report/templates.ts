@@ -58,6 +58,9 @@ function registerHelpers(hb: typeof Handlebars): void {
     const escaped = hb.escapeExpression(String(value));
     return new hb.SafeString(escaped.replace(/([/:._-])(?=[^\s])/g, '$1<wbr>').replace(/([0-9a-f]{16})(?=[0-9a-f])/g, '$1<wbr>'));
   });
+  // An owner or approver (often an e-mail address) breaks only before its '@' and '.', never inside a word:
+  // 'security@exa' / 'mple.com' across two lines reads as two wrong addresses.
+  hb.registerHelper('breakAddress', (value: unknown) => new hb.SafeString(hb.escapeExpression(String(value)).replace(/(?<=\S)([@.])(?=\S)/g, '<wbr>$1')));
   hb.registerHelper('inc', (n: unknown) => Number(n) + 1);
   hb.registerHelper('ifAny', function (this: unknown, list: unknown, options: HelperOptions) {
     return Array.isArray(list) && list.length > 0 ? options.fn(this) : options.inverse(this);

@@ -7,6 +7,7 @@ import { SharedBrowser } from '../../src/report/browser.js';
 import { renderReportHtml } from '../../src/report/html.js';
 import { buildReportView } from '../../src/report/model.js';
 import { loadTemplates } from '../../src/report/templates.js';
+import type { Findings } from '../../src/model/types.js';
 import { fixtureFindings, previousFindings, writeFixtureBundle } from './fixtures.js';
 import { requireReal } from './real-tools.js';
 
@@ -29,6 +30,14 @@ describe('HTML report', () => {
     for (const id of ['sec-cover', 'sec-toc', 'sec-summary', 'sec-scope', 'sec-frameworks', 'sec-attention', 'sec-detections', 'sec-waivers', 'sec-changes', 'sec-evidence', 'sec-results', 'sec-signoff']) {
       expect(html, id).to.contain(`id="${id}"`);
     }
+  });
+
+  it('breaks a waiver owner\'s e-mail address only before its @ and dots, and keeps check ids in table columns on one line', () => {
+    const waived = fixtureFindings();
+    waived.waivers = [{ checkId: 'monitoring.console-login-without-mfa', resource: '*', account: 'any', reason: 'Cost', owner: 'cloud-security@example.com', expires: '2027-01-01', expired: false, matched: 0 } as Findings['waivers'][number]];
+    const out = renderReportHtml(waived).html;
+    expect(out).to.contain('cloud-security<wbr>@example<wbr>.com');
+    expect(out).to.contain('<span class="check-id">monitoring.console-login-without-mfa</span>');
   });
 
   it('escapes what comes from AWS data', () => {

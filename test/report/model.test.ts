@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { renderReportHtml } from '../../src/report/html.js';
 import { buildReportView } from '../../src/report/model.js';
 import { fixtureFindings, writeFixtureBundle } from './fixtures.js';
 
@@ -57,5 +58,32 @@ describe('report view model', () => {
     expect(v.appendix.files.every((f) => f.cited)).to.equal(true);
     expect(v.appendix.filesNote).to.contain('is not the one the audit read');
     expect(warnings.join('\n')).to.contain('is not the one the audit read');
+  });
+
+  it('lists the period\'s days without logs among the days with detections, one row per run, from eventContext.logDays', () => {
+    const withLogs = fixtureFindings();
+    (withLogs as { eventContext?: unknown }).eventContext = {
+      bounds: { windowMinutes: 15, eventsPerSide: 10, detectionsMax: 20, filesMax: 50 },
+      detections: [],
+      logDays: ['2026-08-02', '2026-09-13', '2026-09-14'].map((day) => ({ day, files: 1 })),
+    };
+    const days = buildReportView(withLogs).detections;
+    expect(days.days.map((d) => (d.notExaminedDays > 0 ? `${d.dayText}: ${d.notExaminedDays} not examined` : `${d.dayText}: ${d.items.length}`))).to.deep.equal([
+      '1 Jul 2026 to 1 Aug 2026: 32 not examined',
+      '2 Aug 2026: 1',
+      '3 Aug 2026 to 12 Sep 2026: 41 not examined',
+      '13 Sep 2026: 1',
+      '14 Sep 2026: 1',
+      '15 Sep 2026 to 30 Sep 2026: 16 not examined',
+    ]);
+    expect(days.notExamined).to.equal('1 Jul 2026 to 1 Aug 2026, 3 Aug 2026 to 12 Sep 2026, 15 Sep 2026 to 30 Sep 2026');
+    withLogs.detections = [];
+    const quiet = renderReportHtml(withLogs).html;
+    expect(quiet).to.contain('No risky event was detected on the days examined; not examined (no logs in the evidence): 1 Jul 2026 to 1 Aug 2026, 3 Aug 2026');
+  });
+
+  it('lists no not-examined days when the findings do not record which days the logs cover', () => {
+    expect(view.detections.days.every((d) => d.notExaminedDays === 0)).to.equal(true);
+    expect(view.detections.notExamined).to.equal('');
   });
 });
