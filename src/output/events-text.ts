@@ -62,14 +62,14 @@ function resultTone(value: string): Tone {
 const EVENT_COLUMNS: Column[] = [
   { header: 'TIME', priority: 1, min: 20 },
   { header: 'EVENT', priority: 1, min: 12 },
-  { header: 'RESOURCE', priority: 2, min: 12, shorten: 'arn' },
+  { header: 'RESOURCE', priority: 2, min: 12, shorten: 'arn', keepWhole: true },
   { header: 'SERVICE', priority: 7, min: 6 },
   { header: 'ACTOR', priority: 2, min: 16, shorten: 'arn' },
   { header: 'SOURCE IP', priority: 4, min: 15, shorten: 'middle' },
   { header: 'USER AGENT', priority: 8, min: 12, shorten: 'middle' },
   { header: 'ACCOUNT', priority: 5, min: 12 },
   { header: 'REGION', priority: 6, min: 9 },
-  { header: 'RESULT', priority: 3, min: 6, tone: resultTone },
+  { header: 'RESULT', priority: 2, min: 6, tone: resultTone },
 ];
 
 /** Shows an ISO instant in the zone the user asked for (`--tz`); the instant itself by default (UTC). */
@@ -157,7 +157,7 @@ const DETECTION_COLUMNS: Column[] = [
   { header: 'RULE', priority: 1, min: 16, shorten: 'middle' },
   { header: 'WHEN', priority: 2, min: 20 },
   { header: 'COUNT', priority: 3, min: 5 },
-  { header: 'RESOURCE', priority: 2, min: 12, shorten: 'arn' },
+  { header: 'RESOURCE', priority: 2, min: 12, shorten: 'arn', keepWhole: true },
   { header: 'WHO', priority: 2, min: 16, shorten: 'arn' },
   { header: 'WHAT', priority: 2, min: 12 },
   { header: 'FROM', priority: 4, min: 15, shorten: 'middle' },

@@ -32,6 +32,11 @@ export interface Column {
   shorten?: Shorten;
   /** The colour of a cell, from its value (e.g. statusTone). */
   tone?: (value: string) => Tone;
+  /**
+   * The answer the table is read for (the resource `events` and `scan` name): less important columns are hidden,
+   * least important first, before this one is shortened, as long as hiding one lets it grow.
+   */
+  keepWhole?: boolean;
 }
 
 /** A cell's text for a terminal: control characters (escape sequences, newlines) shown as `?`, bounded. */
@@ -97,13 +102,33 @@ function layout(columns: readonly Column[], natural: readonly number[], width: n
     if (shown.size <= 1 || total([...shown], minimum) <= width) break;
     shown.delete(i);
   }
-  const ids = all.filter((i) => shown.has(i));
+  let fitted = share(columns, natural, minimum, all.filter((i) => shown.has(i)), width);
+  // A keepWhole column still shortened: the least important other column gives way while that widens it.
+  for (;;) {
+    const short = fitted.shown.filter((i) => columns[i]?.keepWhole === true && (fitted.widths[i] ?? 0) < (natural[i] ?? 0));
+    const candidates = fitted.shown.filter((i) => columns[i]?.keepWhole !== true && short.some((k) => (columns[i]?.priority ?? 0) > (columns[k]?.priority ?? 0)));
+    const drop = [...byImportance].reverse().find((i) => candidates.includes(i));
+    if (short.length === 0 || drop === undefined) break;
+    const next = share(columns, natural, minimum, fitted.shown.filter((i) => i !== drop), width);
+    if (!short.some((k) => (next.widths[k] ?? 0) > (fitted.widths[k] ?? 0))) break;
+    fitted = next;
+  }
+  return fitted;
+}
+
+/** Widths for the shown columns: each at least its minimum, the rest of the screen shared out by importance. */
+function share(columns: readonly Column[], natural: readonly number[], minimum: readonly number[], ids: number[], width: number): Layout {
+  const total = (list: number[], w: readonly number[]): number => list.reduce((sum, i) => sum + (w[i] ?? 0), 0) + GAP * Math.max(0, list.length - 1);
+  const shown = new Set(ids);
+  const byImportance = [...ids].sort((a, b) => (columns[a]?.priority ?? 0) - (columns[b]?.priority ?? 0) || a - b);
   // Shared out tier by tier (priority 1 first) and evenly within a tier: its columns grow to a common level
   // (or their natural width), the highest that fits; what rounding leaves goes to the most important first.
   const widths = [...minimum];
-  const tiers = [...new Set(ids.map((i) => columns[i]?.priority ?? 0))].sort((a, b) => a - b);
+  // A tier's keepWhole columns are served before the rest of the tier.
+  const tierOf = (i: number): number => (columns[i]?.priority ?? 0) - (columns[i]?.keepWhole === true ? 0.5 : 0);
+  const tiers = [...new Set(ids.map(tierOf))].sort((a, b) => a - b);
   for (const tier of tiers) {
-    const members = ids.filter((i) => columns[i]?.priority === tier);
+    const members = ids.filter((i) => tierOf(i) === tier);
     const at = (level: number): number[] => widths.map((w, i) => (members.includes(i) ? Math.min(natural[i] ?? 0, Math.max(w, level)) : w));
     const top = Math.max(0, ...members.map((i) => natural[i] ?? 0));
     let level = 0;

@@ -32,6 +32,21 @@ describe('table shortening', () => {
 });
 
 describe('renderTable', () => {
+  it('hides less important columns before it shortens a keepWhole column, and serves it first within its tier', () => {
+    const columns: Column[] = [
+      { header: 'WHEN', priority: 1, min: 4 },
+      { header: 'RESOURCE', priority: 2, min: 8, keepWhole: true },
+      { header: 'WHO', priority: 2, min: 6 },
+      { header: 'EXTRA', priority: 4, min: 8 },
+    ];
+    const rows = [['2026', 'example-prod-customer-data', 'arn:aws:iam::111111111111:user/Winter', 'some-extra-value']];
+    const lines = renderTable(columns, rows, { width: 46, color: false }).split('\n');
+    expect(lines[0]).to.match(/^WHEN\s+RESOURCE\s+WHO$/);
+    expect(lines[2]).to.contain('example-prod-customer-data');
+    expect(lines[3]).to.contain('--wide shows EXTRA');
+    expect(Math.max(...lines.map((l) => l.length))).to.be.at.most(46);
+  });
+
   const columns: Column[] = [
     { header: 'ID', priority: 1, min: 8 },
     { header: 'STATUS', priority: 1, min: 6, tone: statusTone },
