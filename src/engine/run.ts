@@ -171,7 +171,7 @@ export async function withAudit<T>(options: AuditOptions, use: (run: AuditRun) =
     // the gate reads it) beside the detections, as `trailproof scan` keeps them.
     if (scan !== undefined) (findings as Findings & { scan?: Record<string, unknown> }).scan = scanSection(scan.stats, scan.correlation);
     // The story around each high or critical detection and the days the logs cover, for the report (src/events/context.ts).
-    if (scan !== undefined) (findings as Findings & { eventContext?: unknown }).eventContext = await detectionContextOrProblem(bundle.dir, bundle.manifest, findings.detections);
+    if (scan !== undefined) findings.eventContext = await detectionContextOrProblem(bundle.dir, bundle.manifest, findings.detections);
     // The outcome is decided before anything is written, and every output states it (findings.json run.outcome).
     findings.run.outcome = runOutcome(findings, failOn);
     const period = parsePeriod(options.period ?? {});

@@ -10,7 +10,7 @@
 // constants below; a bound reached is counted in the section (`omitted`), never an error of the run.
 import { errorMessage } from '../errors.js';
 import type { Manifest } from '../evidence/manifest.js';
-import type { Detection, Severity } from '../model/types.js';
+import type { ContextEvent, Detection, DetectionContext, EventContextSection, Severity } from '../model/types.js';
 import { planBundle } from './readers/bundle.js';
 import { decodeUnit } from './readers/decode.js';
 import { parseLogName } from '../evidence/s3-layout.js';
@@ -30,49 +30,7 @@ const DELIVERY_MARGIN_MS = 60 * 60_000;
 /** The severities whose detections get a context. */
 const CONTEXT_SEVERITIES: readonly Severity[] = ['critical', 'high'];
 
-export interface ContextEvent {
-  eventTime: string;
-  eventName: string;
-  eventSource: string;
-  eventId: string;
-  errorCode: string | null;
-  sourceIPAddress: string;
-  /** What the call acted on: resource ARNs, else the bucket, key or name in its request parameters. */
-  targets: string[];
-  /** Who called, for events of other principals (`onResource`); absent for the detection's own principal. */
-  principal?: string;
-}
-
-export interface DetectionContext {
-  eventId: string;
-  /** Every rule that matched this one event: the report shows it once, naming them all. */
-  ruleIds: string[];
-  principal: string;
-  accessKeyId: string | null;
-  session: { issuer: string | null; createdAt: string | null; mfaAuthenticated: boolean | null } | null;
-  /** The bundle file the event was read from and its SHA-256 from the manifest; null when not found in the window. */
-  logFile: { file: string; sha256: string } | null;
-  window: { from: string; to: string };
-  before: ContextEvent[];
-  after: ContextEvent[];
-  /** After the detection, calls of other principals on the resources it acted on (the failures a deletion caused). */
-  onResource: ContextEvent[];
-  /** Events in the window beyond CONTEXT_EVENTS_PER_SIDE, per list. */
-  omitted: { before: number; after: number; onResource: number };
-  /** Resources the principal touched in the window, the detection's own included. */
-  resources: string[];
-}
-
-export interface EventContextSection {
-  bounds: { windowMinutes: number; eventsPerSide: number; detectionsMax: number; filesMax: number };
-  detections: DetectionContext[];
-  /** High and critical detections beyond CONTEXT_DETECTIONS_MAX, given no context. */
-  omittedDetections: number;
-  /** The UTC days the bundle holds delivered log files for, with their count: the days the event rules examined. */
-  logDays: { day: string; files: number }[];
-  filesRead: number;
-  problems: string[];
-}
+export type { ContextEvent, DetectionContext, EventContextSection } from '../model/types.js';
 
 const TARGET_PARAMS = ['bucketName', 'key', 'name', 'keyId', 'trailName', 'roleName', 'userName', 'policyArn', 'groupName', 'functionName'];
 

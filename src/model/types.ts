@@ -207,6 +207,8 @@ export interface Findings {
   checks?: CheckCatalogEntry[];
   /** Management responses (config or --responses FILE) that named no result of the run: stale or mistyped. */
   unmatchedResponses?: Array<{ result?: string; check?: string; resource?: string; account?: string; owner: string; response: string; dueDate?: string }>;
+  /** When audit scanned events: the context of each high or critical detection and the days the logs cover. */
+  eventContext?: EventContextSection;
 }
 
 /**
@@ -236,4 +238,50 @@ export interface FrameworkView {
   title: string;
   version: string;
   requirements: FrameworkRequirementView[];
+}
+
+// The context of serious detections (findings.eventContext), written by src/events/context.ts during an audit
+// and told by the report as incident timelines.
+export interface ContextEvent {
+  eventTime: string;
+  eventName: string;
+  eventSource: string;
+  eventId: string;
+  errorCode: string | null;
+  sourceIPAddress: string;
+  /** What the call acted on: resource ARNs, else the bucket, key or name in its request parameters. */
+  targets: string[];
+  /** Who called, for events of other principals (`onResource`); absent for the detection's own principal. */
+  principal?: string;
+}
+
+export interface DetectionContext {
+  eventId: string;
+  /** Every rule that matched this one event: the report shows it once, naming them all. */
+  ruleIds: string[];
+  principal: string;
+  accessKeyId: string | null;
+  session: { issuer: string | null; createdAt: string | null; mfaAuthenticated: boolean | null } | null;
+  /** The bundle file the event was read from and its SHA-256 from the manifest; null when not found in the window. */
+  logFile: { file: string; sha256: string } | null;
+  window: { from: string; to: string };
+  before: ContextEvent[];
+  after: ContextEvent[];
+  /** After the detection, calls of other principals on the resources it acted on (the failures a deletion caused). */
+  onResource: ContextEvent[];
+  /** Events in the window beyond CONTEXT_EVENTS_PER_SIDE, per list. */
+  omitted: { before: number; after: number; onResource: number };
+  /** Resources the principal touched in the window, the detection's own included. */
+  resources: string[];
+}
+
+export interface EventContextSection {
+  bounds: { windowMinutes: number; eventsPerSide: number; detectionsMax: number; filesMax: number };
+  detections: DetectionContext[];
+  /** High and critical detections beyond CONTEXT_DETECTIONS_MAX, given no context. */
+  omittedDetections: number;
+  /** The UTC days the bundle holds delivered log files for, with their count: the days the event rules examined. */
+  logDays: { day: string; files: number }[];
+  filesRead: number;
+  problems: string[];
 }

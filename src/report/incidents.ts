@@ -3,46 +3,11 @@
 // before and after within the window; what others' calls on the same resources met afterwards; the resources
 // touched; and the log file the event was read from with the digest verification that covers it (the
 // trail.log-integrity result of the trail whose logs and digest files share that file's delivery root).
-import type { Detection, Findings, Result, Severity, Status } from '../model/types.js';
+import type { ContextEvent, Detection, DetectionContext, EventContextSection, Findings, Result, Severity, Status } from '../model/types.js';
 import { formatDateTime, plural, serviceName, shortActor } from './format.js';
 
-interface ContextEvent {
-  eventTime: string;
-  eventName: string;
-  eventSource: string;
-  eventId: string;
-  errorCode: string | null;
-  sourceIPAddress: string;
-  targets: string[];
-  principal?: string;
-}
-
-interface DetectionContext {
-  eventId: string;
-  ruleIds: string[];
-  principal: string;
-  accessKeyId: string | null;
-  session: { issuer: string | null; createdAt: string | null; mfaAuthenticated: boolean | null } | null;
-  logFile: { file: string; sha256: string } | null;
-  window: { from: string; to: string };
-  before: ContextEvent[];
-  after: ContextEvent[];
-  onResource?: ContextEvent[];
-  omitted: { before: number; after: number; onResource?: number };
-  resources: string[];
-}
-
-export interface EventContext {
-  bounds: { windowMinutes: number; eventsPerSide: number; detectionsMax: number; filesMax: number };
-  detections: DetectionContext[];
-  omittedDetections: number;
-  logDays: { day: string; files: number }[];
-  filesRead: number;
-  problems: string[];
-}
-
-export function eventContextOf(findings: Findings): EventContext | null {
-  const ctx = (findings as Findings & { eventContext?: EventContext }).eventContext;
+export function eventContextOf(findings: Findings): EventContextSection | null {
+  const ctx = findings.eventContext;
   return ctx !== undefined && Array.isArray(ctx.detections) && Array.isArray(ctx.logDays) ? ctx : null;
 }
 

@@ -366,7 +366,7 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
       const first = list[0] as Result;
       return { checkId, title: first.title, severity: first.severity, counts: statusSummary(counts), worst: worstOf(list.map((r) => r.status)) as Status };
     }),
-    detections: { total: findings.detections.length, days: withDaysNotExamined(timeline(findings.detections, new Set(told.flatMap((i) => i.rows.filter((r) => r.self).map((r) => r.eventId)))), perDay), notExamined: withDaysNotExamined([], perDay).map((d) => d.dayText).join(', '), incomplete: incompleteCorrelations(findings), unexamined: limits.examinedDays !== null, windowMinutes: (findings as { eventContext?: { bounds?: { windowMinutes?: number } } }).eventContext?.bounds?.windowMinutes ?? 0 },
+    detections: { total: findings.detections.length, days: withDaysNotExamined(timeline(findings.detections, new Set(told.flatMap((i) => i.rows.filter((r) => r.self).map((r) => r.eventId)))), perDay), notExamined: withDaysNotExamined([], perDay).map((d) => d.dayText).join(', '), incomplete: incompleteCorrelations(findings), unexamined: limits.examinedDays !== null, windowMinutes: findings.eventContext?.bounds.windowMinutes ?? 0 },
     logProtection: {
       trails: LOG_INTEGRITY_CHECKS.flatMap((id) => (byCheck.get(id) ?? []).map((r) => ({ checkId: r.checkId, title: r.title, status: r.status, account: r.account, resource: r.resource, message: r.message }))),
       keeping: LOG_KEEPING_CHECKS.flatMap((id) => {
