@@ -208,3 +208,10 @@ export class Scenario {
 export function logGroupArn(account: string, region: string, name: string): string {
   return `arn:aws:logs:${region}:${account}:log-group:${name}:*`;
 }
+
+/** An organization trail delivering to a bucket in an account the bundle did not collect: bucket checks say MANUAL. */
+export function outsiderBucketBundle(): BundleBuilder {
+  const s = new Scenario();
+  s.trail({ account: MANAGEMENT, name: 'main-trail', bucket: 'outsider-logs' });
+  return s.build();
+}

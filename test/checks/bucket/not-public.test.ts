@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { check } from '../../../checks/bucket/not-public.js';
 import { describeCheck } from '../../../src/check-tester.js';
 import {
-  LOG_ARCHIVE, MANAGEMENT, Scenario, cloudTrailBucketPolicy, fullBlockPublicAccess, policyResponse, type BucketSpec,
+  LOG_ARCHIVE, MANAGEMENT, Scenario, cloudTrailBucketPolicy, fullBlockPublicAccess, outsiderBucketBundle, policyResponse, type BucketSpec,
 } from '../log-bucket-estate.js';
 
 const BUCKET = 'acme-cloudtrail-logs';
@@ -182,11 +182,7 @@ describeCheck(check, {
     },
     {
       name: 'a bucket in an account that was not collected',
-      bundle: () => {
-        const s = new Scenario();
-        s.trail({ account: MANAGEMENT, name: 'main-trail', bucket: 'outsider-logs' });
-        return s.build();
-      },
+      bundle: outsiderBucketBundle,
       resource: 'arn:aws:s3:::outsider-logs', status: 'MANUAL',
       check(r) {
         expect(r).to.include({ account: MANAGEMENT, region: 'global' });

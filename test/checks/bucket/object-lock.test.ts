@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { check } from '../../../checks/bucket/object-lock.js';
 import { describeCheck } from '../../../src/check-tester.js';
-import { MANAGEMENT, Scenario, type BucketSpec } from '../log-bucket-estate.js';
+import { MANAGEMENT, Scenario, type BucketSpec, outsiderBucketBundle } from '../log-bucket-estate.js';
 
 const BUCKET = 'acme-cloudtrail-logs';
 const ARN = `arn:aws:s3:::${BUCKET}`;
@@ -64,11 +64,7 @@ describeCheck(check, {
     },
     {
       name: 'a bucket in an account that was not collected',
-      bundle: () => {
-        const s = new Scenario();
-        s.trail({ account: MANAGEMENT, name: 'main-trail', bucket: 'outsider-logs' });
-        return s.build();
-      },
+      bundle: outsiderBucketBundle,
       resource: 'arn:aws:s3:::outsider-logs', status: 'MANUAL',
     },
   ],
