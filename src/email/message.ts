@@ -36,7 +36,14 @@ export function plainSummary(view: ReportView, attachment: { name: string; size:
     ...view.counts.statuses.map((c) => `${c.label}: ${c.count}`),
     `Detections (risky events): ${view.counts.detections}`,
   ];
-  if (view.topRisks.length > 0) lines.push('', 'Top risks:', ...view.topRisks.map((r, i) => `${i + 1}. [${r.severity}] ${r.text}`));
+  // The same "what matters most" as the report's summary page, so the message and the attachment agree.
+  const { briefing } = view;
+  if (briefing.counts.length > 0) lines.push('', ...briefing.counts.map((c) => `- ${c}`));
+  if (briefing.items.length > 0) {
+    lines.push('', 'What matters most:');
+    briefing.items.forEach((item, i) => lines.push(`${i + 1}. [${item.severity}] ${item.headline}`, `   ${item.detail}`, `   To do: ${item.action} Owner: ${item.owner}`));
+    if (briefing.more !== null) lines.push(briefing.more);
+  }
   lines.push('', `The full report is attached: ${attachment.name} (${attachment.size}).`, `Findings SHA-256: ${view.appendix.findingsSha256}`, '', `Sent by trailproof ${view.run.toolVersion}.`);
   return lines.join('\n') + '\n';
 }

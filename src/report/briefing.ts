@@ -2,10 +2,11 @@
 // the same everywhere ("12 of 106 failures are critical or high"), and the five things that matter most,
 // incidents from detections included, each with what to do and who owns it. A detection on the resource of
 // a failing result joins that result's item (the bucket made public and the public bucket are one story).
-import { SEVERITIES, type Findings, type Severity } from '../model/types.js';
+import { SEVERITIES, type Detection, type Findings, type Severity } from '../model/types.js';
 import type { AttentionGroup } from './attention.js';
 import type { Incident } from './incidents.js';
-import { plural } from './format.js';
+import { formatDateTime, plural, shortActor } from './format.js';
+import { detectionTarget } from './sections.js';
 
 /** How many items the summary names. */
 export const BRIEFING_ITEMS = 5;
@@ -42,7 +43,7 @@ export function briefing(findings: Findings, groups: AttentionGroup[], incidents
   const seriousDetections = findings.detections.filter((d) => SERIOUS.includes(d.severity)).length;
   const counts = [
     `${serious} of ${plural(s.FAIL, 'failure')} ${serious === 1 ? 'is' : 'are'} critical or high.`,
-    `${plural(s.MANUAL, 'result')} need a person's judgement; ${plural(s.ERROR, 'result')} the evidence could not decide (never counted as passes).`,
+    `${plural(s.MANUAL, 'result')} ${s.MANUAL === 1 ? 'needs' : 'need'} a person's judgement; ${plural(s.ERROR, 'result')} the evidence could not decide (never counted as passes).`,
     `${seriousDetections} of ${plural(findings.detections.length, 'risky event')} ${seriousDetections === 1 ? 'is' : 'are'} critical or high${incidents.length > 0 ? `: ${plural(incidents.length, 'incident')} told with their context` : ''}.`,
   ];
   const items: (BriefingItem & { at: string })[] = [];
@@ -70,7 +71,7 @@ export function briefing(findings: Findings, groups: AttentionGroup[], incidents
     items.push({
       severity: i.severity,
       kind: 'incident',
-      at: i.at,
+      at: i.time,
       headline: `${i.titles}: ${i.who} ran ${self?.action ?? ''}${self?.target ? ` on ${self.target}` : ''}, ${i.at} (${i.result === 'Succeeded' ? 'it succeeded' : `refused: ${i.result.replace(/^Failed: /, '')}`})`,
       detail: `Access key ${i.accessKey}, ${i.session}; ${plural(i.rows.length - 1, 'related event')} in the timeline.`,
       action: incidentAction(i),
@@ -78,6 +79,7 @@ export function briefing(findings: Findings, groups: AttentionGroup[], incidents
       anchor: i.anchor,
     });
   }
+  items.push(...untoldDetections(findings.detections, incidents));
   // The same principal's repeated incidents (three root sign-in events) read as one item: the first.
   const seen = new Set<string>();
   const distinct = items.filter((it) => {
@@ -94,4 +96,37 @@ export function briefing(findings: Findings, groups: AttentionGroup[], incidents
     items: shown.map(({ at: _at, ...item }) => item),
     more: rest > 0 ? `${plural(rest, 'more critical or high item')} ${rest === 1 ? 'follows' : 'follow'} in the results and risky-events chapters.` : null,
   };
+}
+
+/**
+ * Serious detections that no incident tells: the findings carry no event context for them (a findings file
+ * written without it, or beyond the context's bound). They still belong on the summary page, told from the
+ * detection alone; one item per rule and principal, at its first event.
+ */
+function untoldDetections(detections: Detection[], incidents: Incident[]): (BriefingItem & { at: string })[] {
+  const told = new Set(incidents.flatMap((i) => i.rows.filter((r) => r.self).map((r) => r.eventId)));
+  const groups = new Map<string, Detection[]>();
+  for (const d of detections) {
+    if (!SERIOUS.includes(d.severity) || told.has(d.eventId)) continue;
+    const key = `${d.ruleId}\u0000${d.actor}`;
+    groups.set(key, [...(groups.get(key) ?? []), d]);
+  }
+  return [...groups.values()].map((list) => {
+    const d = [...list].sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : 0))[0] as Detection;
+    const target = detectionTarget(d);
+    const who = shortActor(d.actor);
+    const failed = d.errorCode !== null && d.errorCode !== '';
+    return {
+      severity: d.severity,
+      kind: 'incident' as const,
+      at: d.eventTime,
+      headline: `${d.title}: ${who} ran ${d.eventName}${target ? ` on ${target}` : ''}, ${formatDateTime(d.eventTime)} (${failed ? `refused: ${d.errorCode}` : 'it succeeded'})${list.length > 1 ? `, and ${plural(list.length - 1, 'more event')}` : ''}`,
+      detail: `Rule ${d.ruleId}, from ${d.sourceIPAddress} in ${d.account} · ${d.region}; the findings hold no event context for it.`,
+      action: failed
+        ? `Confirm why ${who} tried this and whether the permission that stopped it stays in place.`
+        : `Confirm with the owner of ${who} whether this was authorised; if not, revoke its credentials and assess the resources touched.`,
+      owner: `owner of account ${d.account} (not assigned)`,
+      anchor: 'sec-detections',
+    };
+  });
 }

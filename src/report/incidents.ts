@@ -26,6 +26,8 @@ export interface IncidentRow {
 export interface Incident {
   anchor: string;
   at: string;
+  /** The detection's eventTime (ISO), to order incidents by time rather than by their formatted text. */
+  time: string;
   severity: Severity;
   titles: string;
   rules: string;
@@ -130,6 +132,7 @@ export function incidents(findings: Findings): Incident[] {
     return [{
       anchor: `inc-${i + 1}`,
       at: formatDateTime(d.eventTime),
+      time: d.eventTime,
       severity: d.severity,
       titles: [...new Set(list.map((x) => x.title))].join('; '),
       rules: c.ruleIds.join(', '),

@@ -18,10 +18,10 @@ import { incidents, type Incident } from './incidents.js';
 import { limitsView } from './limits.js';
 
 export type { AttentionGroup, AttentionItem } from './attention.js';
-import { anchorId, formatDateTime, plural, shortActor } from './format.js';
+import { anchorId, plural } from './format.js';
 import { describePeriod, type Period } from '../model/period.js';
 import { verdictOf, type ReportVerdict } from './verdict.js';
-import { changesView, detectionTarget, detectionsPerDay, scopeView, timeline, waiverRows, withDaysNotExamined, type ChangesView, type ScopeView, type TimelineDay, type WaiverRow } from './sections.js';
+import { changesView, detectionsPerDay, scopeView, timeline, waiverRows, withDaysNotExamined, type ChangesView, type ScopeView, type TimelineDay, type WaiverRow } from './sections.js';
 
 export const DEFAULT_TITLE = 'CloudTrail compliance evidence report';
 
@@ -61,6 +61,7 @@ export interface ReportView {
    */
   verdict: ReportVerdict;
   counts: { statuses: { status: Status; label: string; count: number }[]; total: number; detections: number; failingBySeverity: { severity: Severity; count: number }[] };
+  /** Kept for custom templates written before the briefing: its items as one line each (one definition, not two). */
   topRisks: { severity: Severity; text: string; anchor: string }[];
   /** The one-page summary: counts in words, the five things that matter most, what to do and who owns it. */
   briefing: Briefing;
@@ -228,22 +229,6 @@ function frameworkSections(views: FrameworkView[], byCheck: Map<string, Result[]
   });
 }
 
-function topRisks(findings: Findings, groups: AttentionGroup[]): ReportView['topRisks'] {
-  const rank = (s: Severity): number => SEVERITIES.indexOf(s);
-  const risks: { severity: Severity; text: string; anchor: string; weight: number }[] = [];
-  for (const g of groups.filter((x) => x.status === 'FAIL')) {
-    const first = g.items[0] as AttentionGroup['items'][number];
-    const accounts = new Set(g.items.flatMap((i) => i.accounts)).size;
-    risks.push({ severity: g.severity, weight: g.results, anchor: g.anchor, text: `${g.title}: not met for ${plural(g.results, 'resource')} in ${plural(accounts, 'account')} (${g.checkId}). For example: ${first.message}` });
-  }
-  for (const [ruleId, list] of groupBy(findings.detections, (d) => d.ruleId)) {
-    const d = list[0] as (typeof list)[number];
-    const target = detectionTarget(d);
-    risks.push({ severity: d.severity, weight: list.length, anchor: 'sec-detections', text: `${d.title} (${ruleId}): ${shortActor(d.actor)} called ${d.eventName}${target ? ` on ${target}` : ''} from ${d.sourceIPAddress} on ${formatDateTime(d.eventTime)}${list.length > 1 ? `, and ${plural(list.length - 1, 'more event')}` : ''}.` });
-  }
-  return risks.sort((a, b) => rank(a.severity) - rank(b.severity) || b.weight - a.weight).slice(0, 6).map(({ severity, text, anchor }) => ({ severity, text, anchor }));
-}
-
 const LIST_ORDER: Status[] = ['FAIL', 'ERROR', 'NOT_TESTED', 'MANUAL', 'WAIVED', 'PASS', 'NOT_APPLICABLE'];
 
 function resultLists(byCheck: Map<string, Result[]>): ReportView['resultLists'] {
@@ -276,6 +261,7 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
   // One list of days for the per-day chart and the detections table: both shade the days without logs.
   const perDay = detectionsPerDay(findings.detections, period, limits.examinedDays ?? undefined);
   const told = incidents(findings);
+  const summaryPage = briefing(findings, groups, told);
   const failingBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const r of findings.results) if (r.status === 'FAIL') failingBySeverity[r.severity]++;
   const frameworks = frameworkSections(findings.frameworks ?? [], byCheck);
@@ -350,8 +336,8 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
       detections: findings.detections.length,
       failingBySeverity: SEVERITIES.map((severity) => ({ severity, count: failingBySeverity[severity] })),
     },
-    topRisks: topRisks(findings, groups),
-    briefing: briefing(findings, groups, told),
+    topRisks: summaryPage.items.map((i) => ({ severity: i.severity, text: `${i.headline}. ${i.detail}`, anchor: i.anchor })),
+    briefing: summaryPage,
     limits: { evidence: limits.evidence, notShown: limits.notShown, sampleElsewhere: limits.sampleElsewhere, excluded: limits.excluded },
     incidents: told,
     workingPaper: { preparedBy: stringOf((findings.run as { preparedBy?: unknown }).preparedBy), collectedBy: findings.run.collectedBy ? findings.run.collectedBy.arn : null },

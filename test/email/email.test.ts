@@ -97,7 +97,10 @@ describe('emailing the report', function () {
       expect(got.mail.text).to.contain('Not compliant: 1 failing result and 2 risky events at or above high severity.');
       expect(got.mail.text).to.contain('Detections (risky events): 3');
       expect(String(got.mail.html)).to.contain('data-verdict="fail"');
-      expect(String(got.mail.html)).to.contain('S3 bucket deleted (s3-bucket-deleted): Winter called DeleteBucket on example-prod-customer-data');
+      // The message names what matters most as the report's summary page does, with what to do and the owner.
+      expect(String(got.mail.html)).to.contain('S3 bucket deleted: Winter ran DeleteBucket on example-prod-customer-data, 14 Sep 2026 03:32:07 UTC (it succeeded)');
+      expect(got.mail.text).to.contain('What matters most:\n1. [high] Root user used: root ran GetAccountSummary');
+      expect(got.mail.text).to.contain('To do: Add a Deny statement for aws:SecureTransport = false. Owner: not assigned');
       expect(got.mail.attachments).to.have.length(1);
       const attachment = got.mail.attachments[0] as ParsedMail['attachments'][number];
       expect(attachment.filename).to.equal('report.pdf');

@@ -37,9 +37,17 @@ describe('report view model', () => {
     expect(view.detections.days[1]?.items[0]?.span).to.equal('7 events from 13 Sep 2026 22:04:02 UTC to 13 Sep 2026 22:10:41 UTC');
   });
 
-  it('lists top risks in plain language, most severe first', () => {
-    expect(view.topRisks[0]?.severity).to.equal('high');
-    expect(view.topRisks.map((r) => r.text).join('\n')).to.contain('Winter called DeleteBucket on example-prod-customer-data from 192.0.2.55 on 14 Sep 2026 03:32:07 UTC');
+  it('puts serious detections on the summary page even when the findings hold no event context for them', () => {
+    expect(view.incidents).to.deep.equal([]);
+    expect(view.briefing.items.map((i) => `${i.severity} ${i.kind} ${i.headline}`)).to.deep.equal([
+      'high incident Root user used: root ran GetAccountSummary, 2 Aug 2026 09:15:00 UTC (it succeeded)',
+      'high incident S3 bucket deleted: Winter ran DeleteBucket on example-prod-customer-data, 14 Sep 2026 03:32:07 UTC (it succeeded)',
+      'high failure Trail log buckets refuse requests without TLS: not met for 1 resource',
+    ]);
+    expect(view.briefing.items[1]?.detail).to.equal('Rule s3-bucket-deleted, from 192.0.2.55 in 444444444444 · us-east-1; the findings hold no event context for it.');
+    expect(view.briefing.counts[1]).to.equal("1 result needs a person's judgement; 1 result the evidence could not decide (never counted as passes).");
+    // Custom templates written before the briefing still find topRisks: the same items, one line each.
+    expect(view.topRisks.map((r) => r.text)).to.deep.equal(view.briefing.items.map((i) => `${i.headline}. ${i.detail}`));
   });
 
   it('names the accounts from the organization, and the member that was not collected', () => {
