@@ -41,11 +41,15 @@ function baseCells(r: Result): string[] {
   ];
 }
 
-export function renderCsv(findings: Findings): string {
+/** The file row by row, for writing without holding the whole text. */
+export function* csvChunks(findings: Findings): Generator<string> {
   const frameworkIds = [...new Set([...(findings.frameworks ?? []).map((f) => f.id), ...findings.results.flatMap((r) => Object.keys(r.frameworks))])].sort();
-  const rows = [[...BASE_COLUMNS, ...frameworkIds]];
-  for (const r of findings.results) rows.push([...baseCells(r), ...frameworkIds.map((id) => (r.frameworks[id] ?? []).join(' '))]);
-  return rows.map((cells) => cells.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  yield [...BASE_COLUMNS, ...frameworkIds].map(csvCell).join(',') + '\r\n';
+  for (const r of findings.results) yield [...baseCells(r), ...frameworkIds.map((id) => (r.frameworks[id] ?? []).join(' '))].map(csvCell).join(',') + '\r\n';
 }
 
-export const csvRenderer = { fileName: 'results.csv', binary: false, render: async (f: Findings) => renderCsv(f) } as const;
+export function renderCsv(findings: Findings): string {
+  return [...csvChunks(findings)].join('');
+}
+
+export const csvRenderer = { fileName: 'results.csv', binary: false, render: async (f: Findings) => renderCsv(f), chunks: csvChunks } as const;

@@ -7,7 +7,7 @@ import { asffRenderer } from './asff.js';
 import { complianceCsvRenderer } from './compliance-csv.js';
 import { csvRenderer } from './csv.js';
 import { htmlRenderer } from './html.js';
-import { renderJunit } from './junit.js';
+import { junitChunks, renderJunit } from './junit.js';
 import { markdownRenderer } from './markdown.js';
 import { ocsfRenderer } from './ocsf.js';
 import { pdfRenderer } from './pdf.js';
@@ -19,13 +19,18 @@ export interface Renderer {
   /** Binary formats cannot go to stdout. */
   binary: boolean;
   render(findings: Findings, ctx?: RenderContext): Promise<string | Uint8Array>;
+  /**
+   * The same text piece by piece, for formats that grow with the results: written to a file as it comes, so
+   * the whole text is never held (see chunked-file.ts). `render` stays the one for stdout.
+   */
+  chunks?(findings: Findings, ctx?: RenderContext): Iterable<string>;
 }
 
 export const renderers = {
   json: { fileName: 'findings.json', binary: false, render: async (f: Findings) => JSON.stringify(f, null, 2) + '\n' },
   html: htmlRenderer,
   pdf: pdfRenderer,
-  junit: { fileName: 'junit.xml', binary: false, render: async (f: Findings) => renderJunit(f) },
+  junit: { fileName: 'junit.xml', binary: false, render: async (f: Findings) => renderJunit(f), chunks: junitChunks },
   sarif: sarifRenderer,
   csv: csvRenderer,
   ocsf: ocsfRenderer,

@@ -1,9 +1,8 @@
 // Writes the findings file in a stream, result by result, with exactly the bytes JSON.stringify(findings,
 // null, 2) would give: an organization of a thousand accounts has tens of thousands of results, and holding
 // the whole text (and its bytes) beside the findings would double the audit's peak memory.
-import { createHash } from 'node:crypto';
-import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
 import type { Findings } from '../model/types.js';
+import { writeChunked } from './chunked-file.js';
 
 /** Indents every line of a nested JSON text by `pad` (its first line is placed by the caller). */
 function nest(json: string, pad: string): string {
@@ -12,20 +11,7 @@ function nest(json: string, pad: string): string {
 
 /** Writes findings.json beside and renames it into place; returns its SHA-256. */
 export function writeFindingsFile(findings: Findings, path: string): string {
-  const hash = createHash('sha256');
-  const fd = openSync(`${path}.tmp`, 'w');
-  let buffer = '';
-  const write = (text: string): void => {
-    buffer += text;
-    if (buffer.length > 1 << 20) flush();
-  };
-  const flush = (): void => {
-    const bytes = Buffer.from(buffer, 'utf8');
-    hash.update(bytes);
-    writeSync(fd, bytes);
-    buffer = '';
-  };
-  try {
+  return writeChunked(path, (write) => {
     const entries = Object.entries(findings).filter(([, value]) => value !== undefined);
     write('{');
     entries.forEach(([key, value], i) => {
@@ -39,10 +25,5 @@ export function writeFindingsFile(findings: Findings, path: string): string {
       }
     });
     write('\n}\n');
-    flush();
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(`${path}.tmp`, path);
-  return hash.digest('hex');
+  }).sha256;
 }

@@ -69,7 +69,8 @@ function gateSuite(findings: Findings): { xml: string; failed: number; errored: 
   };
 }
 
-export function renderJunit(findings: Findings): string {
+/** The document piece by piece (a suite's cases one at a time), for writing without holding the whole text. */
+export function* junitChunks(findings: Findings): Generator<string> {
   const gate = gateSuite(findings);
   const byCheck = new Map<string, Result[]>();
   for (const r of findings.results) {
@@ -81,22 +82,20 @@ export function renderJunit(findings: Findings): string {
   const count = (list: Result[], ...statuses: string[]): number => list.filter((r) => statuses.includes(r.status) && r.observation !== true).length;
   const skipped = (list: Result[]): number => list.filter((r) => ['MANUAL', 'NOT_APPLICABLE', 'NOT_TESTED', 'WAIVED'].includes(r.status) || r.observation === true).length;
   const all = findings.results;
-  const suites = [...byCheck.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([checkId, list]) => {
+  yield '<?xml version="1.0" encoding="UTF-8"?>\n';
+  // No "skipped" on the root: Jenkins' JUnit schema refuses it there (each suite carries its own count).
+  yield `<testsuites name="trailproof audit ${xmlEscape(findings.run.id)}" tests="${all.length + 1}" failures="${count(all, 'FAIL') + gate.failed}" errors="${count(all, 'ERROR') + gate.errored}" time="0">\n`;
+  yield `${gate.xml}\n`;
+  for (const [checkId, list] of [...byCheck.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const title = list[0]?.title ?? checkId;
-    return [
-      `  <testsuite name="${xmlEscape(checkId)}" tests="${list.length}" failures="${count(list, 'FAIL')}" errors="${count(list, 'ERROR')}" skipped="${skipped(list)}" time="0" timestamp="${findings.run.finishedAt}">`,
-      `    <properties><property name="title" value="${xmlEscape(title)}"/><property name="severity" value="${list[0]?.severity ?? ''}"/></properties>`,
-      ...list.map(testCase),
-      '  </testsuite>',
-    ].join('\n');
-  });
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    // No "skipped" on the root: Jenkins' JUnit schema refuses it there (each suite carries its own count).
-    `<testsuites name="trailproof audit ${xmlEscape(findings.run.id)}" tests="${all.length + 1}" failures="${count(all, 'FAIL') + gate.failed}" errors="${count(all, 'ERROR') + gate.errored}" time="0">`,
-    gate.xml,
-    ...suites,
-    '</testsuites>',
-    '',
-  ].join('\n');
+    yield `  <testsuite name="${xmlEscape(checkId)}" tests="${list.length}" failures="${count(list, 'FAIL')}" errors="${count(list, 'ERROR')}" skipped="${skipped(list)}" time="0" timestamp="${findings.run.finishedAt}">\n`;
+    yield `    <properties><property name="title" value="${xmlEscape(title)}"/><property name="severity" value="${list[0]?.severity ?? ''}"/></properties>\n`;
+    for (const r of list) yield `${testCase(r)}\n`;
+    yield '  </testsuite>\n';
+  }
+  yield '</testsuites>\n';
+}
+
+export function renderJunit(findings: Findings): string {
+  return [...junitChunks(findings)].join('');
 }

@@ -143,7 +143,7 @@ export async function writeReport(request: ReportRequest): Promise<Findings> {
       ...(loaded.bytes === undefined ? {} : { originalJson: loaded.bytes }),
       onWritten: (w) => {
         done++;
-        const line = `wrote ${relative(cwd, w.path) || w.path} (${Math.max(1, Math.round(w.bytes.length / 1024))} KB${w.pages !== undefined ? `, ${w.pages} pages` : ''})`;
+        const line = `wrote ${relative(cwd, w.path) || w.path} (${Math.max(1, Math.round(w.size / 1024))} KB${w.pages !== undefined ? `, ${w.pages} pages` : ''})`;
         if (status) status.log(`${line}\n`);
         else log(line);
       },

@@ -8,7 +8,8 @@ import { buildReportMessage } from '../email/message.js';
 import type { EmailSettings } from '../email/settings.js';
 import type { Findings } from '../model/types.js';
 import { SharedBrowser } from '../report/browser.js';
-import { renderers as reportRenderers, type Format as ReportFormat } from './index.js';
+import { renderers as reportRenderers, type Format as ReportFormat, type Renderer } from './index.js';
+import { writeChunked } from './chunked-file.js';
 
 // The report code's names for the renderer registry (src/output/index.ts).
 export { FORMATS as REPORT_FORMATS, isFormat as isReportFormat, renderers as reportRenderers, type Format as ReportFormat } from './index.js';
@@ -20,7 +21,10 @@ import { loadTemplates } from '../report/templates.js';
 export interface WrittenReport {
   format: ReportFormat;
   path: string;
-  bytes: Uint8Array;
+  /** The file's size in bytes. */
+  size: number;
+  /** For PDFs: the file's bytes (the email attaches them). Other formats are not kept once written. */
+  bytes?: Uint8Array;
   /** For PDFs: the page count. */
   pages?: number;
 }
@@ -48,12 +52,25 @@ export async function writeReports(findings: Findings, formats: ReportFormat[], 
   const written: WrittenReport[] = [];
   try {
     for (const format of formats) {
-      const bytes = format === 'json' && options.originalJson ? options.originalJson : toBytes(await renderOne(format, findings, context));
       const path = join(outDir, reportRenderers[format].fileName);
-      writeFileSync(`${path}.tmp`, bytes);
-      renameSync(`${path}.tmp`, path);
-      const report: WrittenReport = { format, path, bytes };
-      if (format === 'pdf') report.pages = await pdfPageCount(bytes);
+      const renderer: Renderer = reportRenderers[format];
+      let report: WrittenReport;
+      if (renderer.chunks !== undefined && !(format === 'json' && options.originalJson)) {
+        const chunks = renderer.chunks(findings, context);
+        const { size } = writeChunked(path, (write) => {
+          for (const chunk of chunks) write(chunk);
+        });
+        report = { format, path, size };
+      } else {
+        const bytes = format === 'json' && options.originalJson ? options.originalJson : toBytes(await renderOne(format, findings, context));
+        writeFileSync(`${path}.tmp`, bytes);
+        renameSync(`${path}.tmp`, path);
+        report = { format, path, size: bytes.length };
+        if (format === 'pdf') {
+          report.bytes = bytes;
+          report.pages = await pdfPageCount(bytes);
+        }
+      }
       written.push(report);
       options.onWritten?.(report);
     }
@@ -66,6 +83,7 @@ export async function writeReports(findings: Findings, formats: ReportFormat[], 
 /** Emails the written PDF with a summary of the same findings; throws (TrailproofError) when the send fails. */
 export async function emailReport(findings: Findings, pdf: WrittenReport, to: string[], settings: EmailSettings, ctx: RenderContext, subject?: string): Promise<SendResult> {
   const view = buildReportView(findings, ctx);
+  if (pdf.bytes === undefined) throw new Error(`${pdf.path}: the written PDF's bytes were not kept`);
   const message = buildReportMessage(view, loadTemplates(ctx.templatesDir), { path: pdf.path, bytes: pdf.bytes }, subject);
   return sendReportMessage(message, to, settings);
 }

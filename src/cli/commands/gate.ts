@@ -5,7 +5,7 @@
 // With --wait UP_TO it tries again, with backoff, while the new account is not ready: its role cannot be
 // assumed yet, the organization does not list it as ACTIVE yet, or the organization trail does not cover it
 // yet; at the deadline it gives the last attempt's verdict (1 not covered, 3 could not decide).
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
@@ -16,6 +16,7 @@ import { loadFrameworks } from '../../engine/frameworks.js';
 import { gateCheckIds, runOutcome } from '../../engine/gate.js';
 import { CheckRegistry, loadBuiltinChecks, loadPlugin } from '../../engine/registry.js';
 import type { Findings, Severity } from '../../model/types.js';
+import { writeChunked } from '../../output/chunked-file.js';
 import { writeFindingsFile } from '../../output/json-file.js';
 import { renderers } from '../../output/index.js';
 import type { CollectOptions } from '../../collect/index.js';
@@ -193,7 +194,7 @@ async function finish(attempt: Attempt, args: GateArgs, io: Io, formats: GateFor
       for (const format of formats) {
         const target = join(outDir, renderers[format].fileName);
         if (format === 'json') writeFindingsFile(findings, target);
-        else writeFileSync(target, await renderers[format].render(findings));
+        else writeChunked(target, (write) => { for (const chunk of renderers.junit.chunks(findings)) write(chunk); });
       }
       if (attempt.bundleDir !== undefined) cpSync(join(attempt.bundleDir, 'bundle'), join(outDir, 'evidence'), { recursive: true });
     } else {
