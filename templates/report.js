@@ -1,5 +1,6 @@
 // report.html's one script: filters (status, severity, framework, account, region), a free-text search over
-// results and detections, sortable tables, folded evidence excerpts and deep links (#result-<id>). It runs
+// results and detections, sortable tables, folded evidence excerpts, deep links (#result-<id>) and the
+// filters kept in the address (#filter:s=FAIL&q=...). It runs
 // only because the page's Content-Security-Policy names the SHA-256 of this exact text (computed when the
 // report is rendered); the PDF is printed with scripts disabled and never runs it. It reads the data-*
 // attributes and text the templates wrote and never turns text into markup: every node it adds is made with
@@ -92,18 +93,52 @@
     return box;
   }
 
-  function matches(item, query, chosen) {
+  /** Whether a row passes the chosen filters. A filter applies to the rows that carry its attribute: detections have no status or framework. */
+  function passes(item, chosen) {
     for (const key in chosen) {
       const values = item.values[key];
-      // A filter applies to the rows that carry its attribute: detections have no status or framework.
       if (values && !values.includes(chosen[key])) return false;
     }
+    return true;
+  }
+
+  /** Whether a row's text holds every word searched for (read once, on the first search). */
+  function says(item, query) {
     if (query.length === 0) return true;
     if (item.text === null) item.text = item.row.textContent.toLowerCase();
     return query.every((w) => item.text.includes(w));
   }
 
-  function apply(state) {
+  /**
+   * The "needs attention" rows, each with the result rows that link to it ("evidence"), and the group each
+   * belongs to: a row is shown when one of its results is, so the chapter follows the filters too.
+   */
+  function linkAttention(results) {
+    const byRow = new Map();
+    for (const item of results) {
+      const link = item.row.querySelector('a[href^="#"]');
+      const target = link && document.getElementById(link.getAttribute('href').slice(1));
+      if (!target || target.tagName !== 'TR' || target.closest('table[data-filter]')) continue;
+      let entry = byRow.get(target);
+      if (!entry) byRow.set(target, (entry = { row: target, results: [], text: null }));
+      entry.results.push(item);
+    }
+    const groups = new Map();
+    for (const entry of byRow.values()) {
+      const group = entry.row.closest('.group');
+      if (!group) continue;
+      if (!groups.has(group)) groups.set(group, []);
+      groups.get(group).push(entry);
+    }
+    return { entries: [...byRow.values()], groups };
+  }
+
+  const show = (node, visible) => {
+    if (node.hidden === visible) node.hidden = !visible;
+  };
+
+  /** Shows the rows the controls select, and says how many; `record` also keeps the choice in the address. */
+  function apply(state, record) {
     const query = words(state.search.value.trim().toLowerCase().replace(/\s+/g, ' '));
     const chosen = {};
     for (const key in state.selects) if (state.selects[key].value !== '') chosen[key] = state.selects[key].value;
@@ -112,16 +147,21 @@
     for (const kind in state.items) {
       let n = 0;
       for (const item of state.items[kind]) {
-        const visible = !filtering || matches(item, query, chosen);
-        if (item.row.hidden === visible) item.row.hidden = !visible;
+        const visible = !filtering || (passes(item, chosen) && says(item, query));
+        show(item.row, visible);
         if (visible) n++;
       }
       shown[kind] = n;
     }
-    for (const group of state.groups) {
-      const visible = !filtering || group.members.some((m) => !m.row.hidden);
-      if (group.row.hidden === visible) group.row.hidden = !visible;
+    for (const group of state.groups) show(group.row, !filtering || group.members.some((m) => !m.row.hidden));
+    if (filtering && !state.attention) state.attention = linkAttention(state.items.results);
+    if (state.attention) {
+      for (const entry of state.attention.entries) {
+        show(entry.row, !filtering || entry.results.some((r) => passes(r, chosen) && (says(r, query) || says(entry, query))));
+      }
+      for (const [group, entries] of state.attention.groups) show(group, entries.some((e) => !e.row.hidden));
     }
+    if (record) recordFilters(state, query, chosen);
     const format = (n) => n.toLocaleString('en');
     const parts = [];
     for (const [kind, word] of [['results', 'results'], ['detections', 'detections']]) {
@@ -177,6 +217,29 @@
     });
   }
 
+  /** The filters in the address (#filter:s=FAIL&q=...), so a filtered view can be bookmarked or sent. */
+  const FILTER_HASH = '#filter:';
+  function recordFilters(state, query, chosen) {
+    const params = new URLSearchParams(chosen);
+    if (query.length > 0) params.set('q', query.join(' '));
+    const hash = params.toString() === '' ? '' : FILTER_HASH + params.toString();
+    if (hash !== location.hash) history.replaceState(null, '', hash || location.pathname + location.search);
+  }
+
+  /** Sets the controls from a #filter: address; a value no control offers is ignored. True when it was one. */
+  function restoreFilters(state) {
+    if (!location.hash.startsWith(FILTER_HASH) || !state.search) return false;
+    const params = new URLSearchParams(location.hash.slice(FILTER_HASH.length));
+    state.search.value = params.get('q') || '';
+    for (const key in state.selects) {
+      const select = state.selects[key];
+      const wanted = params.get(key) || '';
+      select.value = [...select.options].some((o) => o.value === wanted) ? wanted : '';
+    }
+    apply(state, false);
+    return true;
+  }
+
   /** Opens #result-<id> (or any anchor): clears filters that hide it, opens folds around it, highlights it. */
   function reveal(state) {
     let id;
@@ -185,13 +248,13 @@
     } catch {
       return;
     }
-    if (id === '') return;
+    if (id === '' || location.hash.startsWith(FILTER_HASH)) return;
     const target = document.getElementById(id);
     if (!target) return;
     if (target.closest('[hidden]') && state.search) {
       state.search.value = '';
       for (const key in state.selects) state.selects[key].value = '';
-      apply(state);
+      apply(state, false);
     }
     for (let node = target.parentElement; node; node = node.parentElement) if (node.tagName === 'DETAILS') node.open = true;
     if (state.hit) state.hit.classList.remove('tp-hit');
@@ -214,15 +277,15 @@
       let timer = 0;
       state.search.addEventListener('input', () => {
         clearTimeout(timer);
-        timer = setTimeout(() => apply(state), SEARCH_DELAY_MS);
+        timer = setTimeout(() => apply(state, true), SEARCH_DELAY_MS);
       });
-      for (const key in state.selects) state.selects[key].addEventListener('change', () => apply(state));
+      for (const key in state.selects) state.selects[key].addEventListener('change', () => apply(state, true));
       state.clear.addEventListener('click', () => {
         state.search.value = '';
         for (const key in state.selects) state.selects[key].value = '';
-        apply(state);
+        apply(state, true);
       });
-      apply(state);
+      if (!restoreFilters(state)) apply(state, false);
     }
     // Evidence excerpts are open in the markup (no script, PDF); on screen they start folded.
     const folds = [...document.querySelectorAll('details.fold')];
@@ -240,7 +303,9 @@
       for (const fold of folds) fold.open = true;
     });
     for (const table of document.querySelectorAll('table.sortable')) makeSortable(table);
-    window.addEventListener('hashchange', () => reveal(state));
+    window.addEventListener('hashchange', () => {
+      if (!restoreFilters(state)) reveal(state);
+    });
     reveal(state);
     document.documentElement.setAttribute('data-interactive', 'ready');
     performance.mark('trailproof-interactive');

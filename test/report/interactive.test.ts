@@ -181,6 +181,33 @@ describe('interactive HTML report', () => {
       expect(problems).to.deep.equal([]);
     });
 
+    it('shows the "needs attention" rows of the results shown, and keeps the filters in the address', async () => {
+      const url = pathToFileURL(file).href;
+      await open(url);
+      const attention = async (): Promise<{ rows: number; groups: number }> =>
+        (await page.evaluate(`(() => { const v = (e) => e.getClientRects().length > 0; return { rows: [...document.querySelectorAll('#sec-attention table.items tbody tr')].filter(v).length, groups: [...document.querySelectorAll('#sec-attention .group')].filter(v).length }; })()`)) as { rows: number; groups: number };
+      const all = await attention();
+      expect(all.rows).to.be.greaterThan(2);
+      await page.select('#tp-filter-a', PROD);
+      await counted('1 of 8 results shown; 2 of 3 detections shown');
+      expect(await attention()).to.deep.equal({ rows: 1, groups: 1 });
+      await page.type('#tp-search', 'Winter');
+      await counted('0 of 8 results shown; 2 of 3 detections shown');
+      expect(await attention()).to.deep.equal({ rows: 0, groups: 0 });
+      const hash = (await page.evaluate('location.hash')) as string;
+      expect(hash).to.equal(`#filter:a=${PROD}&q=winter`);
+      await page.close();
+      const again = await open(`${url}${hash}`);
+      expect(again.count).to.equal('0 of 8 results shown; 2 of 3 detections shown');
+      expect(await page.$eval('#tp-search', (e) => e.getAttribute('value') ?? '')).to.equal('');
+      expect(await page.evaluate(`document.getElementById('tp-search').value`)).to.equal('winter');
+      await page.click('#tp-clear');
+      await counted('8 of 8 results shown; 3 of 3 detections shown');
+      expect(await page.evaluate('location.hash')).to.equal('');
+      expect(await attention()).to.deep.equal(all);
+      expect(problems).to.deep.equal([]);
+    });
+
     it('sorts a column ascending, then descending, then back to the written order, with aria-sort, from the keyboard too', async () => {
       const start = await open(pathToFileURL(file).href);
       const account = (id: string): string => (findings.results.find((r) => r.id === id) as Findings['results'][number]).account;
@@ -258,13 +285,14 @@ describe('interactive HTML report', () => {
       const hostileFile = writeHtml(renderReportHtml(hostile, { bundleDir: bundle.dir }).html);
       const url = pathToFileURL(hostileFile).href;
       await open(url);
+      expect(await page.$$eval('main img, main svg:not(.chart)', (els) => els.length)).to.equal(0);
+      expect(requests).to.deep.equal([url]);
       await page.type('#tp-search', '<img src=x');
       const found = await counted('1 of 8 results shown; 0 of 3 detections shown');
       expect(found.results).to.deep.equal([first.id]);
       const accountOptions = await page.$$eval('#tp-filter-a option', (os) => os.map((o) => o.textContent));
       expect(accountOptions).to.include('"');
       expect(await page.title()).not.to.equal('pwned');
-      expect(await page.$$eval('main img, main svg:not(.chart)', (els) => els.length)).to.equal(0);
       expect(requests).to.deep.equal([url]);
       expect(problems).to.deep.equal([]);
     });
