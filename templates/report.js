@@ -183,6 +183,8 @@
     const ra = RANK.get(a.toLowerCase());
     const rb = RANK.get(b.toLowerCase());
     if (ra !== undefined && rb !== undefined) return ra - rb;
+    // Statuses and severities before other text ("not in this version"), so the order stays consistent.
+    if (ra !== undefined || rb !== undefined) return ra !== undefined ? -1 : 1;
     return collator.compare(a, b);
   }
 

@@ -228,6 +228,13 @@ describe('interactive HTML report', () => {
       await page.click('table.results thead th:nth-child(2) button');
       const statuses = (await shown()).results.map((id) => (findings.results.find((r) => r.id === id) as Findings['results'][number]).status);
       expect(statuses).to.deep.equal(['FAIL', 'FAIL', 'ERROR', 'MANUAL', 'WAIVED', 'PASS', 'PASS', 'NOT_APPLICABLE']);
+      // Badged cells sort by their badge: the per-check summary by severity, most severe first.
+      const byCheck = '#sec-results table.sortable:not(.results)';
+      await page.click(`${byCheck} thead th:nth-child(3) button`);
+      const severities = (await page.evaluate(`[...document.querySelectorAll('${byCheck} tbody tr td:nth-child(3)')].map((td) => td.textContent.trim())`)) as string[];
+      const rank = ['critical', 'high', 'medium', 'low', 'info'];
+      expect(severities.map((v) => rank.indexOf(v))).to.deep.equal(severities.map((v) => rank.indexOf(v)).sort((a, b) => a - b));
+      expect(new Set(severities).size).to.be.greaterThan(1);
       // Detections sorted by anything but their time lose their day heads until the order is restored.
       await page.click('table.timeline thead th:nth-child(2) button');
       expect((await shown()).days).to.equal(0);
