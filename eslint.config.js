@@ -62,7 +62,7 @@ export default tseslint.config(
   {
     // report.html's inline script runs in the reader's browser: browser globals, no eval, and never markup from text.
     files: ['templates/**/*.js'],
-    languageOptions: { sourceType: 'script', globals: { document: 'readonly', window: 'readonly', location: 'readonly', history: 'readonly', URLSearchParams: 'readonly', performance: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Intl: 'readonly' } },
+    languageOptions: { sourceType: 'script', globals: { document: 'readonly', window: 'readonly', location: 'readonly', history: 'readonly', URLSearchParams: 'readonly', ResizeObserver: 'readonly', performance: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Intl: 'readonly' } },
     rules: {
       'no-eval': 'error',
       'no-implied-eval': 'error',

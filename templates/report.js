@@ -253,20 +253,32 @@
     if (id === '' || location.hash.startsWith(FILTER_HASH)) return;
     const target = document.getElementById(id);
     if (!target) return;
+    // The browser has already scrolled to the anchor; this only steps in where it could not show it.
+    let moved = false;
     if (target.closest('[hidden]') && state.search) {
       state.search.value = '';
       for (const key in state.selects) state.selects[key].value = '';
       apply(state, false);
+      moved = true;
     }
-    for (let node = target.parentElement; node; node = node.parentElement) if (node.tagName === 'DETAILS') node.open = true;
+    for (let node = target.parentElement; node; node = node.parentElement) {
+      if (node.tagName === 'DETAILS' && !node.open) {
+        node.open = true;
+        moved = true;
+      }
+    }
     if (state.hit) state.hit.classList.remove('tp-hit');
+    state.hit = null;
     if (target.tagName === 'TR') {
+      // A row (a result, a detection, a row needing attention): highlighted, focused and brought to the middle.
       target.classList.add('tp-hit');
       state.hit = target;
+      if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+      target.focus({ preventScroll: true });
+      target.scrollIntoView({ block: 'center' });
+    } else if (moved) {
+      target.scrollIntoView({ block: 'start' });
     }
-    if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
-    target.focus({ preventScroll: true });
-    target.scrollIntoView({ block: 'center' });
   }
 
   function start() {
@@ -275,7 +287,12 @@
     const state = { items, groups, hit: null };
     const all = [...items.results, ...items.detections];
     if (main && all.length > 0) {
-      main.prepend(buildControls(state, all));
+      const controls = buildControls(state, all);
+      main.prepend(controls);
+      // Anchors land below the sticky controls, however many lines they wrap to (report.css, scroll-margin-top).
+      const measure = () => document.documentElement.style.setProperty('--tp-controls-height', `${controls.offsetHeight}px`);
+      new ResizeObserver(measure).observe(controls);
+      measure();
       let timer = 0;
       state.search.addEventListener('input', () => {
         clearTimeout(timer);

@@ -263,6 +263,14 @@ describe('interactive HTML report', () => {
       expect(problems).to.deep.equal([]);
     });
 
+    it('leaves a link to a section (the contents) where the browser put it: its heading at the top, below the controls', async () => {
+      await open(`${pathToFileURL(file).href}#sec-results`);
+      const top = (await page.evaluate(`document.getElementById('sec-results').getBoundingClientRect().top`)) as number;
+      const controls = (await page.evaluate(`document.querySelector('.tp-controls').getBoundingClientRect().bottom`)) as number;
+      expect(top).to.be.within(controls - 1, 140);
+      expect(await page.evaluate(`document.querySelectorAll('.tp-hit').length`)).to.equal(0);
+    });
+
     it('folds evidence excerpts on screen and opens them all on request', async () => {
       await open(pathToFileURL(file).href);
       const folds = async (): Promise<boolean[]> => (await page.evaluate(`[...document.querySelectorAll('details.fold')].map((d) => d.open)`)) as boolean[];
