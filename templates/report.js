@@ -1,14 +1,15 @@
 // report.html's one script: filters (status, severity, framework, account, region), a free-text search over
 // results and detections, sortable tables, folded evidence excerpts, deep links (#result-<id>) and the
-// filters kept in the address (#filter:s=FAIL&q=...). It runs
-// only because the page's Content-Security-Policy names the SHA-256 of this exact text (computed when the
-// report is rendered); the PDF is printed with scripts disabled and never runs it. It reads the data-*
+// filters kept in the address (#filter:s=FAIL&q=...). It runs only because the page's Content-Security-Policy
+// names the SHA-256 of this exact text (computed when the report is rendered); the PDF is printed with
+// scripts disabled and never runs it. It reads the data-*
 // attributes and text the templates wrote and never turns text into markup: every node it adds is made with
 // createElement and filled with textContent, because messages and resource names come from evidence that may
 // be hostile. Without it the page shows every row and no control. It makes no request.
 (() => {
   'use strict';
 
+  /** As src/report/charts.ts words them (a test holds the two together). */
   const STATUS_LABELS = { FAIL: 'Fail', ERROR: 'Error', NOT_TESTED: 'Not tested', MANUAL: 'Manual review', WAIVED: 'Waived', PASS: 'Pass', NOT_APPLICABLE: 'Not applicable' };
   const STATUS_ORDER = Object.keys(STATUS_LABELS);
   const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
@@ -195,6 +196,8 @@
     if (!head || !body || table.tBodies.length !== 1) return;
     const width = head.cells.length;
     const original = [...body.rows];
+    // A row with fewer cells than the header heads a group (a day): hidden while the table is sorted.
+    for (const row of original) if (row.cells.length < width) row.classList.add('tp-group');
     let current = { column: -1, direction: 0 };
     [...head.cells].forEach((th, column) => {
       const button = el('button', { type: 'button', className: 'tp-sort' });

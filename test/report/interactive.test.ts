@@ -4,7 +4,7 @@
 // text, and without script (as in the PDF) every row is shown and no control is.
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +14,8 @@ import type { Findings } from '../../src/model/types.js';
 import { SharedBrowser } from '../../src/report/browser.js';
 import { renderReportHtml } from '../../src/report/html.js';
 import { renderReportPdf } from '../../src/report/pdf.js';
+import { STATUS_LABELS } from '../../src/report/charts.js';
+import { builtinTemplatesDir } from '../../src/report/templates.js';
 import { LOG_BUCKET, PROD, fixtureFindings, writeFixtureBundle } from './fixtures.js';
 import { requireReal, run } from './real-tools.js';
 
@@ -63,6 +65,13 @@ describe('interactive HTML report', () => {
     for (const r of findings.results) {
       expect(html, r.id).to.contain(`<tr id="result-${r.id}" data-s="${r.status}" data-v="${r.severity}" data-f="${Object.keys(r.frameworks).sort().join(' ')}" data-a="${r.account}" data-r="${r.region}">`);
     }
+  });
+
+  it('words statuses in its filter as the report does', () => {
+    const script = readFileSync(join(builtinTemplatesDir, 'report.js'), 'utf8');
+    const labels = /const STATUS_LABELS = (\{[^}]*\});/.exec(script)?.[1] ?? '';
+    const { NOT_ASSESSED: _notAssessed, ...expected } = STATUS_LABELS;
+    expect(JSON.parse(labels.replace(/'/g, '"').replace(/(\w+):/g, '"$1":'))).to.deep.equal(expected);
   });
 
   it('refuses a --templates report.js that could end its own <script> element, and writes no script for an empty one', () => {
