@@ -59,4 +59,15 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', module: 'writable' } },
   },
+  {
+    // report.html's inline script runs in the reader's browser: browser globals, no eval, and never markup from text.
+    files: ['templates/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { document: 'readonly', window: 'readonly', location: 'readonly', history: 'readonly', URLSearchParams: 'readonly', ResizeObserver: 'readonly', performance: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Intl: 'readonly' } },
+    rules: {
+      'no-eval': 'error',
+      'no-implied-eval': 'error',
+      'no-new-func': 'error',
+      'no-restricted-properties': ['error', ...['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'write', 'writeln', 'createContextualFragment'].map((property) => ({ property, message: 'Build nodes with createElement and textContent: report text may be hostile.' }))],
+    },
+  },
 );

@@ -16,6 +16,7 @@ import { attentionGroups, mergeFamilies, type AttentionGroup } from './attention
 import { briefing, type Briefing } from './briefing.js';
 import { incidents, type Incident } from './incidents.js';
 import { limitsView } from './limits.js';
+import { resultRows, type ResultRow } from './interactive.js';
 
 export type { AttentionGroup, AttentionItem } from './attention.js';
 import { anchorId, plural } from './format.js';
@@ -77,6 +78,8 @@ export interface ReportView {
   /** Every result, per check and status, as fixed-width lines (account, region, resource): cheap to print by the thousand. */
   resultLists: { checkId: string; title: string; lists: { status: Status; count: number; lines: string }[] }[];
   resultCount: number;
+  /** Every result, one row each with its anchor `result-<id>` and the values report.js filters on (interactive.ts). */
+  resultRows: ResultRow[];
   checkSummary: { checkId: string; title: string; severity: Severity; counts: string; worst: Status }[];
   /** `incomplete`: the scan's correlations that could not be completed (findings `scan.correlation.incomplete`), or null. */
   /** days: the detections by day, with the runs of days without logs among them; notExamined: those runs, in words. */
@@ -346,6 +349,7 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
     attention: { total: groups.reduce((sum, g) => sum + g.results, 0), groups, excerpts: reader.available },
     resultLists: resultLists(byCheck),
     resultCount: findings.results.length,
+    resultRows: resultRows(findings.results, groups),
     checkSummary: [...byCheck.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([checkId, list]) => {
       const counts: Partial<Record<Status, number>> = {};
       for (const r of list) counts[r.status] = (counts[r.status] ?? 0) + 1;

@@ -8,17 +8,20 @@ import { TrailproofError, errorMessage } from '../errors.js';
 import { SEVERITIES, STATUSES } from '../model/types.js';
 import { packageRoot } from '../paths.js';
 import { STATUS_LABELS, type ChartStatus } from './charts.js';
+import { checkedScript } from './interactive.js';
 import { formatCount, formatDateTime, formatDay, formatTime, plural } from './format.js';
 
 export const builtinTemplatesDir = join(packageRoot, 'templates');
 
 /** The top-level templates; partials/*.hbs are registered by file name and may be added by an override. */
-export const TEMPLATE_NAMES = ['report.hbs', 'report.css', 'pdf-header.hbs', 'pdf-footer.hbs', 'email.hbs'] as const;
+export const TEMPLATE_NAMES = ['report.hbs', 'report.css', 'report.js', 'pdf-header.hbs', 'pdf-footer.hbs', 'email.hbs'] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 export interface TemplateSet {
-  render(name: Exclude<TemplateName, 'report.css'>, view: unknown): string;
+  render(name: Exclude<TemplateName, 'report.css' | 'report.js'>, view: unknown): string;
   css: string;
+  /** The report's inline script (report.js; see interactive.ts), or null when the file is empty. */
+  script: string | null;
   /** Which files came from the override folder (for --debug and tests). */
   overridden: string[];
 }
@@ -122,7 +125,7 @@ export function loadTemplates(overrideDir?: string): TemplateSet {
   }
   const compiled = new Map<string, Handlebars.TemplateDelegate>();
   for (const name of TEMPLATE_NAMES) {
-    if (name === 'report.css') continue;
+    if (name === 'report.css' || name === 'report.js') continue;
     const path = pick(name);
     try {
       compiled.set(name, hb.compile(read(path), { strict: true }));
@@ -132,6 +135,7 @@ export function loadTemplates(overrideDir?: string): TemplateSet {
   }
   const set: TemplateSet = {
     css: read(pick('report.css')),
+    script: checkedScript(read(pick('report.js')), overridden.includes('report.js') ? join(overrideDir ?? '', 'report.js') : 'templates/report.js'),
     overridden,
     render(name, view) {
       const template = compiled.get(name);

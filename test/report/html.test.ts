@@ -16,10 +16,11 @@ describe('HTML report', () => {
   const findings = fixtureFindings(bundle);
   const { html } = renderReportHtml(findings, { bundleDir: bundle.dir, previous: previousFindings(findings), branding: { organizationName: 'Example Corp', colors: { primary: '#123456' } } });
 
-  it('is one self-contained document: inline styles and SVG, no scripts, nothing to fetch', () => {
+  it('is one self-contained document: inline styles and SVG, one inline script admitted by its hash, nothing to fetch', () => {
     expect(html).to.match(/^<!DOCTYPE html>/);
-    expect(html).to.contain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"`);
-    expect(html).not.to.match(/<script/i);
+    expect(html).to.match(/content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; script-src 'sha256-[A-Za-z0-9+/]{43}='"/);
+    expect(html.match(/<script/gi)).to.have.length(1);
+    expect(html).not.to.match(/<script[^>]*\ssrc=/i);
     expect(html).not.to.match(/(src|href)="(https?:)?\/\//i);
     expect(html).not.to.match(/<link\b/i);
     expect(html.match(/<svg [^>]*class="chart"/g)).to.have.length(3);
