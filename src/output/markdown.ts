@@ -38,8 +38,8 @@ function headline(findings: Findings): string {
 }
 
 /** Trends across the audits of --history, as the report's "Trends across audits" gives them: the same numbers as text. */
-function trendLines(findings: Findings, history: History): string[] {
-  const trends = computeTrends(findings, history);
+function trendLines(findings: Findings, history: History, period?: Findings['run']['period']): string[] {
+  const trends = computeTrends(findings, history, period);
   const out: string[] = [];
   const labels = trends.audits.map((a) => mdCell(a.label));
   out.push(`### Trends (${trends.audits.length} audits)`, '');
@@ -67,7 +67,7 @@ function trendLines(findings: Findings, history: History): string[] {
   return out;
 }
 
-export function renderMarkdown(findings: Findings, history?: History): string {
+export function renderMarkdown(findings: Findings, history?: History, period?: Findings['run']['period']): string {
   const s = findings.summary;
   const failOn = findings.run.failOn;
   const outcome = outcomeOf(findings);
@@ -109,7 +109,7 @@ export function renderMarkdown(findings: Findings, history?: History): string {
     if (dets.length > SHOWN) out.push(`\n…and ${dets.length - SHOWN} more in the full report.`);
     out.push('');
   }
-  if (history !== undefined) out.push(...trendLines(findings, history));
+  if (history !== undefined) out.push(...trendLines(findings, history, period));
   const expired = findings.waivers.filter((w) => w.expired);
   if (expired.length > 0) out.push(`**Expired waivers:** ${expired.map((w) => `${code(w.checkId)} ${code(w.resource)} (expired ${w.expires})`).join(', ')}`, '');
   if (findings.integrity && !findings.integrity.verified) out.push(`**Evidence integrity:** ${findings.integrity.modified.length} modified and ${findings.integrity.missing.length} missing file(s) in the bundle${findings.integrity.allowedModified ? ' (accepted with --allow-modified-evidence)' : ''}.`, '');
@@ -120,4 +120,4 @@ export function renderMarkdown(findings: Findings, history?: History): string {
   return out.join('\n') + '\n';
 }
 
-export const markdownRenderer = { fileName: 'summary.md', binary: false, render: async (f: Findings, ctx?: RenderContext) => renderMarkdown(f, ctx?.history) } as const;
+export const markdownRenderer = { fileName: 'summary.md', binary: false, render: async (f: Findings, ctx?: RenderContext) => renderMarkdown(f, ctx?.history, ctx?.period) } as const;

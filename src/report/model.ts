@@ -385,7 +385,7 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
     waivers: { ...waiverRows(findings), waivedResults: findings.summary.WAIVED },
     changes,
     changesNote,
-    trends: ctx.history ? trendsView(computeTrends(findings, ctx.history)) : null,
+    trends: ctx.history ? trendsView(computeTrends(findings, ctx.history, period)) : null,
     appendix: {
       findingsSha256,
       manifestSha256,

@@ -51,9 +51,11 @@ export interface Trends {
   skipped: SkippedHistoryFile[];
 }
 
-export function auditLabel(f: Findings): string {
-  const { from, to } = f.run.period;
-  return nameOfPeriod(from, to) ?? (from !== null || to !== null ? describePeriod(f.run.period) : `collected ${formatDay(f.run.collectedAt)}`);
+type RunPeriod = Findings['run']['period'];
+
+export function auditLabel(f: Findings, period: RunPeriod = f.run.period): string {
+  const { from, to } = period;
+  return nameOfPeriod(from, to) ?? (from !== null || to !== null ? describePeriod(period) : `collected ${formatDay(f.run.collectedAt)}`);
 }
 
 /** Each framework view of a findings file: as recorded, else derived from its results by the engine's aggregation. */
@@ -62,10 +64,11 @@ function frameworkViewsOf(f: Findings, wanted: readonly string[], catalog: () =>
   return catalog().filter((fw) => wanted.includes(fw.id)).map((fw) => frameworkView(fw, f.results));
 }
 
-export function computeTrends(current: Findings, history: History): Trends {
+/** `period`: the current run's, when the report is given one (`report --period`) its findings do not record. */
+export function computeTrends(current: Findings, history: History, period: RunPeriod = current.run.period): Trends {
   let frameworks: Framework[] | undefined;
   const catalog = (): Framework[] => (frameworks ??= loadFrameworks());
-  const runs = [...history.audits.map((a) => ({ findings: a.findings, file: a.file as string | null })), { findings: current, file: null }];
+  const runs = [...history.audits.map((a) => ({ findings: a.findings, file: a.file as string | null, period: a.findings.run.period })), { findings: current, file: null, period }];
   // The current run's frameworks lead, in its order; a framework only earlier audits assessed follows.
   const named = new Map<string, string>();
   const wanted = (current.frameworks ?? []).map((fw) => fw.id);
@@ -78,8 +81,8 @@ export function computeTrends(current: Findings, history: History): Trends {
     const f = run.findings;
     const views = new Map((viewsByRun[i] ?? []).map((fw) => [fw.id, fw]));
     return {
-      label: auditLabel(f),
-      period: describePeriod(f.run.period),
+      label: auditLabel(f, run.period),
+      period: describePeriod(run.period),
       runId: f.run.id,
       file: run.file,
       counts: Object.fromEntries(STATUSES.map((s) => [s, f.summary[s] ?? 0])) as Record<Status, number>,
