@@ -74,6 +74,8 @@ export interface ReportRequest extends ReportPlan {
   env: NodeJS.ProcessEnv;
   /** A line of progress or warning (the caller decides whether to show it). */
   log(text: string): void;
+  /** A notice about the input that a caller silent on progress still shows (a history file skipped); default: log. */
+  notice?: (text: string) => void;
   /** Machine output, when one format goes to stdout. */
   stdout(text: string): void;
   /** The progress display while the formats render (trailproof report); without it, "wrote" lines go to log. */
@@ -123,7 +125,7 @@ export async function writeReport(request: ReportRequest): Promise<Findings> {
     // Every earlier audit of the same organization makes the trends; the latest is the previous audit. A file
     // that cannot be used is named once here, and in the report's trends.
     const history = loadHistory(resolve(cwd, request.history), findings, (file) => relative(cwd, file) || file);
-    for (const skip of history.skipped) log(`trailproof: history: skipped ${skip.file}: ${skip.reason}`);
+    for (const skip of history.skipped) (request.notice ?? log)(`trailproof: history: skipped ${skip.file}: ${skip.reason}`);
     ctx.history = history;
     const latest = history.audits[history.audits.length - 1];
     if (latest) {

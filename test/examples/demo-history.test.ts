@@ -1,6 +1,9 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { memoryIo } from '../../src/cli/io.js';
 import type { Findings, Status } from '../../src/model/types.js';
 import { packageRoot } from '../../src/paths.js';
 import { loadFindings } from '../../src/report/findings-file.js';
@@ -48,5 +51,27 @@ describe('the demo organization\'s earlier quarters (examples/history)', functio
     expect(statusOf(q2, 'bucket.not-public', 'arn:aws:s3:::example-prod-trail-logs')).to.equal('PASS');
     expect(statusOf(q1, 'trail.logging-active', 'arn:aws:cloudtrail:eu-west-1:555555555555:trail/staging-legacy')).to.equal('PASS');
     expect(statusOf(q2, 'trail.logging-active', 'arn:aws:cloudtrail:eu-west-1:555555555555:trail/staging-legacy')).to.equal('FAIL');
+  });
+});
+
+describe('npm run demo\'s audit with --history examples/history', function () {
+  this.timeout(120_000);
+
+  it('writes summary.md with the three quarters, and names a history file it cannot use on stderr', async () => {
+    const history = mkdtempSync(join(tmpdir(), 'trailproof-demo-history-'));
+    for (const q of EARLIER_QUARTERS) cpSync(committed(q.period), join(history, q.period, 'findings.json'));
+    mkdirSync(join(history, 'notes'));
+    writeFileSync(join(history, 'notes', 'findings.json'), 'not json');
+    const out = mkdtempSync(join(tmpdir(), 'trailproof-demo-out-'));
+    const io = memoryIo(packageRoot);
+    const code = await main(['audit', '--bundle', 'examples/demo-org', '--config', 'examples/trailproof.yml', '--out', out, '--format', 'json,markdown', '--period', '2026-Q3', '--history', history], io);
+    expect(code, io.err).to.equal(1);
+    expect(io.err.match(/trailproof: history: skipped/g)).to.have.length(1);
+    expect(io.err).to.match(/trailproof: history: skipped \S*notes\/findings\.json: is not valid JSON/);
+    const md = readFileSync(join(out, 'summary.md'), 'utf8');
+    expect(md).to.contain('### Trends (3 audits)');
+    for (const label of ['2026-Q1', '2026-Q2', '2026-Q3 (this run)']) expect(md).to.match(new RegExp(`\\| ${label.replace(/[()]/g, '\\$&')} \\| \\d+ \\|`));
+    expect(md).to.match(/\*\*Regressed since 2026-Q2 \(2\):\*\* `bucket\.not-public` `arn:aws:s3:::example-prod-trail-logs` \(444444444444 us-east-1\) PASS → FAIL/);
+    expect(md).to.match(/\*\*Recovered since 2026-Q2 \(1\):\*\* `bucket\.object-lock` `arn:aws:s3:::example-security-audit-logs-eu-west-1`/);
   });
 });
