@@ -84,8 +84,12 @@ export interface StackedRow {
 
 const STACK_ORDER: ChartStatus[] = ['FAIL', 'ERROR', 'NOT_TESTED', 'MANUAL', 'WAIVED', 'PASS', 'NOT_APPLICABLE', 'NOT_ASSESSED'];
 
-/** One 100% bar per row (e.g. per framework: its requirements by status), with a legend. */
-export function stackedBarChart(rows: StackedRow[], title: string, unit: string, desc?: string): string {
+/**
+ * One 100% bar per row (e.g. per framework: its requirements by status), with a legend. `named`: a segment wide
+ * enough carries its status's name with its number, and segments are parted by a white line, so the bars read
+ * in grayscale and print (Fail and Pass are about as dark there).
+ */
+export function stackedBarChart(rows: StackedRow[], title: string, unit: string, options: { desc?: string; named?: boolean } = {}): string {
   const width = 680;
   const labelWidth = 190;
   const barWidth = width - labelWidth - 60;
@@ -105,8 +109,10 @@ export function stackedBarChart(rows: StackedRow[], title: string, unit: string,
       const n = row.counts[s] ?? 0;
       if (n === 0 || total === 0) continue;
       const w = (n / total) * barWidth;
-      body.push(rect(x, y + 3, w, rowHeight - 8, STATUS_COLORS[s]));
-      if (w >= 22) body.push(text(x + w / 2, y + 15, String(n), 'text-anchor="middle" fill="#fff" font-weight="bold"'));
+      body.push(rect(x, y + 3, w, rowHeight - 8, STATUS_COLORS[s], options.named === true ? ' stroke="#fff" stroke-width="1"' : ''));
+      const name = `${STATUS_LABELS[s]} ${n}`;
+      if (options.named === true && w >= name.length * 7 + 8) body.push(text(x + w / 2, y + 15, name, 'text-anchor="middle" fill="#fff" font-weight="bold"'));
+      else if (w >= 22) body.push(text(x + w / 2, y + 15, String(n), 'text-anchor="middle" fill="#fff" font-weight="bold"'));
       parts.push(`${n} ${STATUS_LABELS[s].toLowerCase()}`);
       x += w;
     }
@@ -120,7 +126,7 @@ export function stackedBarChart(rows: StackedRow[], title: string, unit: string,
     body.push(text(lx + 14, legendTop + 13, STATUS_LABELS[s], 'fill="#333"'));
     lx += 24 + STATUS_LABELS[s].length * 6;
   }
-  return svg(width, height, `${title} (${unit}). ${described.join('; ')}`, body, desc);
+  return svg(width, height, `${title} (${unit}). ${described.join('; ')}`, body, options.desc);
 }
 
 /** Failures by severity: one column per severity, most severe first. */

@@ -49,7 +49,7 @@ export function trendsView(trends: Trends): TrendsView {
   return {
     intro: `${plural(audits.length, 'audit')} of the same organization${first ? `, from ${first.label} to ${labels[labels.length - 1] ?? ''}` : ''}: this run and the earlier findings files of the history folder. Each audit's counts are its own findings file's; requirement statuses are those each file records.`,
     charts: {
-      statuses: stackedBarChart(statusRows, 'Results by status, per audit', 'results', statusDesc),
+      statuses: stackedBarChart(statusRows, 'Results by status, per audit', 'results', { desc: statusDesc, named: true }),
       frameworks: frameworks.length > 0
         ? groupedBarChart(frameworks.map((fw, i) => ({ label: fw.name, values: audits.map((a) => a.failing[i] ?? null), of: audits.map((a) => a.requirements[i] ?? null) })), labels, 'Failing requirements per framework', 'requirements that FAIL')
         : '',
