@@ -70,7 +70,10 @@ export function loadHistory(dir: string, current: Findings, shown: (file: string
   const skipped: SkippedHistoryFile[] = [];
   const files = findingsFilesIn(dir);
   for (const file of files.slice(MAX_HISTORY_FILES)) skipped.push({ file: shown(file), reason: `not read: the folder holds more than ${MAX_HISTORY_FILES} findings files (MAX_HISTORY_FILES)` });
-  const candidates: EarlierAudit[] = [];
+  // Kept as they are read, one per period and at most MAX_TREND_AUDITS, so memory holds that many files at a
+  // time however many the folder has.
+  const byPeriod = new Map<string, EarlierAudit>();
+  const byOrder = (a: EarlierAudit, b: EarlierAudit): number => compareRuns(a.findings, b.findings) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
   for (const file of files.slice(0, MAX_HISTORY_FILES)) {
     const name = shown(file);
     let findings: Findings;
@@ -93,25 +96,28 @@ export function loadHistory(dir: string, current: Findings, shown: (file: string
       skipped.push({ file: name, reason: samePeriod ? `run ${findings.run.id} of this run's own period${earlier ? ': this run supersedes it' : ', finished later than this run'}` : `run ${findings.run.id} is later than this run: not history` });
       continue;
     }
-    const other = otherOrganization(current, findings);
-    if (other !== null) {
-      skipped.push({ file: name, reason: other });
+    const foreign = otherOrganization(current, findings);
+    if (foreign !== null) {
+      skipped.push({ file: name, reason: foreign });
       continue;
     }
-    candidates.push({ findings, file: name });
-  }
-  candidates.sort((a, b) => compareRuns(a.findings, b.findings) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  // One audit per period: the latest finished run of a period supersedes the others.
-  const byPeriod = new Map<string, EarlierAudit>();
-  for (const audit of candidates) {
-    const key = periodKey(audit.findings);
-    const before = byPeriod.get(key);
-    if (before) skipped.push({ file: before.file, reason: `superseded by ${audit.file}, a later run of the same period` });
+    // One audit per period: the latest finished run of a period supersedes the others.
+    const audit = { findings, file: name };
+    const key = periodKey(findings);
+    const kept = byPeriod.get(key);
+    if (kept) {
+      const [older, newer] = byOrder(kept, audit) < 0 ? [kept, audit] : [audit, kept];
+      skipped.push({ file: older.file, reason: `superseded by ${newer.file}, a later run of the same period` });
+      byPeriod.set(key, newer);
+      continue;
+    }
     byPeriod.set(key, audit);
+    if (byPeriod.size > MAX_TREND_AUDITS) {
+      const oldest = [...byPeriod.entries()].sort(([, a], [, b]) => byOrder(a, b))[0] as [string, EarlierAudit];
+      skipped.push({ file: oldest[1].file, reason: `older than the last ${MAX_TREND_AUDITS} audits (MAX_TREND_AUDITS)` });
+      byPeriod.delete(oldest[0]);
+    }
   }
-  const audits = [...byPeriod.values()].sort((a, b) => compareRuns(a.findings, b.findings));
-  for (const audit of audits.slice(0, Math.max(0, audits.length - MAX_TREND_AUDITS))) {
-    skipped.push({ file: audit.file, reason: `older than the last ${MAX_TREND_AUDITS} audits (MAX_TREND_AUDITS)` });
-  }
-  return { audits: audits.slice(-MAX_TREND_AUDITS), skipped: skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)) };
+  const audits = [...byPeriod.values()].sort(byOrder);
+  return { audits, skipped: skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)) };
 }

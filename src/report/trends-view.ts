@@ -47,7 +47,9 @@ export function trendsView(trends: Trends): TrendsView {
   const statusRows = audits.map((a) => ({ label: a.label, counts: Object.fromEntries(statuses.map((s) => [s, a.counts[s]])) }));
   const statusDesc = audits.map((a) => `${a.label}: ${statuses.map((s) => `${a.counts[s]} ${STATUS_LABELS[s].toLowerCase()}`).join(', ')}, ${a.total} results, ${a.detections} detections`).join('; ');
   return {
-    intro: `${plural(audits.length, 'audit')} of the same organization${first ? `, from ${first.label} to ${labels[labels.length - 1] ?? ''}` : ''}: this run and the earlier findings files of the history folder. Each audit's counts are its own findings file's; requirement statuses are those each file records.`,
+    intro: previous
+      ? `${plural(audits.length, 'audit')} of the same organization, from ${first?.label ?? ''} to ${labels[labels.length - 1] ?? ''}: this run and the earlier findings files of the history folder. Each audit's counts are its own findings file's; requirement statuses are those each file records.`
+      : `The history folder holds no earlier audit of the same organization${trends.skipped.length > 0 ? ' (the files not used are listed below)' : ''}: the trends show this run alone.`,
     charts: {
       statuses: stackedBarChart(statusRows, 'Results by status, per audit', 'results', { desc: statusDesc, named: true }),
       frameworks: frameworks.length > 0
@@ -59,10 +61,12 @@ export function trendsView(trends: Trends): TrendsView {
     auditLabels: labels,
     frameworks: frameworks.map((fw, i) => ({ id: fw.id, name: fw.name, cells: audits.map((a) => (a.failing[i] == null ? 'not assessed' : `${a.failing[i]} of ${a.requirements[i] ?? 0}`)) })),
     previous: previous?.label ?? '',
-    moves: [
-      { title: `Regressed since ${previous?.label ?? 'the previous audit'}`, empty: 'No result that was not failing then fails now.', ...moveRows(trends.regressed) },
-      { title: `Recovered since ${previous?.label ?? 'the previous audit'}`, empty: 'No result that failed then passes now.', ...moveRows(trends.recovered) },
-    ],
+    moves: previous
+      ? [
+          { title: `Regressed since ${previous.label}`, empty: 'No result that was not failing then fails now.', ...moveRows(trends.regressed) },
+          { title: `Recovered since ${previous.label}`, empty: 'No result that failed then passes now.', ...moveRows(trends.recovered) },
+        ]
+      : [],
     skipped: trends.skipped,
   };
 }

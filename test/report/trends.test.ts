@@ -182,6 +182,15 @@ describe('trends across audits', () => {
       expect(section).to.contain('is not valid JSON: Unexpected end of JSON input');
     });
 
+    it('says so when the history holds no earlier audit of the organization, and lists no regressions', () => {
+      const alone = renderReportHtml(current, { history: { audits: [], skipped: [{ file: 'other/findings.json', reason: 'another organization: ...' }] } }).html;
+      const part = /<section class="chapter" id="sec-trends">[\s\S]*?<\/section>/.exec(alone)?.[0] ?? '';
+      expect(part).to.contain('The history folder holds no earlier audit of the same organization (the files not used are listed below): the trends show this run alone.');
+      expect(part).not.to.contain('Regressed since');
+      expect(part.replace(/<wbr>/g, '')).to.contain('other/findings.json');
+      expect(part.match(/<tr><td class="nowrap">/g)).to.have.length(1);
+    });
+
     it('gives summary.md the same numbers as text', () => {
       const md = renderMarkdown(current, history);
       expect(md).to.contain('### Trends (3 audits)');
