@@ -124,7 +124,9 @@ export async function writeReport(request: ReportRequest): Promise<Findings> {
   } else if (request.history !== undefined) {
     // Every earlier audit of the same organization makes the trends; the latest is the previous audit. A file
     // that cannot be used is named once here, and in the report's trends.
-    const history = loadHistory(resolve(cwd, request.history), findings, (file) => relative(cwd, file) || file);
+    // The run's period as the report states it (--period over what the findings record) orders it among the others.
+    const self = period ? { ...findings, run: { ...findings.run, period: { from: period.from, to: period.to } } } : findings;
+    const history = loadHistory(resolve(cwd, request.history), self, (file) => relative(cwd, file) || file);
     for (const skip of history.skipped) (request.notice ?? log)(`trailproof: history: skipped ${skip.file}: ${skip.reason}`);
     ctx.history = history;
     const latest = history.audits[history.audits.length - 1];

@@ -75,6 +75,25 @@ describe('trailproof report', () => {
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).to.contain('### Trends (2 audits)');
   });
 
+  it('places a run among its history by the --period it is reported for, when its findings record none', async () => {
+    const unlabelled = structuredClone(findings);
+    unlabelled.run.period = { from: null, to: null };
+    const f = join(dir, 'unlabelled.json');
+    writeFileSync(f, JSON.stringify(unlabelled));
+    const history = join(dir, 'history-periods');
+    for (const sub of ['2026-q2', '2026-q3-draft']) mkdirSync(join(history, sub), { recursive: true });
+    writeFileSync(join(history, '2026-q2', 'findings.json'), JSON.stringify(previousFindings(findings)));
+    const draft = structuredClone(findings);
+    draft.run.id = 'q3-draft';
+    draft.run.finishedAt = '2026-10-01T05:00:00.000Z';
+    writeFileSync(join(history, '2026-q3-draft', 'findings.json'), JSON.stringify(draft));
+    const r = await report(['--findings', f, '--format', 'markdown', '--history', history, '--period', '2026-Q3']);
+    expect(r.code, r.err).to.equal(0);
+    expect(r.err).to.match(/history: skipped \S*2026-q3-draft\/findings\.json: run q3-draft of this run's own period: this run supersedes it/);
+    expect(r.out).to.contain('| 2026-Q3 (this run) |');
+    expect(r.out).to.contain('**Regressed since 2026-Q2 (1):**');
+  });
+
   it('shows excerpts from the bundle the findings record, and says so when it is gone', async () => {
     const moved = fixtureFindings(bundle);
     moved.run.bundle = { ...(moved.run.bundle as NonNullable<typeof moved.run.bundle>), path: join(dir, 'no-such-bundle') };
