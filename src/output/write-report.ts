@@ -1,8 +1,9 @@
 // Writing the report of one set of findings: the formats checked against what is asked (stdout takes one text
-// format, email needs a folder), the previous audit and the earlier ones of --history found (trends), excerpts from the evidence bundle the findings cite,
-// every format written into the folder (or one to stdout), the attestation signed last over what was written,
-// and the PDF emailed. `trailproof report` calls it over a saved findings file and `trailproof audit` over the
-// findings it just wrote: one function, so the two cannot drift. It prints through the callbacks it is given.
+// format, email needs a folder), the previous audit and the earlier ones of --history found (trends), excerpts
+// from the evidence bundle the findings cite, every format written into the folder (or one to stdout), the
+// attestation signed last over what was written, and the PDF emailed. `trailproof report` calls it over a saved
+// findings file and `trailproof audit` over the findings it just wrote: one function, so the two cannot drift.
+// It prints through the callbacks it is given.
 import { existsSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { Signer } from '../attest/dsse.js';
