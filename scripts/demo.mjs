@@ -16,6 +16,7 @@ const run = spawnSync(process.execPath, [join(root, 'bin', 'trailproof.js'), ...
 if (run.status === 1) {
   console.error('\ndemo: exit 1 is the gate reporting the demo organization\'s failures (as intended).');
   console.error('demo: reports written to reports/demo/: report.html, report.pdf, findings.json, junit.xml, findings.sarif, results.csv, summary.md');
+  console.error('demo: the report\'s "Trends across audits" compares 2026-Q3 with the earlier quarters in examples/history.');
   process.exitCode = 0;
 } else {
   process.exitCode = run.status ?? 2;
