@@ -1,9 +1,13 @@
 // A short Markdown summary for a CI job page or a pull request comment: the verdict, the counts (observations
-// apart from failures), the top failures with their result ids and management responses, and detections; the full story stays in the HTML/PDF report. The headline is the run's recorded
+// apart from failures), the top failures with their result ids and management responses, detections, and with
+// --history the trends across audits; the full story stays in the HTML/PDF report. The headline is the run's recorded
 // outcome: it reads "compliant" or "passed" only when the run exits 0.
 import { outcomeOf } from '../engine/gate.js';
 import { SEVERITIES, STATUSES, type Findings, type Result, type RunOutcome } from '../model/types.js';
 import { describePeriod } from '../model/period.js';
+import type { RenderContext } from '../report/context.js';
+import { computeTrends } from '../report/trends.js';
+import type { History } from '../report/trends-history.js';
 
 const SHOWN = 10;
 
@@ -33,7 +37,37 @@ function headline(findings: Findings): string {
   }
 }
 
-export function renderMarkdown(findings: Findings): string {
+/** Trends across the audits of --history, as the report's "Trends across audits" gives them: the same numbers as text. */
+function trendLines(findings: Findings, history: History, period?: Findings['run']['period']): string[] {
+  const trends = computeTrends(findings, history, period);
+  const out: string[] = [];
+  const labels = trends.audits.map((a) => mdCell(a.label));
+  out.push(`### Trends (${trends.audits.length} audits)`, '');
+  out.push(`| audit | ${STATUSES.join(' | ')} | results | detections |`);
+  out.push(`|---|${STATUSES.map(() => '---:').join('|')}|---:|---:|`);
+  for (const a of trends.audits) out.push(`| ${mdCell(a.label)}${a.file === null ? ' (this run)' : ''} | ${STATUSES.map((st) => a.counts[st]).join(' | ')} | ${a.total} | ${a.detections} |`);
+  out.push('');
+  if (trends.frameworks.length > 0) {
+    out.push('Failing requirements per framework:', '');
+    out.push(`| framework | ${labels.join(' | ')} |`);
+    out.push(`|---|${labels.map(() => '---:').join('|')}|`);
+    trends.frameworks.forEach((fw, i) => {
+      out.push(`| ${mdCell(fw.name)} | ${trends.audits.map((a) => (a.failing[i] == null ? 'not assessed' : `${a.failing[i]} of ${a.requirements[i] ?? 0}`)).join(' | ')} |`);
+    });
+    out.push('');
+  }
+  const previous = trends.audits[trends.audits.length - 2]?.label;
+  if (previous !== undefined) {
+    for (const [title, moves] of [['Regressed', trends.regressed], ['Recovered', trends.recovered]] as const) {
+      const listed = moves.slice(0, SHOWN).map((m) => `${code(m.result.checkId)} ${code(m.result.resource)} (${m.result.account} ${m.result.region}) ${m.before} → ${m.result.status}`);
+      out.push(`**${title} since ${mdCell(previous)} (${moves.length}):** ${listed.join(', ') || 'none'}${moves.length > SHOWN ? `, and ${moves.length - SHOWN} more in the full report` : ''}.`, '');
+    }
+  }
+  for (const skip of trends.skipped) out.push(`History file not used: ${code(skip.file)}: ${mdCell(skip.reason)}`, '');
+  return out;
+}
+
+export function renderMarkdown(findings: Findings, history?: History, period?: Findings['run']['period']): string {
   const s = findings.summary;
   const failOn = findings.run.failOn;
   const outcome = outcomeOf(findings);
@@ -75,6 +109,7 @@ export function renderMarkdown(findings: Findings): string {
     if (dets.length > SHOWN) out.push(`\n…and ${dets.length - SHOWN} more in the full report.`);
     out.push('');
   }
+  if (history !== undefined) out.push(...trendLines(findings, history, period));
   const expired = findings.waivers.filter((w) => w.expired);
   if (expired.length > 0) out.push(`**Expired waivers:** ${expired.map((w) => `${code(w.checkId)} ${code(w.resource)} (expired ${w.expires})`).join(', ')}`, '');
   if (findings.integrity && !findings.integrity.verified) out.push(`**Evidence integrity:** ${findings.integrity.modified.length} modified and ${findings.integrity.missing.length} missing file(s) in the bundle${findings.integrity.allowedModified ? ' (accepted with --allow-modified-evidence)' : ''}.`, '');
@@ -85,4 +120,4 @@ export function renderMarkdown(findings: Findings): string {
   return out.join('\n') + '\n';
 }
 
-export const markdownRenderer = { fileName: 'summary.md', binary: false, render: async (f: Findings) => renderMarkdown(f) } as const;
+export const markdownRenderer = { fileName: 'summary.md', binary: false, render: async (f: Findings, ctx?: RenderContext) => renderMarkdown(f, ctx?.history, ctx?.period) } as const;

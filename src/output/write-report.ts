@@ -1,8 +1,9 @@
 // Writing the report of one set of findings: the formats checked against what is asked (stdout takes one text
-// format, email needs a folder), the previous audit found, excerpts from the evidence bundle the findings cite,
-// every format written into the folder (or one to stdout), the attestation signed last over what was written,
-// and the PDF emailed. `trailproof report` calls it over a saved findings file and `trailproof audit` over the
-// findings it just wrote: one function, so the two cannot drift. It prints through the callbacks it is given.
+// format, email needs a folder), the previous audit and the earlier ones of --history found (trends), excerpts
+// from the evidence bundle the findings cite, every format written into the folder (or one to stdout), the
+// attestation signed last over what was written, and the PDF emailed. `trailproof report` calls it over a saved
+// findings file and `trailproof audit` over the findings it just wrote: one function, so the two cannot drift.
+// It prints through the callbacks it is given.
 import { existsSync, statSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { Signer } from '../attest/dsse.js';
@@ -11,7 +12,8 @@ import { checkAddress, resolveEmailSettings } from '../email/settings.js';
 import { TrailproofError } from '../errors.js';
 import type { Findings } from '../model/types.js';
 import type { StatusLine } from '../progress.js';
-import { latestEarlierRun, loadFindings, type LoadedFindings } from '../report/findings-file.js';
+import { loadFindings, type LoadedFindings } from '../report/findings-file.js';
+import { loadHistory } from '../report/trends-history.js';
 import { parsePeriod, type PeriodFlags } from '../model/period.js';
 import { emailReport, isReportFormat, renderOne, REPORT_FORMATS, reportRenderers, writeReports, type ReportFormat } from './write.js';
 
@@ -73,6 +75,8 @@ export interface ReportRequest extends ReportPlan {
   env: NodeJS.ProcessEnv;
   /** A line of progress or warning (the caller decides whether to show it). */
   log(text: string): void;
+  /** A notice about the input that a caller silent on progress still shows (a history file skipped); default: log. */
+  notice?: (text: string) => void;
   /** Machine output, when one format goes to stdout. */
   stdout(text: string): void;
   /** The progress display while the formats render (trailproof report); without it, "wrote" lines go to log. */
@@ -119,12 +123,19 @@ export async function writeReport(request: ReportRequest): Promise<Findings> {
     ctx.previous = previous.findings;
     ctx.previousFile = request.previous;
   } else if (request.history !== undefined) {
-    const found = latestEarlierRun(resolve(cwd, request.history), findings);
-    if (found) {
-      ctx.previous = found.findings;
-      ctx.previousFile = relative(cwd, found.file) || found.file;
-      log(`trailproof: previous audit: ${ctx.previousFile} (run ${found.findings.run.id})`);
-    } else log(`trailproof: no earlier audit in ${request.history}: the report has no "changes since" comparison`);
+    // Every earlier audit of the same organization makes the trends; the latest is the previous audit. A file
+    // that cannot be used is named once here, and in the report's trends.
+    // The run's period as the report states it (--period over what the findings record) orders it among the others.
+    const self = period ? { ...findings, run: { ...findings.run, period: { from: period.from, to: period.to } } } : findings;
+    const history = loadHistory(resolve(cwd, request.history), self, (file) => relative(cwd, file) || file);
+    for (const skip of history.skipped) (request.notice ?? log)(`trailproof: history: skipped ${skip.file}: ${skip.reason}`);
+    ctx.history = history;
+    const latest = history.audits[history.audits.length - 1];
+    if (latest) {
+      ctx.previous = latest.findings;
+      ctx.previousFile = latest.file;
+      log(`trailproof: previous audit: ${latest.file} (run ${latest.findings.run.id}); trends over ${history.audits.length + 1} audits`);
+    } else log(`trailproof: no earlier audit in ${request.history}: the report has no "changes since" comparison, and its trends show this run alone`);
   }
 
   if (request.out === undefined) {

@@ -41,10 +41,11 @@ export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-function svg(width: number, height: number, label: string, body: string[]): string {
+function svg(width: number, height: number, label: string, body: string[], desc?: string): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-label="${escapeXml(label)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" ${FONT} font-size="11">`,
     `<title>${escapeXml(label)}</title>`,
+    ...(desc === undefined ? [] : [`<desc>${escapeXml(desc)}</desc>`]),
     ...body,
     '</svg>',
   ].join('\n');
@@ -83,8 +84,12 @@ export interface StackedRow {
 
 const STACK_ORDER: ChartStatus[] = ['FAIL', 'ERROR', 'NOT_TESTED', 'MANUAL', 'WAIVED', 'PASS', 'NOT_APPLICABLE', 'NOT_ASSESSED'];
 
-/** One 100% bar per row (e.g. per framework: its requirements by status), with a legend. */
-export function stackedBarChart(rows: StackedRow[], title: string, unit: string): string {
+/**
+ * One 100% bar per row (e.g. per framework: its requirements by status), with a legend. `named`: a segment wide
+ * enough carries its status's name with its number, and segments are parted by a white line, so the bars read
+ * in grayscale and print (Fail and Pass are about as dark there).
+ */
+export function stackedBarChart(rows: StackedRow[], title: string, unit: string, options: { desc?: string; named?: boolean } = {}): string {
   const width = 680;
   const labelWidth = 190;
   const barWidth = width - labelWidth - 60;
@@ -104,8 +109,10 @@ export function stackedBarChart(rows: StackedRow[], title: string, unit: string)
       const n = row.counts[s] ?? 0;
       if (n === 0 || total === 0) continue;
       const w = (n / total) * barWidth;
-      body.push(rect(x, y + 3, w, rowHeight - 8, STATUS_COLORS[s]));
-      if (w >= 22) body.push(text(x + w / 2, y + 15, String(n), 'text-anchor="middle" fill="#fff" font-weight="bold"'));
+      body.push(rect(x, y + 3, w, rowHeight - 8, STATUS_COLORS[s], options.named === true ? ' stroke="#fff" stroke-width="1"' : ''));
+      const name = `${STATUS_LABELS[s]} ${n}`;
+      if (options.named === true && w >= name.length * 7 + 8) body.push(text(x + w / 2, y + 15, name, 'text-anchor="middle" fill="#fff" font-weight="bold"'));
+      else if (w >= 22) body.push(text(x + w / 2, y + 15, String(n), 'text-anchor="middle" fill="#fff" font-weight="bold"'));
       parts.push(`${n} ${STATUS_LABELS[s].toLowerCase()}`);
       x += w;
     }
@@ -119,7 +126,7 @@ export function stackedBarChart(rows: StackedRow[], title: string, unit: string)
     body.push(text(lx + 14, legendTop + 13, STATUS_LABELS[s], 'fill="#333"'));
     lx += 24 + STATUS_LABELS[s].length * 6;
   }
-  return svg(width, height, `${title} (${unit}). ${described.join('; ')}`, body);
+  return svg(width, height, `${title} (${unit}). ${described.join('; ')}`, body, options.desc);
 }
 
 /** Failures by severity: one column per severity, most severe first. */
@@ -203,4 +210,54 @@ export function perDayChart(days: { day: string; count: number; examined?: boole
   const examinedText = unexamined > 0 ? `; ${days.length - unexamined} of ${days.length} days examined, the ${unexamined} shaded days have no logs in the evidence (not examined)` : '';
   const label = `${title}: ${total} over ${days.length} day(s) from ${days[0]?.day ?? ''} to ${days[days.length - 1]?.day ?? ''}; busiest ${busiest.map((d) => `${d.day} (${d.count})`).join(', ') || 'none'}${examinedText}`;
   return svg(width, height, label, body);
+}
+
+export interface BarGroup {
+  /** Shown in full above the group's bars (a framework's title and version). */
+  label: string;
+  /** One value per series, or null where the series has none (drawn as "not assessed"). */
+  values: (number | null)[];
+  /** What each value is out of ("11 of 24"), or null. */
+  of: (number | null)[];
+}
+
+/**
+ * Grouped horizontal bars: per group (e.g. a framework) one bar per series (e.g. an audit, oldest first), on one
+ * scale. Series are told apart in grayscale and print: shades from light to dark in series order, and every bar
+ * is labelled with its series and its value, so the chart reads without its colours.
+ */
+export function groupedBarChart(groups: BarGroup[], series: string[], title: string, unit: string): string {
+  const width = 680;
+  const labelWidth = 90;
+  const barWidth = width - labelWidth - 110;
+  const barHeight = 12;
+  const groupHeight = 18 + series.length * (barHeight + 3) + 6;
+  const shades = series.map((_, i) => {
+    const t = series.length === 1 ? 1 : i / (series.length - 1);
+    const level = Math.round(0xb8 - t * (0xb8 - 0x2a));
+    const hex = level.toString(16).padStart(2, '0');
+    return `#${hex}${hex}${Math.min(255, level + 0x18).toString(16).padStart(2, '0')}`;
+  });
+  const { top } = niceScale(Math.max(1, ...groups.flatMap((g) => g.values.map((v) => v ?? 0))));
+  const body: string[] = [];
+  const described: string[] = [];
+  groups.forEach((group, gi) => {
+    const y0 = 8 + gi * groupHeight;
+    body.push(text(0, y0 + 11, truncate(group.label, 110), 'fill="#222" font-weight="bold"'));
+    const parts: string[] = [];
+    series.forEach((name, si) => {
+      const y = y0 + 18 + si * (barHeight + 3);
+      const value = group.values[si] ?? null;
+      const of = group.of[si] ?? null;
+      body.push(text(labelWidth - 6, y + barHeight - 2, truncate(name, 14), 'text-anchor="end" fill="#444"'));
+      const valueText = value === null ? 'not assessed' : of === null ? String(value) : `${value} of ${of}`;
+      const w = value === null ? 0 : (value / top) * barWidth;
+      if (value !== null) body.push(rect(labelWidth, y, Math.max(w, value > 0 ? 1 : 0), barHeight, shades[si] ?? '#555', ' stroke="#333" stroke-width="0.5"'));
+      body.push(text(labelWidth + w + 5, y + barHeight - 2, valueText, `fill="${value === null ? '#777' : '#222'}"`));
+      parts.push(`${name} ${valueText}`);
+    });
+    described.push(`${group.label}: ${parts.join(', ')}`);
+  });
+  const height = 8 + groups.length * groupHeight + 4;
+  return svg(width, height, `${title} (${unit}), per audit from ${series[0] ?? ''} to ${series[series.length - 1] ?? ''}`, body, described.join('; '));
 }

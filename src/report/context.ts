@@ -4,6 +4,7 @@
 import type { Page } from 'puppeteer-core';
 import type { Findings } from '../model/types.js';
 import type { Period } from '../model/period.js';
+import type { History } from './trends-history.js';
 
 export type Paper = 'a4' | 'letter';
 export const PAPERS: readonly Paper[] = ['a4', 'letter'];
@@ -32,6 +33,8 @@ export interface RenderContext {
   previous?: Findings;
   /** Where the previous findings came from (shown in the report). */
   previousFile?: string;
+  /** The earlier audits of --history (oldest first) and the files skipped: the report's and summary's trends. */
+  history?: History;
   /** SHA-256 of the findings file as written on disk; computed from the canonical JSON when absent. */
   findingsSha256?: string;
   /** Overrides findings.run.period for the report's label (e.g. `report --period 2026-Q3`). */

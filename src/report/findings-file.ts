@@ -1,9 +1,9 @@
 // Reading saved findings files (`report --findings`, `--previous`, `--history`): JSON validated against
-// schema/findings.schema.json, with an error that names the file. The latest earlier run of a history
-// folder is chosen by the period it covers (else by when its evidence was collected).
+// schema/findings.schema.json, with an error that names the file, and the findings files of a history folder
+// (which of them are earlier audits of the same organization is trends-history.ts's business).
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { summarize } from '../engine/audit.js';
 import { runOutcome } from '../engine/gate.js';
 import { assignResultIds } from '../engine/result-id.js';
@@ -79,7 +79,11 @@ export function isFindingsFileName(name: string): boolean {
   return name === 'findings.json' || name.endsWith('.findings.json');
 }
 
-function findingsFilesIn(dir: string, depth = 3): string[] {
+/** Folder levels below --history DIR that are searched for findings files. */
+export const HISTORY_DEPTH = 3;
+
+/** The findings files under `dir` (HISTORY_DEPTH folders deep), by path. */
+export function findingsFilesIn(dir: string, depth = HISTORY_DEPTH): string[] {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -93,22 +97,4 @@ function findingsFilesIn(dir: string, depth = 3): string[] {
     else if (entry.isFile() && isFindingsFileName(entry.name)) out.push(full);
   }
   return out.sort();
-}
-
-/**
- * The latest run in `dir` that is earlier than `current` (a different run id, standing for an earlier
- * instant), or undefined when there is none. Every findings file found must be valid: a broken one in the
- * history is an error, not something to step over silently.
- */
-export function latestEarlierRun(dir: string, current: Findings): LoadedFindings | undefined {
-  const here = runInstant(current);
-  let best: { loaded: LoadedFindings; at: number } | undefined;
-  for (const file of findingsFilesIn(dir)) {
-    const loaded = loadFindings(file);
-    if (loaded.findings.run.id === current.run.id) continue;
-    const at = runInstant(loaded.findings);
-    if (at >= here) continue;
-    if (!best || at > best.at || (at === best.at && relative(dir, file) > relative(dir, best.loaded.file))) best = { loaded, at };
-  }
-  return best?.loaded;
 }

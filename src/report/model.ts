@@ -17,6 +17,8 @@ import { briefing, type Briefing } from './briefing.js';
 import { incidents, type Incident } from './incidents.js';
 import { limitsView } from './limits.js';
 import { resultRows, type ResultRow } from './interactive.js';
+import { computeTrends } from './trends.js';
+import { trendsView, type TrendsView } from './trends-view.js';
 
 export type { AttentionGroup, AttentionItem } from './attention.js';
 import { anchorId, plural } from './format.js';
@@ -92,6 +94,8 @@ export interface ReportView {
   waivers: { active: WaiverRow[]; expired: WaiverRow[]; waivedResults: number };
   changes: ChangesView | null;
   changesNote: string;
+  /** Trends across the earlier audits of --history and this run, or null without a history. */
+  trends: TrendsView | null;
   appendix: {
     findingsSha256: string;
     manifestSha256: string | null;
@@ -309,6 +313,7 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
     { anchor: 'sec-detections', title: 'Risky events (detections)', level: 1 },
     { anchor: 'sec-waivers', title: 'Waivers', level: 1 },
     { anchor: 'sec-changes', title: 'Changes since the previous audit', level: 1 },
+    ...(ctx.history ? [{ anchor: 'sec-trends', title: 'Trends across audits', level: 1 }] : []),
     { anchor: 'sec-evidence', title: 'Evidence appendix', level: 1 },
     { anchor: 'sec-results', title: 'Every result', level: 1 },
     { anchor: 'sec-signoff', title: 'Reviewer sign-off', level: 1 },
@@ -370,6 +375,7 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
     waivers: { ...waiverRows(findings), waivedResults: findings.summary.WAIVED },
     changes,
     changesNote,
+    trends: ctx.history ? trendsView(computeTrends(findings, ctx.history, period)) : null,
     appendix: {
       findingsSha256,
       manifestSha256,

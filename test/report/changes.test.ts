@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareChanges } from '../../src/report/changes.js';
-import { latestEarlierRun, loadFindings } from '../../src/report/findings-file.js';
+import { loadFindings } from '../../src/report/findings-file.js';
+import { loadHistory } from '../../src/report/trends-history.js';
 import { fixtureFindings, previousFindings } from './fixtures.js';
 
 describe('changes since the previous audit', () => {
@@ -44,15 +45,21 @@ describe('changes since the previous audit', () => {
     write('2026-q3', current);
     write('2026-q4', q4);
     writeFileSync(join(dir, 'notes.json'), '{"not": "findings"}');
-    const found = latestEarlierRun(dir, current);
-    expect(found?.findings.run.id).to.equal(previous.run.id);
-    expect(found?.file).to.equal(join(dir, '2026-q2', 'findings.json'));
+    const history = loadHistory(dir, current);
+    const found = history.audits[history.audits.length - 1];
+    expect(history.audits.map((a) => a.findings.run.id)).to.deep.equal(['q1', previous.run.id]);
+    expect(found?.file).to.equal(join('2026-q2', 'findings.json'));
+    expect(history.skipped).to.deep.equal([{ file: join('2026-q4', 'findings.json'), reason: 'run q4 is later than this run: not history' }]);
   });
 
-  it('refuses a broken findings file in the history instead of stepping over it', () => {
+  it('names a broken findings file in the history and steps over it, never silently', () => {
     const dir = mkdtempSync(join(tmpdir(), 'trailproof-history-'));
     writeFileSync(join(dir, 'findings.json'), '{"schemaVersion": "1", "results": []}');
-    expect(() => latestEarlierRun(dir, current)).to.throw(/not a trailproof findings file/);
+    const history = loadHistory(dir, current);
+    expect(history.audits).to.deep.equal([]);
+    expect(history.skipped).to.have.length(1);
+    expect(history.skipped[0]?.file).to.equal('findings.json');
+    expect(history.skipped[0]?.reason).to.match(/^is not a trailproof findings file: /);
   });
 
   it('loads a findings file with its SHA-256 and names the file when it is not JSON', () => {

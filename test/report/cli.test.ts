@@ -53,6 +53,47 @@ describe('trailproof report', () => {
     expect(html).to.contain('Bucket old-trail-bucket has no server access logging.');
   });
 
+  it('names each history file it cannot use once on stderr and in the report, and still exits 0', async () => {
+    const history = join(dir, 'history-mixed');
+    for (const sub of ['2026-q2', 'broken', 'other']) mkdirSync(join(history, sub), { recursive: true });
+    writeFileSync(join(history, '2026-q2', 'findings.json'), JSON.stringify(previousFindings(findings)));
+    writeFileSync(join(history, 'broken', 'findings.json'), '{"schemaVersion": "1", "run": ');
+    const other = previousFindings(findings);
+    other.run.scope.accounts = ['999999999999'];
+    writeFileSync(join(history, 'other', 'findings.json'), JSON.stringify(other));
+    const out = join(dir, 'q3-mixed');
+    const r = await report(['--findings', file, '--out', out, '--format', 'html,markdown', '--history', history]);
+    expect(r.code, r.err).to.equal(0);
+    const notices = r.err.split('\n').filter((l) => l.startsWith('trailproof: history: skipped'));
+    expect(notices).to.have.length(2);
+    expect(notices[0]).to.match(/^trailproof: history: skipped .*broken\/findings\.json: is not valid JSON: /);
+    expect(notices[1]).to.match(/^trailproof: history: skipped .*other\/findings\.json: another organization: it shares 0 of its 1 accounts/);
+    expect(r.err).to.match(/trends over 2 audits/);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).to.contain('id="sec-trends"');
+    expect(html).to.contain('History files not used');
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).to.contain('### Trends (2 audits)');
+  });
+
+  it('places a run among its history by the --period it is reported for, when its findings record none', async () => {
+    const unlabelled = structuredClone(findings);
+    unlabelled.run.period = { from: null, to: null };
+    const f = join(dir, 'unlabelled.json');
+    writeFileSync(f, JSON.stringify(unlabelled));
+    const history = join(dir, 'history-periods');
+    for (const sub of ['2026-q2', '2026-q3-draft']) mkdirSync(join(history, sub), { recursive: true });
+    writeFileSync(join(history, '2026-q2', 'findings.json'), JSON.stringify(previousFindings(findings)));
+    const draft = structuredClone(findings);
+    draft.run.id = 'q3-draft';
+    draft.run.finishedAt = '2026-10-01T05:00:00.000Z';
+    writeFileSync(join(history, '2026-q3-draft', 'findings.json'), JSON.stringify(draft));
+    const r = await report(['--findings', f, '--format', 'markdown', '--history', history, '--period', '2026-Q3']);
+    expect(r.code, r.err).to.equal(0);
+    expect(r.err).to.match(/history: skipped \S*2026-q3-draft\/findings\.json: run q3-draft of this run's own period: this run supersedes it/);
+    expect(r.out).to.contain('| 2026-Q3 (this run) |');
+    expect(r.out).to.contain('**Regressed since 2026-Q2 (1):**');
+  });
+
   it('shows excerpts from the bundle the findings record, and says so when it is gone', async () => {
     const moved = fixtureFindings(bundle);
     moved.run.bundle = { ...(moved.run.bundle as NonNullable<typeof moved.run.bundle>), path: join(dir, 'no-such-bundle') };

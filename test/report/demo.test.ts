@@ -78,6 +78,28 @@ describe('the demo organization, audited and rendered to PDF', function () {
     expect(flat.indexOf('1 Jul 2026 to 12 Sep 2026: not examined')).to.be.greaterThan(flat.indexOf('Every detection'));
   });
 
+  it('shows trends over three quarters from the two earlier quarters of examples/history: counts, frameworks, the regression and the recovery', async () => {
+    // As `npm run demo` renders it: with --history, so also "changes since" 2026-Q2 in full.
+    const io = memoryIo(packageRoot);
+    const dir = join(out, 'three-quarters');
+    expect(await main(['report', '--findings', join(out, 'findings.json'), '--bundle', 'examples/demo-org', '--out', dir, '--format', 'pdf,html', '--period', '2026-Q3', '--history', 'examples/history'], io), io.err).to.equal(0);
+    const all = run('pdftotext', ['-layout', join(dir, 'report.pdf'), '-']);
+    const trends = all.slice(all.indexOf('audits of the same organization')).replace(/[ \t]+/g, ' ');
+    const history = ['2026-Q1', '2026-Q2'].map((q) => JSON.parse(readFileSync(join(packageRoot, 'examples', 'history', q, 'findings.json'), 'utf8')) as Findings);
+    for (const [i, f] of [...history, findings].entries()) {
+      const label = `2026-Q${i + 1}`;
+      // The table row: the audit, then its counts in the findings' status order (the statuses some audit has).
+      expect(trends, label).to.match(new RegExp(`${label} ${f.summary.PASS} ${f.summary.FAIL} ${f.summary.MANUAL} ${f.summary.ERROR} `));
+      expect(trends, label).to.contain(` ${f.results.length} ${f.detections.length}\n`);
+    }
+    expect(trends).to.contain('CIS Amazon Web Services Foundations Benchmark 5.0.0');
+    expect(trends).to.match(/Regressed since 2026-Q2[\s\S]*bucket\.not-public[\s\S]*Recovered since 2026-Q2[\s\S]*bucket\.object-lock/);
+    expect(trends).to.contain('example-prod-trail-logs');
+    expect(readFileSync(join(dir, 'report.html'), 'utf8').match(/<svg [^>]*class="chart"/g)).to.have.length(5);
+    // The trends add three pages; the full "changes since" list (55 results still failing) most of the rest.
+    expect(all.split('\f').filter((p) => p.trim() !== '').length).to.be.lessThan(70);
+  });
+
   it('fits in under 50 pages', () => {
     expect(pages).to.be.greaterThan(5).and.lessThan(50);
   });

@@ -190,6 +190,9 @@ async function writeOutputs(run: AuditRun, request: OutputRequest, io: Io): Prom
         cwd: io.cwd,
         env: io.env,
         log: () => undefined,
+        notice: (text) => {
+          if (!request.quiet) io.stderr(`${text}\n`);
+        },
         stdout: (text) => io.stdout(text),
       });
     } else if (signer !== undefined) {

@@ -16,7 +16,7 @@ export const reportOptions = {
   format: { type: 'string', describe: `Comma list of formats: ${REPORT_FORMATS.join(',')} (default html,pdf)`, requiresArg: true },
   out: { type: 'string', describe: 'Write the reports into this folder (report.html, report.pdf, ...)', requiresArg: true },
   previous: { type: 'string', describe: 'The previous audit\'s findings file, for "changes since the previous audit"', requiresArg: true },
-  history: { type: 'string', describe: 'A folder of earlier runs (each with its findings.json): the latest earlier one is the previous audit', requiresArg: true },
+  history: { type: 'string', describe: 'A folder of earlier runs (their findings.json, up to 3 folders deep): trends over the earlier audits of the same organization; the latest one is the previous audit', requiresArg: true },
   templates: { type: 'string', describe: 'A folder whose files override templates/ (report.hbs, report.css, partials/*.hbs ...)', requiresArg: true },
   bundle: { type: 'string', describe: 'The evidence bundle the findings cite (default: the path the findings record), for excerpts and the file list', requiresArg: true },
   period: { type: 'string', describe: 'The period the report covers: 2026-Q3, 2026-H2, 2026-09 or 2026', requiresArg: true },

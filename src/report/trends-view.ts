@@ -1,0 +1,72 @@
+// The report's "Trends" section (templates/partials/trends.hbs): the numbers of trends.ts as two inline SVG
+// charts (results by status per audit, failing requirements per framework per audit) and the tables that hold
+// the same numbers, and the results that regressed or recovered since the previous audit.
+import { STATUSES, type Status } from '../model/types.js';
+import { STATUS_LABELS, groupedBarChart, stackedBarChart } from './charts.js';
+import { plural } from './format.js';
+import type { TrendMove, Trends } from './trends.js';
+
+/** Regressed and recovered results listed in the report, each; the rest are counted ("and 12 more"). */
+export const MAX_TREND_ROWS = 60;
+
+export interface TrendMoveRow {
+  checkId: string;
+  title: string;
+  severity: string;
+  account: string;
+  region: string;
+  resource: string;
+  before: Status;
+  now: Status;
+}
+
+export interface TrendsView {
+  intro: string;
+  charts: { statuses: string; frameworks: string };
+  statuses: { status: Status; label: string }[];
+  audits: { label: string; period: string; runId: string; file: string; current: boolean; counts: number[]; total: number; detections: number }[];
+  auditLabels: string[];
+  frameworks: { id: string; name: string; cells: string[] }[];
+  previous: string;
+  moves: { title: string; empty: string; rows: TrendMoveRow[]; total: number; more: number }[];
+  skipped: { file: string; reason: string }[];
+}
+
+function moveRows(moves: TrendMove[]): { rows: TrendMoveRow[]; total: number; more: number } {
+  const rows = moves.slice(0, MAX_TREND_ROWS).map(({ result: r, before }) => ({ checkId: r.checkId, title: r.title, severity: r.severity, account: r.account, region: r.region, resource: r.resource, before, now: r.status }));
+  return { rows, total: moves.length, more: Math.max(0, moves.length - MAX_TREND_ROWS) };
+}
+
+export function trendsView(trends: Trends): TrendsView {
+  const { audits, frameworks } = trends;
+  const labels = audits.map((a) => a.label);
+  const first = audits[0];
+  const previous = audits[audits.length - 2];
+  // Only the statuses some audit has, in the findings' order: an empty NOT_TESTED column says nothing.
+  const statuses = STATUSES.filter((s) => audits.some((a) => a.counts[s] > 0));
+  const statusRows = audits.map((a) => ({ label: a.label, counts: Object.fromEntries(statuses.map((s) => [s, a.counts[s]])) }));
+  const statusDesc = audits.map((a) => `${a.label}: ${statuses.map((s) => `${a.counts[s]} ${STATUS_LABELS[s].toLowerCase()}`).join(', ')}, ${a.total} results, ${a.detections} detections`).join('; ');
+  return {
+    intro: previous
+      ? `${plural(audits.length, 'audit')} of the same organization, from ${first?.label ?? ''} to ${labels[labels.length - 1] ?? ''}: this run and the earlier findings files of the history folder. Each audit's counts are its own findings file's; requirement statuses are those each file records.`
+      : `The history folder holds no earlier audit of the same organization${trends.skipped.length > 0 ? ' (the files not used are listed below)' : ''}: the trends show this run alone.`,
+    charts: {
+      statuses: stackedBarChart(statusRows, 'Results by status, per audit', 'results', { desc: statusDesc, named: true }),
+      frameworks: frameworks.length > 0
+        ? groupedBarChart(frameworks.map((fw, i) => ({ label: fw.name, values: audits.map((a) => a.failing[i] ?? null), of: audits.map((a) => a.requirements[i] ?? null) })), labels, 'Failing requirements per framework', 'requirements that FAIL')
+        : '',
+    },
+    statuses: statuses.map((status) => ({ status, label: STATUS_LABELS[status] })),
+    audits: audits.map((a, i) => ({ label: a.label, period: a.period, runId: a.runId, file: a.file ?? 'this run', current: i === audits.length - 1, counts: statuses.map((s) => a.counts[s]), total: a.total, detections: a.detections })),
+    auditLabels: labels,
+    frameworks: frameworks.map((fw, i) => ({ id: fw.id, name: fw.name, cells: audits.map((a) => (a.failing[i] == null ? 'not assessed' : `${a.failing[i]} of ${a.requirements[i] ?? 0}`)) })),
+    previous: previous?.label ?? '',
+    moves: previous
+      ? [
+          { title: `Regressed since ${previous.label}`, empty: 'No result that was not failing then fails now.', ...moveRows(trends.regressed) },
+          { title: `Recovered since ${previous.label}`, empty: 'No result that failed then passes now.', ...moveRows(trends.recovered) },
+        ]
+      : [],
+    skipped: trends.skipped,
+  };
+}
