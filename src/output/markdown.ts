@@ -6,6 +6,8 @@ import { outcomeOf } from '../engine/gate.js';
 import { SEVERITIES, STATUSES, type Findings, type Result, type RunOutcome } from '../model/types.js';
 import { describePeriod } from '../model/period.js';
 import type { RenderContext } from '../report/context.js';
+import { plural } from '../report/format.js';
+import { moveRows } from '../report/trends-view.js';
 import { computeTrends } from '../report/trends.js';
 import type { History } from '../report/trends-history.js';
 
@@ -58,9 +60,11 @@ function trendLines(findings: Findings, history: History, period?: Findings['run
   }
   const previous = trends.audits[trends.audits.length - 2]?.label;
   if (previous !== undefined) {
-    for (const [title, moves] of [['Regressed', trends.regressed], ['Recovered', trends.recovered]] as const) {
-      const listed = moves.slice(0, SHOWN).map((m) => `${code(m.result.checkId)} ${code(m.result.resource)} (${m.result.account} ${m.result.region}) ${m.before} → ${m.result.status}`);
-      out.push(`**${title} since ${mdCell(previous)} (${moves.length}):** ${listed.join(', ') || 'none'}${moves.length > SHOWN ? `, and ${moves.length - SHOWN} more in the full report` : ''}.`, '');
+    // Per check, as the report's trends give them; the report's "Changes since" section lists each result.
+    for (const [title, moves] of [['regressed', trends.regressed], ['recovered', trends.recovered]] as const) {
+      const checks = moveRows(moves).rows;
+      const listed = checks.slice(0, SHOWN).map((c) => `${code(c.checkId)} (${plural(c.results, 'result')}, ${c.moved}: ${c.examples.map(code).join(', ')}${c.more > 0 ? ` and ${c.more} more` : ''})`);
+      out.push(`**Checks that ${title} since ${mdCell(previous)} (${plural(checks.length, 'check')}, ${plural(moves.length, 'result')}):** ${listed.join(', ') || 'none'}${checks.length > SHOWN ? `, and ${checks.length - SHOWN} more checks in the full report` : ''}.`, '');
     }
   }
   for (const skip of trends.skipped) out.push(`History file not used: ${code(skip.file)}: ${mdCell(skip.reason)}`, '');

@@ -60,3 +60,41 @@ export function compareChanges(current: Findings, previous: Findings, previousFi
   });
   return changes;
 }
+
+/** Results of one check, rolled up: how many and where, with a few of their resources named. */
+export interface CheckRollup {
+  checkId: string;
+  title: string;
+  severity: Result['severity'];
+  results: number;
+  accounts: number;
+  /** Up to ROLLUP_EXAMPLES resources, in the results' order. */
+  examples: string[];
+  /** Resources not named. */
+  more: number;
+}
+
+export const ROLLUP_EXAMPLES = 3;
+
+/**
+ * One row per check, most severe first, then most results: where a list of results would repeat what the
+ * results chapter already shows in full ("still failing", "regressed since the previous audit").
+ */
+export function rollupByCheck(results: readonly Result[]): CheckRollup[] {
+  const byCheck = new Map<string, Result[]>();
+  for (const r of results) byCheck.set(r.checkId, [...(byCheck.get(r.checkId) ?? []), r]);
+  const rank = (s: Result['severity']): number => ['critical', 'high', 'medium', 'low', 'info'].indexOf(s);
+  return [...byCheck.entries()].map(([checkId, list]) => {
+    const first = list[0] as Result;
+    const resources = [...new Set(list.map((r) => r.resource))];
+    return {
+      checkId,
+      title: first.title,
+      severity: first.severity,
+      results: list.length,
+      accounts: new Set(list.map((r) => r.account)).size,
+      examples: resources.slice(0, ROLLUP_EXAMPLES),
+      more: Math.max(0, resources.length - ROLLUP_EXAMPLES),
+    };
+  }).sort((a, b) => rank(a.severity) - rank(b.severity) || b.results - a.results || (a.checkId < b.checkId ? -1 : 1));
+}

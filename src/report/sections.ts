@@ -2,7 +2,7 @@
 // waivers, the changes since the previous audit and the evidence appendix. Nothing here decides a status.
 import type { Detection, Findings, Result, Severity, Status } from '../model/types.js';
 import type { BundleFacts } from './bundle-facts.js';
-import type { Changes, ChangedResult } from './changes.js';
+import { rollupByCheck, type Changes, type ChangedResult, type CheckRollup } from './changes.js';
 import { describePeriod } from '../model/period.js';
 import { formatDateTime, formatDay, serviceName, shortActor, utcDay } from './format.js';
 
@@ -268,7 +268,8 @@ export interface ChangesView {
   previousPeriod: string;
   previousFinished: string;
   previousFile: string | null;
-  groups: { title: string; rows: ChangeRow[]; empty: string }[];
+  /** Each group lists its results, or (`checks`) rolls them up per check where the results chapter lists them. */
+  groups: { title: string; rows: ChangeRow[]; checks: CheckRollup[] | null; total: number; empty: string }[];
   counts: { status: Status; now: number; before: number; delta: string }[];
   detections: { now: number; before: number; delta: string };
 }
@@ -289,11 +290,12 @@ export function changesView(changes: Changes): ChangesView {
     previousFinished: formatDateTime(changes.previous.finishedAt),
     previousFile: changes.previous.file ?? null,
     groups: [
-      { title: 'New failures', rows: rows(changes.newFailures), empty: 'No new failures.' },
-      { title: 'Fixed', rows: rows(changes.fixed), empty: 'Nothing that failed before passes now.' },
-      { title: 'Still failing', rows: rows(changes.stillFailing), empty: 'Nothing failed in both audits.' },
-      { title: 'Newly waived', rows: rows(changes.newlyWaived), empty: 'No result newly waived.' },
-      { title: 'Failing before, not reported now', rows: changes.noLongerReported.map((r) => row(r, 'FAIL')), empty: 'Every earlier failure is accounted for above.' },
+      { title: 'New failures', rows: rows(changes.newFailures), total: changes.newFailures.length, checks: null, empty: 'No new failures.' },
+      { title: 'Fixed', rows: rows(changes.fixed), total: changes.fixed.length, checks: null, empty: 'Nothing that failed before passes now.' },
+      // Still failing: the results chapter lists every one of them already; here, per check, how many.
+      { title: 'Still failing', rows: [], checks: rollupByCheck(changes.stillFailing.map((c) => c.result)), total: changes.stillFailing.length, empty: 'Nothing failed in both audits.' },
+      { title: 'Newly waived', rows: rows(changes.newlyWaived), total: changes.newlyWaived.length, checks: null, empty: 'No result newly waived.' },
+      { title: 'Failing before, not reported now', rows: changes.noLongerReported.map((r) => row(r, 'FAIL')), total: changes.noLongerReported.length, checks: null, empty: 'Every earlier failure is accounted for above.' },
     ],
     counts: changes.counts.map((c) => ({ status: c.status, now: c.now, before: c.before, delta: signed(c.delta) })),
     detections: { now: changes.detections.now, before: changes.detections.before, delta: signed(changes.detections.delta) },

@@ -1,23 +1,17 @@
 // The report's "Trends" section (templates/partials/trends.hbs): the numbers of trends.ts as two inline SVG
 // charts (results by status per audit, failing requirements per framework per audit) and the tables that hold
-// the same numbers, and the results that regressed or recovered since the previous audit.
+// the same numbers, and the checks whose results regressed or recovered since the previous audit (one row per
+// check: the "Changes since the previous audit" section lists the results themselves).
 import { STATUSES, type Status } from '../model/types.js';
 import { STATUS_LABELS, groupedBarChart, stackedBarChart } from './charts.js';
 import { plural } from './format.js';
+import { rollupByCheck, type CheckRollup } from './changes.js';
 import type { TrendMove, Trends } from './trends.js';
 
-/** Regressed and recovered results listed in the report, each; the rest are counted ("and 12 more"). */
-export const MAX_TREND_ROWS = 60;
-
-export interface TrendMoveRow {
-  checkId: string;
-  title: string;
-  severity: string;
-  account: string;
-  region: string;
-  resource: string;
-  before: Status;
-  now: Status;
+/** A check whose results regressed or recovered: the roll-up, and the statuses its results moved between. */
+export interface TrendMoveRow extends CheckRollup {
+  /** e.g. "Pass → Fail", or "Pass, Waived → Fail" when its results came from several statuses. */
+  moved: string;
 }
 
 export interface TrendsView {
@@ -28,13 +22,20 @@ export interface TrendsView {
   auditLabels: string[];
   frameworks: { id: string; name: string; cells: string[] }[];
   previous: string;
-  moves: { title: string; empty: string; rows: TrendMoveRow[]; total: number; more: number }[];
+  /** The checks that regressed and recovered since the previous audit, one row per check; `total` counts results. */
+  moves: { title: string; empty: string; rows: TrendMoveRow[]; total: number }[];
   skipped: { file: string; reason: string }[];
 }
 
-function moveRows(moves: TrendMove[]): { rows: TrendMoveRow[]; total: number; more: number } {
-  const rows = moves.slice(0, MAX_TREND_ROWS).map(({ result: r, before }) => ({ checkId: r.checkId, title: r.title, severity: r.severity, account: r.account, region: r.region, resource: r.resource, before, now: r.status }));
-  return { rows, total: moves.length, more: Math.max(0, moves.length - MAX_TREND_ROWS) };
+/** The checks whose results moved, one row each (the report's table and summary.md's lines). */
+export function moveRows(moves: TrendMove[]): { rows: TrendMoveRow[]; total: number } {
+  const rows = rollupByCheck(moves.map((m) => m.result)).map((check) => {
+    const mine = moves.filter((m) => m.result.checkId === check.checkId);
+    const before = [...new Set(mine.map((m) => STATUS_LABELS[m.before]))].join(', ');
+    const now = [...new Set(mine.map((m) => STATUS_LABELS[m.result.status]))].join(', ');
+    return { ...check, moved: `${before} → ${now}` };
+  });
+  return { rows, total: moves.length };
 }
 
 export function trendsView(trends: Trends): TrendsView {
@@ -63,8 +64,8 @@ export function trendsView(trends: Trends): TrendsView {
     previous: previous?.label ?? '',
     moves: previous
       ? [
-          { title: `Regressed since ${previous.label}`, empty: 'No result that was not failing then fails now.', ...moveRows(trends.regressed) },
-          { title: `Recovered since ${previous.label}`, empty: 'No result that failed then passes now.', ...moveRows(trends.recovered) },
+          { title: `Checks that regressed since ${previous.label}`, empty: 'No result that was not failing then fails now.', ...moveRows(trends.regressed) },
+          { title: `Checks that recovered since ${previous.label}`, empty: 'No result that failed then passes now.', ...moveRows(trends.recovered) },
         ]
       : [],
     skipped: trends.skipped,

@@ -91,7 +91,7 @@ describe('trailproof report', () => {
     expect(r.code, r.err).to.equal(0);
     expect(r.err).to.match(/history: skipped \S*2026-q3-draft\/findings\.json: run q3-draft of this run's own period: this run supersedes it/);
     expect(r.out).to.contain('| 2026-Q3 (this run) |');
-    expect(r.out).to.contain('**Regressed since 2026-Q2 (1):**');
+    expect(r.out).to.contain('**Checks that regressed since 2026-Q2 (1 check, 1 result):**');
   });
 
   it('shows excerpts from the bundle the findings record, and says so when it is gone', async () => {

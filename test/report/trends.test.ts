@@ -174,9 +174,12 @@ describe('trends across audits', () => {
     });
 
     it('lists the regressed and recovered results, and the history files not used with why', () => {
-      expect(section).to.match(/Regressed since 2026-Q2 <span class="muted">\(1 result\)<\/span>/);
+      expect(section).to.match(/Checks that regressed since 2026-Q2 <span class="muted">\(1 check, 1 result\)<\/span>/);
       expect(section).to.contain('<span class="check-id">trail.log-file-validation</span>');
-      expect(section).to.match(/Recovered since 2026-Q2 <span class="muted">\(1 result\)<\/span>/);
+      expect(section).to.match(/Checks that recovered since 2026-Q2 <span class="muted">\(1 check, 1 result\)<\/span>/);
+      // One row per check, with the statuses its results moved between; the changes section lists the results.
+      expect(section).to.contain('<td class="small">Pass → Fail</td>');
+      expect(section).to.contain('<a href="#sec-changes">Changes since the previous audit</a>');
       expect(section).to.contain('<span class="check-id">trail.kms-encryption</span>');
       expect(section).to.contain('History files not used');
       expect(section).to.contain('is not valid JSON: Unexpected end of JSON input');
@@ -186,7 +189,7 @@ describe('trends across audits', () => {
       const alone = renderReportHtml(current, { history: { audits: [], skipped: [{ file: 'other/findings.json', reason: 'another organization: ...' }] } }).html;
       const part = /<section class="chapter" id="sec-trends">[\s\S]*?<\/section>/.exec(alone)?.[0] ?? '';
       expect(part).to.contain('The history folder holds no earlier audit of the same organization (the files not used are listed below): the trends show this run alone.');
-      expect(part).not.to.contain('Regressed since');
+      expect(part).not.to.contain('regressed since');
       expect(part.replace(/<wbr>/g, '')).to.contain('other/findings.json');
       expect(part.match(/<tr><td class="nowrap">/g)).to.have.length(1);
     });
@@ -197,9 +200,8 @@ describe('trends across audits', () => {
       expect(md).to.contain(`| 2026-Q1 | ${q1.summary.PASS} | ${q1.summary.FAIL} | `);
       expect(md).to.contain(`| 2026-Q3 (this run) | ${current.summary.PASS} | ${current.summary.FAIL} | `);
       expect(md).to.contain('| CIS Amazon Web Services Foundations Benchmark 3.0.0 | 1 of 5 | 2 of 5 | 2 of 5 |');
-      expect(md).to.contain('**Regressed since 2026-Q2 (1):** `trail.log-file-validation`');
-      expect(md).to.contain('PASS → FAIL');
-      expect(md).to.contain('**Recovered since 2026-Q2 (1):** `trail.kms-encryption`');
+      expect(md).to.contain('**Checks that regressed since 2026-Q2 (1 check, 1 result):** `trail.log-file-validation` (1 result, Pass → Fail: ');
+      expect(md).to.contain('**Checks that recovered since 2026-Q2 (1 check, 1 result):** `trail.kms-encryption` (1 result, Fail → Pass: ');
       expect(md).to.contain('History file not used: `history/broken/findings.json`: is not valid JSON');
       expect(renderMarkdown(current)).not.to.contain('Trends');
     });
