@@ -73,6 +73,17 @@ describe('trailproof CLI', () => {
       expect(run.stdout).to.contain('gate: --fail-on high -> exit 1');
     });
 
+    it('passes on what the report writer has to say (no earlier audit in --history), except with --quiet', () => {
+      const out = tmp();
+      const history = tmp('trailproof-history-');
+      const args = ['audit', '--bundle', demo, '--checks', 'trail.multi-region', '--out', out, '--format', 'json,markdown', '--history', history];
+      const run = cli(args);
+      expect(run.code, run.stderr).to.be.oneOf([0, 1]);
+      expect(run.stderr).to.contain(`trailproof: no earlier audit in ${history}`);
+      expect(run.stderr).not.to.match(/^wrote /m);
+      expect(cli([...args, '--quiet']).stderr).not.to.contain('no earlier audit');
+    });
+
     it('keeps stdout clean JSON with --format json and no --out, the summary going to stderr', () => {
       const run = cli(['audit', '--bundle', demo, '--format', 'json']);
       expect(run.code).to.equal(1);

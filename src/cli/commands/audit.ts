@@ -189,7 +189,11 @@ async function writeOutputs(run: AuditRun, request: OutputRequest, io: Io): Prom
         command: 'audit',
         cwd: io.cwd,
         env: io.env,
-        log: () => undefined,
+        // Warnings, the previous audit found and the email sent reach stderr; the files written are audit's own
+        // summary's to tell.
+        log: (text) => {
+          if (!request.quiet && !text.startsWith('wrote ')) io.stderr(`${text}\n`);
+        },
         notice: (text) => {
           if (!request.quiet) io.stderr(`${text}\n`);
         },
