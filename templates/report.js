@@ -10,7 +10,7 @@
   'use strict';
 
   /** As src/report/charts.ts words them (a test holds the two together). */
-  const STATUS_LABELS = { FAIL: 'Fail', ERROR: 'Error', NOT_TESTED: 'Not tested', MANUAL: 'Manual review', WAIVED: 'Waived', PASS: 'Pass', NOT_APPLICABLE: 'Not applicable' };
+  const STATUS_LABELS = { FAIL: 'Fail', OBSERVATION: 'Observation (info)', ERROR: 'Error', NOT_TESTED: 'Not tested', MANUAL: 'Manual review', WAIVED: 'Waived', PASS: 'Pass', NOT_APPLICABLE: 'Not applicable' };
   const STATUS_ORDER = Object.keys(STATUS_LABELS);
   const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
   /** Sorting puts statuses worst first and severities most severe first, not in alphabetical order. */

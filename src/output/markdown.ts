@@ -45,9 +45,10 @@ function trendLines(findings: Findings, history: History, period?: Findings['run
   const out: string[] = [];
   const labels = trends.audits.map((a) => mdCell(a.label));
   out.push(`### Trends (${trends.audits.length} audits)`, '');
-  out.push(`| audit | ${STATUSES.join(' | ')} | results | detections |`);
-  out.push(`|---|${STATUSES.map(() => '---:').join('|')}|---:|---:|`);
-  for (const a of trends.audits) out.push(`| ${mdCell(a.label)}${a.file === null ? ' (this run)' : ''} | ${STATUSES.map((st) => a.counts[st]).join(' | ')} | ${a.total} | ${a.detections} |`);
+  // The columns of the main counts table above: the statuses, then observations (FAIL at severity info).
+  out.push(`| audit | ${STATUSES.join(' | ')} | observations | results | detections |`);
+  out.push(`|---|${STATUSES.map(() => '---:').join('|')}|---:|---:|---:|`);
+  for (const a of trends.audits) out.push(`| ${mdCell(a.label)}${a.file === null ? ' (this run)' : ''} | ${STATUSES.map((st) => a.counts[st]).join(' | ')} | ${a.counts.OBSERVATION} | ${a.total} | ${a.detections} |`);
   out.push('');
   if (trends.frameworks.length > 0) {
     out.push('Failing requirements per framework:', '');

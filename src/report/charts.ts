@@ -2,10 +2,12 @@
 // carries a <title> and an aria-label that state its numbers, so it reads without seeing it.
 import { SEVERITIES, type Severity, type Status } from '../model/types.js';
 
-export type ChartStatus = Status | 'NOT_ASSESSED';
+/** OBSERVATION: a FAIL at severity info, counted apart from failures (findings summary.observations). */
+export type ChartStatus = Status | 'NOT_ASSESSED' | 'OBSERVATION';
 
 export const STATUS_COLORS: Record<ChartStatus, string> = {
   FAIL: '#c62828',
+  OBSERVATION: '#90a4ae',
   ERROR: '#6a1b9a',
   NOT_TESTED: '#8d6e63',
   MANUAL: '#e07000',
@@ -26,6 +28,7 @@ export const SEVERITY_COLORS: Record<Severity, string> = {
 /** Labels by status; NOT_TESTED (evidence not collected, issue 19) is labelled whether or not the findings model has it yet. */
 export const STATUS_LABELS: Record<ChartStatus | 'NOT_TESTED', string> = {
   FAIL: 'Fail',
+  OBSERVATION: 'Observation (info)',
   ERROR: 'Error',
   NOT_TESTED: 'Not tested',
   MANUAL: 'Manual review',
@@ -82,7 +85,7 @@ export interface StackedRow {
   counts: Partial<Record<ChartStatus, number>>;
 }
 
-const STACK_ORDER: ChartStatus[] = ['FAIL', 'ERROR', 'NOT_TESTED', 'MANUAL', 'WAIVED', 'PASS', 'NOT_APPLICABLE', 'NOT_ASSESSED'];
+const STACK_ORDER: ChartStatus[] = ['FAIL', 'ERROR', 'NOT_TESTED', 'MANUAL', 'WAIVED', 'OBSERVATION', 'PASS', 'NOT_APPLICABLE', 'NOT_ASSESSED'];
 
 /**
  * One 100% bar per row (e.g. per framework: its requirements by status), with a legend. `named`: a segment wide

@@ -15,7 +15,8 @@ export interface ResultRow {
   /** The result's stable id (findings `result.id`); the row's anchor is `result-<id>`. */
   id: string;
   checkId: string;
-  status: Status;
+  /** OBSERVATION for a FAIL at severity info, as the report's counts and the status filter tell them apart. */
+  status: Status | 'OBSERVATION';
   label: string;
   severity: Severity;
   account: string;
@@ -39,8 +40,8 @@ export function resultRows(results: readonly Result[], groups: readonly Attentio
     .map((r) => ({
       id: r.id,
       checkId: r.checkId,
-      status: r.status,
-      label: STATUS_LABELS[r.status],
+      status: r.observation === true ? 'OBSERVATION' : r.status,
+      label: STATUS_LABELS[r.observation === true ? 'OBSERVATION' : r.status],
       severity: r.severity,
       account: r.account,
       region: r.region,

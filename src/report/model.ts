@@ -63,7 +63,8 @@ export interface ReportView {
    * From the run's recorded outcome (see verdict.ts): "Compliant" or "Needs attention" only when the run exits 0.
    */
   verdict: ReportVerdict;
-  counts: { statuses: { status: Status; label: string; count: number }[]; total: number; detections: number; failingBySeverity: { severity: Severity; count: number }[] };
+  /** By status, with observations (FAIL at severity info, summary.observations) after FAIL: they add up to `total`. */
+  counts: { statuses: { status: Status | 'OBSERVATION'; label: string; count: number }[]; total: number; detections: number; failingBySeverity: { severity: Severity; count: number }[] };
   /** Kept for custom templates written before the briefing: its items as one line each (one definition, not two). */
   topRisks: { severity: Severity; text: string; anchor: string }[];
   /** The one-page summary: counts in words, the five things that matter most, what to do and who owns it. */
@@ -277,7 +278,7 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
     for (const req of fw.requirements) counts[req.status] = (counts[req.status] ?? 0) + 1;
     return { label: fw.id, counts };
   });
-  const overall = { label: 'All results', counts: Object.fromEntries(STATUSES.map((s) => [s, findings.summary[s]])) as Partial<Record<ChartStatus, number>> };
+  const overall = { label: 'All results', counts: { ...(Object.fromEntries(STATUSES.map((s) => [s, findings.summary[s]])) as Partial<Record<ChartStatus, number>>), OBSERVATION: findings.summary.observations ?? 0 } };
 
   let changes: ChangesView | null = null;
   let changesNote = 'No previous audit was given (use --previous FILE or --history DIR), so no changes are shown.';
@@ -339,7 +340,10 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
     signing: ctx.signingKey ? { keyid: ctx.signingKey.keyid, source: ctx.signingKey.kind === 'kms' ? `AWS KMS key ${ctx.signingKey.name}` : 'a local key (ECDSA P-256 or Ed25519)' } : null,
     verdict: verdictOf(findings),
     counts: {
-      statuses: STATUSES.map((status) => ({ status, label: STATUS_LABELS[status], count: findings.summary[status] ?? 0 })),
+      statuses: STATUSES.flatMap((status) => {
+        const row = { status, label: STATUS_LABELS[status], count: findings.summary[status] ?? 0 };
+        return status === 'FAIL' ? [row, { status: 'OBSERVATION' as const, label: STATUS_LABELS.OBSERVATION, count: findings.summary.observations ?? 0 }] : [row];
+      }),
       total: findings.results.length,
       detections: findings.detections.length,
       failingBySeverity: SEVERITIES.map((severity) => ({ severity, count: failingBySeverity[severity] })),

@@ -17,7 +17,7 @@ export interface TrendMoveRow extends CheckRollup {
 export interface TrendsView {
   intro: string;
   charts: { statuses: string; frameworks: string };
-  statuses: { status: Status; label: string }[];
+  statuses: { status: Status | 'OBSERVATION'; label: string }[];
   audits: { label: string; period: string; runId: string; file: string; current: boolean; counts: number[]; total: number; detections: number }[];
   auditLabels: string[];
   frameworks: { id: string; name: string; cells: string[] }[];
@@ -38,13 +38,17 @@ export function moveRows(moves: TrendMove[]): { rows: TrendMoveRow[]; total: num
   return { rows, total: moves.length };
 }
 
+/** The columns of the trend table and the chart's segments, in the findings' order with observations after FAIL. */
+export const TREND_COLUMNS: (Status | 'OBSERVATION')[] = STATUSES.flatMap((s) => (s === 'FAIL' ? ['FAIL' as const, 'OBSERVATION' as const] : [s]));
+
 export function trendsView(trends: Trends): TrendsView {
   const { audits, frameworks } = trends;
   const labels = audits.map((a) => a.label);
   const first = audits[0];
   const previous = audits[audits.length - 2];
   // Only the statuses some audit has, in the findings' order: an empty NOT_TESTED column says nothing.
-  const statuses = STATUSES.filter((s) => audits.some((a) => a.counts[s] > 0));
+  // Observations (FAIL at severity info) next to FAIL, so each row adds up to its audit's results.
+  const statuses = TREND_COLUMNS.filter((s) => audits.some((a) => a.counts[s] > 0));
   const statusRows = audits.map((a) => ({ label: a.label, counts: Object.fromEntries(statuses.map((s) => [s, a.counts[s]])) }));
   const statusDesc = audits.map((a) => `${a.label}: ${statuses.map((s) => `${a.counts[s]} ${STATUS_LABELS[s].toLowerCase()}`).join(', ')}, ${a.total} results, ${a.detections} detections`).join('; ');
   return {

@@ -19,7 +19,8 @@ export interface TrendAudit {
   runId: string;
   /** The findings file it was read from; null for the current run. */
   file: string | null;
-  counts: Record<Status, number>;
+  /** By status, and OBSERVATION: FAIL results at severity info, which summary counts apart (so the counts add up to total). */
+  counts: Record<Status | 'OBSERVATION', number>;
   total: number;
   detections: number;
   /** Per TrendFramework (same order): requirements FAIL, or null when the audit did not assess that framework. */
@@ -85,7 +86,7 @@ export function computeTrends(current: Findings, history: History, period: RunPe
       period: describePeriod(run.period),
       runId: f.run.id,
       file: run.file,
-      counts: Object.fromEntries(STATUSES.map((s) => [s, f.summary[s] ?? 0])) as Record<Status, number>,
+      counts: { ...(Object.fromEntries(STATUSES.map((s) => [s, f.summary[s] ?? 0])) as Record<Status, number>), OBSERVATION: f.summary.observations ?? 0 },
       total: f.results.length,
       detections: f.detections.length,
       failing: trendFrameworks.map(({ id }) => {

@@ -88,8 +88,9 @@ describe('the demo organization, audited and rendered to PDF', function () {
     const history = ['2026-Q1', '2026-Q2'].map((q) => JSON.parse(readFileSync(join(packageRoot, 'examples', 'history', q, 'findings.json'), 'utf8')) as Findings);
     for (const [i, f] of [...history, findings].entries()) {
       const label = `2026-Q${i + 1}`;
-      // The table row: the audit, then its counts in the findings' status order (the statuses some audit has).
-      expect(trends, label).to.match(new RegExp(`${label} ${f.summary.PASS} ${f.summary.FAIL} ${f.summary.MANUAL} ${f.summary.ERROR} `));
+      // The table row: the audit, then its counts in the findings' status order (the statuses some audit has),
+      // observations (FAIL at severity info) after FAIL.
+      expect(trends, label).to.match(new RegExp(`${label} ${f.summary.PASS} ${f.summary.FAIL} ${f.summary.observations} ${f.summary.MANUAL} ${f.summary.ERROR} `));
       expect(trends, label).to.contain(` ${f.results.length} ${f.detections.length}\n`);
     }
     expect(trends).to.contain('CIS Amazon Web Services Foundations Benchmark 5.0.0');

@@ -20,7 +20,11 @@ describe('report view model', () => {
   });
 
   it('repeats the findings file counts rather than recounting them', () => {
-    expect(view.counts.statuses.map((s) => [s.status, s.count])).to.deep.equal(Object.entries(findings.summary).filter(([k]) => k !== 'detections' && k !== 'observations'));
+    const byStatus = Object.entries(findings.summary).filter(([k]) => k !== 'detections' && k !== 'observations');
+    // Observations (FAIL at severity info) follow FAIL, so the counts add up to the results.
+    byStatus.splice(byStatus.findIndex(([k]) => k === 'FAIL') + 1, 0, ['OBSERVATION', findings.summary.observations]);
+    expect(view.counts.statuses.map((s) => [s.status, s.count])).to.deep.equal(byStatus);
+    expect(view.counts.statuses.reduce((sum, s) => sum + s.count, 0)).to.equal(view.counts.total);
     expect(view.counts.detections).to.equal(3);
   });
 

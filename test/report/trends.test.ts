@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { summarize } from '../../src/engine/audit.js';
 import { frameworkView, loadFrameworks } from '../../src/engine/frameworks.js';
 import type { Findings } from '../../src/model/types.js';
 import { renderMarkdown } from '../../src/output/markdown.js';
@@ -94,6 +95,15 @@ describe('trends across audits', () => {
       expect(trends.audits.map((a) => a.counts.FAIL)).to.deep.equal([previous.summary.FAIL, previous.summary.FAIL, current.summary.FAIL]);
       expect(trends.audits.map((a) => a.file)).to.deep.equal(['q1/findings.json', 'q2/findings.json', null]);
       expect(trends.audits.map((a) => a.detections)).to.deep.equal([1, 1, 3]);
+    });
+
+    it('counts observations (FAIL at severity info) apart from failures, so each audit\'s counts add up to its results', () => {
+      const results = current.results.map((r, i) => (i === 0 ? { ...r, status: 'FAIL' as const, severity: 'info' as const, observation: true } : r));
+      const withObservation: Findings = { ...current, results, summary: summarize(results, current.detections) };
+      const audit = computeTrends(withObservation, { audits: [], skipped: [] }).audits[0];
+      expect(audit?.counts.OBSERVATION).to.equal(1);
+      expect(audit?.counts.FAIL).to.equal(results.filter((r) => r.status === 'FAIL').length - 1);
+      expect(Object.values(audit?.counts ?? {}).reduce((sum, n) => sum + n, 0)).to.equal(audit?.total);
     });
 
     it('detects a regression and a recovery since the previous audit by result identity, as "changes since" does', () => {

@@ -1,0 +1,12 @@
+import puppeteer from 'puppeteer-core';
+const b = await puppeteer.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const p = await b.newPage();
+await p.setViewport({ width: 1280, height: 900 });
+const errors = []; p.on('console', (m) => errors.push(m.text())); p.on('pageerror', (e) => errors.push(String(e)));
+await p.goto('file:///tmp/dq/report.html' + (process.argv[2] ?? ''), { waitUntil: 'load' });
+await new Promise((r) => setTimeout(r, 500));
+if (process.argv[3]) await p.evaluate((sel) => document.querySelector(sel)?.scrollIntoView(), process.argv[3]);
+await new Promise((r) => setTimeout(r, 300));
+await p.screenshot({ path: '/tmp/shot.png' });
+console.log(errors);
+await b.close();
