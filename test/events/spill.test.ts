@@ -10,9 +10,9 @@ import { record, tempDir } from './helpers.js';
 
 const BASE = Date.parse('2026-09-14T10:00:00Z');
 
-function input(n: number, rule: number): CorrelationInput {
+function input(n: number, rule: number, user = `user-${n % 50}`): CorrelationInput {
   const time = new Date(BASE + ((n * 7919) % 86_400) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const r = record({ time, name: 'ListUsers', user: `user-${n % 50}` });
+  const r = record({ time, name: 'ListUsers', user });
   r.eventID = `event-${String(n).padStart(8, '0')}-${'e'.repeat(24)}`;
   return { rule, eventIndex: n, time: Date.parse(time), values: { 'userIdentity.arn': r.userIdentity?.arn as string }, summary: summarizeEvent(r) };
 }
@@ -44,6 +44,24 @@ describe('the correlation journal', () => {
       const expected = [...small, ...large, ...tail.filter((_, n) => n % 5 !== 0)].sort(inputOrder);
       expect(out).to.have.length(expected.length);
       expect(out).to.deep.equal(expected);
+    } finally {
+      spill.dispose();
+    }
+  });
+
+  it('keeps every string as it was: non-ASCII text, a lone surrogate, NUL and empty strings', () => {
+    const odd = ['josé', '日本語の利用者', 'emoji-\u{1F600}', 'lone-\ud800-surrogate', 'nul-\u0000-inside', ''];
+    const inputs = odd.map((user, n) => input(n, 0, user));
+    const ascii = [input(100, 1), input(101, 1)];
+    const spill = new CorrelationSpill({ dir: tempDir() });
+    try {
+      spill.record(pack(inputs), null);
+      spill.record(pack(ascii), null);
+      spill.seal();
+      const out: CorrelationInput[] = [];
+      spill.sorted(new Set([0, 1]), false, (i) => out.push(i));
+      expect(out).to.deep.equal([...inputs, ...ascii].sort(inputOrder));
+      expect(out.map((i) => i.values['userIdentity.arn'])).to.include.members(odd.map((user) => `arn:aws:iam::111111111111:user/${user}`));
     } finally {
       spill.dispose();
     }
