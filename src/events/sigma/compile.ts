@@ -5,7 +5,8 @@ import { readYamlDocuments, YamlProblem, type YamlOptions } from '../../config/y
 import type { Severity } from '../../model/types.js';
 import { compileDetection } from './detection.js';
 import { isBuiltinRuleFile } from './regex.js';
-import { parseExtension, parseTimespan, resolveParameters, resolveSetting, RuleProblem, unsupported } from './params.js';
+import { resolveParameters } from './parameter-schema.js';
+import { parseExtension, parseTimespan, resolveSetting, RuleProblem, unsupported } from './params.js';
 import { CORRELATION_TYPES, RuleLoadError, SIGMA_LEVELS, type CompiledRule, type CorrelationRule, type CorrelationType, type CountCondition, type RuleMeta, type SigmaLevel, type SigmaRule } from './types.js';
 
 export interface CompileOptions {
