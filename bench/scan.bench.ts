@@ -7,7 +7,8 @@
 //   scan-1      the same in one thread (--workers 0), for the worker speed-up
 //   scan-w1     the scan with one worker thread: with `scan` (one worker per core), the events/s per worker
 //               and the parallel efficiency (issue 18); every scan prints the main thread's busy fraction
-//               (its event loop utilization during the scan), what limits the scan beyond a few cores
+//               (its event loop utilization during the scan) and, on Linux, its CPU time per event (the busy
+//               fraction counts time the thread waits for a core as busy): what limits the scan beyond a few cores
 //   scan-half   the first half of the files by delivery time (hard links in a folder beside the corpus): the
 //               same event rate over half the period, so memory must be the same: flat in corpus size
 //   scan-accts  half the accounts (--accounts, the others pruned by key): half the event rate; what a scan
@@ -58,6 +59,8 @@ interface Measure {
   runs?: number;
   /** The main thread's event loop utilization during the scan (0..1): its busy fraction. */
   mainBusy?: number;
+  /** The main thread's own CPU time during the scan, ms (Linux: /proc/thread-self/stat; absent elsewhere). */
+  mainCpuMs?: number;
 }
 
 const TARGET_EVENTS_PER_S = 300_000;
@@ -125,6 +128,21 @@ function cpuMs(): number {
 }
 
 /**
+ * This thread's CPU time, ms, where Linux tells it (/proc/thread-self/stat: utime and stime, in clock ticks of
+ * 10 ms), else undefined. The event loop's busy fraction counts time the thread is runnable but not running as
+ * busy, so on shared cores it overstates the main thread's work; its CPU time does not.
+ */
+function threadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The columns DuckDB reads of each record (an explicit schema: nothing inferred): what the built-in rules and
  * the events table read, the request and response as JSON text.
  */
@@ -185,8 +203,10 @@ async function child(mode: string, dir: string, accounts: string | undefined): P
     runs: stats.spill?.runs ?? 0,
   });
   const loopBefore = performance.eventLoopUtilization();
+  const threadBefore = threadCpuMs();
   const { detections, stats } = await scanEvents([localLogs(dir, scope)], { rules: rules.sources, scope, workers, prefilter: mode !== 'plain' });
   const mainBusy = performance.eventLoopUtilization(loopBefore).utilization;
+  const threadAfter = threadCpuMs();
   return {
     mode,
     events: stats.events,
@@ -199,6 +219,7 @@ async function child(mode: string, dir: string, accounts: string | undefined): P
     skipped: stats.filesSkipped,
     workers,
     mainBusy,
+    ...(threadBefore === undefined || threadAfter === undefined ? {} : { mainCpuMs: threadAfter - threadBefore }),
     ...spill(stats),
   };
 }
@@ -281,6 +302,7 @@ async function main(): Promise<void> {
       m.detections === undefined ? '' : `${m.detections} detections, ${m.workers === 0 ? 'one thread' : `${m.workers} workers`}`,
       m.late === undefined ? '' : `; ${m.late.toLocaleString('en-US')} late inputs, journal ${(m.journalMb ?? 0).toFixed(0)} MB, ${m.runs ?? 0} sorted runs`,
       m.mainBusy === undefined ? '' : `; main thread busy ${(m.mainBusy * 100).toFixed(0)} %`,
+      m.mainCpuMs === undefined ? '' : `, its CPU ${((m.mainCpuMs * 1000) / m.events).toFixed(2)} us/event`,
     ].join('  '));
     console.log(['mode        events      time      events/s  CPU/event  peak RSS', ...rows].join('\n'));
     if (floor !== undefined && scan !== undefined) {
@@ -297,6 +319,12 @@ async function main(): Promise<void> {
       console.log(`per worker: ${rate(oneWorker).toLocaleString('en-US')} events/s at 1 worker, ${Math.round(rate(scan) / n).toLocaleString('en-US')} at ${n}; ` +
         `parallel efficiency ${((rate(scan) / (n * rate(oneWorker))) * 100).toFixed(0)} % by rate, ${((cpuPerEvent(oneWorker) / cpuPerEvent(scan)) * 100).toFixed(0)} % by CPU per event ` +
         `(${cpuPerEvent(oneWorker).toFixed(2)} us at 1 worker, ${cpuPerEvent(scan).toFixed(2)} at ${n}); main thread busy ${((oneWorker.mainBusy ?? 0) * 100).toFixed(0)} % at 1 worker, ${((scan.mainBusy ?? 0) * 100).toFixed(0)} % at ${n}`);
+      // The main thread's CPU per event against the rest of the process's: how many cores of worker work it keeps up with.
+      if (scan.mainCpuMs !== undefined) {
+        const main = (scan.mainCpuMs * 1000) / scan.events;
+        const rest = cpuPerEvent(scan) - main;
+        console.log(`main thread CPU ${main.toFixed(2)} us/event at ${n} workers, the rest of the process ${rest.toFixed(2)} (workers and V8's helper threads): on idle cores the main thread keeps up with about ${(rest / main).toFixed(1)} cores of that work`);
+      }
     }
     // Issue 18's yardstick: the scan's wall time as a ratio to DuckDB's read_json of the same files (2 threads), beside the one-thread Node floor's.
     const versusDuck = (label: string, d: Measure | undefined, sc: Measure | undefined, fl: Measure | undefined): void => {

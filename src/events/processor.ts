@@ -11,7 +11,9 @@ import { decodeUnit, type RecordSelector } from './readers/decode.js';
 import type { LogUnit, ScanScope, SkippedInput } from './readers/types.js';
 import type { CloudTrailRecord } from './record.js';
 import { compileQuery, queryExpr, type EventQuery } from './search.js';
-import { compileSources, rulesFromSnapshot, type CompiledRule, type CorrelationInput, type RuleSet, type RuleSnapshot, type RuleSource } from './sigma/index.js';
+import type { RuleSet } from './sigma/ruleset.js';
+import { rulesFromSnapshot, type RuleSnapshot } from './sigma/snapshot.js';
+import type { CompiledRule, CorrelationInput, RuleSource } from './sigma/types.js';
 import { InputPacker, type PackedInputs } from './wire.js';
 
 export type Task =
@@ -148,9 +150,23 @@ export function createProcessor(task: Task, ruleSet?: RuleSet): Processor {
     };
   }
 
-  const set = ruleSet ?? (task.snapshot === undefined ? compileSources(task.sources, { parameters: task.parameters }).ruleSet : rulesFromSnapshot(task.snapshot));
+  const known = ruleSet ?? (task.snapshot === undefined ? undefined : rulesFromSnapshot(task.snapshot));
+  if (known !== undefined) return scanProcessor(known, task.prefilter === false ? undefined : selector(Prefilter.build(known)), inScope, full);
+  // Rules from their sources (a worker whose snapshot could not be taken, a test): the compiler, with the YAML
+  // parser and the JSON Schema validator, is loaded here only, so a worker given a snapshot never loads them.
+  let compiled: Promise<Processor> | undefined;
+  return async (unit) => {
+    compiled ??= import('./sigma/load.js').then(({ compileSources }) => {
+      const set = compileSources(task.sources, { parameters: task.parameters }).ruleSet;
+      return scanProcessor(set, task.prefilter === false ? undefined : selector(Prefilter.build(set)), inScope, full);
+    });
+    return (await compiled)(unit);
+  };
+}
+
+/** The scan's processor over a compiled rule set: base matches as detections, correlation inputs packed. */
+function scanProcessor(set: RuleSet, select: RecordSelector | undefined, inScope: (record: CloudTrailRecord) => boolean, full: boolean): Processor {
   const rules = set.rules;
-  const select = selector(task.prefilter === false ? null : Prefilter.build(set));
   return async (unit) => {
     const result = emptyResult(unit);
     const packer = new InputPacker();

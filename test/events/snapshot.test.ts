@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 import { ruleSources } from '../../src/events/rules.js';
 import { compileSources, readRuleSources, rulesFromSnapshot, type RuleSet, type RuleSnapshot } from '../../src/events/sigma/index.js';
@@ -44,5 +46,23 @@ describe('Rule snapshots for worker threads', function () {
     const { compiled, copy } = rebuilt(sources);
     expect(copy.rules.map((r) => r.ruleId)).to.deep.equal(['r-1', 'r-2']);
     expect(shape(copy)).to.deep.equal(shape(compiled));
+  });
+
+  it('are rebuilt by a worker thread without loading the YAML parser or the JSON Schema validator', function () {
+    // What the worker's module graph loads (CommonJS packages land in the require cache), in a fresh process.
+    const worker = fileURLToPath(new URL('../../src/events/worker.js', import.meta.url));
+    const loader = fileURLToPath(new URL('../../src/events/sigma/load.js', import.meta.url));
+    const script = `import { createRequire } from 'node:module';
+const loaded = () => Object.keys(createRequire(import.meta.url).cache).filter((k) => /node_modules[\\/](yaml|ajv)[\\/]/.test(k)).length;
+await import(${JSON.stringify(pathToFileURL(worker).href)});
+const worker = loaded();
+await import(${JSON.stringify(pathToFileURL(loader).href)});
+console.log(JSON.stringify({ worker, loader: loaded() }));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(run.status, run.stderr).to.equal(0);
+    const counts = JSON.parse(run.stdout) as { worker: number; loader: number };
+    expect(counts.worker).to.equal(0);
+    // The check sees them when they are loaded: the rule loader does load both.
+    expect(counts.loader).to.be.greaterThan(0);
   });
 });

@@ -5,7 +5,8 @@ import { readYamlDocuments, YamlProblem, type YamlOptions } from '../../config/y
 import type { Severity } from '../../model/types.js';
 import { compileDetection } from './detection.js';
 import { isBuiltinRuleFile } from './regex.js';
-import { parseExtension, parseTimespan, resolveParameters, resolveSetting, RuleProblem, unsupported } from './params.js';
+import { resolveParameters } from './parameter-schema.js';
+import { parseExtension, parseTimespan, resolveSetting, RuleProblem, unsupported } from './params.js';
 import { CORRELATION_TYPES, RuleLoadError, SIGMA_LEVELS, type CompiledRule, type CorrelationRule, type CorrelationType, type CountCondition, type RuleMeta, type SigmaLevel, type SigmaRule } from './types.js';
 
 export interface CompileOptions {
@@ -161,7 +162,7 @@ function compileDocument(doc: unknown, textDoc: unknown, file: string, index: nu
   const { extension, declared } = parseExtension(doc.trailproof);
   const fallbackId = count > 1 ? `${basename(file)}#${index + 1}` : basename(file);
   const ruleId = extension?.id ?? meta.id ?? meta.name ?? fallbackId;
-  const parameters = resolveParameters(declared, options.parameters?.[ruleId]);
+  const parameters = resolveParameters(declared, options.parameters?.[ruleId], isBuiltinRuleFile(file));
   const severity = extension?.severity ?? (meta.level === undefined ? 'medium' : LEVEL_SEVERITY[meta.level]);
   const base = { ruleId, file, document: index, title: meta.title, severity, meta, trailproof: extension, parameters };
   if (doc.correlation !== undefined) {

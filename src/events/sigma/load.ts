@@ -6,10 +6,11 @@ import { parseAllDocuments, type DocumentOptions, type ParseOptions, type Schema
 import { readBounded } from '../../config/yaml.js';
 import { errorMessage, TrailproofError } from '../../errors.js';
 import { compileRuleSource, writtenDetections, type CompileOptions } from './compile.js';
-import { compileDetection } from './detection.js';
-import { isBuiltinRuleFile } from './regex.js';
 import { RuleSet } from './ruleset.js';
-import { RuleLoadError, type CompiledRule, type CorrelationRule, type RuleSource, type SigmaRule } from './types.js';
+import { compileEvent, type RuleSnapshot } from './snapshot.js';
+import { RuleLoadError, type CompiledRule, type RuleSource, type SigmaRule } from './types.js';
+
+export { rulesFromSnapshot, type RuleSnapshot } from './snapshot.js';
 
 export interface LoadedRules {
   ruleSet: RuleSet;
@@ -82,16 +83,6 @@ export function compileSources(sources: readonly RuleSource[], options: CompileO
   return { ruleSet: built.ruleSet, rules: [...built.ruleSet.all], errors: [...errors, ...built.errors], snapshot: () => snapshotRules(rules, sources) };
 }
 
-/**
- * The compiled rules as plain data a worker thread rebuilds the same RuleSet from (rulesFromSnapshot)
- * without reading YAML or validating parameters again: every rule as compiled, less its closures, and for
- * an event rule the detection as written, which compileDetection turns back into the closures. Reading and
- * compiling the rule files is most of what a worker does before its first event otherwise.
- */
-export interface RuleSnapshot {
-  rules: Array<{ rule: CorrelationRule } | { event: Omit<CompiledRule, 'match' | 'index' | 'fieldUses' | 'expr' | 'kind' | 'generate'>; detection: unknown }>;
-}
-
 type YamlOptions = ParseOptions & DocumentOptions & SchemaOptions;
 
 /** As compile.ts reads a detection: numbers kept as the text they were written with. */
@@ -99,11 +90,6 @@ const TEXT_NUMBERS: YamlOptions = { customTags: (tags) => tags.filter((t) => !(t
 
 function isMap(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function compileEvent(event: Omit<CompiledRule, 'match' | 'index' | 'fieldUses' | 'expr' | 'kind' | 'generate'>, detection: unknown): CompiledRule {
-  const compiled = compileDetection(detection, event.parameters.values, isBuiltinRuleFile(event.file));
-  return { ...event, kind: 'event', match: compiled.match, index: compiled.index, fieldUses: compiled.fieldUses, expr: compiled.expr, generate: true };
 }
 
 /**
@@ -145,12 +131,6 @@ function snapshotRules(rules: readonly SigmaRule[], sources: readonly RuleSource
     out.push({ event, detection: doc.detection });
   }
   return { rules: out };
-}
-
-/** The RuleSet a snapshot was taken of: the same rules, ordinals and correlations. */
-export function rulesFromSnapshot(snapshot: RuleSnapshot): RuleSet {
-  const rules = snapshot.rules.map((r): SigmaRule => ('rule' in r ? r.rule : compileEvent(r.event, r.detection)));
-  return RuleSet.build(rules).ruleSet;
 }
 
 /** Reads and compiles every rule file of a folder (or of a list of files and folders). */

@@ -3,9 +3,8 @@
 // the config sets them under `checks.<ruleId>`. Values reach the rule through Sigma placeholders:
 // `field|expand: '%name%'` in the detection, and a whole-value `'%name%'` for the correlation's
 // `timespan` and condition bounds. A placeholder the rule does not declare is a load error.
-import { ajv, formatAjvErrors } from '../../schema.js';
 import { SEVERITIES, type Severity } from '../../model/types.js';
-import type { RuleParameters, TrailproofExtension } from './types.js';
+import type { TrailproofExtension } from './types.js';
 
 /** Thrown while compiling one document; the loader adds the file and rule title. */
 export class RuleProblem extends Error {
@@ -65,29 +64,6 @@ export function parseExtension(block: unknown): ParsedExtension {
     }
   }
   return { extension, declared };
-}
-
-/** The schema, defaults and values in force: defaults overlaid by the configured values, validated with ajv. */
-export function resolveParameters(declared: Record<string, Record<string, unknown>>, configured: Record<string, unknown> | undefined): RuleParameters {
-  const schema = { type: 'object' as const, properties: declared, additionalProperties: false as const };
-  const defaults: Record<string, unknown> = {};
-  for (const [name, s] of Object.entries(declared)) defaults[name] = structuredClone(s.default);
-  if (Object.keys(declared).length === 0) {
-    if (configured !== undefined && Object.keys(configured).length > 0) {
-      throw new RuleProblem(`parameters ${Object.keys(configured).join(', ')} were set but the rule declares none`);
-    }
-    return { schema, defaults, values: {} };
-  }
-  let validate;
-  try {
-    validate = ajv.compile(schema);
-  } catch (err) {
-    throw new RuleProblem(`trailproof.parameters is not a valid JSON Schema: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (!validate(defaults)) throw new RuleProblem(`the parameter defaults do not satisfy their own schema: ${formatAjvErrors(validate.errors, 'trailproof.parameters')}`);
-  const values = structuredClone({ ...defaults, ...(configured ?? {}) });
-  if (!validate(values)) throw new RuleProblem(`parameters: ${formatAjvErrors(validate.errors, 'parameters')}`);
-  return { schema, defaults, values };
 }
 
 const PLACEHOLDER = /%([A-Za-z][A-Za-z0-9_]*)%/g;

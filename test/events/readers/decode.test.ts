@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import { Prefilter } from '../../../src/events/prefilter.js';
 import { BATCH_BYTES } from '../../../src/events/readers/batches.js';
-import { decodeUnit, type RecordSelector } from '../../../src/events/readers/decode.js';
+import { decodeUnit, RELEASE_MIN_BYTES, type RecordSelector } from '../../../src/events/readers/decode.js';
 import type { CloudTrailRecord } from '../../../src/events/record.js';
 import { compileSources } from '../../../src/events/sigma/index.js';
 import { tempDir } from '../helpers.js';
@@ -100,12 +100,22 @@ describe('Reading a log file in record batches', () => {
     expect(stats.problems[0]?.reason).to.match(/^bad gzip: /);
   });
 
-  it("lets go of a unit's bytes once it is read", async () => {
-    const bytes = new Uint8Array(Buffer.from(JSON.stringify({ Records: records(200) })));
+  it("lets go of a large unit's bytes once it is read", async () => {
+    const bytes = new Uint8Array(Buffer.from(JSON.stringify({ Records: records(1200) })));
+    expect(bytes.byteLength).to.be.greaterThan(RELEASE_MIN_BYTES);
     const unit = { kind: 'bytes' as const, name: 's3://b/log.json.gz', size: bytes.length, delivered: null, bytes };
     const handed: string[] = [];
     const stats = await decodeUnit(unit, (r) => handed.push(String(r.eventID)), selector());
-    expect([stats.events, handed.length]).to.deep.equal([200, 6]);
+    expect([stats.events, handed.length]).to.deep.equal([1200, 33]);
     expect(unit.bytes.byteLength, 'the buffer was handed back').to.equal(0);
+  });
+
+  it("leaves a small unit's bytes to the collector (releasing them costs more than it frees)", async () => {
+    const bytes = new Uint8Array(Buffer.from(JSON.stringify({ Records: records(200) })));
+    expect(bytes.byteLength).to.be.lessThan(RELEASE_MIN_BYTES);
+    const unit = { kind: 'bytes' as const, name: 's3://b/log.json.gz', size: bytes.length, delivered: null, bytes };
+    const stats = await decodeUnit(unit, () => undefined, selector());
+    expect(stats.events).to.equal(200);
+    expect(unit.bytes.byteLength).to.equal(bytes.byteLength);
   });
 });

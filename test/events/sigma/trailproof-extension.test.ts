@@ -1,5 +1,9 @@
 import { expect } from 'chai';
 import { compileRuleSource, compileSources, Correlator, RuleLoadError, type CompiledRule, type CorrelationRule } from '../../../src/events/sigma/index.js';
+import { readYamlDocuments } from '../../../src/config/yaml.js';
+import { ruleSources } from '../../../src/events/rules.js';
+import { resolveParameters } from '../../../src/events/sigma/parameter-schema.js';
+import { parseExtension } from '../../../src/events/sigma/params.js';
 import { dedent, detect, LOGSOURCE } from './helpers.js';
 import { at, ct } from './records.js';
 
@@ -82,6 +86,27 @@ describe('The trailproof: block and rule parameters', function () {
   it('refuses a configured value its schema rejects, naming the parameter', function () {
     expect(() => compileRuleSource(CATALOG_RULE, 'r.yml', { parameters: { 'trail-bucket-lifecycle-shortened': { minDays: 0 } } })).to.throw(RuleLoadError, 'r.yml: rule "Trail log bucket lifecycle shortened": parameters: parameters.minDays must be >= 1');
     expect(() => compileRuleSource(CATALOG_RULE, 'r.yml', { parameters: { 'trail-bucket-lifecycle-shortened': { maxDays: 3 } } })).to.throw(RuleLoadError, /has unknown property "maxDays"/);
+  });
+
+  it("checks every built-in rule's parameter defaults against its own schema (a scan takes them unchecked)", function () {
+    const builtin = ruleSources({ builtin: true, dirs: [] }).sources;
+    let checked = 0;
+    for (const source of builtin) {
+      for (const doc of readYamlDocuments(source.text)) {
+        const { declared } = parseExtension((doc as { trailproof?: unknown }).trailproof);
+        if (Object.keys(declared).length === 0) continue;
+        const resolved = resolveParameters(declared, undefined);
+        expect(resolveParameters(declared, undefined, true), source.file).to.deep.equal(resolved);
+        checked++;
+      }
+    }
+    expect(checked).to.be.greaterThan(5);
+  });
+
+  it('validates a value configured for a built-in rule', function () {
+    const builtin = ruleSources({ builtin: true, dirs: [] }).sources;
+    const { errors } = compileSources(builtin, { parameters: { 'api-call-rate-anomaly': { interval: 'soon' } } });
+    expect(errors.map((e) => e.message).join('\n')).to.match(/api-call-rate-anomaly\.yml: .*parameters\.interval must match pattern/);
   });
 
   it('expands a list parameter into several values, and indexes them', function () {
