@@ -11,7 +11,7 @@ export { loadConfig, type Config } from './config/load.js';
 export { FORMATS, isFormat, renderers, type Format } from './output/index.js';
 export { writeFindingsFile } from './output/json-file.js';
 export { TrailproofError } from './errors.js';
-export type { Detection, Findings, Result, RunOutcome, Severity, Status, Summary } from './model/types.js';
+export type { Detection, Findings, Result, RunOrganization, RunOutcome, Severity, Status, Summary } from './model/types.js';
 export type { ReportAsk, ReportPlan, ReportRequest } from './output/write-report.js';
 
 /** Checks the report formats and their destinations (see src/output/write-report.ts planReport). */

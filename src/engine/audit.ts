@@ -1,7 +1,8 @@
 // Runs the selected checks over the estate in isolation (a check that throws becomes one ERROR result),
 // stamps metadata, applies severity overrides, gives each result its stable id, applies waivers and
 // management responses, marks info-level failures as observations, and assembles the findings file with
-// the working-paper fields (preparer, collecting identity, each check's test procedure).
+// the working-paper fields (preparer, collecting identity, each check's test procedure) and the organization
+// the evidence describes (so reports and trends know it without the bundle).
 import { randomUUID } from 'node:crypto';
 import { suggest, type Config, type ResponseConfig } from '../config/load.js';
 import { applyResponses } from '../config/responses.js';
@@ -9,7 +10,7 @@ import { applyWaivers } from '../config/waivers.js';
 import { TrailproofError, errorMessage } from '../errors.js';
 import type { Bundle } from '../evidence/bundle.js';
 import { Estate, type EstateVerifications } from '../evidence/estate.js';
-import { STATUSES, type Detection, type Findings, type Result, type Severity, type Summary } from '../model/types.js';
+import { STATUSES, type Detection, type Findings, type Result, type RunOrganization, type Severity, type Summary } from '../model/types.js';
 import { toolVersion } from '../paths.js';
 import { globMatcher } from '../config/waivers.js';
 import { createContext, type AnyCheck } from './check.js';
@@ -158,6 +159,7 @@ export function runAudit(bundle: Bundle, plan: AuditPlan, request: RunRequest): 
       finishedAt: new Date().toISOString(),
       source: request.source,
       scope: { accounts: [...bundle.manifest.scope.accounts].sort(), regions: [...bundle.manifest.scope.regions].sort() },
+      organization: runOrganization(estate),
       period: { from: null, to: null },
       collectedAt: estate.collectedAt.toISOString(),
       failOn: request.failOn,
@@ -176,6 +178,22 @@ export function runAudit(bundle: Bundle, plan: AuditPlan, request: RunRequest): 
   if (typeof identity?.Arn === 'string') findings.run.collectedBy = { account: String(identity.Account ?? ''), arn: identity.Arn, userId: String(identity.UserId ?? '') };
   if (responded.unmatched.length > 0) findings.unmatchedResponses = responded.unmatched;
   return findings;
+}
+
+/** AWS's forms of an organization id and an account id (schema/findings.schema.json holds the same patterns). */
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+
+/**
+ * The organization the estate read from the evidence (DescribeOrganization of an account in scope, the management
+ * account's first), for findings run.organization; null when the evidence describes none: every account answered
+ * AWSOrganizationsNotInUseException (standalone), the call failed or was not collected, or what it holds is not
+ * in AWS's form (an id a findings file records must be one trends can match and the schema accepts).
+ */
+export function runOrganization(estate: Estate): RunOrganization | null {
+  const org = estate.organization;
+  if (org === undefined || !ORGANIZATION_ID.test(org.id) || !ACCOUNT_ID.test(org.managementAccountId)) return null;
+  return { id: org.id, managementAccount: org.managementAccountId };
 }
 
 /**

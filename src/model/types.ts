@@ -176,6 +176,14 @@ export interface CheckCatalogEntry {
   procedure: TestProcedure;
 }
 
+/** The organization of an audit's evidence (findings run.organization): the same id is the same organization. */
+export interface RunOrganization {
+  /** `o-` and 10 to 32 lowercase letters or digits. */
+  id: string;
+  /** The 12-digit id of its management account. */
+  managementAccount: string;
+}
+
 export interface Findings {
   schemaVersion: '1';
   tool: { name: 'trailproof'; version: string };
@@ -196,6 +204,12 @@ export interface Findings {
     preparedBy?: string;
     /** The identity that collected the evidence (the bundle manifest's GetCallerIdentity). */
     collectedBy?: { account: string; arn: string; userId: string };
+    /**
+     * The AWS organization the evidence describes (its DescribeOrganization, read by the estate); null when the
+     * evidence describes none (a standalone account, the call denied or not collected); absent from findings
+     * written before it was recorded and from `scan`'s.
+     */
+    organization?: RunOrganization | null;
   };
   summary: Summary;
   results: Result[];

@@ -186,7 +186,9 @@ function stringOf(value: unknown): string | null {
 
 function organizationName(branding: Branding, findings: Findings, facts: BundleFacts | null): string {
   if (branding.organizationName) return branding.organizationName;
-  if (facts?.organizationId) return `AWS organization ${facts.organizationId}`;
+  // The organization the audit recorded; the bundle's DescribeOrganization for findings written before it was.
+  const recorded = findings.run.organization?.id ?? (findings.run.organization === undefined ? facts?.organizationId : undefined);
+  if (recorded) return `AWS organization ${recorded}`;
   const accounts = findings.run.scope.accounts;
   return accounts.length === 1 ? `AWS account ${accounts[0]}` : `AWS accounts ${accounts.slice(0, 3).join(', ')}${accounts.length > 3 ? ` and ${accounts.length - 3} more` : ''}`;
 }

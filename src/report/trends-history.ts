@@ -7,7 +7,9 @@
 // superseded by a later run of the same period is skipped, and each skip is named with its reason (the caller
 // prints one notice per file and the report lists them), never fatal and never silently mixed in.
 //
-// "Same organization": findings files record no organization id, only the accounts in scope. Two runs are of
+// "Same organization": when both findings files record the organization id (run.organization, from the
+// evidence's DescribeOrganization), it is the same id, exactly, whatever accounts each run had in scope. Otherwise
+// (findings written before the field, a standalone account, DescribeOrganization not collected) two runs are of
 // the same organization when they share at least half of each one's accounts, so an organization may gain or
 // lose a few accounts between quarters, but a one-account audit is never charted with the organization's.
 import { statSync } from 'node:fs';
@@ -44,6 +46,11 @@ export interface History {
 
 /** Why `earlier` is not an audit of the same organization as `current`, or null when it is. */
 export function otherOrganization(current: Findings, earlier: Findings): string | null {
+  const nowId = current.run.organization?.id;
+  const thenId = earlier.run.organization?.id;
+  if (nowId !== undefined && thenId !== undefined) {
+    return nowId === thenId ? null : `another organization: it records organization ${thenId}, this run ${nowId}`;
+  }
   const now = new Set(current.run.scope.accounts);
   const then = new Set(earlier.run.scope.accounts);
   const shared = [...then].filter((a) => now.has(a)).length;

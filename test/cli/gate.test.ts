@@ -88,6 +88,7 @@ describe('the account-vending gate against moto over HTTP', function () {
     expect(full.code, full.err).to.equal(0);
     const fullFindings = JSON.parse(full.out) as Findings;
     expect(coverage(fullFindings)?.status).to.equal('PASS');
+    expect(fullFindings.run.organization).to.deep.equal({ id: org.organizationId, managementAccount: MANAGEMENT });
 
     // The reproduction: this exited 1 with "none was found".
     const out = outDir();
@@ -123,6 +124,8 @@ describe('the account-vending gate against moto over HTTP', function () {
     expect(gate.code, gate.err).to.equal(0);
     const findings = readJson<Findings>(join(out, 'findings.json'));
     expect(coverage(findings)?.status).to.equal('PASS');
+    // The gate's findings name the organization too, read from the new account's own DescribeOrganization.
+    expect(findings.run.organization).to.deep.equal({ id: org.organizationId, managementAccount: MANAGEMENT });
     expect([...new Set(findings.results.map((r) => r.checkId))].sort()).to.deep.equal([...DEFAULT_GATE_CHECKS].sort());
     expect(findings.results.filter((r) => r.status === 'FAIL' || r.status === 'ERROR')).to.deep.equal([]);
     expect(readFileSync(join(out, 'junit.xml'), 'utf8')).to.include('trail.org-coverage');

@@ -6,6 +6,10 @@ import type { Framework } from '../../src/engine/frameworks.js';
 import { gateExitCode } from '../../src/engine/gate.js';
 import { CheckRegistry } from '../../src/engine/registry.js';
 import { BundleBuilder } from '../../fixtures/bundle-builder.js';
+import type { Findings } from '../../src/model/types.js';
+import { compileSchema, loadSchema } from '../../src/schema.js';
+
+const validateFindings = compileSchema<Findings>(loadSchema('findings.schema.json'));
 
 const base = {
   scope: 'account' as const,
@@ -163,5 +167,50 @@ describe('audit runner', () => {
     expect(gateExitCode(noFail, 'medium')).to.equal(3);
     expect(gateExitCode(noFail, 'high')).to.equal(0);
     expect(gateExitCode(findings, 'none')).to.equal(0);
+  });
+
+  describe('run.organization', () => {
+    const MGMT = '111111111111';
+    const MEMBER = '222222222222';
+    const organization = { Id: 'o-a1b2c3d4e5', Arn: `arn:aws:organizations::${MGMT}:organization/o-a1b2c3d4e5`, MasterAccountId: MGMT, MasterAccountArn: `arn:aws:organizations::${MGMT}:account/o-a1b2c3d4e5/${MGMT}`, FeatureSet: 'ALL' };
+    const findingsOf = (build: (b: BundleBuilder) => BundleBuilder): ReturnType<typeof runAudit> => {
+      const { registry } = setup();
+      const bundle = Bundle.open(build(new BundleBuilder({ accounts: [MEMBER, MGMT] })).writeTemp());
+      return runAudit(bundle, planAudit(registry, [framework], {}), { source: 'bundle', failOn: 'high' });
+    };
+    const describeOrganization = 'organizations/DescribeOrganization.json';
+
+    it('records the organization the evidence describes, with its management account', () => {
+      const findings = findingsOf((b) => b.put(MEMBER, 'global', describeOrganization, { Organization: organization }).put(MGMT, 'global', describeOrganization, { Organization: organization }));
+      expect(findings.run.organization).to.deep.equal({ id: 'o-a1b2c3d4e5', managementAccount: MGMT });
+    });
+
+    it('records it from a member account\'s DescribeOrganization when the management account is not in the evidence', () => {
+      const findings = findingsOf((b) => b.put(MEMBER, 'global', describeOrganization, { Organization: organization }));
+      expect(findings.run.organization).to.deep.equal({ id: 'o-a1b2c3d4e5', managementAccount: MGMT });
+    });
+
+    it('records null when DescribeOrganization was not collected', () => {
+      expect(findingsOf((b) => b).run.organization).to.equal(null);
+    });
+
+    it('records null when DescribeOrganization failed (denied, or a standalone account not in an organization)', () => {
+      const denied = findingsOf((b) => b.putError(MEMBER, 'global', describeOrganization, 'AccessDeniedException').putError(MGMT, 'global', describeOrganization, 'AccessDeniedException'));
+      expect(denied.run.organization).to.equal(null);
+      const standalone = findingsOf((b) => b.putError(MGMT, 'global', describeOrganization, 'AWSOrganizationsNotInUseException'));
+      expect(standalone.run.organization).to.equal(null);
+    });
+
+    it('records null rather than an id that is not in AWS\'s form (the schema and trends match ids exactly)', () => {
+      const findings = findingsOf((b) => b.put(MGMT, 'global', describeOrganization, { Organization: { ...organization, Id: 'o-<script>' } }));
+      expect(findings.run.organization).to.equal(null);
+      expect(validateFindings(findings), JSON.stringify(validateFindings.errors)).to.equal(true);
+    });
+
+    it('writes a findings file the findings schema accepts, with and without an organization', () => {
+      for (const findings of [findingsOf((b) => b.put(MGMT, 'global', describeOrganization, { Organization: organization })), findingsOf((b) => b)]) {
+        expect(validateFindings(findings), JSON.stringify(validateFindings.errors)).to.equal(true);
+      }
+    });
   });
 });

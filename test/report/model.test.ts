@@ -60,6 +60,20 @@ describe('report view model', () => {
     expect(view.scope.notCollected.map((g) => g.what)).to.include('account 555555555555 (Sandbox)');
   });
 
+  it('names the organization the findings record, with or without the bundle; the bundle\'s only for findings written before', () => {
+    const recorded = fixtureFindings(bundle);
+    recorded.run.organization = { id: 'o-recorded001', managementAccount: '111111111111' };
+    expect(buildReportView(recorded).organization).to.equal('AWS organization o-recorded001');
+    expect(buildReportView(recorded, { bundleDir: bundle.dir }).organization).to.equal('AWS organization o-recorded001');
+    // Findings written before run.organization: the bundle's DescribeOrganization, else the accounts.
+    expect(findings.run.organization).to.equal(undefined);
+    expect(buildReportView(findings).organization).to.equal('AWS accounts 111111111111, 222222222222, 444444444444');
+    // The audit found none in the evidence: the accounts, as the findings say.
+    const none = fixtureFindings(bundle);
+    none.run.organization = null;
+    expect(buildReportView(none, { bundleDir: bundle.dir }).organization).to.equal('AWS accounts 111111111111, 222222222222, 444444444444');
+  });
+
   it('lists every bundle file with its SHA-256 when the bundle is the audited one, cited files only otherwise', () => {
     expect(view.appendix.files.length).to.equal(6);
     expect(view.appendix.files.filter((f) => f.cited).length).to.equal(4);

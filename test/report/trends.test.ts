@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { summarize } from '../../src/engine/audit.js';
 import { frameworkView, loadFrameworks } from '../../src/engine/frameworks.js';
-import type { Findings } from '../../src/model/types.js';
+import type { Findings, RunOrganization } from '../../src/model/types.js';
 import { renderMarkdown } from '../../src/output/markdown.js';
 import { renderReportHtml } from '../../src/report/html.js';
 import { computeTrends } from '../../src/report/trends.js';
@@ -73,6 +73,42 @@ describe('trends across audits', () => {
       const single = structuredClone(previous);
       single.run.scope.accounts = [current.run.scope.accounts[0] as string];
       expect(otherOrganization(current, single)).to.match(/^another organization: it shares 1 of its 1 accounts/);
+    });
+
+    describe('when the findings record the organization (run.organization)', () => {
+      const ORG = { id: 'o-a1b2c3d4e5', managementAccount: '111111111111' };
+      const withOrganization = (f: Findings, organization: RunOrganization | null): Findings => {
+        const out = structuredClone(f);
+        out.run.organization = organization;
+        return out;
+      };
+
+      it('skips an audit of another organization id, naming both ids, even when it has the same accounts', () => {
+        const dir = historyDir({ 'other/findings.json': withOrganization(previous, { id: 'o-zzzzzzzzzz', managementAccount: '999999999999' }) });
+        const history = loadHistory(dir, withOrganization(current, ORG));
+        expect(history.audits).to.deep.equal([]);
+        expect(history.skipped).to.deep.equal([{ file: join('other', 'findings.json'), reason: 'another organization: it records organization o-zzzzzzzzzz, this run o-a1b2c3d4e5' }]);
+      });
+
+      it('keeps an audit of the same organization id whose accounts in scope are disjoint from this run\'s', () => {
+        const earlier = withOrganization(previous, ORG);
+        earlier.run.scope.accounts = ['555555555555', '666666666666'];
+        const history = loadHistory(historyDir({ 'q2/findings.json': earlier }), withOrganization(current, ORG));
+        expect(history.audits.map((a) => a.findings.run.id)).to.deep.equal([previous.run.id]);
+        expect(history.skipped).to.deep.equal([]);
+      });
+
+      it('falls back to the shared accounts when only one of the two records an id, or one records none (null)', () => {
+        // Written before run.organization existed: no field at all.
+        const single = structuredClone(previous);
+        single.run.scope.accounts = [current.run.scope.accounts[0] as string];
+        expect(otherOrganization(withOrganization(current, ORG), single)).to.match(/^another organization: it shares 1 of its 1 accounts/);
+        expect(otherOrganization(withOrganization(current, ORG), withOrganization(previous, null))).to.equal(null);
+        expect(otherOrganization(withOrganization(current, null), withOrganization(previous, ORG))).to.equal(null);
+        const disjoint = withOrganization(previous, null);
+        disjoint.run.scope.accounts = ['555555555555'];
+        expect(otherOrganization(withOrganization(current, ORG), disjoint)).to.match(/^another organization: it shares 0 of its 1 accounts/);
+      });
     });
 
     it(`keeps the last ${MAX_TREND_AUDITS} audits (MAX_TREND_AUDITS) and names the older ones`, () => {
