@@ -13,7 +13,7 @@ import { TrailproofError } from '../errors.js';
 import type { Findings } from '../model/types.js';
 import type { StatusLine } from '../progress.js';
 import { loadFindings, type LoadedFindings } from '../report/findings-file.js';
-import { loadHistory } from '../report/trends-history.js';
+import { loadHistory, otherOrganization } from '../report/trends-history.js';
 import { parsePeriod, type PeriodFlags } from '../model/period.js';
 import { emailReport, isReportFormat, renderOne, REPORT_FORMATS, reportRenderers, writeReports, type ReportFormat } from './write.js';
 
@@ -120,6 +120,12 @@ export async function writeReport(request: ReportRequest): Promise<Findings> {
 
   if (request.previous !== undefined) {
     const previous = loadFindings(resolve(cwd, request.previous));
+    // A comparison across organizations would list every result as new and every old one as gone: refused when
+    // both files name their organization, said when only their accounts tell.
+    const other = otherOrganization(findings, previous.findings);
+    const ids = [findings.run.organization?.id, previous.findings.run.organization?.id];
+    if (other !== null && ids.every((id) => id !== undefined)) throw new TrailproofError('TP_USAGE', `--previous ${request.previous}: ${other}; give an earlier findings file of the same organization`);
+    if (other !== null) log(`trailproof: warning: --previous ${request.previous}: ${other}; the "changes since" section compares them anyway`);
     ctx.previous = previous.findings;
     ctx.previousFile = request.previous;
   } else if (request.history !== undefined) {

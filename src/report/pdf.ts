@@ -160,10 +160,20 @@ export function overlayHtml(title: string, pages: number): string {
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${text}</title><style>html, body { margin: 0; background: none; } tp-page { display: block; height: 1px; break-after: page; }</style></head><body>${'<tp-page></tp-page>'.repeat(pages)}</body></html>`;
 }
 
+/**
+ * The document with PRINT_ONLY at the end of its <head>: the last `</head>` before `<body`, since the head's
+ * inline script (templates/report.js, or a --templates one) may hold the text `</head>` in a string.
+ */
+export function withPrintStyle(html: string): string {
+  const body = html.search(/<body[\s>]/i);
+  const at = body < 0 ? html.indexOf('</head>') : html.lastIndexOf('</head>', body);
+  return at < 0 ? `${PRINT_ONLY}${html}` : `${html.slice(0, at)}${PRINT_ONLY}${html.slice(at)}`;
+}
+
 /** Shows the document for printing, with tokens kept whole in a report up to `taggedWeight` (then tagged). */
 async function setReport(page: Page, sealed: SealedPage, html: string, taggedWeight: number): Promise<Prepared & { tagged: boolean }> {
   // The document is only printed: hidden on screen, it is laid out once, for print, not twice.
-  await sealed.show(html.replace('</head>', `${PRINT_ONLY}</head>`), PAGE_TIMEOUT_MS);
+  await sealed.show(withPrintStyle(html), PAGE_TIMEOUT_MS);
   const prepared = (await page.evaluate(`(${PREPARE})(${MAX_OUTLINE_ENTRIES})`)) as Prepared;
   const tagged = prepared.weight <= taggedWeight;
   if (tagged) await page.evaluate(`(${KEEP_WHOLE})(${MAX_KEPT_TOKENS})`);

@@ -53,6 +53,27 @@ describe('trailproof report', () => {
     expect(html).to.contain('Bucket old-trail-bucket has no server access logging.');
   });
 
+  it('refuses --previous of another organization id, and warns when only the accounts tell them apart', async () => {
+    const mine = structuredClone(findings);
+    mine.run.organization = { id: 'o-aaaaaaaaaa', managementAccount: '111111111111' };
+    const mineFile = join(dir, 'org-a.json');
+    writeFileSync(mineFile, JSON.stringify(mine));
+    const theirs = previousFindings(findings);
+    theirs.run.organization = { id: 'o-bbbbbbbbbb', managementAccount: '999999999999' };
+    const theirsFile = join(dir, 'org-b.json');
+    writeFileSync(theirsFile, JSON.stringify(theirs));
+    const refused = await report(['--findings', mineFile, '--out', join(dir, 'cross'), '--format', 'markdown', '--previous', theirsFile]);
+    expect(refused.code).to.equal(2);
+    expect(refused.err).to.contain(`--previous ${theirsFile}: another organization: it records organization o-bbbbbbbbbb, this run o-aaaaaaaaaa`);
+    const unnamed = previousFindings(findings);
+    unnamed.run.scope.accounts = ['999999999999'];
+    const unnamedFile = join(dir, 'unnamed.json');
+    writeFileSync(unnamedFile, JSON.stringify(unnamed));
+    const warned = await report(['--findings', file, '--out', join(dir, 'cross-accounts'), '--format', 'markdown', '--previous', unnamedFile]);
+    expect(warned.code, warned.err).to.equal(0);
+    expect(warned.err).to.match(/trailproof: warning: --previous .*unnamed\.json: another organization: it shares 0 of its 1 accounts/);
+  });
+
   it('names each history file it cannot use once on stderr and in the report, and still exits 0', async () => {
     const history = join(dir, 'history-mixed');
     for (const sub of ['2026-q2', 'broken', 'other']) mkdirSync(join(history, sub), { recursive: true });
