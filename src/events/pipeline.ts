@@ -109,7 +109,7 @@ export async function runPipeline(task: Task, sources: readonly LogSource[], opt
   const started = Date.now();
   const stats = emptyStats(sources, options.workers);
   const sourceSkipped = (): number => sources.reduce((n, s) => n + s.skipped().length, 0);
-  await processUnits(task, mergeSources(sources), {
+  stats.workers = await processUnits(task, mergeSources(sources), {
     workers: options.workers,
     ...(options.spawnAfterMs === undefined ? {} : { spawnAfterMs: options.spawnAfterMs }),
     ...(options.inline === undefined ? {} : { inline: options.inline }),

@@ -8,6 +8,7 @@
 // are correlated again from the journal, sorted, and their streamed detections replaced. What still cannot
 // be correlated (no eventTime, the journal's disk bound) is counted by rule in stats.incomplete.
 import type { Detection } from '../model/types.js';
+import { compileRules } from './builtin-rules.js';
 import { compareDetections, correlationDetection } from './detections.js';
 import { runPipeline, type PipelineStats } from './pipeline.js';
 import { createProcessor, type Task, type UnitResult } from './processor.js';
@@ -15,7 +16,7 @@ import type { LogSource, ScanScope } from './readers/types.js';
 import { PackedRuns } from './reorder.js';
 import { CorrelationSpill, type SpillOptions, type SpillStats } from './spill.js';
 import { inputOffsets, packedEventId, packedEventIndex, packedRule, unpackInput } from './wire.js';
-import { compileSources, Correlator, type CorrelationInput, type CorrelationMatch, type RuleLoadError, type RuleSource } from './sigma/index.js';
+import { Correlator, type CorrelationInput, type CorrelationMatch, type RuleLoadError, type RuleSource } from './sigma/index.js';
 import type { ResolvedCorrelation, RuleSet } from './sigma/ruleset.js';
 import type { Severity } from '../model/types.js';
 
@@ -118,7 +119,8 @@ export class RecentKeys {
 
 export async function scanEvents(sources: readonly LogSource[], options: ScanOptions): Promise<ScanResult> {
   const parameters = options.parameters ?? {};
-  const compiled = compileSources(options.rules, { parameters });
+  // The built-in rules come from the build's snapshot when nothing changes them (builtin-rules.ts).
+  const compiled = compileRules(options.rules, { parameters });
   const { ruleSet, errors } = compiled;
   // Inputs reach it already in time order (the reorder buffer here knows the delivery times): no second buffer.
   const correlator = new Correlator(ruleSet, { reorderWindowMs: 0 });

@@ -2,7 +2,7 @@
 // was processed on this thread without a wait (small files are read synchronously), and the results given
 // back in dispatch order whichever thread processed them.
 import { expect } from 'chai';
-import { processUnits } from '../../src/events/pool.js';
+import { processUnits, SMALL_INPUT_BYTES, SMALL_INPUT_UNITS } from '../../src/events/pool.js';
 import { createProcessor, type Task } from '../../src/events/processor.js';
 import { FULL_SCOPE, type LogUnit } from '../../src/events/readers/types.js';
 
@@ -37,5 +37,45 @@ describe('the worker pool', function () {
     expect(names).to.deep.equal(Array.from({ length: UNITS }, (_, i) => `unit ${i}`));
     expect(inline).to.be.greaterThan(0);
     expect(inline).to.be.lessThan(UNITS / 2);
+  });
+
+  /** `count` log files of `size` listed bytes each (an empty log file's text: what they hold does not matter here). */
+  async function* files(count: number, size: number): AsyncGenerator<LogUnit> {
+    for (let i = 0; i < count; i++) yield { kind: 'bytes', name: `file ${i}`, size, delivered: null, bytes: Buffer.from('{"Records":[]}') };
+  }
+
+  /** Runs the units with 2 workers allowed, started after 1 ms of this thread's work; what ran where. */
+  async function run(stream: AsyncIterable<LogUnit>): Promise<{ workers: number; inline: number; names: string[] }> {
+    const processor = createProcessor(TASK);
+    let inline = 0;
+    const names: string[] = [];
+    const workers = await processUnits(TASK, stream, {
+      workers: 2,
+      spawnAfterMs: 1,
+      inline: (unit) => {
+        inline++;
+        const until = Date.now() + INLINE_UNIT_MS;
+        while (Date.now() < until);
+        return processor(unit);
+      },
+      onResult: (result) => names.push(result.name),
+    });
+    return { workers, inline, names };
+  }
+
+  it('processes an input listed under SMALL_INPUT_BYTES on this thread alone, starting no worker', async () => {
+    const small = await run(files(100, Math.floor(SMALL_INPUT_BYTES / 200)));
+    expect(small.workers).to.equal(0);
+    expect(small.inline).to.equal(100);
+    expect(small.names).to.deep.equal(Array.from({ length: 100 }, (_, i) => `file ${i}`));
+  });
+
+  it('starts the workers for an input listed at SMALL_INPUT_BYTES or more, or in more than SMALL_INPUT_UNITS units, keeping dispatch order', async () => {
+    for (const [count, size] of [[400, Math.ceil(SMALL_INPUT_BYTES / 200)], [SMALL_INPUT_UNITS + 400, 1]] as const) {
+      const large = await run(files(count, size));
+      expect(large.workers).to.equal(2);
+      expect(large.inline).to.be.lessThan(count);
+      expect(large.names).to.deep.equal(Array.from({ length: count }, (_, i) => `file ${i}`));
+    }
   });
 });
