@@ -19,21 +19,7 @@ describe('the worker pool', function () {
   this.timeout(120_000);
 
   it('hands units to the workers once they are ready, though this thread never waited on a unit, and keeps dispatch order', async () => {
-    const processor = createProcessor(TASK);
-    let inline = 0;
-    const names: string[] = [];
-    await processUnits(TASK, units(), {
-      workers: 2,
-      spawnAfterMs: 0,
-      inline: (unit) => {
-        inline++;
-        // A synchronous read of a small file: the unit's work never lets the event loop turn.
-        const until = Date.now() + INLINE_UNIT_MS;
-        while (Date.now() < until);
-        return processor(unit);
-      },
-      onResult: (result) => names.push(result.name),
-    });
+    const { inline, names } = await run(units(), 0);
     expect(names).to.deep.equal(Array.from({ length: UNITS }, (_, i) => `unit ${i}`));
     expect(inline).to.be.greaterThan(0);
     expect(inline).to.be.lessThan(UNITS / 2);
@@ -44,14 +30,17 @@ describe('the worker pool', function () {
     for (let i = 0; i < count; i++) yield { kind: 'bytes', name: `file ${i}`, size, delivered: null, bytes: Buffer.from('{"Records":[]}') };
   }
 
-  /** Runs the units with 2 workers allowed, started after 1 ms of this thread's work; what ran where. */
-  async function run(stream: AsyncIterable<LogUnit>): Promise<{ workers: number; inline: number; names: string[] }> {
+  /**
+   * Runs the units with 2 workers allowed, started after `spawnAfterMs` of this thread's work (each unit done here
+   * is a synchronous read of a small file: it never lets the event loop turn); what ran where.
+   */
+  async function run(stream: AsyncIterable<LogUnit>, spawnAfterMs = 1): Promise<{ workers: number; inline: number; names: string[] }> {
     const processor = createProcessor(TASK);
     let inline = 0;
     const names: string[] = [];
     const workers = await processUnits(TASK, stream, {
       workers: 2,
-      spawnAfterMs: 1,
+      spawnAfterMs,
       inline: (unit) => {
         inline++;
         const until = Date.now() + INLINE_UNIT_MS;
