@@ -245,8 +245,12 @@
     return true;
   }
 
-  /** Opens #result-<id> (or any anchor): clears filters that hide it, opens folds around it, highlights it. */
-  function reveal(state) {
+  /**
+   * Opens #result-<id> (or any anchor): clears filters that hide it, opens folds around it, highlights it.
+   * `loading`: the page just opened at the anchor, and this script has since added the controls and folded the
+   * excerpts above it, so the browser's own scroll to it no longer holds and is done again.
+   */
+  function reveal(state, loading) {
     let id;
     try {
       id = decodeURIComponent(location.hash.slice(1));
@@ -279,15 +283,25 @@
       if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
       target.focus({ preventScroll: true });
       target.scrollIntoView({ block: 'center' });
-    } else if (moved) {
+    } else if (moved || loading) {
       target.scrollIntoView({ block: 'start' });
+    }
+    // Until the page has loaded the browser may scroll to the anchor again with what it measured earlier; the
+    // scroll is done once more at load unless the reader has scrolled since.
+    if (loading && document.readyState !== 'complete') {
+      const at = window.scrollY;
+      window.addEventListener('load', () => {
+        if (Math.abs(window.scrollY - at) < 2 || target.getBoundingClientRect().top < (state.controls ? state.controls.offsetHeight : 0)) {
+          target.scrollIntoView({ block: target.tagName === 'TR' ? 'center' : 'start' });
+        }
+      }, { once: true });
     }
   }
 
   function start() {
     const main = document.querySelector('main');
     const { items, groups } = collect();
-    const state = { items, groups, hit: null };
+    const state = { items, groups, hit: null, controls: null };
     const all = [...items.results, ...items.detections];
     if (main && all.length > 0) {
       const controls = buildControls(state, all);
@@ -296,6 +310,9 @@
       const measure = () => document.documentElement.style.setProperty('--tp-controls-height', `${controls.offsetHeight}px`);
       new ResizeObserver(measure).observe(controls);
       measure();
+      state.controls = controls;
+      // The scroll margin (report.css) holds from here, before any scroll this script makes.
+      document.documentElement.setAttribute('data-interactive', 'starting');
       let timer = 0;
       state.search.addEventListener('input', () => {
         clearTimeout(timer);
@@ -308,6 +325,9 @@
         apply(state, true);
       });
       if (!restoreFilters(state)) apply(state, false);
+      // The count line is filled now: measured again, so the scroll margin is right for the scroll below
+      // (the ResizeObserver would only catch up before the next frame).
+      measure();
     }
     // Evidence excerpts are open in the markup (no script, PDF); on screen they start folded.
     const folds = [...document.querySelectorAll('details.fold')];
@@ -326,9 +346,9 @@
     });
     for (const table of document.querySelectorAll('table.sortable')) makeSortable(table);
     window.addEventListener('hashchange', () => {
-      if (!restoreFilters(state)) reveal(state);
+      if (!restoreFilters(state)) reveal(state, false);
     });
-    reveal(state);
+    reveal(state, true);
     document.documentElement.setAttribute('data-interactive', 'ready');
     performance.mark('trailproof-interactive');
   }
