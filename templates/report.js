@@ -306,13 +306,15 @@
     if (main && all.length > 0) {
       const controls = buildControls(state, all);
       main.prepend(controls);
-      // Anchors land below the sticky controls, however many lines they wrap to (report.css, scroll-margin-top).
-      const measure = () => document.documentElement.style.setProperty('--tp-controls-height', `${controls.offsetHeight}px`);
-      new ResizeObserver(measure).observe(controls);
-      measure();
+      // Anchors land below the sticky controls, however many lines they wrap to: the page's scroll padding. It is
+      // set on the root alone (not a variable every element inherits), so changing it restyles nothing else.
+      let padding = -1;
+      const measure = () => {
+        const height = controls.offsetHeight + 8;
+        if (height !== padding) document.documentElement.style.scrollPaddingTop = `${height}px`;
+        padding = height;
+      };
       state.controls = controls;
-      // The scroll margin (report.css) holds from here, before any scroll this script makes.
-      document.documentElement.setAttribute('data-interactive', 'starting');
       let timer = 0;
       state.search.addEventListener('input', () => {
         clearTimeout(timer);
@@ -325,9 +327,9 @@
         apply(state, true);
       });
       if (!restoreFilters(state)) apply(state, false);
-      // The count line is filled now: measured again, so the scroll margin is right for the scroll below
-      // (the ResizeObserver would only catch up before the next frame).
+      // Measured once the count line is filled (one layout, before the scroll below); then as the controls wrap.
       measure();
+      new ResizeObserver(measure).observe(controls);
     }
     // Evidence excerpts are open in the markup (no script, PDF); on screen they start folded.
     const folds = [...document.querySelectorAll('details.fold')];
