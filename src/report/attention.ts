@@ -5,6 +5,7 @@
 // listed; only repeated excerpts are. The wording helpers here change how a finding reads, never what it says.
 import { SEVERITIES, type Result, type Severity, type Status, type TestProcedure } from '../model/types.js';
 import type { EvidenceReader, EvidenceView } from './excerpt.js';
+import { groupBy } from './format.js';
 
 const ATTENTION: Status[] = ['FAIL', 'ERROR', 'MANUAL'];
 /** New excerpts printed per row; further references are listed by file, pointer and SHA-256 alone. */
@@ -191,11 +192,7 @@ function reasonKey(item: AttentionItem): string {
  */
 export function mergeFamilies(groups: AttentionGroup[]): AttentionGroup[] {
   const familyOf = (g: AttentionGroup): string => `${g.status} ${g.checkId.slice(0, Math.max(0, g.checkId.indexOf('.')))}`;
-  const byFamily = new Map<string, AttentionGroup[]>();
-  for (const g of groups) {
-    const key = familyOf(g);
-    byFamily.set(key, [...(byFamily.get(key) ?? []), g]);
-  }
+  const byFamily = groupBy(groups, familyOf);
   const merged = new Map<string, AttentionGroup>();
   for (const [key, members] of byFamily) {
     if (members.length < FAMILY_MIN || key.endsWith(' ')) continue;
@@ -247,24 +244,12 @@ export function attentionGroups(results: Result[], reader: EvidenceReader, proce
     .sort((a, b) => ATTENTION.indexOf(a.status) - ATTENTION.indexOf(b.status) || severityRank(a.severity) - severityRank(b.severity) || (a.checkId < b.checkId ? -1 : a.checkId > b.checkId ? 1 : 0));
   const shown = new Map<string, string>();
   let n = 0;
-  const groups = new Map<string, Result[]>();
-  for (const r of sorted) {
-    const key = `${r.status} ${r.checkId} ${r.severity}`;
-    const list = groups.get(key);
-    if (list) list.push(r);
-    else groups.set(key, [r]);
-  }
+  const groups = groupBy(sorted, (r) => `${r.status} ${r.checkId} ${r.severity}`);
   return [...groups.values()].map((list, gi) => {
     const first = list[0] as Result;
     const remediation = remediationOf(first);
     const same = JSON.stringify(remediation);
-    const rows = new Map<string, Result[]>();
-    for (const r of list) {
-      const key = sameFindingKey(r);
-      const row = rows.get(key);
-      if (row) row.push(r);
-      else rows.set(key, [r]);
-    }
+    const rows = groupBy(list, sameFindingKey);
     const items = [...rows.values()].map((row): AttentionItem => {
       const r = row[0] as Result;
       const anchor = `r-${++n}`;

@@ -5,7 +5,7 @@
 import { SEVERITIES, type Detection, type Findings, type Severity } from '../model/types.js';
 import type { AttentionGroup } from './attention.js';
 import type { Incident } from './incidents.js';
-import { formatDateTime, plural, shortActor } from './format.js';
+import { formatDateTime, groupBy, plural, shortActor } from './format.js';
 import { detectionTarget } from './sections.js';
 
 /** How many items the summary names. */
@@ -105,12 +105,8 @@ export function briefing(findings: Findings, groups: AttentionGroup[], incidents
  */
 function untoldDetections(detections: Detection[], incidents: Incident[]): (BriefingItem & { at: string })[] {
   const told = new Set(incidents.flatMap((i) => i.rows.filter((r) => r.self).map((r) => r.eventId)));
-  const groups = new Map<string, Detection[]>();
-  for (const d of detections) {
-    if (!SERIOUS.includes(d.severity) || told.has(d.eventId)) continue;
-    const key = `${d.ruleId}\u0000${d.actor}`;
-    groups.set(key, [...(groups.get(key) ?? []), d]);
-  }
+  const untold = detections.filter((d) => SERIOUS.includes(d.severity) && !told.has(d.eventId));
+  const groups = groupBy(untold, (d) => `${d.ruleId}\u0000${d.actor}`);
   return [...groups.values()].map((list) => {
     const d = [...list].sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : 0))[0] as Detection;
     const target = detectionTarget(d);

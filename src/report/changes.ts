@@ -1,6 +1,7 @@
 // "Changes since the previous audit": results matched by what they are about (check, account, region,
 // resource), never by position, so two findings files compare however their results were ordered.
 import { STATUSES, type Findings, type Result, type Status } from '../model/types.js';
+import { groupBy } from './format.js';
 
 export interface ChangedResult {
   result: Result;
@@ -81,8 +82,7 @@ export const ROLLUP_EXAMPLES = 3;
  * results chapter already shows in full ("still failing", "regressed since the previous audit").
  */
 export function rollupByCheck(results: readonly Result[]): CheckRollup[] {
-  const byCheck = new Map<string, Result[]>();
-  for (const r of results) byCheck.set(r.checkId, [...(byCheck.get(r.checkId) ?? []), r]);
+  const byCheck = groupBy(results, (r) => r.checkId);
   const rank = (s: Result['severity']): number => ['critical', 'high', 'medium', 'low', 'info'].indexOf(s);
   return [...byCheck.entries()].map(([checkId, list]) => {
     const first = list[0] as Result;

@@ -50,3 +50,15 @@ export function shortActor(actor: string): string {
   const parts = m[1].split('/');
   return parts[parts.length - 1] || m[1];
 }
+
+/** Items by key, in first-seen order (push, never copy: reports have thousands of results). */
+export function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}

@@ -3,8 +3,8 @@
 // before and after within the window; what others' calls on the same resources met afterwards; the resources
 // touched; and the log file the event was read from with the digest verification that covers it (the
 // trail.log-integrity result of the trail whose logs and digest files share that file's delivery root).
-import type { ContextEvent, Detection, DetectionContext, EventContextSection, Findings, Result, Severity, Status } from '../model/types.js';
-import { formatDateTime, plural, serviceName, shortActor } from './format.js';
+import type { ContextEvent, DetectionContext, EventContextSection, Findings, Result, Severity, Status } from '../model/types.js';
+import { formatDateTime, groupBy, plural, serviceName, shortActor } from './format.js';
 
 export function eventContextOf(findings: Findings): EventContextSection | null {
   const ctx = findings.eventContext;
@@ -120,8 +120,7 @@ function mergeOverlapping(list: (Incident & { principalArn: string; from: string
 export function incidents(findings: Findings): Incident[] {
   const ctx = eventContextOf(findings);
   if (ctx === null) return [];
-  const byEvent = new Map<string, Detection[]>();
-  for (const d of findings.detections) byEvent.set(d.eventId, [...(byEvent.get(d.eventId) ?? []), d]);
+  const byEvent = groupBy(findings.detections, (d) => d.eventId);
   return mergeOverlapping(ctx.detections.flatMap((c, i): (Incident & { principalArn: string; from: string; to: string })[] => {
     const list = (byEvent.get(c.eventId) ?? []).filter((d) => c.ruleIds.includes(d.ruleId));
     const d = [...list].sort((a, b) => ['critical', 'high', 'medium', 'low', 'info'].indexOf(a.severity) - ['critical', 'high', 'medium', 'low', 'info'].indexOf(b.severity))[0];

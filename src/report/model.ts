@@ -21,7 +21,7 @@ import { computeTrends } from './trends.js';
 import { trendsView, type TrendsView } from './trends-view.js';
 
 export type { AttentionGroup, AttentionItem } from './attention.js';
-import { anchorId, plural } from './format.js';
+import { anchorId, groupBy, plural } from './format.js';
 import { describePeriod, type Period } from '../model/period.js';
 import { verdictOf, type ReportVerdict } from './verdict.js';
 import { changesView, detectionsPerDay, scopeView, timeline, waiverRows, withDaysNotExamined, type ChangesView, type ScopeView, type TimelineDay, type WaiverRow } from './sections.js';
@@ -116,17 +116,6 @@ const LOG_INTEGRITY_CHECKS = ['trail.log-integrity', 'trail.log-file-validation'
 /** ...and, counted per check (their failures are listed in full elsewhere), how the logs are kept. */
 const LOG_KEEPING_CHECKS = ['bucket.not-public', 'bucket.versioning-mfa-delete', 'bucket.object-lock', 'bucket.secure-transport', 'retention.s3-lifecycle', 'retention.cloudwatch-logs'];
 
-/** Items by key, in first-seen order (push, never copy: reports have thousands of results). */
-export function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = groups.get(k);
-    if (list) list.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
-}
 
 const WORST_FIRST: (Status | 'NOT_ASSESSED')[] = ['FAIL', 'ERROR', 'NOT_TESTED', 'MANUAL', 'WAIVED', 'PASS', 'NOT_APPLICABLE', 'NOT_ASSESSED'];
 

@@ -4,7 +4,7 @@
 // check: the "Changes since the previous audit" section lists the results themselves).
 import { STATUSES, type Status } from '../model/types.js';
 import { STATUS_LABELS, groupedBarChart, stackedBarChart } from './charts.js';
-import { plural } from './format.js';
+import { groupBy, plural } from './format.js';
 import { rollupByCheck, type CheckRollup } from './changes.js';
 import type { TrendMove, Trends } from './trends.js';
 
@@ -29,8 +29,9 @@ export interface TrendsView {
 
 /** The checks whose results moved, one row each (the report's table and summary.md's lines). */
 export function moveRows(moves: TrendMove[]): { rows: TrendMoveRow[]; total: number } {
+  const byCheck = groupBy(moves, (m) => m.result.checkId);
   const rows = rollupByCheck(moves.map((m) => m.result)).map((check) => {
-    const mine = moves.filter((m) => m.result.checkId === check.checkId);
+    const mine = byCheck.get(check.checkId) ?? [];
     const before = [...new Set(mine.map((m) => STATUS_LABELS[m.before]))].join(', ');
     const now = [...new Set(mine.map((m) => STATUS_LABELS[m.result.status]))].join(', ');
     return { ...check, moved: `${before} → ${now}` };
