@@ -286,22 +286,12 @@
     } else if (moved || loading) {
       target.scrollIntoView({ block: 'start' });
     }
-    // Until the page has loaded the browser may scroll to the anchor again with what it measured earlier; the
-    // scroll is done once more at load unless the reader has scrolled since.
-    if (loading && document.readyState !== 'complete') {
-      const at = window.scrollY;
-      window.addEventListener('load', () => {
-        if (Math.abs(window.scrollY - at) < 2 || target.getBoundingClientRect().top < (state.controls ? state.controls.offsetHeight : 0)) {
-          target.scrollIntoView({ block: target.tagName === 'TR' ? 'center' : 'start' });
-        }
-      }, { once: true });
-    }
   }
 
   function start() {
     const main = document.querySelector('main');
     const { items, groups } = collect();
-    const state = { items, groups, hit: null, controls: null };
+    const state = { items, groups, hit: null };
     const all = [...items.results, ...items.detections];
     if (main && all.length > 0) {
       const controls = buildControls(state, all);
@@ -314,7 +304,6 @@
         if (height !== padding) document.documentElement.style.scrollPaddingTop = `${height}px`;
         padding = height;
       };
-      state.controls = controls;
       let timer = 0;
       state.search.addEventListener('input', () => {
         clearTimeout(timer);
