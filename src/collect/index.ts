@@ -6,9 +6,8 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { CredentialProvider } from '../aws/clients.js';
-import type { ErrorKind } from '../aws/errors.js';
 import { resolveRegion } from '../aws/region.js';
-import { Pacer, Scheduler } from '../aws/scheduler.js';
+import { Pacer, Scheduler, type SchedulerStats } from '../aws/scheduler.js';
 import { TrailproofError } from '../errors.js';
 import { toolVersion } from '../paths.js';
 import { CollectSession, type CollectSessionOptions } from './clients.js';
@@ -74,18 +73,13 @@ export interface LogsRequest {
   to?: Date | undefined;
 }
 
-export interface CollectSummary {
+/** The scheduler's counts of the run (calls, failures by kind and name, skipped, throttled), and what was collected. */
+export interface CollectSummary extends Omit<SchedulerStats, 'actions'> {
   accounts: number;
   regions: number;
   files: number;
-  calls: number;
   durationMs: number;
   errors: number;
-  errorsByKind: Partial<Record<ErrorKind, number>>;
-  errorsByName: Record<string, number>;
-  notConfigured: number;
-  skipped: number;
-  throttleRetries: number;
   notCollected: NotCollected[];
   /** With --logs: what was copied, and what could not be. */
   logs?: LogsResult;
