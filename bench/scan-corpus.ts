@@ -7,38 +7,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
+import { Rng } from '../fixtures/rng.js';
 
 const gzipAsync = promisify(gzip);
 
-export class Rng {
-  constructor(private state: number) {}
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)] as T;
-  }
-  hex(n: number): string {
-    let s = '';
-    for (let i = 0; i < n; i++) s += '0123456789abcdef'[this.int(16)];
-    return s;
-  }
-  upper(n: number): string {
-    let s = '';
-    for (let i = 0; i < n; i++) s += 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[this.int(32)];
-    return s;
-  }
-  uuid(): string {
-    const h = this.hex(32);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
-  }
+export { Rng };
+
+/** A version-4-shaped id with the variant fixed to 'a' (the corpus's request and event ids). */
+function uuid(r: Rng): string {
+  const h = r.hex(32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`;
 }
 
 export const ORG_ID = 'o-benchorg123';
@@ -50,10 +28,10 @@ const ROLES = [
   { name: 'AWSReservedSSO_AdministratorAccess_6f1a2b3c4d5e6f70', session: () => 'alice@example.com' },
   { name: 'AWSReservedSSO_ReadOnly_0a1b2c3d4e5f6071', session: () => 'bob@example.com' },
   // Sessions are reused as they are in real trails: a task, an instance or a CI run keeps its credentials for hours.
-  { name: 'orders-api-ecs-task', session: (r: Rng) => `${(r.int(40) * 2654435761 % 4294967296).toString(16).padStart(8, '0')}0a1b2c3d4e5f60718293a4b5c6d7e8f9` },
+  { name: 'orders-api-ecs-task', session: (r: Rng) => `${(r.int(0, 39) * 2654435761 % 4294967296).toString(16).padStart(8, '0')}0a1b2c3d4e5f60718293a4b5c6d7e8f9` },
   { name: 'ingest-lambda-role', session: () => 'ingest-lambda' },
-  { name: 'eks-node-group', session: (r: Rng) => `i-0${(r.int(24) * 40503 + 1000003).toString(16).padStart(16, '0')}` },
-  { name: 'GitHubActionsDeploy', session: (r: Rng) => `GitHubActions-${9000001 + r.int(12)}` },
+  { name: 'eks-node-group', session: (r: Rng) => `i-0${(r.int(0, 23) * 40503 + 1000003).toString(16).padStart(16, '0')}` },
+  { name: 'GitHubActionsDeploy', session: (r: Rng) => `GitHubActions-${9000001 + r.int(0, 11)}` },
 ];
 const AGENTS = [
   'aws-cli/2.17.20 md/awscrt#0.20.11 ua/2.0 os/linux#6.8.0-1012-aws md/arch#x86_64 lang/python#3.11.9 md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe md/distrib#ubuntu.24 md/prompt#off md/command#s3api.list-objects-v2',
@@ -75,15 +53,15 @@ const CALLS: Call[] = [
   { source: 's3.amazonaws.com', name: 'GetObject', readOnly: true, weight: 18, params: (r) => ({ bucketName: 'orders-data-prod', key: `exports/2026/09/${r.hex(12)}.parquet`, Host: 'orders-data-prod.s3.amazonaws.com' }) },
   { source: 's3.amazonaws.com', name: 'PutObject', readOnly: false, weight: 10, params: (r) => ({ bucketName: 'ingest-landing', key: `raw/${r.hex(16)}.json.gz`, Host: 'ingest-landing.s3.us-east-1.amazonaws.com', 'x-amz-server-side-encryption': 'aws:kms' }) },
   { source: 's3.amazonaws.com', name: 'ListObjectsV2', readOnly: true, weight: 6, params: () => ({ bucketName: 'orders-data-prod', 'list-type': '2', prefix: 'exports/', Host: 'orders-data-prod.s3.amazonaws.com' }) },
-  { source: 'dynamodb.amazonaws.com', name: 'GetItem', readOnly: true, weight: 12, params: (r) => ({ tableName: 'orders', key: { orderId: { S: r.uuid() } }, consistentRead: false }) },
+  { source: 'dynamodb.amazonaws.com', name: 'GetItem', readOnly: true, weight: 12, params: (r) => ({ tableName: 'orders', key: { orderId: { S: uuid(r) } }, consistentRead: false }) },
   { source: 'dynamodb.amazonaws.com', name: 'PutItem', readOnly: false, weight: 6, params: () => ({ tableName: 'orders', returnValues: 'NONE' }) },
   { source: 'ec2.amazonaws.com', name: 'DescribeInstances', readOnly: true, weight: 8, params: (r) => ({ instancesSet: { items: [{ instanceId: `i-0${r.hex(16)}` }] }, filterSet: {} }) },
   { source: 'ec2.amazonaws.com', name: 'DescribeSecurityGroups', readOnly: true, weight: 3, params: () => ({ securityGroupSet: {}, securityGroupIdSet: {}, filterSet: {} }) },
   { source: 'sts.amazonaws.com', name: 'AssumeRole', readOnly: true, weight: 7, params: (r, account) => ({ roleArn: `arn:aws:iam::${account}:role/orders-api-ecs-task`, roleSessionName: r.hex(32), durationSeconds: 3600 }) },
   { source: 'sts.amazonaws.com', name: 'GetCallerIdentity', readOnly: true, weight: 3, params: () => null },
-  { source: 'kms.amazonaws.com', name: 'Decrypt', readOnly: true, weight: 9, params: (r, account, region) => ({ encryptionAlgorithm: 'SYMMETRIC_DEFAULT', encryptionContext: { 'aws:s3:arn': `arn:aws:s3:::orders-data-prod/exports/${r.hex(8)}` }, keyId: `arn:aws:kms:${region}:${account}:key/${r.uuid()}` }) },
+  { source: 'kms.amazonaws.com', name: 'Decrypt', readOnly: true, weight: 9, params: (r, account, region) => ({ encryptionAlgorithm: 'SYMMETRIC_DEFAULT', encryptionContext: { 'aws:s3:arn': `arn:aws:s3:::orders-data-prod/exports/${r.hex(8)}` }, keyId: `arn:aws:kms:${region}:${account}:key/${uuid(r)}` }) },
   { source: 'kms.amazonaws.com', name: 'GenerateDataKey', readOnly: true, weight: 5, params: (_r, account, region) => ({ keyId: `arn:aws:kms:${region}:${account}:alias/aws/s3`, keySpec: 'AES_256' }) },
-  { source: 'lambda.amazonaws.com', name: 'Invoke', readOnly: false, weight: 4, params: (r, account, region) => ({ functionName: `arn:aws:lambda:${region}:${account}:function:ingest-${r.int(5)}`, invocationType: 'Event' }) },
+  { source: 'lambda.amazonaws.com', name: 'Invoke', readOnly: false, weight: 4, params: (r, account, region) => ({ functionName: `arn:aws:lambda:${region}:${account}:function:ingest-${r.int(0, 4)}`, invocationType: 'Event' }) },
   { source: 'logs.amazonaws.com', name: 'CreateLogStream', readOnly: false, weight: 3, params: (r) => ({ logGroupName: '/ecs/orders-api', logStreamName: `ecs/orders-api/${r.hex(32)}` }) },
   { source: 'secretsmanager.amazonaws.com', name: 'GetSecretValue', readOnly: true, weight: 2, params: () => ({ secretId: 'prod/orders/db' }) },
   { source: 'ssm.amazonaws.com', name: 'GetParameters', readOnly: true, weight: 2, params: () => ({ names: ['/orders/prod/feature-flags', '/orders/prod/endpoint'], withDecryption: false }) },
@@ -143,12 +121,12 @@ export function makeRecord(r: Rng, account: string, region: string, ms: number):
     eventSource: call.source,
     eventName: call.name,
     awsRegion: region,
-    sourceIPAddress: id['type'] === 'AWSService' ? String(id['invokedBy']) : `${r.pick(['198.51.100', '203.0.113', '192.0.2', '10.20.30'])}.${r.int(255)}`,
+    sourceIPAddress: id['type'] === 'AWSService' ? String(id['invokedBy']) : `${r.pick(['198.51.100', '203.0.113', '192.0.2', '10.20.30'])}.${r.int(0, 254)}`,
     userAgent: id['type'] === 'AWSService' ? String(id['invokedBy']) : r.pick(AGENTS),
     requestParameters: call.params(r, account, region),
     responseElements: null,
-    requestID: r.uuid(),
-    eventID: r.uuid(),
+    requestID: uuid(r),
+    eventID: uuid(r),
     readOnly: call.readOnly,
     resources: call.source === 's3.amazonaws.com' ? [{ accountId: account, type: 'AWS::S3::Bucket', ARN: 'arn:aws:s3:::orders-data-prod' }] : undefined,
     eventType: 'AwsApiCall',
@@ -186,7 +164,7 @@ export async function writeCorpus(dir: string, events: number, perFile = 2000): 
   for (let f = 0; f < files; f++) {
     const leaf = leaves[f % leaves.length] as { account: string; region: string };
     const slot = Math.floor(f / leaves.length);
-    const delivered = start + (slot + 1) * step + r.int(60) * 1000;
+    const delivered = start + (slot + 1) * step + r.int(0, 59) * 1000;
     const n = Math.min(perFile, events - written);
     const records = Array.from({ length: n }, (_, i) => makeRecord(r, leaf.account, leaf.region, delivered - step + Math.floor((i / n) * (step - 90_000))));
     written += n;

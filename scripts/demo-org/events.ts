@@ -5,74 +5,11 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { BundleBuilder } from '../../fixtures/bundle-builder.js';
+import { Rng, UPPER_DIGITS } from '../../fixtures/rng.js';
 
-const UPPER_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+export { Rng };
 
-/** mulberry32: small, fast and good enough to make demo data look varied; never for anything secret. */
-export class Rng {
-  private state: number;
 
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  /** An integer in [min, max]. */
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    if (items.length === 0) throw new Error('Rng.pick: empty list');
-    return items[Math.floor(this.next() * items.length)] as T;
-  }
-
-  weighted<T>(items: readonly (readonly [T, number])[]): T {
-    const total = items.reduce((sum, [, w]) => sum + w, 0);
-    let roll = this.next() * total;
-    for (const [item, w] of items) {
-      roll -= w;
-      if (roll < 0) return item;
-    }
-    return (items[items.length - 1] as readonly [T, number])[0];
-  }
-
-  chars(n: number, alphabet: string): string {
-    let out = '';
-    for (let i = 0; i < n; i++) out += alphabet[Math.floor(this.next() * alphabet.length)];
-    return out;
-  }
-
-  alnum(n: number): string {
-    return this.chars(n, ALNUM);
-  }
-
-  /** Upper-case letters and digits 2-7, the alphabet of IAM unique ids and access key ids. */
-  upper(n: number): string {
-    return this.chars(n, UPPER_DIGITS);
-  }
-
-  hex(n: number): string {
-    return this.chars(n, '0123456789abcdef');
-  }
-
-  uuid(): string {
-    const h = this.hex(32);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[this.int(0, 3)]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-  }
-}
 
 /** A UUID-shaped id derived from content, for records whose caller gave no eventID. */
 export function hashUuid(content: string): string {
