@@ -1,6 +1,7 @@
 // Charts as inline SVG, drawn here on the server: the report fetches nothing and opens offline. Each chart
 // carries a <title> and an aria-label that state its numbers, so it reads without seeing it.
 import { SEVERITIES, type Severity, type Status } from '../model/types.js';
+import { runsWhere } from './format.js';
 
 /** OBSERVATION: a FAIL at severity info, counted apart from failures (findings summary.observations). */
 export type ChartStatus = Status | 'NOT_ASSESSED' | 'OBSERVATION';
@@ -181,18 +182,11 @@ export function perDayChart(days: { day: string; count: number; examined?: boole
   const { top, step } = niceScale(Math.max(1, ...days.map((d) => d.count)));
   const slotWidth = (width - left - 8) / days.length;
   // Shade each run of days without logs and label it, before the grid and bars are drawn over it.
-  for (let i = 0; i < days.length; ) {
-    if (days[i]?.examined !== false) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < days.length && days[j]?.examined === false) j++;
+  for (const [i, j] of runsWhere(days, (d) => d.examined === false)) {
     const x = left + i * slotWidth;
     const w = (j - i) * slotWidth;
     body.push(rect(x, bottom - plotHeight, w, plotHeight, '#e6e6e6', ' class="not-examined"'));
     if (w >= 60) body.push(text(x + w / 2, bottom - plotHeight / 2, 'not examined', 'text-anchor="middle" fill="#777" font-size="11"'));
-    i = j;
   }
   for (let v = 0; v <= top; v += step) {
     const y = bottom - (v / top) * plotHeight;

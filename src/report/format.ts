@@ -62,3 +62,19 @@ export function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<st
   }
   return groups;
 }
+
+/** The runs of consecutive items that `test` holds for, as [start, end) index pairs, in order. */
+export function runsWhere<T>(items: readonly T[], test: (item: T) => boolean): [number, number][] {
+  const runs: [number, number][] = [];
+  for (let i = 0; i < items.length; ) {
+    if (!test(items[i] as T)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < items.length && test(items[j] as T)) j++;
+    runs.push([i, j]);
+    i = j;
+  }
+  return runs;
+}

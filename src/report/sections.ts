@@ -4,7 +4,7 @@ import type { Detection, Findings, Result, Severity, Status } from '../model/typ
 import type { BundleFacts } from './bundle-facts.js';
 import { rollupByCheck, type Changes, type ChangedResult, type CheckRollup } from './changes.js';
 import { describePeriod } from '../model/period.js';
-import { formatDateTime, formatDay, serviceName, shortActor, utcDay } from './format.js';
+import { formatDateTime, formatDay, runsWhere, serviceName, shortActor, utcDay } from './format.js';
 
 /** Detection members every detection has; anything else a rule adds is shown as context. */
 const DETECTION_BASE = new Set(['ruleId', 'title', 'severity', 'eventTime', 'eventName', 'eventSource', 'eventId', 'actor', 'actorType', 'sourceIPAddress', 'userAgent', 'account', 'region', 'errorCode', 'count', 'firstSeen', 'lastSeen']);
@@ -150,19 +150,11 @@ export function timeline(detections: Detection[], told: ReadonlySet<string> = ne
  * read as a quiet one. Which days were examined comes from detectionsPerDay (findings.eventContext.logDays).
  */
 export function withDaysNotExamined(days: TimelineDay[], perDay: { day: string; examined?: boolean }[]): TimelineDay[] {
-  const runs: TimelineDay[] = [];
-  for (let i = 0; i < perDay.length; ) {
-    if (perDay[i]?.examined !== false) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < perDay.length && perDay[j]?.examined === false) j++;
+  const runs = runsWhere(perDay, (d) => d.examined === false).map(([i, j]): TimelineDay => {
     const first = perDay[i]?.day ?? '';
     const last = perDay[j - 1]?.day ?? first;
-    runs.push({ day: first, dayText: first === last ? formatDay(`${first}T00:00:00Z`) : `${formatDay(`${first}T00:00:00Z`)} to ${formatDay(`${last}T00:00:00Z`)}`, items: [], notExaminedDays: j - i });
-    i = j;
-  }
+    return { day: first, dayText: first === last ? formatDay(`${first}T00:00:00Z`) : `${formatDay(`${first}T00:00:00Z`)} to ${formatDay(`${last}T00:00:00Z`)}`, items: [], notExaminedDays: j - i };
+  });
   // 'unknown' sorts after every YYYY-MM-DD; sort is stable, so a day keeps its place.
   return [...days, ...runs].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
 }
