@@ -82,8 +82,11 @@ export function isFindingsFileName(name: string): boolean {
 /** Folder levels below --history DIR that are searched for findings files. */
 export const HISTORY_DEPTH = 3;
 
-/** The findings files under `dir` (HISTORY_DEPTH folders deep), by path. */
-export function findingsFilesIn(dir: string, depth = HISTORY_DEPTH): string[] {
+/**
+ * The findings files under `dir` (HISTORY_DEPTH folders deep), by path. Symbolic links are not followed (a history
+ * folder may come from someone else): one named like a findings file is passed to `onLink`.
+ */
+export function findingsFilesIn(dir: string, depth = HISTORY_DEPTH, onLink: (path: string) => void = () => undefined): string[] {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -93,8 +96,9 @@ export function findingsFilesIn(dir: string, depth = HISTORY_DEPTH): string[] {
   const out: string[] = [];
   for (const entry of entries) {
     const full = join(dir, entry.name);
-    if (entry.isDirectory() && depth > 0) out.push(...findingsFilesIn(full, depth - 1));
+    if (entry.isDirectory() && depth > 0) out.push(...findingsFilesIn(full, depth - 1, onLink));
     else if (entry.isFile() && isFindingsFileName(entry.name)) out.push(full);
+    else if (entry.isSymbolicLink() && isFindingsFileName(entry.name)) onLink(full);
   }
   return out.sort();
 }

@@ -75,7 +75,7 @@ function compareRuns(a: Findings, b: Findings): number {
  */
 export function loadHistory(dir: string, current: Findings, shown: (file: string) => string = (f) => relative(dir, f) || f): History {
   const skipped: SkippedHistoryFile[] = [];
-  const files = findingsFilesIn(dir);
+  const files = findingsFilesIn(dir, undefined, (link) => skipped.push({ file: shown(link), reason: 'a symbolic link: not followed' }));
   for (const file of files.slice(MAX_HISTORY_FILES)) skipped.push({ file: shown(file), reason: `not read: the folder holds more than ${MAX_HISTORY_FILES} findings files (MAX_HISTORY_FILES)` });
   // Kept as they are read, one per period and at most MAX_TREND_AUDITS, so memory holds that many files at a
   // time however many the folder has.

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { summarize } from '../../src/engine/audit.js';
@@ -64,6 +64,15 @@ describe('trends across audits', () => {
       expect(history.skipped[0]?.reason).to.match(/^is not valid JSON: /);
       expect(history.skipped[1]?.reason).to.equal('another organization: it shares 0 of its 1 accounts in scope with this run\'s 3 (the same organization shares at least half of each)');
       expect(history.skipped[2]?.reason).to.equal(`superseded by ${join('q2', 'findings.json')}, a later run of the same period`);
+    });
+
+    it('names a findings file that is a symbolic link and does not follow it', () => {
+      const dir = historyDir({ 'q2/findings.json': previous });
+      mkdirSync(join(dir, 'elsewhere'));
+      symlinkSync(join(dir, 'q2', 'findings.json'), join(dir, 'elsewhere', 'findings.json'));
+      const history = loadHistory(dir, current);
+      expect(history.audits.map((a) => a.file)).to.deep.equal([join('q2', 'findings.json')]);
+      expect(history.skipped).to.deep.equal([{ file: join('elsewhere', 'findings.json'), reason: 'a symbolic link: not followed' }]);
     });
 
     it('takes an organization that gained or lost an account as the same, and a one-account audit of one of its accounts as another', () => {
