@@ -22,6 +22,11 @@
 //               the scan's time is printed as a ratio to it, beside the floor's (issue 18)
 //   small       floor, duckdb and scan over a second corpus of small files (one per account, region and five
 //               minutes, SMALL_FILE_RECORDS records; BENCH_SMALL_EVENTS, default 200,000 events)
+//   BENCH_BASELINE=DIR  before and after from the same run (issue 21): DIR is a built checkout of an earlier
+//               commit (`git worktree add DIR <commit> && cd DIR && npm ci && npm run build`); its scan child and
+//               this build's run in turn over the same files in delivery order, BENCH_ROUNDS times (default 5),
+//               and the medians of wall time, CPU per event and peak memory are printed side by side, with the
+//               spread of each build's own runs (the machine's noise)
 // Targets on a 2-core machine: >= 300,000 events/s end to end, < 300 MB, flat in corpus size.
 // BENCH_MODES=floor,scan runs only those measurements (while iterating); the machine's other load shows in
 // the CPU time per event, which is steadier than the rate when the cores are shared.
@@ -224,11 +229,57 @@ async function child(mode: string, dir: string, accounts: string | undefined): P
   };
 }
 
-function measure(mode: string, dir: string, accounts?: string[]): Measure {
-  const args = [fileURLToPath(import.meta.url), '--child', mode, dir, ...(accounts === undefined ? [] : [accounts.join(',')])];
-  const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
-  if (run.status !== 0) throw new Error(`bench child ${mode} failed (${run.status}): ${run.stderr}`);
+/** `script`: the bench to run the child of (another build's, for BENCH_BASELINE); this one by default. */
+function measure(mode: string, dir: string, accounts?: string[], script = fileURLToPath(import.meta.url)): Measure {
+  const args = [script, '--child', mode, dir, ...(accounts === undefined ? [] : [accounts.join(',')])];
+  const run = spawnSync(process.execPath, args, { cwd: dirname(dirname(dirname(script))), encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+  if (run.status !== 0) throw new Error(`bench child ${mode} of ${script} failed (${run.status}): ${run.stderr}`);
   return JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as Measure;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/**
+ * Issue 21's "not slower or larger in delivery order, before and after from the same run": an earlier build's
+ * scan and this one's, in turn (so both see the same load on shared cores), `rounds` times each. Compared by
+ * median; each build's spread (its slowest run over its fastest, less one) says how much a single run moves.
+ */
+function compareWithBaseline(baseline: string, dir: string, rounds: number): void {
+  const script = join(baseline, 'dist', 'bench', 'scan.bench.js');
+  if (!existsSync(script)) throw new Error(`BENCH_BASELINE: ${script} not found (build the baseline checkout first: npm run build)`);
+  const runs: Record<'before' | 'after', Measure[]> = { before: [], after: [] };
+  for (let i = 0; i < rounds; i++) {
+    runs.before.push(measure('scan', dir, undefined, script));
+    runs.after.push(measure('scan', dir));
+  }
+  const figures = (ms: Measure[]): { wall: number[]; cpu: number[]; rss: number[] } => ({
+    wall: ms.map((m) => m.ms / 1000),
+    cpu: ms.map((m) => (m.cpuMs * 1000) / m.events),
+    rss: ms.map((m) => m.maxRssMb),
+  });
+  const before = figures(runs.before);
+  const after = figures(runs.after);
+  const spread = (xs: number[]): string => `${((Math.max(...xs) / Math.min(...xs) - 1) * 100).toFixed(0)} %`;
+  const line = (label: string, unit: string, digits: number, b: number[], a: number[]): string => {
+    const mb = median(b);
+    const ma = median(a);
+    const change = (ma / mb - 1) * 100;
+    return `  ${label.padEnd(14)} before ${mb.toFixed(digits)} ${unit} (spread ${spread(b)}), after ${ma.toFixed(digits)} ${unit} (spread ${spread(a)}): ${change >= 0 ? '+' : ''}${change.toFixed(1)} %`;
+  };
+  const detections = (ms: Measure[]): string => [...new Set(ms.map((m) => m.detections ?? 0))].join('/');
+  console.log(
+    [
+      `before (${baseline}) and after (this build), ${rounds} runs each in turn, files in delivery order, medians:`,
+      line('wall time', 's', 2, before.wall, after.wall),
+      line('CPU per event', 'us', 2, before.cpu, after.cpu),
+      line('peak memory', 'MB', 0, before.rss, after.rss),
+      `  detections     before ${detections(runs.before)}, after ${detections(runs.after)}`,
+    ].join('\n'),
+  );
 }
 
 function rate(m: Measure): number {
@@ -338,6 +389,8 @@ async function main(): Promise<void> {
         (fl === undefined ? '' : `, the Node floor ${ratio(fl)}x`) + `; peak memory scan ${sc.maxRssMb.toFixed(0)} MB; target <= 1.00: ${sc.ms <= d.ms ? 'met' : 'NOT met'}`);
     };
     versusDuck('vs DuckDB', duck, scan, floor);
+    const baseline = process.env['BENCH_BASELINE'];
+    if (baseline !== undefined) compareWithBaseline(baseline, dir, Number(process.env['BENCH_ROUNDS'] ?? 5));
     if (small !== undefined) versusDuck(`small files (${small.files} files of ${SMALL_FILE_RECORDS} records) vs DuckDB`, small.duck, small.scan, small.floor);
     if (inflate !== undefined) {
       // The CPU a second of the target allows per event on this machine's cores, beside what inflating alone takes.
