@@ -22,6 +22,19 @@ describe('correlation inputs between threads', () => {
     expect(unpackInputs(structuredClone(packed, { transfer: packedTransfer(packed) }))).to.deep.equal(inputs);
   });
 
+  it('keeps every value of a unit whose strings are made to collide, and an eventTime not in CloudTrail\'s form as written', () => {
+    // Same length and the same characters where the packer's hash looks: thousands of distinct values in one chain.
+    const values = Array.from({ length: 3000 }, (_, n) => `x${String(n).padStart(4, '0')}${'y'.repeat(15)}`);
+    const inputs: CorrelationInput[] = values.map((v, n) => {
+      const r = record({ time: n % 2 === 0 ? '2026-09-14T10:00:00Z' : '2026-09-14T10:00:00.250Z', name: 'ListUsers' });
+      return { rule: 1, eventIndex: n, time: Date.parse(r.eventTime as string), values: { 'userIdentity.arn': v }, summary: summarizeEvent(r) };
+    });
+    const packer = new InputPacker();
+    for (const input of inputs) packer.add(input);
+    const packed = packer.finish();
+    expect(unpackInputs(structuredClone(packed, { transfer: packedTransfer(packed) }))).to.deep.equal(inputs);
+  });
+
   it('moves nothing for an empty set, which may be shared', () => {
     expect(packedTransfer(new InputPacker().finish())).to.deep.equal([]);
   });

@@ -1,0 +1,37 @@
+// eventTime read without Date.parse for CloudTrail's own form: the same result as Date.parse for any text, and
+// a text the packer leaves out (canonicalTimeMs) comes back exactly from the time (isoSecond).
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { canonicalTimeMs, isoSecond, timeMs } from '../../src/events/record.js';
+
+const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+
+/** Times near CloudTrail's form: any digits in every field (out of range too), now and then a fraction, an offset or a stray character. */
+const nearCanonical = fc
+  .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 61 }), fc.constantFrom('Z', 'Z', 'Z', '.250Z', '+01:00', 'z', ' Z', ''))
+  .map(([y, mo, d, h, mi, s, end]) => `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}${end}`);
+
+describe('event times', () => {
+  it('reads any text as Date.parse does', () => {
+    fc.assert(
+      fc.property(fc.oneof(nearCanonical, fc.string({ maxLength: 24 })), (t) => {
+        expect(Object.is(timeMs(t), Date.parse(t)), t).to.equal(true);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('gives back the text of a time in CloudTrail form from its milliseconds, leap days and year bounds included', () => {
+    fc.assert(
+      fc.property(nearCanonical, (t) => {
+        const ms = canonicalTimeMs(t);
+        if (!Number.isNaN(ms)) expect(isoSecond(ms)).to.equal(t);
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(canonicalTimeMs('2024-02-29T00:00:00Z')).to.satisfy(Number.isNaN); // left to Date.parse, which takes it
+    expect(timeMs('2024-02-29T00:00:00Z')).to.equal(Date.UTC(2024, 1, 29));
+    expect(canonicalTimeMs('0099-01-01T00:00:00Z')).to.satisfy(Number.isNaN); // Date.UTC would read 1999
+    expect(canonicalTimeMs('2026-09-14T03:32:07Z')).to.equal(Date.parse('2026-09-14T03:32:07Z'));
+  });
+});
