@@ -14,6 +14,8 @@
 //   scan-accts  half the accounts (--accounts, the others pruned by key): half the event rate; what a scan
 //               holds (the reorder window, the correlation windows) follows the rate, not the corpus size
 //   plain       the scan with every record parsed (no prefilter): its detections must equal the scan's
+//   scan-base   the scan without the rule files that hold a correlation (their base rules feed it alone): what
+//               building, sending, ordering, journaling and correlating the correlation inputs cost (issue 18)
 //   scan-reverse the same files with their delivery stamps reversed (hard links renamed in a folder beside
 //               the corpus): the newest events are read first, nearly every correlation input arrives late
 //               and the correlations are made exact from the journal; detections must equal the scan's
@@ -200,7 +202,8 @@ async function child(mode: string, dir: string, accounts: string | undefined): P
     return { mode, events, ms: performance.now() - started, cpuMs: cpuMs() - cpuStarted, maxRssMb: process.resourceUsage().maxRSS / 1024 };
   }
   const scope: ScanScope = { from: null, to: null, accounts: accounts === undefined ? [] : accounts.split(','), regions: [] };
-  const rules = ruleSources({ builtin: true, dirs: [] });
+  const all = ruleSources({ builtin: true, dirs: [] });
+  const rules = mode === 'scan-base' ? { ...all, sources: all.sources.filter((s) => !/^correlation:/m.test(s.text)) } : all;
   const workers = mode === 'scan-1' ? 0 : /^scan-w\d+$/.test(mode) ? Number(mode.slice('scan-w'.length)) : defaultWorkers();
   const spill = (stats: { late: number; spill: { journalBytes: number; runs: number } | null }): Pick<Measure, 'late' | 'journalMb' | 'runs'> => ({
     late: stats.late,
@@ -304,12 +307,13 @@ async function main(): Promise<void> {
     if (keep !== undefined) writeFileSync(described, JSON.stringify(corpus));
     console.log(`corpus: ${corpus.events.toLocaleString('en-US')} events in ${corpus.files} files, ${(corpus.bytes / 1024 / 1024).toFixed(0)} MB of JSON ` +
       `(${Math.round(corpus.bytes / corpus.events)} bytes/event), written in ${((performance.now() - t0) / 1000).toFixed(1)}s; ${availableParallelism()} cores`);
-    const modes = new Set((process.env['BENCH_MODES'] ?? 'floor,gunzip,duckdb,scan,scan-1,scan-w1,scan-half,scan-accts,plain,scan-reverse,scan-random,small').split(','));
+    const modes = new Set((process.env['BENCH_MODES'] ?? 'floor,gunzip,duckdb,scan,scan-base,scan-1,scan-w1,scan-half,scan-accts,plain,scan-reverse,scan-random,small').split(','));
     const run = (mode: string, accounts?: string[], where = dir): Measure | undefined => (modes.has(mode) ? measure(mode, where, accounts) : undefined);
     const floor = run('floor');
     const inflate = run('gunzip');
     const duck = run('duckdb');
     const scan = run('scan');
+    const base = run('scan-base');
     const single = run('scan-1');
     const oneWorker = run('scan-w1');
     const halfDir = modes.has('scan-half') ? firstHalf(dir) : dir;
@@ -342,7 +346,7 @@ async function main(): Promise<void> {
         if (keep === undefined) rmSync(smallDir, { recursive: true, force: true });
       }
     }
-    const measured = [floor, inflate, duck, scan, single, oneWorker, half, accts, plain, reverse, random, small?.floor, small?.duck, small?.scan].filter((m): m is Measure => m !== undefined && m.events > 0);
+    const measured = [floor, inflate, duck, scan, base, single, oneWorker, half, accts, plain, reverse, random, small?.floor, small?.duck, small?.scan].filter((m): m is Measure => m !== undefined && m.events > 0);
     const rows = measured.map((m) => [
       m.mode.padEnd(10),
       m.events.toLocaleString('en-US').padStart(10),
@@ -389,6 +393,12 @@ async function main(): Promise<void> {
         (fl === undefined ? '' : `, the Node floor ${ratio(fl)}x`) + `; peak memory scan ${sc.maxRssMb.toFixed(0)} MB; target <= 1.00: ${sc.ms <= d.ms ? 'met' : 'NOT met'}`);
     };
     versusDuck('vs DuckDB', duck, scan, floor);
+    if (base !== undefined && scan !== undefined && duck !== undefined && duck.events > 0) {
+      // What the correlations cost: the scan without the rule files that hold one, beside the whole scan and DuckDB.
+      const cpu = (m: Measure): number => (m.cpuMs * 1000) / m.events;
+      console.log(`without the correlation rules: ${(base.ms / duck.ms).toFixed(2)}x DuckDB's time, ${cpu(base).toFixed(2)} us/event, ${base.maxRssMb.toFixed(0)} MB: ` +
+        `the correlations cost ${(cpu(scan) - cpu(base)).toFixed(2)} us/event of CPU and ${(scan.maxRssMb - base.maxRssMb).toFixed(0)} MB here (their inputs built, packed, sent, ordered, journaled and correlated)`);
+    }
     const baseline = process.env['BENCH_BASELINE'];
     if (baseline !== undefined) compareWithBaseline(baseline, dir, Number(process.env['BENCH_ROUNDS'] ?? 5));
     if (small !== undefined) versusDuck(`small files (${small.files} files of ${SMALL_FILE_RECORDS} records) vs DuckDB`, small.duck, small.scan, small.floor);
