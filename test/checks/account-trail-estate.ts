@@ -203,6 +203,17 @@ export function standaloneBundle(spec: Partial<TrailSpec> = {}): () => BundleBui
   });
 }
 
+/**
+ * A standalone account whose only enabled region (ap-south-1) lies outside the audited regions: the case every
+ * per-region trail check answers NOT_APPLICABLE (noRegions).
+ */
+export function noRegionInScopeBundle(): () => BundleBuilder {
+  return fixtureBundle([STANDALONE], (f) => {
+    f.standalone(STANDALONE);
+    f.builder.put(STANDALONE, 'global', 'ec2/DescribeRegions.json', { Regions: [{ RegionName: 'ap-south-1', OptInStatus: 'opt-in-not-required' }] });
+  });
+}
+
 /** A fixture of `accounts` (and `regions`) set up by `setup`: a bundle built when a describeCheck case runs. */
 export function fixtureBundle(accounts: string[], setup: (f: Fixture) => void, regions: string[] = REGIONS): () => BundleBuilder {
   return () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { check } from '../../../checks/trail/insights.js';
 import { describeCheck } from '../../../src/check-tester.js';
-import { Fixture, MANAGEMENT, MEMBER, STANDALONE, accountResource, pointers, type TrailSpec } from '../account-trail-estate.js';
+import { accountResource, Fixture, MANAGEMENT, MEMBER, noRegionInScopeBundle, pointers, STANDALONE, type TrailSpec } from '../account-trail-estate.js';
 
 const INSIGHTS = `accounts/${STANDALONE}/us-east-1/cloudtrail/GetInsightSelectors/main.json`;
 const SELF = accountResource(STANDALONE);
@@ -37,11 +37,7 @@ describeCheck(check, {
     { name: 'a single-region trail with both types: Insights does not require a multi-region trail', bundle: standalone({ multiRegion: false }), resource: SELF, status: 'PASS', messageId: 'enabled' },
     {
       name: 'an account with no enabled region in scope',
-      bundle: () => {
-        const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-        f.builder.put(STANDALONE, 'global', 'ec2/DescribeRegions.json', { Regions: [{ RegionName: 'ap-south-1', OptInStatus: 'opt-in-not-required' }] });
-        return f.build();
-      },
+      bundle: noRegionInScopeBundle(),
       resource: SELF, status: 'NOT_APPLICABLE', messageId: 'noRegions',
       check: (r) => expect(r.message).to.contain('has no enabled region in the audited scope'),
     },

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { check } from '../../../checks/trail/management-events.js';
 import { describeCheck } from '../../../src/check-tester.js';
-import { MANAGEMENT, MEMBER, STANDALONE, accountResource, fixtureBundle, pointers, selectors, standaloneBundle } from '../account-trail-estate.js';
+import { accountResource, fixtureBundle, MANAGEMENT, MEMBER, noRegionInScopeBundle, pointers, selectors, STANDALONE, standaloneBundle } from '../account-trail-estate.js';
 
 const SELF = accountResource(STANDALONE);
 const OF_MEMBER = accountResource(MEMBER);
@@ -54,10 +54,7 @@ describeCheck(check, {
     },
     {
       name: 'an account with no enabled region in scope',
-      bundle: fixtureBundle([STANDALONE], (f) => {
-        f.standalone(STANDALONE);
-        f.builder.put(STANDALONE, 'global', 'ec2/DescribeRegions.json', { Regions: [{ RegionName: 'ap-south-1', OptInStatus: 'opt-in-not-required' }] });
-      }),
+      bundle: noRegionInScopeBundle(),
       resource: SELF, status: 'NOT_APPLICABLE', messageId: 'noRegions', check: (r) => expect(r.message).to.contain('has no enabled region in the audited scope'),
     },
   ],

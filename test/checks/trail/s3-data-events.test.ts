@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { check } from '../../../checks/trail/s3-data-events.js';
 import { describeCheck } from '../../../src/check-tester.js';
-import { Fixture, MANAGEMENT, MEMBER, STANDALONE, accountResource, pointers, selectors, standaloneBundle } from '../account-trail-estate.js';
+import { accountResource, Fixture, MANAGEMENT, MEMBER, noRegionInScopeBundle, pointers, selectors, STANDALONE, standaloneBundle } from '../account-trail-estate.js';
 
 const SELECTORS = `accounts/${STANDALONE}/us-east-1/cloudtrail/GetEventSelectors/main.json`;
 const SELF = accountResource(STANDALONE);
@@ -30,11 +30,7 @@ describeCheck(check, {
     },
     {
       name: 'an account with no enabled region in scope',
-      bundle: () => {
-        const f = new Fixture([STANDALONE]).standalone(STANDALONE);
-        f.builder.put(STANDALONE, 'global', 'ec2/DescribeRegions.json', { Regions: [{ RegionName: 'ap-south-1', OptInStatus: 'opt-in-not-required' }] });
-        return f.build();
-      },
+      bundle: noRegionInScopeBundle(),
       resource: SELF, status: 'NOT_APPLICABLE', messageId: 'noRegions', check: (r) => expect(r.message).to.contain('has no enabled region in the audited scope'),
     },
   ],
