@@ -9,7 +9,7 @@ import { Prefilter } from './prefilter.js';
 import { rawScopeCounter } from './raw-scope.js';
 import { decodeUnit, type RecordSelector } from './readers/decode.js';
 import type { LogUnit, ScanScope, SkippedInput } from './readers/types.js';
-import type { CloudTrailRecord } from './record.js';
+import { CANONICAL_TIME, eventTimeMs, isoSeconds, type CloudTrailRecord } from './record.js';
 import { compileQuery, queryExpr, type EventQuery } from './search.js';
 import type { RuleSet } from './sigma/ruleset.js';
 import { rulesFromSnapshot, type RuleSnapshot } from './sigma/snapshot.js';
@@ -51,13 +51,6 @@ export interface UnitResult {
 }
 
 export type Processor = (unit: LogUnit) => Promise<UnitResult>;
-
-/** CloudTrail's eventTime form, `2026-09-14T03:32:07Z`, which compares as text in time order. */
-const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
-
-function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /** Whether the scope lets every record through (no time range, accounts or regions). */
 export function isFullScope(scope: ScanScope): boolean {
@@ -139,7 +132,7 @@ export function createProcessor(task: Task, ruleSet?: RuleSet): Processor {
             return;
           }
           if (!hit) return;
-          const time = typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : Number.NaN;
+          const time = eventTimeMs(record);
           result.found.push({ time, eventId: typeof record.eventID === 'string' ? record.eventID : '', record });
         },
         select,

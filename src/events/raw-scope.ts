@@ -4,12 +4,7 @@
 // at the top level, after a userIdentity that holds none of them), never a parse.
 import type { Selection } from './prefilter.js';
 import type { ScanScope } from './readers/types.js';
-
-const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
-
-function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+import { CANONICAL_TIME, isoSeconds } from './record.js';
 
 /** The string value of the first `"key":"...` between start and end, or undefined. */
 function rawValue(text: string, needle: string, start: number, end: number): string | undefined {

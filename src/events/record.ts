@@ -189,14 +189,22 @@ export function timeMs(t: string): number {
   return Number.isNaN(ms) ? Date.parse(t) : ms;
 }
 
+/** CloudTrail's eventTime form, `2026-09-14T03:32:07Z`, which compares as text in time order. */
+export const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+/** A time in CloudTrail's form, to the second (milliseconds dropped). */
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 let lastSecond = Number.NaN;
 let lastIso = '';
 
-/** A time to the second in CloudTrail's form (`2026-09-14T03:32:07Z`); the last one is remembered, as events come in time order. */
+/** isoSeconds of a whole second, the last one remembered: the inputs it rebuilds eventTimes for come in time order. */
 export function isoSecond(ms: number): string {
   if (ms !== lastSecond) {
     lastSecond = ms;
-    lastIso = new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    lastIso = isoSeconds(ms);
   }
   return lastIso;
 }

@@ -6,6 +6,7 @@
 // come back (group.ts). Without grouped correlations, a long period is cut into month slices run
 // concurrently; with them, one query covers the period, since a slice would cut bursts and baselines.
 import type { ScanScope } from '../events/readers/types.js';
+import { isoSeconds } from '../events/record.js';
 import type { RuleSet } from '../events/sigma/index.js';
 import { outputColumns, type OutputColumn } from './columns.js';
 import { literal, type Dialect } from './dialect.js';
@@ -56,10 +57,6 @@ export interface SqlPlan {
 }
 
 const DAY_MS = 86_400_000;
-
-function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 function dayPath(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10).replace(/-/g, '/');
