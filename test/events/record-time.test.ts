@@ -1,8 +1,9 @@
 // eventTime read without Date.parse for CloudTrail's own form: the same result as Date.parse for any text, and
-// a text the packer leaves out (canonicalTimeMs) comes back exactly from the time (isoSecond).
+// a text the packer leaves out (canonicalTimeMs) comes back exactly from the time (isoSecond), and isoSeconds
+// writes what toISOString does, to the second, over a Date's whole range.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { canonicalTimeMs, isoSecond, timeMs } from '../../src/events/record.js';
+import { canonicalTimeMs, isoSecond, isoSeconds, timeMs } from '../../src/events/record.js';
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
@@ -33,5 +34,20 @@ describe('event times', () => {
     expect(timeMs('2024-02-29T00:00:00Z')).to.equal(Date.UTC(2024, 1, 29));
     expect(canonicalTimeMs('0099-01-01T00:00:00Z')).to.satisfy(Number.isNaN); // Date.UTC would read 1999
     expect(canonicalTimeMs('2026-09-14T03:32:07Z')).to.equal(Date.parse('2026-09-14T03:32:07Z'));
+  });
+
+  it('writes a time to the second as toISOString does, for any time a Date holds', () => {
+    const reference = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const anyTime = fc.oneof(fc.integer({ min: -8.64e15, max: 8.64e15 }), fc.integer({ min: -1e13, max: 1e13 }), fc.integer({ min: 1.7e12, max: 1.8e12 }), fc.double({ min: -8.64e15, max: 8.64e15, noNaN: true }));
+    fc.assert(
+      fc.property(anyTime, (ms) => {
+        expect(isoSeconds(ms), String(ms)).to.equal(reference(ms));
+      }),
+      { numRuns: 20_000 },
+    );
+    // The same day in turn (the day's text is remembered), and the ends of a Date's range.
+    for (const ms of [Date.UTC(2026, 8, 14, 3, 32, 7, 999), Date.UTC(2026, 8, 14, 23, 59, 59), Date.UTC(2026, 8, 15), -1, 0, 8.64e15, -8.64e15]) expect(isoSeconds(ms)).to.equal(reference(ms));
+    expect(() => isoSeconds(8.64e15 + 1)).to.throw(RangeError);
+    expect(() => isoSeconds(Number.NaN)).to.throw(RangeError);
   });
 });

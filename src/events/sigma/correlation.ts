@@ -57,7 +57,7 @@ interface Chain {
 }
 
 interface Group {
-  key: string;
+  key: string | null;
   values: Array<string | null>;
   last: number;
   window: Entry[];
@@ -105,7 +105,7 @@ function satisfies(c: CountCondition, x: number): boolean {
 /** The state of one correlation rule over the stream. */
 interface StateMachine {
   readonly resolved: ResolvedCorrelation;
-  readonly groups: Map<string, unknown>;
+  readonly groups: Map<string | null, unknown>;
   /** How often (in stream time) quiet groups are looked for. */
   readonly sweepEveryMs: number;
   push(input: CorrelationInput, out: CorrelationMatch[]): void;
@@ -113,7 +113,7 @@ interface StateMachine {
 }
 
 class CorrelationState implements StateMachine {
-  readonly groups = new Map<string, Group>();
+  readonly groups = new Map<string | null, Group>();
   readonly sweepEveryMs: number;
   private readonly lower: number;
   private readonly distinctMembers: number[];

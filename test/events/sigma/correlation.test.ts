@@ -247,6 +247,19 @@ describe('Sigma correlations', function () {
       expect(correlator.stats.untimed).to.equal(1);
     });
 
+    it('keeps a group whose value is missing apart from one whose value is empty text', function () {
+      // One group-by field: the value is the group's key as it is (anomaly.ts groupKey), null and '' two keys.
+      const records = [0, 10, 20].flatMap((s) => [{ ...failure('x', s), userIdentity: { type: 'Root' } }, failure('', s + 1)]);
+      const { matches, correlator } = run(ruleSet, records);
+      expect(correlator.stats.inputs).to.equal(6);
+      expect(matches.map((m) => [m.groupBy['userIdentity.userName'], m.count])).to.deep.equal([]);
+      const more = [0, 10, 20, 30, 40].flatMap((s) => [{ ...failure('x', s), userIdentity: { type: 'Root' } }, failure('', s + 1)]);
+      expect(run(ruleSet, more).matches.map((m) => [m.groupBy['userIdentity.userName'], m.count])).to.deep.equal([
+        [null, 5],
+        ['', 5],
+      ]);
+    });
+
     it('gives the same matches for the same inputs', function () {
       const records = [0, 5, 10, 15, 20, 25].flatMap((s) => [failure('alice', s), failure('bob', s)]);
       expect(JSON.stringify(run(ruleSet, records).matches)).to.equal(JSON.stringify(run(ruleSet, records).matches));
