@@ -34,13 +34,14 @@ describe('the worker pool', function () {
    * Runs the units with 2 workers allowed, started after `spawnAfterMs` of this thread's work (each unit done here
    * is a synchronous read of a small file: it never lets the event loop turn); what ran where.
    */
-  async function run(stream: AsyncIterable<LogUnit>, spawnAfterMs = 1): Promise<{ workers: number; inline: number; names: string[] }> {
+  async function run(stream: AsyncIterable<LogUnit>, spawnAfterMs = 1, inlineWhileStarting = true): Promise<{ workers: number; inline: number; names: string[] }> {
     const processor = createProcessor(TASK);
     let inline = 0;
     const names: string[] = [];
     const workers = await processUnits(TASK, stream, {
       workers: 2,
       spawnAfterMs,
+      inlineWhileStarting,
       inline: (unit) => {
         inline++;
         const until = Date.now() + INLINE_UNIT_MS;
@@ -66,5 +67,17 @@ describe('the worker pool', function () {
       expect(large.inline).to.be.lessThan(count);
       expect(large.names).to.deep.equal(Array.from({ length: count }, (_, i) => `file ${i}`));
     }
+  });
+
+  it('leaves a large input to the workers from its first unit when no core is left over for this thread, keeping dispatch order', async () => {
+    for (const spawnAfterMs of [0, 1]) {
+      const large = await run(files(SMALL_INPUT_UNITS + 400, 1), spawnAfterMs, false);
+      expect(large.workers).to.equal(2);
+      expect(large.inline).to.equal(0);
+      expect(large.names).to.deep.equal(Array.from({ length: SMALL_INPUT_UNITS + 400 }, (_, i) => `file ${i}`));
+    }
+    // A small one is still this thread's alone.
+    const small = await run(files(100, 1), 1, false);
+    expect([small.workers, small.inline]).to.deep.equal([0, 100]);
   });
 });
