@@ -6,7 +6,8 @@ import type { Detection } from '../model/types.js';
 import { compareDetections, correlationDetection, eventDetection } from '../events/detections.js';
 import { inputOrder } from '../events/scan.js';
 import type { ScanScope } from '../events/readers/types.js';
-import { compileSources, Correlator, type CorrelationInput, type RuleLoadError, type RuleSet, type RuleSource } from '../events/sigma/index.js';
+import { compileRules } from '../events/builtin-rules.js';
+import { Correlator, type CorrelationInput, type RuleLoadError, type RuleSet, type RuleSource } from '../events/sigma/index.js';
 import { rowToRecord } from './columns.js';
 import { DIALECTS, type EngineName } from './dialect.js';
 import { planQueries, type PlannedQuery, type SqlPlan, type TableLayout } from './plan.js';
@@ -47,7 +48,7 @@ export interface SqlScanResult {
 
 /** Compiles the rules for the engine without running anything (the dry run, `rules sql`). */
 export function planSqlScan(options: Pick<SqlScanOptions, 'engine' | 'rules' | 'parameters' | 'table' | 'layout' | 'scope'>): { plan: SqlPlan; ruleSet: RuleSet; errors: RuleLoadError[] } {
-  const { ruleSet, errors } = compileSources(options.rules, { parameters: options.parameters ?? {} });
+  const { ruleSet, errors } = compileRules(options.rules, { parameters: options.parameters ?? {} });
   const plan = planQueries(ruleSet, { dialect: DIALECTS[options.engine], table: options.table, scope: options.scope, layout: options.layout });
   return { plan, ruleSet, errors };
 }

@@ -4,7 +4,7 @@
 // is the linter.
 import { relative, resolve } from 'node:path';
 import { ruleSources, BUILTIN_RULES_DIR } from '../../events/rules.js';
-import { compileSources } from '../../events/sigma/index.js';
+import { compileRules } from '../../events/builtin-rules.js';
 import { TrailproofError } from '../../errors.js';
 import { renderTable, type Column } from '../../output/table.js';
 import { severityTone } from '../../output/terminal.js';
@@ -34,7 +34,8 @@ const RULE_COLUMNS: Column[] = [
 
 export function ruleEntries(args: { builtin: boolean; dirs: string[] }, cwd: string): { rules: RuleEntry[]; errors: string[] } {
   const read = ruleSources({ builtin: args.builtin, dirs: args.dirs.map((d) => resolve(cwd, d)) });
-  const compiled = compileSources(read.sources);
+  // The build's snapshot of the built-in rules when they are the ones read (a tenth of compiling their YAML).
+  const compiled = compileRules(read.sources);
   const builtinPrefix = BUILTIN_RULES_DIR + '/';
   const rules = compiled.rules.map((rule) => ({
     id: rule.ruleId,
