@@ -3,12 +3,14 @@
 // own child process so its peak memory (maxRSS, worker threads included) is its own:
 //   floor       read + gunzip + JSON.parse of every file, one thread: the plain path's own floor
 //   gunzip      read + gunzip only, one thread: what any scan of the files must spend, whatever it parses
-//   scan        the full pipeline as `trailproof scan` runs it, worker threads (one per core)
-//   scan-1      the same in one thread (--workers 0), for the worker speed-up
-//   scan-w1     the scan with one worker thread: with `scan` (one worker per core), the events/s per worker
-//               and the parallel efficiency (issue 18); every scan prints the main thread's busy fraction
-//               (its event loop utilization during the scan) and, on Linux, its CPU time per event (the busy
-//               fraction counts time the thread waits for a core as busy): what limits the scan beyond a few cores
+//   scan        the full pipeline as `trailproof scan` runs it: a worker thread per core but one, the main
+//               thread processing files too when they are busy (pool.ts)
+//   scan-1      the same in one thread (--workers 0): with `scan`, the events/s per processing thread and the
+//               parallel efficiency (issue 18); every scan prints the main thread's busy fraction (its event
+//               loop utilization during the scan) and, on Linux, its CPU time per event (the busy fraction
+//               counts time the thread waits for a core as busy): what limits the scan beyond a few cores
+//   scan-cores  a worker per core, the main thread only merging (the default before 2026-12-06), against `scan`
+//   scan-wN     N worker threads (the main thread processing too when a core is left over)
 //   scan-half   the first half of the files by delivery time (hard links in a folder beside the corpus): the
 //               same event rate over half the period, so memory must be the same: flat in corpus size
 //   scan-accts  half the accounts (--accounts, the others pruned by key): half the event rate; what a scan
@@ -204,7 +206,7 @@ async function child(mode: string, dir: string, accounts: string | undefined): P
   const scope: ScanScope = { from: null, to: null, accounts: accounts === undefined ? [] : accounts.split(','), regions: [] };
   const all = ruleSources({ builtin: true, dirs: [] });
   const rules = mode === 'scan-base' ? { ...all, sources: all.sources.filter((s) => !/^correlation:/m.test(s.text)) } : all;
-  const workers = mode === 'scan-1' ? 0 : /^scan-w\d+$/.test(mode) ? Number(mode.slice('scan-w'.length)) : defaultWorkers();
+  const workers = mode === 'scan-1' ? 0 : mode === 'scan-cores' ? availableParallelism() : /^scan-w\d+$/.test(mode) ? Number(mode.slice('scan-w'.length)) : defaultWorkers();
   const spill = (stats: { late: number; spill: { journalBytes: number; runs: number } | null }): Pick<Measure, 'late' | 'journalMb' | 'runs'> => ({
     late: stats.late,
     journalMb: (stats.spill?.journalBytes ?? 0) / 1024 / 1024,
@@ -307,7 +309,7 @@ async function main(): Promise<void> {
     if (keep !== undefined) writeFileSync(described, JSON.stringify(corpus));
     console.log(`corpus: ${corpus.events.toLocaleString('en-US')} events in ${corpus.files} files, ${(corpus.bytes / 1024 / 1024).toFixed(0)} MB of JSON ` +
       `(${Math.round(corpus.bytes / corpus.events)} bytes/event), written in ${((performance.now() - t0) / 1000).toFixed(1)}s; ${availableParallelism()} cores`);
-    const modes = new Set((process.env['BENCH_MODES'] ?? 'floor,gunzip,duckdb,scan,scan-base,scan-1,scan-w1,scan-half,scan-accts,plain,scan-reverse,scan-random,small').split(','));
+    const modes = new Set((process.env['BENCH_MODES'] ?? 'floor,gunzip,duckdb,scan,scan-base,scan-1,scan-cores,scan-half,scan-accts,plain,scan-reverse,scan-random,small').split(','));
     const run = (mode: string, accounts?: string[], where = dir): Measure | undefined => (modes.has(mode) ? measure(mode, where, accounts) : undefined);
     const floor = run('floor');
     const inflate = run('gunzip');
@@ -315,7 +317,7 @@ async function main(): Promise<void> {
     const scan = run('scan');
     const base = run('scan-base');
     const single = run('scan-1');
-    const oneWorker = run('scan-w1');
+    const perCore = run('scan-cores');
     const halfDir = modes.has('scan-half') ? firstHalf(dir) : dir;
     const half = run('scan-half', undefined, halfDir);
     if (halfDir !== dir) rmSync(halfDir, { recursive: true, force: true });
@@ -346,7 +348,7 @@ async function main(): Promise<void> {
         if (keep === undefined) rmSync(smallDir, { recursive: true, force: true });
       }
     }
-    const measured = [floor, inflate, duck, scan, base, single, oneWorker, half, accts, plain, reverse, random, small?.floor, small?.duck, small?.scan].filter((m): m is Measure => m !== undefined && m.events > 0);
+    const measured = [floor, inflate, duck, scan, base, single, perCore, half, accts, plain, reverse, random, small?.floor, small?.duck, small?.scan].filter((m): m is Measure => m !== undefined && m.events > 0);
     const rows = measured.map((m) => [
       m.mode.padEnd(10),
       m.events.toLocaleString('en-US').padStart(10),
@@ -364,22 +366,28 @@ async function main(): Promise<void> {
       console.log(`scan vs floor: ${(rate(scan) / rate(floor)).toFixed(2)}x the read+gunzip+parse floor's rate, its CPU per event ${((scan.cpuMs / scan.events) / (floor.cpuMs / floor.events)).toFixed(2)}x the floor's` +
         (single === undefined ? '' : `; workers vs one thread: ${(rate(scan) / rate(single)).toFixed(2)}x`));
     }
-    // Issue 18 item 3: what a worker adds. Per worker at 1 and at N workers, and the efficiency (N workers' rate
-    // over N times one worker's); the main thread's busy fraction at N workers says how far it is from limiting.
-    if (oneWorker !== undefined && scan !== undefined && (scan.workers ?? 0) > 1) {
-      const n = scan.workers ?? 1;
+    // Issue 18 item 3: what a processing thread adds. The scan's processing threads are its workers, and the main
+    // thread when a core is left over for it (pool.ts); per thread at 1 (scan-1) and at the default, and the
+    // efficiency (N threads' rate over N times one thread's); the main thread's busy fraction says how far it is
+    // from limiting.
+    const threads = (m: Measure): number => (m.workers ?? 0) + ((m.workers ?? 0) < availableParallelism() ? 1 : 0);
+    if (single !== undefined && scan !== undefined && threads(scan) > 1) {
+      const n = threads(scan);
       // On cores shared with other work the rates follow the machine's load; the CPU per event does not: its
-      // ratio is the efficiency the workers would reach on idle cores, as long as the main thread keeps up.
+      // ratio is the efficiency the threads would reach on idle cores, as long as the main thread keeps up.
       const cpuPerEvent = (m: Measure): number => (m.cpuMs * 1000) / m.events;
-      console.log(`per worker: ${rate(oneWorker).toLocaleString('en-US')} events/s at 1 worker, ${Math.round(rate(scan) / n).toLocaleString('en-US')} at ${n}; ` +
-        `parallel efficiency ${((rate(scan) / (n * rate(oneWorker))) * 100).toFixed(0)} % by rate, ${((cpuPerEvent(oneWorker) / cpuPerEvent(scan)) * 100).toFixed(0)} % by CPU per event ` +
-        `(${cpuPerEvent(oneWorker).toFixed(2)} us at 1 worker, ${cpuPerEvent(scan).toFixed(2)} at ${n}); main thread busy ${((oneWorker.mainBusy ?? 0) * 100).toFixed(0)} % at 1 worker, ${((scan.mainBusy ?? 0) * 100).toFixed(0)} % at ${n}`);
-      // The main thread's CPU per event against the rest of the process's: how many cores of worker work it keeps up with.
+      console.log(`per processing thread: ${rate(single).toLocaleString('en-US')} events/s on one, ${Math.round(rate(scan) / n).toLocaleString('en-US')} at ${n} (${scan.workers ?? 0} worker${scan.workers === 1 ? "" : "s"} and the main thread); ` +
+        `parallel efficiency ${((rate(scan) / (n * rate(single))) * 100).toFixed(0)} % by rate, ${((cpuPerEvent(single) / cpuPerEvent(scan)) * 100).toFixed(0)} % by CPU per event ` +
+        `(${cpuPerEvent(single).toFixed(2)} us on one, ${cpuPerEvent(scan).toFixed(2)} at ${n}); main thread busy ${((scan.mainBusy ?? 0) * 100).toFixed(0)} % at ${n}`);
+      // The main thread's CPU per event against the rest of the process's.
       if (scan.mainCpuMs !== undefined) {
         const main = (scan.mainCpuMs * 1000) / scan.events;
-        const rest = cpuPerEvent(scan) - main;
-        console.log(`main thread CPU ${main.toFixed(2)} us/event at ${n} workers, the rest of the process ${rest.toFixed(2)} (workers and V8's helper threads): on idle cores the main thread keeps up with about ${(rest / main).toFixed(1)} cores of that work`);
+        console.log(`main thread CPU ${main.toFixed(2)} us/event at ${n} threads (merging, and processing files when the workers are busy), the rest of the process ${(cpuPerEvent(scan) - main).toFixed(2)} (workers and V8's helper threads)`);
       }
+    }
+    if (perCore !== undefined && scan !== undefined) {
+      const main = perCore.mainCpuMs === undefined ? '' : `, the main thread's CPU ${((perCore.mainCpuMs * 1000) / perCore.events).toFixed(2)} us/event (merging only): on idle cores it keeps up with about ${((perCore.cpuMs - perCore.mainCpuMs) / perCore.mainCpuMs).toFixed(1)} cores of worker work`;
+      console.log(`a worker per core (${perCore.workers ?? 0}, the main thread merging only): ${(perCore.ms / 1000).toFixed(2)} s, ${((perCore.cpuMs * 1000) / perCore.events).toFixed(2)} us/event${main}; the default takes ${(scan.ms / perCore.ms).toFixed(2)}x its time`);
     }
     // Issue 18's yardstick: the scan's wall time as a ratio to DuckDB's read_json of the same files (2 threads), beside the one-thread Node floor's.
     const versusDuck = (label: string, d: Measure | undefined, sc: Measure | undefined, fl: Measure | undefined): void => {
@@ -419,7 +427,7 @@ async function main(): Promise<void> {
     if (scan !== undefined && accts !== undefined) {
       console.log(`half the accounts (half the event rate), ${accts.events.toLocaleString('en-US')} events: ${accts.maxRssMb.toFixed(0)} MB`);
     }
-    for (const other of [single, oneWorker, plain, reverse, random]) {
+    for (const other of [single, perCore, plain, reverse, random]) {
       if (scan === undefined || other === undefined) continue;
       const same = other.digest === scan.digest;
       console.log(`detections of ${other.mode} equal the scan's: ${same ? 'yes' : 'NO'} (${other.detections ?? 0} and ${scan.detections ?? 0})`);

@@ -18,7 +18,7 @@ export const eventSourceOptions = {
   period: { type: 'string', requiresArg: true, describe: 'A quarter, half, month or year instead of --from/--to: 2026-Q3, 2026-H2, 2026-09, 2026' },
   accounts: { type: 'string', requiresArg: true, describe: 'Comma list of account ids to read (others are not opened)' },
   regions: { type: 'string', requiresArg: true, describe: 'Comma list of regions to read (others are not opened)' },
-  workers: { type: 'number', requiresArg: true, describe: 'Worker threads that parse and match files (default: one per core; 0: this thread only)' },
+  workers: { type: 'number', requiresArg: true, describe: 'Worker threads that parse and match files (default: one per core but one, the main thread reading files too; 0: the main thread only)' },
   profile: { type: 'string', requiresArg: true, describe: 'AWS profile for s3:// logs and --lookup-events' },
   region: { type: 'string', requiresArg: true, describe: 'Region of the first S3 call (a bucket elsewhere is followed) and of --lookup-events without --regions; default AWS_REGION, AWS_DEFAULT_REGION, the profile\'s, else us-east-1 for S3' },
   'assume-role': { type: 'string', requiresArg: true, describe: 'Role name assumed in each --accounts account other than the caller\'s (--lookup-events)' },

@@ -52,9 +52,12 @@ export interface PipelineOptions {
   onProgress?: (stats: PipelineStats) => void;
 }
 
-/** Worker threads to use by default: one per core the process may use, at most 8. */
+/**
+ * Worker threads to use by default: one per core the process may use but one, at most 8. The main thread,
+ * which merges, processes files too when the workers are busy (pool.ts), and on one core it does all.
+ */
 export function defaultWorkers(): number {
-  return Math.max(1, Math.min(8, availableParallelism()));
+  return Math.max(0, Math.min(8, availableParallelism() - 1));
 }
 
 function key(unit: LogUnit): number {

@@ -3,14 +3,21 @@
 // for any worker count. Units in flight and results waiting for an earlier one are bounded, so memory stays
 // flat however long the stream is.
 //
+// This thread is a worker too when a core is left over for it (the default, defaultWorkers in pipeline.ts,
+// starts one worker fewer than the cores): it processes a unit itself whenever every worker has `depth` units
+// in flight. Each thread is its own V8 isolate, which compiles the same processing code and collects its own
+// garbage: on 2 cores one worker and this thread took 2-7 % less wall time and 4-8 % less CPU than two workers
+// with this thread only merging, on both of bench:scan's corpora (interleaved runs, same detections). With a
+// worker for every core it only merges: processing too, it took the cores from the workers.
+//
 // A worker takes a few hundred milliseconds to start (it loads the modules and compiles the rules), more
 // than a small input takes to read: this thread starts on the units itself, starts the workers only once the
 // input has kept it busy for `spawnAfterMs`, and hands units to them as soon as one is ready. That is, when a
-// core is left over for it: with a worker for every core (the default), an input too large for this thread
-// alone starts the workers at once and this thread only waits for the first to be ready. Working meanwhile, it
-// took the cores the workers were starting on, and compiled the processing code a third time (each thread is
-// its own V8 isolate): bench:scan on 2 cores, 4-5 interleaved runs, 150 ms less of this thread's CPU on both
-// corpora and 8 % less CPU per event on the small-file one.
+// core is left over for it: with a worker for every core, an input too large for this thread alone starts the
+// workers at once and this thread only waits for the first to be ready. Working meanwhile, it took the cores
+// the workers were starting on, and compiled the processing code a third time: bench:scan on 2 cores, 4-5
+// interleaved runs, 150 ms less of this thread's CPU on both corpora and 8 % less CPU per event on the
+// small-file one.
 //
 // An input the walk shows to be small (SMALL_INPUT_BYTES) is processed on this thread alone: starting a worker
 // costs more than such an input's processing saves, as each thread compiles the same hot code again.
@@ -28,7 +35,10 @@ import type { WorkReply, WorkRequest } from './worker.js';
 export interface PoolOptions {
   /** Worker threads; 0 processes the units in this thread. */
   workers: number;
-  /** Units in flight per worker (one being parsed, one being read). */
+  /**
+   * Units in flight per worker: two (one being parsed, one being read), four when this thread processes units
+   * too (a unit of its own takes it away from dispatching for that long).
+   */
   depth?: number;
   /** Work this thread does before it starts the workers (0: start them at once). */
   spawnAfterMs?: number;
@@ -37,6 +47,8 @@ export interface PoolOptions {
    * workers do not take (see the note at the top).
    */
   inlineWhileStarting?: boolean;
+  /** Whether this thread processes a unit itself when every worker has `depth` in flight. Default: as inlineWhileStarting. */
+  inlineWhenBusy?: boolean;
   /** Called once per unit, in dispatch order. */
   onResult: (result: UnitResult) => void;
   /** The processor for this thread, when the caller has one built (rules already compiled here). */
@@ -131,10 +143,12 @@ function transferList(unit: LogUnit): ArrayBuffer[] {
 
 /** Returns the worker threads it started (0 when this thread did all the work). */
 export async function processUnits(task: Task, stream: AsyncIterable<LogUnit>, options: PoolOptions): Promise<number> {
-  const depth = Math.max(1, options.depth ?? 2);
   const spawnAfter = options.spawnAfterMs ?? DEFAULT_SPAWN_AFTER_MS;
   let workers = options.workers;
-  const inlineWhileStarting = options.inlineWhileStarting ?? availableParallelism() > workers;
+  const spareCore = availableParallelism() > workers;
+  const inlineWhileStarting = options.inlineWhileStarting ?? spareCore;
+  const inlineWhenBusy = options.inlineWhenBusy ?? spareCore;
+  const depth = Math.max(1, options.depth ?? (inlineWhenBusy ? 4 : 2));
   let units = stream;
   if (workers > 0 && spawnAfter > 0) {
     const ahead = await readAhead(stream);
@@ -221,6 +235,25 @@ export async function processUnits(task: Task, stream: AsyncIterable<LogUnit>, o
     await dispatch(group);
   };
 
+  /** Processes a unit on this thread, as the next in dispatch order. */
+  const runInline = async (unit: LogUnit): Promise<void> => {
+    const started = Date.now();
+    inline ??= createProcessor(task);
+    try {
+      results.set(dispatched++, await inline(unit));
+    } catch (err) {
+      throw scanFailed(`could not process ${unit.name}`, err);
+    }
+    emitInOrder();
+    busyMs += Date.now() - started;
+  };
+  /**
+   * Whether this thread takes the next unit itself: every worker has its fill, and not too many results wait
+   * for an earlier one (a slow unit on a worker must not let this thread run ahead without bound; a worker's
+   * batch of small files comes back at once, so the bound is in batches' worth of units).
+   */
+  const takeItself = (): boolean => inlineWhenBusy && slots.some((s) => s.ready) && !slots.some((s) => s.ready && s.inflight < depth) && results.size < workers * depth * BATCH_MAX_UNITS;
+
   try {
     if (workers > 0 && (spawnAfter <= 0 || !inlineWhileStarting)) spawn();
     for await (const unit of units) {
@@ -228,21 +261,20 @@ export async function processUnits(task: Task, stream: AsyncIterable<LogUnit>, o
       if (slots.length > 0 && !inlineWhileStarting) await waitFor(() => slots.some((s) => s.ready));
       // Slots once ready stay ready, so a batch is only ever gathered once there is a worker to take it.
       if (!slots.some((s) => s.ready)) {
-        const started = Date.now();
-        inline ??= createProcessor(task);
-        try {
-          results.set(dispatched++, await inline(unit));
-        } catch (err) {
-          throw scanFailed(`could not process ${unit.name}`, err);
-        }
-        emitInOrder();
-        busyMs += Date.now() - started;
+        await runInline(unit);
         if (slots.length === 0 && workers > 0 && busyMs >= spawnAfter) spawn();
         // Once the workers are started, let the event loop run between units: a small file is read
         // synchronously and a day's listing is yielded from memory, so without this turn the loop would
         // never see a worker's "ready" and this thread would process the whole day itself (on bench:scan's
         // small-file corpus it did most of the corpus while both workers sat ready and idle).
         if (slots.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        continue;
+      }
+      // Only between batches: the units of a batch being gathered come before this one in dispatch order.
+      if (batch.length === 0 && takeItself()) {
+        await runInline(unit);
+        // Let the workers' replies in before the next unit.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         continue;
       }
       if (batchable(unit)) {

@@ -34,7 +34,7 @@ describe('the worker pool', function () {
    * Runs the units with 2 workers allowed, started after `spawnAfterMs` of this thread's work (each unit done here
    * is a synchronous read of a small file: it never lets the event loop turn); what ran where.
    */
-  async function run(stream: AsyncIterable<LogUnit>, spawnAfterMs = 1, inlineWhileStarting = true): Promise<{ workers: number; inline: number; names: string[] }> {
+  async function run(stream: AsyncIterable<LogUnit>, spawnAfterMs = 1, inlineWhileStarting = true, inlineWhenBusy = false): Promise<{ workers: number; inline: number; names: string[] }> {
     const processor = createProcessor(TASK);
     let inline = 0;
     const names: string[] = [];
@@ -42,6 +42,7 @@ describe('the worker pool', function () {
       workers: 2,
       spawnAfterMs,
       inlineWhileStarting,
+      inlineWhenBusy,
       inline: (unit) => {
         inline++;
         const until = Date.now() + INLINE_UNIT_MS;
@@ -79,5 +80,21 @@ describe('the worker pool', function () {
     // A small one is still this thread's alone.
     const small = await run(files(100, 1), 1, false);
     expect([small.workers, small.inline]).to.deep.equal([0, 100]);
+  });
+
+  it('processes units on this thread too when every worker has its fill, keeping dispatch order', async () => {
+    // Units that each keep a worker busy for a while (LookupEvents pages of records are never batched): the
+    // workers' queues are full while this thread dispatches, so it takes some units itself.
+    const slow = async function* (): AsyncGenerator<LogUnit> {
+      const record = { eventVersion: '1.08', eventTime: '2026-09-14T03:32:07Z', eventName: 'ListUsers', eventSource: 'iam.amazonaws.com', eventID: 'e' };
+      for (let i = 0; i < 300; i++) yield { kind: 'records', name: `page ${i}`, size: 0, delivered: null, records: Array.from({ length: 3000 }, () => record) };
+    };
+    const busy = await run(slow(), 0, false, true);
+    expect(busy.workers).to.equal(2);
+    expect(busy.inline).to.be.greaterThan(0);
+    expect(busy.inline).to.be.lessThan(300);
+    expect(busy.names).to.deep.equal(Array.from({ length: 300 }, (_, i) => `page ${i}`));
+    const merging = await run(slow(), 0, false, false);
+    expect([merging.inline, merging.names.length]).to.deep.equal([0, 300]);
   });
 });
