@@ -356,7 +356,7 @@ async function main(): Promise<void> {
       `${rate(m).toLocaleString('en-US')} ev/s`.padStart(16),
       `${((m.cpuMs * 1000) / m.events).toFixed(2)} us`.padStart(9),
       `${m.maxRssMb.toFixed(0)} MB`.padStart(8),
-      m.detections === undefined ? '' : `${m.detections} detections, ${m.workers === 0 ? 'one thread' : `${m.workers} workers`}`,
+      m.detections === undefined ? '' : `${m.detections} detections, ${m.workers === 0 ? 'one thread' : `${m.workers} worker${m.workers === 1 ? '' : 's'}`}`,
       m.late === undefined ? '' : `; ${m.late.toLocaleString('en-US')} late inputs, journal ${(m.journalMb ?? 0).toFixed(0)} MB, ${m.runs ?? 0} sorted runs`,
       m.mainBusy === undefined ? '' : `; main thread busy ${(m.mainBusy * 100).toFixed(0)} %`,
       m.mainCpuMs === undefined ? '' : `, its CPU ${((m.mainCpuMs * 1000) / m.events).toFixed(2)} us/event`,

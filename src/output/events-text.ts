@@ -225,7 +225,7 @@ export function readSummary(stats: PipelineStats, maxSkippedShown = 20): string[
   const out = [
     `read ${stats.sources.join(' + ')}: ${n(stats.files - stats.filesSkipped)} files read, ${n(stats.filesSkipped)} skipped; ` +
       `${n(stats.events)} events (${n(stats.eventsInScope)} in scope${stats.eventsSkipped > 0 ? `, ${n(stats.eventsSkipped)} unreadable` : ''}) ` +
-      `in ${secs.toFixed(1)}s, ${n(perSecond)} events/s, ${stats.workers === 0 ? 'one thread' : `${stats.workers} worker threads`}`,
+      `in ${secs.toFixed(1)}s, ${n(perSecond)} events/s, ${stats.workers === 0 ? 'one thread' : `${stats.workers} worker thread${stats.workers === 1 ? '' : 's'}`}`,
   ];
   if (stats.pruned.folders + stats.pruned.files > 0) out.push(`left unopened, out of scope by their key: ${n(stats.pruned.folders)} folders, ${n(stats.pruned.files)} files`);
   for (const s of stats.skipped.slice(0, maxSkippedShown)) out.push(`skipped ${cell(s.name, 200)}: ${cell(s.reason, 200)}`);
