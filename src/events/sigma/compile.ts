@@ -162,7 +162,7 @@ function compileDocument(doc: unknown, textDoc: unknown, file: string, index: nu
   const { extension, declared } = parseExtension(doc.trailproof);
   const fallbackId = count > 1 ? `${basename(file)}#${index + 1}` : basename(file);
   const ruleId = extension?.id ?? meta.id ?? meta.name ?? fallbackId;
-  const parameters = resolveParameters(declared, options.parameters?.[ruleId], isBuiltinRuleFile(file));
+  const parameters = resolveParameters(declared, options.parameters?.[ruleId]);
   const severity = extension?.severity ?? (meta.level === undefined ? 'medium' : LEVEL_SEVERITY[meta.level]);
   const base = { ruleId, file, document: index, title: meta.title, severity, meta, trailproof: extension, parameters };
   if (doc.correlation !== undefined) {

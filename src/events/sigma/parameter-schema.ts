@@ -6,13 +6,12 @@ import { ajv, formatAjvErrors } from '../../schema.js';
 import { RuleProblem } from './params.js';
 import type { RuleParameters } from './types.js';
 
-/** The schema, defaults and values in force: defaults overlaid by the configured values, validated with ajv. */
 /**
- * `defaultsChecked`: the rule is a built-in one, whose defaults its tests check against its schema
- * (test/events/sigma/trailproof-extension.test.ts): with nothing configured there is then nothing left to
- * validate, and compiling every built-in rule's schema with ajv was a quarter of a scan's start-up.
+ * The schema, defaults and values in force: defaults overlaid by the configured values, validated with ajv.
+ * Every time, built-in rules too: a scan whose rules are the shipped built-in files skips compiling them
+ * altogether (builtin-rules.ts, by their SHA-256), and an edited built-in file is checked like any other.
  */
-export function resolveParameters(declared: Record<string, Record<string, unknown>>, configured: Record<string, unknown> | undefined, defaultsChecked = false): RuleParameters {
+export function resolveParameters(declared: Record<string, Record<string, unknown>>, configured: Record<string, unknown> | undefined): RuleParameters {
   const schema = { type: 'object' as const, properties: declared, additionalProperties: false as const };
   const defaults: Record<string, unknown> = {};
   for (const [name, s] of Object.entries(declared)) defaults[name] = structuredClone(s.default);
@@ -22,7 +21,6 @@ export function resolveParameters(declared: Record<string, Record<string, unknow
     }
     return { schema, defaults, values: {} };
   }
-  if (defaultsChecked && (configured === undefined || Object.keys(configured).length === 0)) return { schema, defaults, values: structuredClone(defaults) };
   let validate;
   try {
     validate = ajv.compile(schema);
