@@ -9,7 +9,7 @@ import { Prefilter } from './prefilter.js';
 import { rawScopeCounter } from './raw-scope.js';
 import { decodeUnit, type RecordSelector } from './readers/decode.js';
 import type { LogUnit, ScanScope, SkippedInput } from './readers/types.js';
-import { CANONICAL_TIME, eventTimeMs, isoSeconds, type CloudTrailRecord } from './record.js';
+import { eventTimeInRange, eventTimeMs, type CloudTrailRecord } from './record.js';
 import { compileQuery, queryExpr, type EventQuery } from './search.js';
 import type { RuleSet } from './sigma/ruleset.js';
 import { rulesFromSnapshot, type RuleSnapshot } from './sigma/snapshot.js';
@@ -59,25 +59,12 @@ export function isFullScope(scope: ScanScope): boolean {
 
 /** The scope as one test on a record: time (as text when it can be), account and region. */
 export function scopeTest(scope: ScanScope): (record: CloudTrailRecord) => boolean {
-  const { from, to } = scope;
+  const inRange = eventTimeInRange(scope.from, scope.to);
   const accounts = scope.accounts.length > 0 ? new Set(scope.accounts) : null;
   const regions = scope.regions.length > 0 ? new Set(scope.regions) : null;
-  if (from === null && to === null && accounts === null && regions === null) return () => true;
-  // Bounds to the second: --from includes its whole second, --to (an inclusive instant) too.
-  const fromText = from === null ? null : isoSeconds(Math.floor(from / 1000) * 1000);
-  const toText = to === null ? null : isoSeconds(Math.floor(to / 1000) * 1000);
+  if (inRange === null && accounts === null && regions === null) return () => true;
   return (record) => {
-    if (from !== null || to !== null) {
-      const t = record.eventTime;
-      if (typeof t !== 'string') return false;
-      if (CANONICAL_TIME.test(t)) {
-        if (fromText !== null && t < fromText) return false;
-        if (toText !== null && t > toText) return false;
-      } else {
-        const ms = Date.parse(t);
-        if (Number.isNaN(ms) || (from !== null && ms < from) || (to !== null && ms > to)) return false;
-      }
-    }
+    if (inRange !== null && (typeof record.eventTime !== 'string' || !inRange(record.eventTime))) return false;
     if (accounts !== null) {
       const account = record.recipientAccountId ?? record.userIdentity?.accountId;
       if (typeof account !== 'string' || !accounts.has(account)) return false;

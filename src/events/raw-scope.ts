@@ -4,7 +4,7 @@
 // at the top level, after a userIdentity that holds none of them), never a parse.
 import type { Selection } from './prefilter.js';
 import type { ScanScope } from './readers/types.js';
-import { CANONICAL_TIME, isoSeconds } from './record.js';
+import { eventTimeInRange } from './record.js';
 
 /** The string value of the first `"key":"...` between start and end, or undefined. */
 function rawValue(text: string, needle: string, start: number, end: number): string | undefined {
@@ -17,21 +17,13 @@ function rawValue(text: string, needle: string, start: number, end: number): str
 
 /** Counts the unparsed records of a selection that the scope holds, as scopeTest would judge them. */
 export function rawScopeCounter(scope: ScanScope): (text: string, selection: Selection) => number {
-  const fromText = scope.from === null ? null : isoSeconds(Math.floor(scope.from / 1000) * 1000);
-  const toText = scope.to === null ? null : isoSeconds(Math.floor(scope.to / 1000) * 1000);
+  const inRange = eventTimeInRange(scope.from, scope.to);
   const accounts = scope.accounts.length > 0 ? new Set(scope.accounts) : null;
   const regions = scope.regions.length > 0 ? new Set(scope.regions) : null;
-  const timed = fromText !== null || toText !== null;
   const holds = (text: string, start: number, end: number): boolean => {
-    if (timed) {
+    if (inRange !== null) {
       const t = rawValue(text, '"eventTime":"', start, end);
-      if (t === undefined) return false;
-      if (CANONICAL_TIME.test(t)) {
-        if ((fromText !== null && t < fromText) || (toText !== null && t > toText)) return false;
-      } else {
-        const ms = Date.parse(t);
-        if (Number.isNaN(ms) || (scope.from !== null && ms < scope.from) || (scope.to !== null && ms > scope.to)) return false;
-      }
+      if (t === undefined || !inRange(t)) return false;
     }
     if (accounts !== null) {
       const account = rawValue(text, '"recipientAccountId":"', start, end) ?? rawValue(text, '"accountId":"', start, end);

@@ -203,7 +203,23 @@ export function timeMs(t: string): number {
 }
 
 /** CloudTrail's eventTime form, `2026-09-14T03:32:07Z`, which compares as text in time order. */
-export const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+/**
+ * A scope's time range (milliseconds, either end open) as a test of an eventTime's text, null when there is
+ * no range: bounds to the second (--from takes in its whole second, --to, an inclusive instant, too), a time
+ * in CloudTrail's form compared as text, any other through Date.parse.
+ */
+export function eventTimeInRange(from: number | null, to: number | null): ((t: string) => boolean) | null {
+  if (from === null && to === null) return null;
+  const fromText = from === null ? null : isoSeconds(Math.floor(from / 1000) * 1000);
+  const toText = to === null ? null : isoSeconds(Math.floor(to / 1000) * 1000);
+  return (t) => {
+    if (CANONICAL_TIME.test(t)) return (fromText === null || t >= fromText) && (toText === null || t <= toText);
+    const ms = Date.parse(t);
+    return !Number.isNaN(ms) && (from === null || ms >= from) && (to === null || ms <= to);
+  };
+}
 
 const DAY_MS = 86_400_000;
 /** The largest time a Date holds (ECMAScript's range: 10^8 days either side of the epoch). */

@@ -3,7 +3,7 @@
 // writes what toISOString does, to the second, over a Date's whole range.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { canonicalTimeMs, isoSecond, isoSeconds, timeMs } from '../../src/events/record.js';
+import { canonicalTimeMs, eventTimeInRange, isoSecond, isoSeconds, timeMs } from '../../src/events/record.js';
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
@@ -49,5 +49,17 @@ describe('event times', () => {
     for (const ms of [Date.UTC(2026, 8, 14, 3, 32, 7, 999), Date.UTC(2026, 8, 14, 23, 59, 59), Date.UTC(2026, 8, 15), -1, 0, 8.64e15, -8.64e15]) expect(isoSeconds(ms)).to.equal(reference(ms));
     expect(() => isoSeconds(8.64e15 + 1)).to.throw(RangeError);
     expect(() => isoSeconds(Number.NaN)).to.throw(RangeError);
+  });
+
+  it('tests an eventTime against a scope to the second, CloudTrail form as text and any other through Date.parse', () => {
+    expect(eventTimeInRange(null, null)).to.equal(null);
+    const inRange = eventTimeInRange(Date.UTC(2026, 8, 14, 3, 0, 0, 500), Date.UTC(2026, 8, 14, 4, 0, 0, 250)) as (t: string) => boolean;
+    // Both bounds take in their whole second.
+    expect(['2026-09-14T03:00:00Z', '2026-09-14T04:00:00Z', '2026-09-14T03:30:00Z'].map(inRange)).to.deep.equal([true, true, true]);
+    expect(['2026-09-14T02:59:59Z', '2026-09-14T04:00:01Z'].map(inRange)).to.deep.equal([false, false]);
+    // Other forms by their instant, against the bounds as given; what does not parse is out.
+    expect(['2026-09-14T03:00:00.600Z', '2026-09-14T03:00:00.400Z', '2026-09-14T05:00:00+01:00', 'not a time'].map(inRange)).to.deep.equal([true, false, true, false]);
+    const from = eventTimeInRange(Date.UTC(2026, 8, 14), null) as (t: string) => boolean;
+    expect(['2026-09-13T23:59:59Z', '2099-01-01T00:00:00Z'].map(from)).to.deep.equal([false, true]);
   });
 });
