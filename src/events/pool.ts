@@ -47,7 +47,7 @@ export interface PoolOptions {
    * workers do not take (see the note at the top).
    */
   inlineWhileStarting?: boolean;
-  /** Whether this thread processes a unit itself when every worker has `depth` in flight. Default: as inlineWhileStarting. */
+  /** Whether this thread processes a unit itself when every worker has `depth` in flight. Default: when a core is left over. */
   inlineWhenBusy?: boolean;
   /** Called once per unit, in dispatch order. */
   onResult: (result: UnitResult) => void;
@@ -217,9 +217,13 @@ export async function processUnits(task: Task, stream: AsyncIterable<LogUnit>, o
     while (messageEnds.length > 0 && (messageEnds[0] as number) <= emitted) messageEnds.shift();
     return messageEnds.length;
   };
+  /** A ready worker with fewer than `depth` units in flight. */
+  const roomOnAWorker = (): boolean => slots.some((s) => s.ready && s.inflight < depth);
+  /** Lets the event loop turn (the workers' replies in) before the next unit. */
+  const turn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
   const dispatch = async (group: LogUnit[]): Promise<void> => {
     // A slot free, and not too many results held back behind a slow earlier unit.
-    await waitFor(() => messagesOut() < workers * depth * 2 && slots.some((s) => s.ready && s.inflight < depth));
+    await waitFor(() => messagesOut() < workers * depth * 2 && roomOnAWorker());
     const slot = slots.filter((s) => s.ready).reduce((a, b) => (b.inflight < a.inflight ? b : a));
     slot.inflight++;
     const request: WorkRequest = { seq: dispatched, units: group };
@@ -248,11 +252,11 @@ export async function processUnits(task: Task, stream: AsyncIterable<LogUnit>, o
     busyMs += Date.now() - started;
   };
   /**
-   * Whether this thread takes the next unit itself: every worker has its fill, and not too many results wait
-   * for an earlier one (a slow unit on a worker must not let this thread run ahead without bound; a worker's
-   * batch of small files comes back at once, so the bound is in batches' worth of units).
+   * Whether this thread takes the next unit itself (a worker being ready): every worker has its fill, and not
+   * too many results wait for an earlier one (a slow unit on a worker must not let this thread run ahead
+   * without bound; a worker's batch of small files comes back at once, so the bound is in batches' worth of units).
    */
-  const takeItself = (): boolean => inlineWhenBusy && slots.some((s) => s.ready) && !slots.some((s) => s.ready && s.inflight < depth) && results.size < workers * depth * BATCH_MAX_UNITS;
+  const takeItself = (): boolean => inlineWhenBusy && !roomOnAWorker() && results.size < workers * depth * BATCH_MAX_UNITS;
 
   try {
     if (workers > 0 && (spawnAfter <= 0 || !inlineWhileStarting)) spawn();
@@ -267,14 +271,13 @@ export async function processUnits(task: Task, stream: AsyncIterable<LogUnit>, o
         // synchronously and a day's listing is yielded from memory, so without this turn the loop would
         // never see a worker's "ready" and this thread would process the whole day itself (on bench:scan's
         // small-file corpus it did most of the corpus while both workers sat ready and idle).
-        if (slots.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (slots.length > 0) await turn();
         continue;
       }
       // Only between batches: the units of a batch being gathered come before this one in dispatch order.
       if (batch.length === 0 && takeItself()) {
         await runInline(unit);
-        // Let the workers' replies in before the next unit.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await turn();
         continue;
       }
       if (batchable(unit)) {
