@@ -12,11 +12,11 @@
 // (findings written before the field, a standalone account, DescribeOrganization not collected) two runs are of
 // the same organization when they share at least half of each one's accounts, so an organization may gain or
 // lose a few accounts between quarters, but a one-account audit is never charted with the organization's.
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
-import { errorMessage } from '../errors.js';
+import { errorMessage, TrailproofError } from '../errors.js';
 import type { Findings } from '../model/types.js';
-import { findingsFilesIn, loadFindings, runInstant } from './findings-file.js';
+import { findingsFilesIn, parseFindings, runInstant } from './findings-file.js';
 
 /** Earlier audits kept for the trends (the latest ones); older ones are left out and counted. */
 export const MAX_TREND_AUDITS = 8;
@@ -90,10 +90,12 @@ export function loadHistory(dir: string, current: Findings, shown: (file: string
         skipped.push({ file: name, reason: `larger than ${MAX_HISTORY_FILE_BYTES / 1024 / 1024} MB (MAX_HISTORY_FILE_BYTES): not read` });
         continue;
       }
-      findings = loadFindings(file).findings;
+      // Read and parsed, not loadFindings: a history file's hash and bytes are never used.
+      findings = parseFindings(readFileSync(file, 'utf8'), file);
     } catch (err) {
-      // loadFindings names the file; the notice names it once.
-      skipped.push({ file: name, reason: errorMessage(err).replace(`cannot read findings file ${file}: `, 'cannot be read: ').replace(`findings file ${file} `, '') });
+      // parseFindings names the file; the notice names it once.
+      const message = errorMessage(err);
+      skipped.push({ file: name, reason: err instanceof TrailproofError ? message.replace(`findings file ${file} `, '') : `cannot be read: ${message}` });
       continue;
     }
     if (findings.run.id === current.run.id) continue;
