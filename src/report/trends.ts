@@ -65,8 +65,25 @@ function frameworkViewsOf(f: Findings, wanted: readonly string[], catalog: () =>
   return catalog().filter((fw) => wanted.includes(fw.id)).map((fw) => frameworkView(fw, f.results));
 }
 
-/** `period`: the current run's, when the report is given one (`report --period`) its findings do not record. */
+/** Trends computed, by history, run and period: one audit renders them in up to four formats (HTML, PDF, summary.md, e-mail). */
+const computed = new WeakMap<History, WeakMap<Findings, Map<string, Trends>>>();
+
+/**
+ * `period`: the current run's, when the report is given one (`report --period`) its findings do not record.
+ * The same history, findings and period give the same (shared, not to be changed) Trends, computed once.
+ */
 export function computeTrends(current: Findings, history: History, period: RunPeriod = current.run.period): Trends {
+  let byRun = computed.get(history);
+  if (byRun === undefined) computed.set(history, (byRun = new WeakMap()));
+  let byPeriod = byRun.get(current);
+  if (byPeriod === undefined) byRun.set(current, (byPeriod = new Map()));
+  const key = JSON.stringify(period);
+  let trends = byPeriod.get(key);
+  if (trends === undefined) byPeriod.set(key, (trends = trendsOf(current, history, period)));
+  return trends;
+}
+
+function trendsOf(current: Findings, history: History, period: RunPeriod): Trends {
   let frameworks: Framework[] | undefined;
   const catalog = (): Framework[] => (frameworks ??= loadFrameworks());
   const runs = [...history.audits.map((a) => ({ findings: a.findings, file: a.file as string | null, period: a.findings.run.period })), { findings: current, file: null, period }];

@@ -135,6 +135,15 @@ describe('trends across audits', () => {
     const history: History = { audits: [{ findings: q1, file: 'q1/findings.json' }, { findings: previous, file: 'q2/findings.json' }], skipped: [] };
     const trends = computeTrends(current, history);
 
+    it('computes them once for the formats an audit renders (the same history, run and period)', () => {
+      expect(computeTrends(current, history)).to.equal(trends);
+      // Another period for the same run (report --period) is its own.
+      const other = computeTrends(current, history, { from: null, to: null });
+      expect(other).to.not.equal(trends);
+      expect(other.audits.at(-1)?.label).to.match(/^collected /);
+      expect(trends.audits.at(-1)?.label).to.equal('2026-Q3');
+    });
+
     it('counts each audit from its own findings file, oldest first, labelled by its period', () => {
       expect(trends.audits.map((a) => a.label)).to.deep.equal(['2026-Q1', '2026-Q2', '2026-Q3']);
       expect(trends.audits.map((a) => a.counts.FAIL)).to.deep.equal([previous.summary.FAIL, previous.summary.FAIL, current.summary.FAIL]);
