@@ -75,8 +75,8 @@ export interface ReportRequest extends ReportPlan {
   env: NodeJS.ProcessEnv;
   /** A line of progress or warning (the caller decides whether to show it). */
   log(text: string): void;
-  /** A notice about the input that a caller silent on progress still shows (a history file skipped); default: log. */
-  notice?: (text: string) => void;
+  /** A "wrote FILE" line; default: log (audit passes none: its own summary names the files). */
+  wrote?: (line: string) => void;
   /** Machine output, when one format goes to stdout. */
   stdout(text: string): void;
   /** The progress display while the formats render (trailproof report); without it, "wrote" lines go to log. */
@@ -90,6 +90,7 @@ function existingDir(path: string): boolean {
 /** Writes the report; returns the findings it rendered. */
 export async function writeReport(request: ReportRequest): Promise<Findings> {
   const { cwd, log, formats, emailTo, signer, config } = request;
+  const wrote = request.wrote ?? log;
   const emailSettings = emailTo.length > 0
     ? resolveEmailSettings(config.email, request.env, { transport: request.emailTransport, from: request.emailFrom })
     : undefined;
@@ -134,7 +135,7 @@ export async function writeReport(request: ReportRequest): Promise<Findings> {
     // The run's period as the report states it (--period over what the findings record) orders it among the others.
     const self = period ? { ...findings, run: { ...findings.run, period: { from: period.from, to: period.to } } } : findings;
     const history = loadHistory(resolve(cwd, request.history), self, (file) => relative(cwd, file) || file);
-    for (const skip of history.skipped) (request.notice ?? log)(`trailproof: history: skipped ${skip.file}: ${skip.reason}`);
+    for (const skip of history.skipped) log(`trailproof: history: skipped ${skip.file}: ${skip.reason}`);
     ctx.history = history;
     const latest = history.audits[history.audits.length - 1];
     if (latest) {
@@ -162,7 +163,7 @@ export async function writeReport(request: ReportRequest): Promise<Findings> {
         done++;
         const line = `wrote ${relative(cwd, w.path) || w.path} (${Math.max(1, Math.round(w.size / 1024))} KB${w.pages !== undefined ? `, ${w.pages} pages` : ''})`;
         if (status) status.log(`${line}\n`);
-        else log(line);
+        else wrote(line);
       },
     });
   } finally {
@@ -174,7 +175,7 @@ export async function writeReport(request: ReportRequest): Promise<Findings> {
     const files = [...written.map((w) => w.path), ...(dirname(findingsPath) === outDir ? [findingsPath] : [])];
     if (bundleDir === undefined && recorded !== undefined) log(`trailproof: warning: evidence bundle ${recorded} not found: the attestation names findings.json (which records the manifest's SHA-256) but not the bundle's manifest.json (give --bundle DIR)`);
     const signed = await signOutputs({ outDir, files, ...(bundleDir === undefined ? {} : { bundleDir }), findings, findingsSha256: loaded.sha256, command: request.command, signer });
-    log(`wrote ${relative(cwd, signed.path) || signed.path} (${signed.subjects.length} subjects, key ${signer.keyid})`);
+    wrote(`wrote ${relative(cwd, signed.path) || signed.path} (${signed.subjects.length} subjects, key ${signer.keyid})`);
   }
   if (emailSettings) {
     const pdf = written.find((w) => w.format === 'pdf');

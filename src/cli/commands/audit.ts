@@ -192,11 +192,9 @@ async function writeOutputs(run: AuditRun, request: OutputRequest, io: Io): Prom
         // Warnings, the previous audit found and the email sent reach stderr; the files written are audit's own
         // summary's to tell.
         log: (text) => {
-          if (!request.quiet && !text.startsWith('wrote ')) io.stderr(`${text}\n`);
-        },
-        notice: (text) => {
           if (!request.quiet) io.stderr(`${text}\n`);
         },
+        wrote: () => undefined,
         stdout: (text) => io.stdout(text),
       });
     } else if (signer !== undefined) {
