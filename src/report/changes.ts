@@ -1,6 +1,6 @@
 // "Changes since the previous audit": results matched by what they are about (check, account, region,
 // resource), never by position, so two findings files compare however their results were ordered.
-import { STATUSES, type Findings, type Result, type Status } from '../model/types.js';
+import { SEVERITIES, STATUSES, type Findings, type Result, type Status } from '../model/types.js';
 import { groupBy } from './format.js';
 
 export interface ChangedResult {
@@ -83,7 +83,7 @@ export const ROLLUP_EXAMPLES = 3;
  */
 export function rollupByCheck(results: readonly Result[]): CheckRollup[] {
   const byCheck = groupBy(results, (r) => r.checkId);
-  const rank = (s: Result['severity']): number => ['critical', 'high', 'medium', 'low', 'info'].indexOf(s);
+  const rank = (s: Result['severity']): number => SEVERITIES.indexOf(s);
   return [...byCheck.entries()].map(([checkId, list]) => {
     const first = list[0] as Result;
     const resources = [...new Set(list.map((r) => r.resource))];
