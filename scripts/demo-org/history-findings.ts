@@ -5,18 +5,17 @@
 // "changes since" read is kept (the run, summary, results, waivers, integrity, framework views); the checks'
 // test procedures are left out (optional in the schema). The bundle itself is not shipped: findings record its
 // manifest's SHA-256, and `node dist/scripts/make-demo-history.js` rebuilds the same files.
-import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { audit } from '../../src/engine/run.js';
 import type { Findings } from '../../src/model/types.js';
 import { packageRoot } from '../../src/paths.js';
+import { hashUuid } from './events.js';
 import { buildEarlierQuarter, type EarlierQuarter } from './history.js';
 
 /** A UUID-shaped id derived from the period, so the same quarter always has the same run id. */
 function runIdOf(period: string): string {
-  const hex = createHash('sha256').update(`trailproof-demo-history/${period}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return hashUuid(`trailproof-demo-history/${period}`);
 }
 
 /** The findings file text of one earlier quarter (two-space JSON, as trailproof writes findings). */

@@ -13,6 +13,7 @@
 //
 // So from Q1 to Q3 some checks recover and, in Q3, prod-trail's bucket regresses. Nothing reads the clock.
 import type { BundleBuilder } from '../../fixtures/bundle-builder.js';
+import { eventTimeOf } from './events.js';
 import { buildDemoOrg } from './generate.js';
 import { ALL_BLOCKED } from './storage.js';
 import { ACCOUNTS, BUCKETS, EVENT_DATA_STORES, KEYS, LOG_GROUPS, TRAILS } from './profile.js';
@@ -66,7 +67,7 @@ export function buildEarlierQuarter(q: EarlierQuarter): BundleBuilder {
       const out: Record<string, unknown> = { ...v, IsLogging: true, TimeLoggingStopped: '' };
       delete out.StopLoggingTime;
       for (const key of ['LatestDeliveryTime', 'LatestCloudWatchLogsDeliveryTime', 'LatestDigestDeliveryTime']) if (key in out) out[key] = before(key === 'LatestDigestDeliveryTime' ? 29 : 9);
-      for (const key of ['LatestDeliveryAttemptTime', 'LatestDeliveryAttemptSucceeded']) if (out[key] !== '' && key in out) out[key] = before(9).replace(/\.\d{3}Z$/, 'Z');
+      for (const key of ['LatestDeliveryAttemptTime', 'LatestDeliveryAttemptSucceeded']) if (out[key] !== '' && key in out) out[key] = eventTimeOf(collected - 9 * 60_000);
       return out;
     });
   }
