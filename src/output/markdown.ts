@@ -8,7 +8,7 @@ import { describePeriod } from '../model/period.js';
 import type { RenderContext } from '../report/context.js';
 import { plural } from '../report/format.js';
 import { moveRows } from '../report/trends-view.js';
-import { computeTrends } from '../report/trends.js';
+import { computeTrends, failingCell } from '../report/trends.js';
 import type { History } from '../report/trends-history.js';
 
 const SHOWN = 10;
@@ -55,7 +55,7 @@ function trendLines(findings: Findings, history: History, period?: Findings['run
     out.push(`| framework | ${labels.join(' | ')} |`);
     out.push(`|---|${labels.map(() => '---:').join('|')}|`);
     trends.frameworks.forEach((fw, i) => {
-      out.push(`| ${mdCell(fw.name)} | ${trends.audits.map((a) => (a.failing[i] == null ? 'not assessed' : `${a.failing[i]} of ${a.requirements[i] ?? 0}`)).join(' | ')} |`);
+      out.push(`| ${mdCell(fw.name)} | ${trends.audits.map((a) => failingCell(a, i)).join(' | ')} |`);
     });
     out.push('');
   }

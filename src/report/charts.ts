@@ -1,6 +1,6 @@
 // Charts as inline SVG, drawn here on the server: the report fetches nothing and opens offline. Each chart
 // carries a <title> and an aria-label that state its numbers, so it reads without seeing it.
-import { SEVERITIES, type Severity, type Status } from '../model/types.js';
+import { SEVERITIES, STATUSES, type Severity, type Status, type Summary } from '../model/types.js';
 import { runsWhere } from './format.js';
 
 /** OBSERVATION: a FAIL at severity info, counted apart from failures (findings summary.observations). */
@@ -27,6 +27,14 @@ export const SEVERITY_COLORS: Record<Severity, string> = {
 };
 
 /** Labels by status; NOT_TESTED (evidence not collected, issue 19) is labelled whether or not the findings model has it yet. */
+/** The findings' statuses with observations (FAIL at severity info) after FAIL: the order tables and charts count them in. */
+export const COUNTED_STATUSES: (Status | 'OBSERVATION')[] = STATUSES.flatMap((s) => (s === 'FAIL' ? ['FAIL' as const, 'OBSERVATION' as const] : [s]));
+
+/** A findings file's count of each counted status (an older file's missing count as 0). */
+export function statusCounts(summary: Summary): Record<Status | 'OBSERVATION', number> {
+  return { ...(Object.fromEntries(STATUSES.map((s) => [s, summary[s] ?? 0])) as Record<Status, number>), OBSERVATION: summary.observations ?? 0 };
+}
+
 export const STATUS_LABELS: Record<ChartStatus | 'NOT_TESTED', string> = {
   FAIL: 'Fail',
   OBSERVATION: 'Observation (info)',

@@ -9,7 +9,7 @@ import { TrailproofError, errorMessage } from '../errors.js';
 import { SEVERITIES, STATUSES, type Findings, type FrameworkView, type Result, type Severity, type Status } from '../model/types.js';
 import { logFolders, readBundleFacts, type BundleFacts, type LogFolder } from './bundle-facts.js';
 import { compareChanges } from './changes.js';
-import { STATUS_LABELS, perDayChart, severityChart, stackedBarChart, type ChartStatus } from './charts.js';
+import { COUNTED_STATUSES, STATUS_LABELS, perDayChart, severityChart, stackedBarChart, statusCounts, type ChartStatus } from './charts.js';
 import type { Branding, RenderContext } from './context.js';
 import { EvidenceReader } from './excerpt.js';
 import { attentionGroups, mergeFamilies, type AttentionGroup } from './attention.js';
@@ -269,7 +269,8 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
     for (const req of fw.requirements) counts[req.status] = (counts[req.status] ?? 0) + 1;
     return { label: fw.id, counts };
   });
-  const overall = { label: 'All results', counts: { ...(Object.fromEntries(STATUSES.map((s) => [s, findings.summary[s]])) as Partial<Record<ChartStatus, number>>), OBSERVATION: findings.summary.observations ?? 0 } };
+  const counted = statusCounts(findings.summary);
+  const overall = { label: 'All results', counts: counted as Partial<Record<ChartStatus, number>> };
 
   let changes: ChangesView | null = null;
   let changesNote = 'No previous audit was given (use --previous FILE or --history DIR), so no changes are shown.';
@@ -331,10 +332,7 @@ export function buildReportView(findings: Findings, ctx: RenderContext = {}): Re
     signing: ctx.signingKey ? { keyid: ctx.signingKey.keyid, source: ctx.signingKey.kind === 'kms' ? `AWS KMS key ${ctx.signingKey.name}` : 'a local key (ECDSA P-256 or Ed25519)' } : null,
     verdict: verdictOf(findings),
     counts: {
-      statuses: STATUSES.flatMap((status) => {
-        const row = { status, label: STATUS_LABELS[status], count: findings.summary[status] ?? 0 };
-        return status === 'FAIL' ? [row, { status: 'OBSERVATION' as const, label: STATUS_LABELS.OBSERVATION, count: findings.summary.observations ?? 0 }] : [row];
-      }),
+      statuses: COUNTED_STATUSES.map((status) => ({ status, label: STATUS_LABELS[status], count: counted[status] })),
       total: findings.results.length,
       detections: findings.detections.length,
       failingBySeverity: SEVERITIES.map((severity) => ({ severity, count: failingBySeverity[severity] })),

@@ -2,11 +2,11 @@
 // charts (results by status per audit, failing requirements per framework per audit) and the tables that hold
 // the same numbers, and the checks whose results regressed or recovered since the previous audit (one row per
 // check: the "Changes since the previous audit" section lists the results themselves).
-import { STATUSES, type Status } from '../model/types.js';
-import { STATUS_LABELS, groupedBarChart, stackedBarChart } from './charts.js';
+import type { Status } from '../model/types.js';
+import { COUNTED_STATUSES, STATUS_LABELS, groupedBarChart, stackedBarChart } from './charts.js';
 import { groupBy, plural } from './format.js';
 import { rollupByCheck, type CheckRollup } from './changes.js';
-import type { TrendMove, Trends } from './trends.js';
+import { failingCell, type TrendMove, type Trends } from './trends.js';
 
 /** A check whose results regressed or recovered: the roll-up, and the statuses its results moved between. */
 export interface TrendMoveRow extends CheckRollup {
@@ -39,8 +39,6 @@ export function moveRows(moves: TrendMove[]): { rows: TrendMoveRow[]; total: num
   return { rows, total: moves.length };
 }
 
-/** The columns of the trend table and the chart's segments, in the findings' order with observations after FAIL. */
-export const TREND_COLUMNS: (Status | 'OBSERVATION')[] = STATUSES.flatMap((s) => (s === 'FAIL' ? ['FAIL' as const, 'OBSERVATION' as const] : [s]));
 
 export function trendsView(trends: Trends): TrendsView {
   const { audits, frameworks } = trends;
@@ -49,7 +47,7 @@ export function trendsView(trends: Trends): TrendsView {
   const previous = audits[audits.length - 2];
   // Only the statuses some audit has, in the findings' order: an empty NOT_TESTED column says nothing.
   // Observations (FAIL at severity info) next to FAIL, so each row adds up to its audit's results.
-  const statuses = TREND_COLUMNS.filter((s) => audits.some((a) => a.counts[s] > 0));
+  const statuses = COUNTED_STATUSES.filter((s) => audits.some((a) => a.counts[s] > 0));
   const statusRows = audits.map((a) => ({ label: a.label, counts: Object.fromEntries(statuses.map((s) => [s, a.counts[s]])) }));
   const statusDesc = audits.map((a) => `${a.label}: ${statuses.map((s) => `${a.counts[s]} ${STATUS_LABELS[s].toLowerCase()}`).join(', ')}, ${a.total} results, ${a.detections} detections`).join('; ');
   return {
@@ -65,7 +63,7 @@ export function trendsView(trends: Trends): TrendsView {
     statuses: statuses.map((status) => ({ status, label: STATUS_LABELS[status] })),
     audits: audits.map((a, i) => ({ label: a.label, period: a.period, runId: a.runId, file: a.file ?? 'this run', current: i === audits.length - 1, counts: statuses.map((s) => a.counts[s]), total: a.total, detections: a.detections })),
     auditLabels: labels,
-    frameworks: frameworks.map((fw, i) => ({ id: fw.id, name: fw.name, cells: audits.map((a) => (a.failing[i] == null ? 'not assessed' : `${a.failing[i]} of ${a.requirements[i] ?? 0}`)) })),
+    frameworks: frameworks.map((fw, i) => ({ id: fw.id, name: fw.name, cells: audits.map((a) => failingCell(a, i)) })),
     previous: previous?.label ?? '',
     moves: previous
       ? [

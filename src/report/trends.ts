@@ -8,7 +8,8 @@
 // result identity exactly as "Changes since the previous audit" matches them (changes.ts compareChanges).
 import { frameworkView, loadFrameworks, type Framework } from '../engine/frameworks.js';
 import { nameOfPeriod, describePeriod, formatDay } from '../model/period.js';
-import { STATUSES, type Findings, type FrameworkView, type Result, type Status } from '../model/types.js';
+import { type Findings, type FrameworkView, type Result, type Status } from '../model/types.js';
+import { statusCounts } from './charts.js';
 import { compareChanges } from './changes.js';
 import type { History, SkippedHistoryFile } from './trends-history.js';
 
@@ -65,6 +66,12 @@ function frameworkViewsOf(f: Findings, wanted: readonly string[], catalog: () =>
   return catalog().filter((fw) => wanted.includes(fw.id)).map((fw) => frameworkView(fw, f.results));
 }
 
+/** An audit's cell for framework `i` in a trend table: "3 of 14" failing requirements, or "not assessed". */
+export function failingCell(audit: TrendAudit, i: number): string {
+  const failing = audit.failing[i];
+  return failing == null ? 'not assessed' : `${failing} of ${audit.requirements[i] ?? 0}`;
+}
+
 /** Trends computed, by history, run and period: one audit renders them in up to four formats (HTML, PDF, summary.md, e-mail). */
 const computed = new WeakMap<History, WeakMap<Findings, Map<string, Trends>>>();
 
@@ -103,7 +110,7 @@ function trendsOf(current: Findings, history: History, period: RunPeriod): Trend
       period: describePeriod(run.period),
       runId: f.run.id,
       file: run.file,
-      counts: { ...(Object.fromEntries(STATUSES.map((s) => [s, f.summary[s] ?? 0])) as Record<Status, number>), OBSERVATION: f.summary.observations ?? 0 },
+      counts: statusCounts(f.summary),
       total: f.results.length,
       detections: f.detections.length,
       failing: trendFrameworks.map(({ id }) => {
