@@ -245,6 +245,16 @@ function measure(mode: string, dir: string, accounts?: string[], script = fileUR
   return JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as Measure;
 }
 
+/** Microseconds of the process's CPU per event. */
+function cpuPerEvent(m: Measure): number {
+  return (m.cpuMs * 1000) / m.events;
+}
+
+/** How far a set of runs spreads: the slowest over the fastest, less one (the machine's noise). */
+function spread(values: number[]): string {
+  return `${((Math.max(...values) / Math.min(...values) - 1) * 100).toFixed(0)} %`;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -266,12 +276,11 @@ function compareWithBaseline(baseline: string, dir: string, rounds: number): voi
   }
   const figures = (ms: Measure[]): { wall: number[]; cpu: number[]; rss: number[] } => ({
     wall: ms.map((m) => m.ms / 1000),
-    cpu: ms.map((m) => (m.cpuMs * 1000) / m.events),
+    cpu: ms.map(cpuPerEvent),
     rss: ms.map((m) => m.maxRssMb),
   });
   const before = figures(runs.before);
   const after = figures(runs.after);
-  const spread = (xs: number[]): string => `${((Math.max(...xs) / Math.min(...xs) - 1) * 100).toFixed(0)} %`;
   const line = (label: string, unit: string, digits: number, b: number[], a: number[]): string => {
     const mb = median(b);
     const ma = median(a);
@@ -301,15 +310,15 @@ function duckDbPairs(label: string, dir: string, rounds: number): string {
   for (let i = 0; i < rounds; i++) pairs.push({ duck: measure('duckdb', dir), scan: measure('scan', dir) });
   if (pairs.some((p) => p.duck.events === 0)) return `${label}: DuckDB not measured (the optional @duckdb/node-api is not installed)`;
   const ratios = pairs.map((p) => p.scan.ms / p.duck.ms);
-  const cpu = (m: Measure): number => (m.cpuMs * 1000) / m.events;
-  const spread = (xs: number[]): string => `${((Math.max(...xs) / Math.min(...xs) - 1) * 100).toFixed(0)} %`;
   const duckWall = pairs.map((p) => p.duck.ms / 1000);
   const scanWall = pairs.map((p) => p.scan.ms / 1000);
   const ratio = median(ratios);
+  const duckCpu = median(pairs.map((p) => cpuPerEvent(p.duck)));
+  const scanCpu = median(pairs.map((p) => cpuPerEvent(p.scan)));
   return (
     `${label}, ${rounds} interleaved pairs: scan ${ratio.toFixed(2)}x DuckDB's time by the median of the pairs (range ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}); ` +
     `walls DuckDB ${median(duckWall).toFixed(2)} s (spread ${spread(duckWall)}), scan ${median(scanWall).toFixed(2)} s (spread ${spread(scanWall)}); ` +
-    `CPU per event DuckDB ${median(pairs.map((p) => cpu(p.duck))).toFixed(2)} us, scan ${median(pairs.map((p) => cpu(p.scan))).toFixed(2)} us (${(median(pairs.map((p) => cpu(p.scan))) / median(pairs.map((p) => cpu(p.duck)))).toFixed(2)}x); ` +
+    `CPU per event DuckDB ${duckCpu.toFixed(2)} us, scan ${scanCpu.toFixed(2)} us (${(scanCpu / duckCpu).toFixed(2)}x); ` +
     `target <= 1.00: ${ratio <= 1 ? 'met' : 'NOT met'}`
   );
 }
@@ -384,7 +393,7 @@ async function main(): Promise<void> {
       m.events.toLocaleString('en-US').padStart(10),
       `${(m.ms / 1000).toFixed(2)}s`.padStart(8),
       `${rate(m).toLocaleString('en-US')} ev/s`.padStart(16),
-      `${((m.cpuMs * 1000) / m.events).toFixed(2)} us`.padStart(9),
+      `${cpuPerEvent(m).toFixed(2)} us`.padStart(9),
       `${m.maxRssMb.toFixed(0)} MB`.padStart(8),
       m.detections === undefined ? '' : `${m.detections} detections, ${m.workers === 0 ? 'one thread' : `${m.workers} worker${m.workers === 1 ? '' : 's'}`}`,
       m.late === undefined ? '' : `; ${m.late.toLocaleString('en-US')} late inputs, journal ${(m.journalMb ?? 0).toFixed(0)} MB, ${m.runs ?? 0} sorted runs`,
@@ -405,7 +414,6 @@ async function main(): Promise<void> {
       const n = threads(scan);
       // On cores shared with other work the rates follow the machine's load; the CPU per event does not: its
       // ratio is the efficiency the threads would reach on idle cores, as long as the main thread keeps up.
-      const cpuPerEvent = (m: Measure): number => (m.cpuMs * 1000) / m.events;
       console.log(`per processing thread: ${rate(single).toLocaleString('en-US')} events/s on one, ${Math.round(rate(scan) / n).toLocaleString('en-US')} at ${n} (${scan.workers ?? 0} worker${scan.workers === 1 ? "" : "s"} and the main thread); ` +
         `parallel efficiency ${((rate(scan) / (n * rate(single))) * 100).toFixed(0)} % by rate, ${((cpuPerEvent(single) / cpuPerEvent(scan)) * 100).toFixed(0)} % by CPU per event ` +
         `(${cpuPerEvent(single).toFixed(2)} us on one, ${cpuPerEvent(scan).toFixed(2)} at ${n}); main thread busy ${((scan.mainBusy ?? 0) * 100).toFixed(0)} % at ${n}`);
@@ -417,7 +425,7 @@ async function main(): Promise<void> {
     }
     if (perCore !== undefined && scan !== undefined) {
       const main = perCore.mainCpuMs === undefined ? '' : `, the main thread's CPU ${((perCore.mainCpuMs * 1000) / perCore.events).toFixed(2)} us/event (merging only): on idle cores it keeps up with about ${((perCore.cpuMs - perCore.mainCpuMs) / perCore.mainCpuMs).toFixed(1)} cores of worker work`;
-      console.log(`a worker per core (${perCore.workers ?? 0}, the main thread merging only): ${(perCore.ms / 1000).toFixed(2)} s, ${((perCore.cpuMs * 1000) / perCore.events).toFixed(2)} us/event${main}; the default takes ${(scan.ms / perCore.ms).toFixed(2)}x its time`);
+      console.log(`a worker per core (${perCore.workers ?? 0}, the main thread merging only): ${(perCore.ms / 1000).toFixed(2)} s, ${cpuPerEvent(perCore).toFixed(2)} us/event${main}; the default takes ${(scan.ms / perCore.ms).toFixed(2)}x its time`);
     }
     // Issue 18's yardstick: the scan's wall time as a ratio to DuckDB's read_json of the same files (2 threads), beside the one-thread Node floor's.
     const versusDuck = (label: string, d: Measure | undefined, sc: Measure | undefined, fl: Measure | undefined): void => {
@@ -433,9 +441,8 @@ async function main(): Promise<void> {
     versusDuck('vs DuckDB', duck, scan, floor);
     if (base !== undefined && scan !== undefined && duck !== undefined && duck.events > 0) {
       // What the correlations cost: the scan without the rule files that hold one, beside the whole scan and DuckDB.
-      const cpu = (m: Measure): number => (m.cpuMs * 1000) / m.events;
-      console.log(`without the correlation rules: ${(base.ms / duck.ms).toFixed(2)}x DuckDB's time, ${cpu(base).toFixed(2)} us/event, ${base.maxRssMb.toFixed(0)} MB: ` +
-        `the correlations cost ${(cpu(scan) - cpu(base)).toFixed(2)} us/event of CPU and ${(scan.maxRssMb - base.maxRssMb).toFixed(0)} MB here (their inputs built, packed, sent, ordered, journaled and correlated)`);
+      console.log(`without the correlation rules: ${(base.ms / duck.ms).toFixed(2)}x DuckDB's time, ${cpuPerEvent(base).toFixed(2)} us/event, ${base.maxRssMb.toFixed(0)} MB: ` +
+        `the correlations cost ${(cpuPerEvent(scan) - cpuPerEvent(base)).toFixed(2)} us/event of CPU and ${(scan.maxRssMb - base.maxRssMb).toFixed(0)} MB here (their inputs built, packed, sent, ordered, journaled and correlated)`);
     }
     const baseline = process.env['BENCH_BASELINE'];
     if (baseline !== undefined) compareWithBaseline(baseline, dir, Number(process.env['BENCH_ROUNDS'] ?? 5));
