@@ -71,6 +71,9 @@ interface Group {
 
 const NONE: readonly string[] = [];
 
+/** What a window's slot holds once its entry is evicted (see CorrelationState.evict). */
+const EVICTED: Entry = { time: Number.NEGATIVE_INFINITY, rule: -1, value: null, elements: null, sample: null };
+
 /** The values an entry counts: every element of a list, else its one value. */
 function valuesOf(e: Entry): readonly string[] {
   return e.elements ?? (e.value === null ? NONE : [e.value]);
@@ -242,7 +245,11 @@ class CorrelationState implements StateMachine {
 
   private evict(g: Group, cutoff: number): void {
     while (g.head < g.window.length && (g.window[g.head] as Entry).time < cutoff) {
-      const e = g.window[g.head++] as Entry;
+      const e = g.window[g.head] as Entry;
+      // The slot lets go of the entry now, not when the window is next compacted: a busy group evicts up to
+      // 1,024 entries between compactions, and those held their samples' summaries. Over hundreds of groups
+      // that was most of a long scan's heap, growing with the corpus until every group had its 1,024.
+      g.window[g.head++] = EVICTED;
       if (e.sample !== null) g.held--;
       countValues(g.counts, e, -1);
     }

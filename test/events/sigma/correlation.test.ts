@@ -1,10 +1,20 @@
 import { expect } from 'chai';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { CloudTrailRecord } from '../../../src/events/record.js';
 import { compileSources, Correlator, RuleLoadError, type CorrelationMatch, type RuleSet } from '../../../src/events/sigma/index.js';
 import { dedent, LOGSOURCE } from './helpers.js';
 import { assumedRole, at, ct, iamUser } from './records.js';
 
 const LS = LOGSOURCE.replace(/\n/g, '\n');
+
+/** A full collection, after the current task (a WeakRef's target stays alive until the task that made the ref ends). */
+async function collectGarbage(): Promise<void> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+}
 
 const BASE = `title: Console sign-in failure
 name: login_failure
@@ -117,6 +127,25 @@ describe('Sigma correlations', function () {
       // One event every 10 s, a 5 min timespan, swept once per timespan: at most two timespans of groups.
       expect(correlator.stats.groups).to.be.at.most(61);
       expect(correlator.stats.inputs).to.equal(3000);
+    });
+
+    it('lets go of the matches a busy group has moved past, summaries and all, before its window is compacted', async function () {
+      // A group that never goes quiet nor reaches its condition: its window slides for the whole stream.
+      const quiet = ruleSetWith(EVENT_COUNT.replace('gte: 5', 'gte: 100000'));
+      const correlator = new Correlator(quiet, { reorderWindowMs: 0 });
+      const first: Array<WeakRef<object>> = [];
+      for (let i = 0; i < 200; i++) {
+        const record = failure('alice', i * 10);
+        for (const ordinal of quiet.matchIndices(record)) {
+          const input = quiet.correlationInput(ordinal, record, i) ?? (null as never);
+          // The first matches are held as samples; at 10 s apart and a 5 min timespan they leave the window early.
+          if (i < 5) first.push(new WeakRef(input.summary));
+          correlator.push(input);
+        }
+      }
+      expect(first).to.have.length(5);
+      await collectGarbage();
+      expect(first.filter((ref) => ref.deref() !== undefined)).to.have.length(0);
     });
   });
 
