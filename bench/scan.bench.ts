@@ -330,7 +330,8 @@ function rate(m: Measure): number {
 async function main(): Promise<void> {
   if (process.argv[2] === '--child') {
     const result = await child(process.argv[3] ?? 'scan', process.argv[4] ?? '.', process.argv[5]);
-    process.stdout.write(JSON.stringify(result) + '\n');
+    // The pid names the symbol map --perf-basic-prof leaves behind (bench:cpu removes it).
+    process.stdout.write(JSON.stringify({ ...result, pid: process.pid }) + '\n');
     return;
   }
   const events = Number(process.env['BENCH_EVENTS'] ?? 1_000_000);

@@ -1,0 +1,142 @@
+// `npm run bench:cpu`: where the scan's CPU goes on every thread, beside DuckDB's read of the same files (issue 18).
+// --cpu-prof sees only the threads that run JavaScript; V8 compiles optimized code and marks and sweeps the heap
+// on helper threads it cannot see. Linux perf samples every thread of the process, so this runs bench:scan's
+// `scan` and `duckdb` children under `perf record` (node --perf-basic-prof names the JIT's frames), in turn,
+// BENCH_ROUNDS times (default 3), and splits the samples by what the code is: V8's compiler, its garbage
+// collector, zlib's inflate and CRC-32, V8's JSON parser, indexOf's text search, DuckDB, JavaScript, the kernel.
+// The medians per category say what the scan spends beyond DuckDB's whole read, and on what.
+//   BENCH_KEEP=DIR  the corpus bench:scan kept there (and DIR.small, the small files, when present); without it
+//                   a corpus of BENCH_EVENTS (default 1,000,000) events is written to a temporary folder
+// Needs perf (Debian: apt-get install linux-perf) and the rights to use it (root, or kernel.perf_event_paranoid <= 1).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeCorpus } from './scan-corpus.js';
+
+/** What a sampled symbol is, tried in order (the JSON parser's names would otherwise read as the compiler's parser). */
+const CATEGORIES: ReadonlyArray<readonly [string, RegExp]> = [
+  ['JSON.parse', /JsonParser|JsonString/],
+  ['V8 compiling JS', /compiler::|[Tt]urboshaft|maglev::|OptimizedCompilationJob|PipelineCompilationJob|RegisterAllocat|interpreter::|BytecodeGenerator|internal::Parser|ParserBase|internal::Scanner|PreParser|AstNode|internal::Zone/],
+  ['V8 garbage collector', /Scaveng|Marking|Sweep|MarkCompact|Evacuat|RememberedSet|SlotSet|HeapObject::SizeFromMap|ArrayBufferSweeper|PagedSpace|FreeList|MemoryAllocator|GCTracer|internal::Heap::/],
+  ['zlib inflate', /inflate|adler32/],
+  ['zlib CRC-32', /crc32/],
+  ['text search (indexOf)', /memchr|StringSearch|StringIndexOf/],
+  ['string hashing', /StringTable|InternalizeString|ComputeAndSetRawHash|StringHasher/],
+  ['DuckDB', /duckdb/i],
+  ['JavaScript and V8 builtins', /\[JIT\]|JS:|Builtins_/],
+  ['kernel', /\[k\]/],
+];
+const OTHER = 'other (Node, libc, V8 runtime)';
+const ORDER = [...CATEGORIES.map(([name]) => name), OTHER];
+/** perf record's sampling rate, per CPU. */
+const HZ = 999;
+
+interface Sampled {
+  /** Wall time of the child's work, ms (its own measure, perf's start-up excluded). */
+  wallMs: number;
+  /** CPU ms per category, every thread. */
+  cpu: Map<string, number>;
+}
+
+function categoryOf(symbolLine: string): string {
+  for (const [name, test] of CATEGORIES) if (test.test(symbolLine)) return name;
+  return OTHER;
+}
+
+function run(command: string, args: string[]): string {
+  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (result.error !== undefined) throw new Error(`${command}: ${result.error.message}`);
+  if (result.status !== 0) throw new Error(`${command} ${args.slice(0, 3).join(' ')} failed (${result.status}): ${result.stderr.slice(-2000)}`);
+  return result.stdout;
+}
+
+function sample(script: string, mode: string, dir: string, work: string): Sampled {
+  const data = join(work, 'perf.data');
+  const out = run('perf', ['record', '-q', '-F', String(HZ), '-o', data, '--', process.execPath, '--perf-basic-prof', script, '--child', mode, dir]);
+  const measure = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { ms: number; pid?: number };
+  // --perf-basic-prof leaves the child's symbol map in /tmp.
+  if (measure.pid !== undefined && existsSync(`/tmp/perf-${measure.pid}.map`)) unlinkSync(`/tmp/perf-${measure.pid}.map`);
+  const report = run('perf', ['report', '-i', data, '--no-children', '-g', 'none', '--sort', 'sym,dso', '--stdio', '-F', 'sample,sym,dso']);
+  const cpu = new Map<string, number>();
+  for (const line of report.split('\n')) {
+    const m = /^\s*(\d+)\s+(.*)$/.exec(line);
+    if (m === null) continue;
+    const category = categoryOf(m[2] as string);
+    cpu.set(category, (cpu.get(category) ?? 0) + (Number(m[1]) * 1000) / HZ);
+  }
+  rmSync(data, { force: true });
+  return { wallMs: measure.ms, cpu };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function total(s: Sampled): number {
+  let sum = 0;
+  for (const ms of s.cpu.values()) sum += ms;
+  return sum;
+}
+
+function report(label: string, scans: Sampled[], ducks: Sampled[]): void {
+  const med = (runs: Sampled[], category: string): number => median(runs.map((s) => s.cpu.get(category) ?? 0));
+  const scanTotal = median(scans.map(total));
+  const duckTotal = median(ducks.map(total));
+  const scanWall = median(scans.map((s) => s.wallMs));
+  const duckWall = median(ducks.map((s) => s.wallMs));
+  console.log(`\n${label}: ${scans.length} runs each under perf, medians (perf's sampling slows both a little)`);
+  console.log(`  ${'CPU, ms'.padEnd(34)}${'scan'.padStart(8)}${'DuckDB'.padStart(8)}${'scan - DuckDB'.padStart(15)}`);
+  for (const category of ORDER) {
+    const a = med(scans, category);
+    const b = med(ducks, category);
+    if (a < 1 && b < 1) continue;
+    console.log(`  ${category.padEnd(34)}${a.toFixed(0).padStart(8)}${b.toFixed(0).padStart(8)}${(a - b).toFixed(0).padStart(15)}`);
+  }
+  console.log(`  ${'all threads'.padEnd(34)}${scanTotal.toFixed(0).padStart(8)}${duckTotal.toFixed(0).padStart(8)}${(scanTotal - duckTotal).toFixed(0).padStart(15)}`);
+  console.log(`  ${'wall time'.padEnd(34)}${scanWall.toFixed(0).padStart(8)}${duckWall.toFixed(0).padStart(8)}   ratio ${(scanWall / duckWall).toFixed(2)}`);
+  const v8 = ['V8 compiling JS', 'V8 garbage collector'].reduce((sum, c) => sum + med(scans, c) - med(ducks, c), 0);
+  const own = scanTotal - med(scans, 'V8 compiling JS') - med(scans, 'V8 garbage collector');
+  console.log(
+    `  the scan's CPU beyond DuckDB's: ${(scanTotal - duckTotal).toFixed(0)} ms; V8 compiling and collecting, beyond what DuckDB's Node host spends on them: ${v8.toFixed(0)} ms. ` +
+      `Without them the scan's CPU is ${own.toFixed(0)} ms, ${((own / duckTotal) * 100).toFixed(0)} % of DuckDB's.`,
+  );
+}
+
+async function main(): Promise<void> {
+  const probe = spawnSync('perf', ['--version'], { encoding: 'utf8' });
+  if (probe.error !== undefined || probe.status !== 0) {
+    console.error('bench:cpu needs Linux perf: install it (Debian: apt-get install linux-perf) and run again.');
+    process.exitCode = 1;
+    return;
+  }
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'scan.bench.js');
+  const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
+  const keep = process.env['BENCH_KEEP'];
+  const dir = keep ?? mkdtempSync(join(tmpdir(), 'trailproof-cpu-bench-'));
+  const work = mkdtempSync(join(tmpdir(), 'trailproof-perf-'));
+  try {
+    if (keep === undefined) await writeCorpus(dir, Number(process.env['BENCH_EVENTS'] ?? 1_000_000));
+    const corpora = [dir, `${dir}.small`].filter((d) => existsSync(d));
+    for (const corpus of corpora) {
+      const scans: Sampled[] = [];
+      const ducks: Sampled[] = [];
+      // In turn, so both see the same load on shared cores.
+      for (let round = 0; round < rounds; round++) {
+        ducks.push(sample(script, 'duckdb', corpus, work));
+        scans.push(sample(script, 'scan', corpus, work));
+      }
+      const described = `${corpus}.corpus.json`;
+      const events = existsSync(described) ? (JSON.parse(readFileSync(described, 'utf8')) as { events: number; files: number }) : null;
+      report(`${corpus}${events === null ? '' : ` (${events.events.toLocaleString('en-US')} events in ${events.files.toLocaleString('en-US')} files)`}`, scans, ducks);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    if (keep === undefined) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
