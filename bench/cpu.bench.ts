@@ -54,7 +54,9 @@ function run(command: string, args: string[]): string {
 
 function sample(script: string, mode: string, dir: string, work: string): Sampled {
   const data = join(work, 'perf.data');
-  const out = run('perf', ['record', '-q', '-F', String(HZ), '-o', data, '--', process.execPath, '--perf-basic-prof', script, '--child', mode, dir]);
+  // --perf-basic-prof turns V8's log on too: into the work folder, not isolate-*.log files in the current one.
+  const v8Log = [`--logfile=${join(work, 'v8.log')}`, '--no-logfile-per-isolate'];
+  const out = run('perf', ['record', '-q', '-F', String(HZ), '-o', data, '--', process.execPath, '--perf-basic-prof', ...v8Log, script, '--child', mode, dir]);
   const measure = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { ms: number; pid?: number };
   // --perf-basic-prof leaves the child's symbol map in /tmp.
   if (measure.pid !== undefined && existsSync(`/tmp/perf-${measure.pid}.map`)) unlinkSync(`/tmp/perf-${measure.pid}.map`);

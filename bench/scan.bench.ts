@@ -11,6 +11,10 @@
 //               counts time the thread waits for a core as busy): what limits the scan beyond a few cores
 //   scan-cores  a worker per core, the main thread only merging (the default before 2026-12-06), against `scan`
 //   scan-wN     N worker threads (the main thread processing too when a core is left over)
+//   scan-heap   the scan with a full collection on the main thread at each tenth of the files, and its live heap
+//               then: flat when what the scan holds follows the event rate (peak RSS, above, hides a slow
+//               growth under the workers' and the buffers' share: a correlation window that kept evicted
+//               entries grew it 14 -> 125 MB over 4,000,000 events while the peak RSS of scan-half passed)
 //   scan-half   the first half of the files by delivery time (hard links in a folder beside the corpus): the
 //               same event rate over half the period, so memory must be the same: flat in corpus size
 //   scan-accts  half the accounts (--accounts, the others pruned by key): half the event rate; what a scan
@@ -44,6 +48,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { gunzipSync } from 'node:zlib';
 import { defaultWorkers } from '../src/events/pipeline.js';
 import { localLogs } from '../src/events/readers/local.js';
@@ -73,6 +79,8 @@ interface Measure {
   mainBusy?: number;
   /** The main thread's own CPU time during the scan, ms (Linux: /proc/thread-self/stat; absent elsewhere). */
   mainCpuMs?: number;
+  /** scan-heap: the main thread's live heap, MB, after a full collection at each tenth of the files. */
+  liveMb?: number[];
 }
 
 const TARGET_EVENTS_PER_S = 300_000;
@@ -217,7 +225,9 @@ async function child(mode: string, dir: string, accounts: string | undefined): P
   });
   const loopBefore = performance.eventLoopUtilization();
   const threadBefore = threadCpuMs();
-  const { detections, stats } = await scanEvents([localLogs(dir, scope)], { rules: rules.sources, scope, workers, prefilter: mode !== 'plain' });
+  const liveMb: number[] = [];
+  const onProgress = mode === 'scan-heap' ? liveHeapSampler(filesBelow(dir).length, liveMb) : undefined;
+  const { detections, stats } = await scanEvents([localLogs(dir, scope)], { rules: rules.sources, scope, workers, prefilter: mode !== 'plain', ...(onProgress === undefined ? {} : { onProgress }) });
   const mainBusy = performance.eventLoopUtilization(loopBefore).utilization;
   const threadAfter = threadCpuMs();
   return {
@@ -234,6 +244,19 @@ async function child(mode: string, dir: string, accounts: string | undefined): P
     mainBusy,
     ...(threadBefore === undefined || threadAfter === undefined ? {} : { mainCpuMs: threadAfter - threadBefore }),
     ...spill(stats),
+    ...(mode === 'scan-heap' ? { liveMb } : {}),
+  };
+}
+
+/** scan-heap's progress callback: a full collection and the live heap (MB, into `out`) at each tenth of `files`. */
+function liveHeapSampler(files: number, out: number[]): (progress: { files: number }) => void {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  return (progress) => {
+    while (out.length < 10 && progress.files >= ((out.length + 1) * files) / 10) {
+      gc();
+      out.push(process.memoryUsage().heapUsed / 1024 / 1024);
+    }
   };
 }
 
@@ -346,7 +369,7 @@ async function main(): Promise<void> {
     if (keep !== undefined) writeFileSync(described, JSON.stringify(corpus));
     console.log(`corpus: ${corpus.events.toLocaleString('en-US')} events in ${corpus.files} files, ${(corpus.bytes / 1024 / 1024).toFixed(0)} MB of JSON ` +
       `(${Math.round(corpus.bytes / corpus.events)} bytes/event), written in ${((performance.now() - t0) / 1000).toFixed(1)}s; ${availableParallelism()} cores`);
-    const modes = new Set((process.env['BENCH_MODES'] ?? 'floor,gunzip,duckdb,scan,scan-base,scan-1,scan-cores,scan-half,scan-accts,plain,scan-reverse,scan-random,small').split(','));
+    const modes = new Set((process.env['BENCH_MODES'] ?? 'floor,gunzip,duckdb,scan,scan-base,scan-1,scan-cores,scan-half,scan-heap,scan-accts,plain,scan-reverse,scan-random,small').split(','));
     const run = (mode: string, accounts?: string[], where = dir): Measure | undefined => (modes.has(mode) ? measure(mode, where, accounts) : undefined);
     const floor = run('floor');
     const inflate = run('gunzip');
@@ -357,6 +380,7 @@ async function main(): Promise<void> {
     const perCore = run('scan-cores');
     const halfDir = modes.has('scan-half') ? firstHalf(dir) : dir;
     const half = run('scan-half', undefined, halfDir);
+    const heap = run('scan-heap');
     if (halfDir !== dir) rmSync(halfDir, { recursive: true, force: true });
     const accts = run('scan-accts', ACCOUNTS.slice(0, ACCOUNTS.length / 2));
     const plain = run('plain');
@@ -388,7 +412,7 @@ async function main(): Promise<void> {
         if (keep === undefined) rmSync(smallDir, { recursive: true, force: true });
       }
     }
-    const measured = [floor, inflate, duck, scan, base, single, perCore, half, accts, plain, reverse, random, small?.floor, small?.duck, small?.scan].filter((m): m is Measure => m !== undefined && m.events > 0);
+    const measured = [floor, inflate, duck, scan, base, single, perCore, half, heap, accts, plain, reverse, random, small?.floor, small?.duck, small?.scan].filter((m): m is Measure => m !== undefined && m.events > 0);
     const rows = measured.map((m) => [
       m.mode.padEnd(10),
       m.events.toLocaleString('en-US').padStart(10),
@@ -463,6 +487,12 @@ async function main(): Promise<void> {
     if (scan !== undefined && half !== undefined) {
       const flat = Math.abs(scan.maxRssMb - half.maxRssMb) <= Math.max(40, 0.25 * half.maxRssMb);
       console.log(`memory flat in corpus size: ${flat ? 'yes' : 'NO'} (first half of the files, ${half.events.toLocaleString('en-US')} events: ${half.maxRssMb.toFixed(0)} MB; all, ${scan.events.toLocaleString('en-US')} events: ${scan.maxRssMb.toFixed(0)} MB)`);
+    }
+    if (heap?.liveMb !== undefined && heap.liveMb.length === 10) {
+      // The detections themselves grow with the corpus (a few MB here): a little slack over the half-way heap.
+      const [half, end] = [heap.liveMb[4] as number, heap.liveMb[9] as number];
+      const flat = end <= half * 1.25 + 4;
+      console.log(`main thread's live heap flat in corpus size: ${flat ? 'yes' : 'NO'} (after a full collection at each tenth of the files: ${heap.liveMb.map((mb) => mb.toFixed(0)).join(', ')} MB)`);
     }
     if (scan !== undefined && accts !== undefined) {
       console.log(`half the accounts (half the event rate), ${accts.events.toLocaleString('en-US')} events: ${accts.maxRssMb.toFixed(0)} MB`);
