@@ -1,32 +1,37 @@
 // `npm run bench:cpu`: where the scan's CPU goes on every thread, beside DuckDB's read of the same files (issue 18).
 // --cpu-prof sees only the threads that run JavaScript; V8 compiles optimized code and marks and sweeps the heap
 // on helper threads it cannot see. Linux perf samples every thread of the process, so this runs bench:scan's
-// `scan` and `duckdb` children under `perf record` (node --perf-basic-prof names the JIT's frames), in turn,
-// BENCH_ROUNDS times (default 3), and splits the samples by what the code is: V8's compiler, its garbage
-// collector, zlib's inflate and CRC-32, V8's JSON parser, indexOf's text search, DuckDB, JavaScript, the kernel.
-// The medians per category say what the scan spends beyond DuckDB's whole read, and on what.
+// `scan` and `duckdb` children under `perf record` (node --perf-basic-prof writes the map that names the JIT's
+// frames), in turn, BENCH_ROUNDS times (default 3), and splits the samples by what the code is: JavaScript,
+// the kernel, V8's JSON parser, its compiler and its garbage collector, zlib's inflate and CRC-32, indexOf's text
+// search, string hashing, DuckDB. The medians per category say what the scan spends beyond DuckDB's whole read,
+// and on what. Each sample counts for the function it was taken in (no call stacks): a copy or a page fault made
+// for the compiler or the collector counts as "other" or "kernel", so V8's figures are lower bounds.
 //   BENCH_KEEP=DIR  the corpus bench:scan kept there (and DIR.small, the small files, when present); without it
 //                   a corpus of BENCH_EVENTS (default 1,000,000) events is written to a temporary folder
-// Needs perf (Debian: apt-get install linux-perf) and the rights to use it (root, or kernel.perf_event_paranoid <= 1).
+// Needs perf (Debian: apt-get install linux-perf), the rights to use it, and the optional @duckdb/node-api.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeCorpus } from './scan-corpus.js';
 
-/** What a sampled symbol is, tried in order (the JSON parser's names would otherwise read as the compiler's parser). */
+/**
+ * What a sampled symbol is, tried in order: JavaScript first (a function's name may say "inflate" or "Json"),
+ * then the kernel (its crc32c is not zlib's), then V8's JSON parser (whose names would read as the compiler's).
+ */
 const CATEGORIES: ReadonlyArray<readonly [string, RegExp]> = [
-  ['JSON.parse', /JsonParser|JsonString/],
+  ['JavaScript and V8 builtins', /\[JIT\]|(^|\s)JS:|Builtins_|Builtin:/],
+  ['kernel', /\[k\]/],
+  ['JSON.parse', /JsonParser/],
   ['V8 compiling JS', /compiler::|[Tt]urboshaft|maglev::|OptimizedCompilationJob|PipelineCompilationJob|RegisterAllocat|interpreter::|BytecodeGenerator|internal::Parser|ParserBase|internal::Scanner|PreParser|AstNode|internal::Zone/],
-  ['V8 garbage collector', /Scaveng|Marking|Sweep|MarkCompact|Evacuat|RememberedSet|SlotSet|HeapObject::SizeFromMap|ArrayBufferSweeper|PagedSpace|FreeList|MemoryAllocator|GCTracer|internal::Heap::/],
+  ['V8 garbage collector', /Scaveng|Marking|Sweep|MarkCompact|Evacuat|RememberedSet|SlotSet|HeapObject::SizeFromMap|ArrayBufferSweeper|PagedSpace|FreeList|MemoryAllocator|GCTracer|internal::Heap::|LocalHeap|MainAllocator|PointersUpdat/],
   ['zlib inflate', /inflate|adler32/],
   ['zlib CRC-32', /crc32/],
   ['text search (indexOf)', /memchr|StringSearch|StringIndexOf/],
   ['string hashing', /StringTable|InternalizeString|ComputeAndSetRawHash|StringHasher/],
   ['DuckDB', /duckdb/i],
-  ['JavaScript and V8 builtins', /\[JIT\]|JS:|Builtins_/],
-  ['kernel', /\[k\]/],
 ];
 const OTHER = 'other (Node, libc, V8 runtime)';
 const ORDER = [...CATEGORIES.map(([name]) => name), OTHER];
@@ -52,24 +57,51 @@ function run(command: string, args: string[]): string {
   return result.stdout;
 }
 
+/** The symbol maps --perf-basic-prof writes, by file name. */
+function perfMaps(): string[] {
+  try {
+    return readdirSync('/tmp').filter((name) => /^perf-\d+\.map$/.test(name));
+  } catch {
+    return [];
+  }
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 function sample(script: string, mode: string, dir: string, work: string): Sampled {
   const data = join(work, 'perf.data');
-  // --perf-basic-prof turns V8's log on too: into the work folder, not isolate-*.log files in the current one.
-  const v8Log = [`--logfile=${join(work, 'v8.log')}`, '--no-logfile-per-isolate'];
-  const out = run('perf', ['record', '-q', '-F', String(HZ), '-o', data, '--', process.execPath, '--perf-basic-prof', ...v8Log, script, '--child', mode, dir]);
-  const measure = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { ms: number; pid?: number };
-  // --perf-basic-prof leaves the child's symbol map in /tmp.
-  if (measure.pid !== undefined && existsSync(`/tmp/perf-${measure.pid}.map`)) unlinkSync(`/tmp/perf-${measure.pid}.map`);
-  const report = run('perf', ['report', '-i', data, '--no-children', '-g', 'none', '--sort', 'sym,dso', '--stdio', '-F', 'sample,sym,dso']);
-  const cpu = new Map<string, number>();
-  for (const line of report.split('\n')) {
-    const m = /^\s*(\d+)\s+(.*)$/.exec(line);
-    if (m === null) continue;
-    const category = categoryOf(m[2] as string);
-    cpu.set(category, (cpu.get(category) ?? 0) + (Number(m[1]) * 1000) / HZ);
+  const before = new Set(perfMaps());
+  try {
+    // --perf-basic-prof turns V8's log on too: into the work folder, not isolate-*.log files in the current one.
+    const v8Log = [`--logfile=${join(work, 'v8.log')}`, '--no-logfile-per-isolate'];
+    const out = run('perf', ['record', '-q', '-F', String(HZ), '-o', data, '--', process.execPath, '--perf-basic-prof', ...v8Log, script, '--child', mode, dir]);
+    const measure = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { ms: number; events: number };
+    if (!(measure.events > 0)) throw new Error(`the ${mode} child read no events from ${dir}${mode === 'duckdb' ? ' (is the optional @duckdb/node-api installed?)' : ''}`);
+    // The report names the JIT's frames from the child's symbol map, so the map goes only after it.
+    const report = run('perf', ['report', '-i', data, '--no-children', '-g', 'none', '--sort', 'sym,dso', '--stdio', '-F', 'sample,sym,dso']);
+    const cpu = new Map<string, number>();
+    for (const line of report.split('\n')) {
+      const m = /^\s*(\d+)\s+(.*)$/.exec(line);
+      if (m === null) continue;
+      const category = categoryOf(m[2] as string);
+      cpu.set(category, (cpu.get(category) ?? 0) + (Number(m[1]) * 1000) / HZ);
+    }
+    return { wallMs: measure.ms, cpu };
+  } finally {
+    rmSync(data, { force: true });
+    // The child's map, however it ended: a new map whose process is gone (another running process keeps its own).
+    for (const name of perfMaps()) {
+      if (before.has(name) || running(Number(name.slice('perf-'.length, -'.map'.length)))) continue;
+      rmSync(join('/tmp', name), { force: true });
+    }
   }
-  rmSync(data, { force: true });
-  return { wallMs: measure.ms, cpu };
 }
 
 function median(values: number[]): number {
@@ -100,11 +132,11 @@ function report(label: string, scans: Sampled[], ducks: Sampled[]): void {
   }
   console.log(`  ${'all threads'.padEnd(34)}${scanTotal.toFixed(0).padStart(8)}${duckTotal.toFixed(0).padStart(8)}${(scanTotal - duckTotal).toFixed(0).padStart(15)}`);
   console.log(`  ${'wall time'.padEnd(34)}${scanWall.toFixed(0).padStart(8)}${duckWall.toFixed(0).padStart(8)}   ratio ${(scanWall / duckWall).toFixed(2)}`);
-  const v8 = ['V8 compiling JS', 'V8 garbage collector'].reduce((sum, c) => sum + med(scans, c) - med(ducks, c), 0);
-  const own = scanTotal - med(scans, 'V8 compiling JS') - med(scans, 'V8 garbage collector');
+  const v8 = (runs: Sampled[]): number => median(runs.map((s) => (s.cpu.get('V8 compiling JS') ?? 0) + (s.cpu.get('V8 garbage collector') ?? 0)));
+  const own = (runs: Sampled[]): number => median(runs.map((s) => total(s) - (s.cpu.get('V8 compiling JS') ?? 0) - (s.cpu.get('V8 garbage collector') ?? 0)));
   console.log(
-    `  the scan's CPU beyond DuckDB's: ${(scanTotal - duckTotal).toFixed(0)} ms; V8 compiling and collecting, beyond what DuckDB's Node host spends on them: ${v8.toFixed(0)} ms. ` +
-      `Without them the scan's CPU is ${own.toFixed(0)} ms, ${((own / duckTotal) * 100).toFixed(0)} % of DuckDB's.`,
+    `  the scan's CPU beyond DuckDB's: ${(scanTotal - duckTotal).toFixed(0)} ms; V8 compiling and collecting, beyond what DuckDB's Node host spends on them: ${(v8(scans) - v8(ducks)).toFixed(0)} ms. ` +
+      `Without V8's compiling and collecting on either side, the scan's CPU is ${((own(scans) / own(ducks)) * 100).toFixed(0)} % of DuckDB's.`,
   );
 }
 

@@ -246,9 +246,9 @@ class CorrelationState implements StateMachine {
   private evict(g: Group, cutoff: number): void {
     while (g.head < g.window.length && (g.window[g.head] as Entry).time < cutoff) {
       const e = g.window[g.head] as Entry;
-      // The slot lets go of the entry now, not when the window is next compacted: a busy group evicts up to
-      // 1,024 entries between compactions, and those held their samples' summaries. Over hundreds of groups
-      // that was most of a long scan's heap, growing with the corpus until every group had its 1,024.
+      // The slot lets go of the entry now, not when the window is next compacted: a busy group keeps up to
+      // 1,024 evicted slots (more when its window is longer) between compactions, and they held the entries
+      // and their samples' summaries. Over hundreds of groups that was most of a long scan's heap.
       g.window[g.head++] = EVICTED;
       if (e.sample !== null) g.held--;
       countValues(g.counts, e, -1);

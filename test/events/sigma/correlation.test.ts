@@ -134,18 +134,23 @@ describe('Sigma correlations', function () {
       const quiet = ruleSetWith(EVENT_COUNT.replace('gte: 5', 'gte: 100000'));
       const correlator = new Correlator(quiet, { reorderWindowMs: 0 });
       const first: Array<WeakRef<object>> = [];
+      let last: WeakRef<object> | undefined;
       for (let i = 0; i < 200; i++) {
         const record = failure('alice', i * 10);
         for (const ordinal of quiet.matchIndices(record)) {
           const input = quiet.correlationInput(ordinal, record, i) ?? (null as never);
           // The first matches are held as samples; at 10 s apart and a 5 min timespan they leave the window early.
           if (i < 5) first.push(new WeakRef(input.summary));
+          last = new WeakRef(input.summary);
           correlator.push(input);
         }
       }
       expect(first).to.have.length(5);
       await collectGarbage();
       expect(first.filter((ref) => ref.deref() !== undefined)).to.have.length(0);
+      // The correlator itself lived through the collection, holding what is still in its window.
+      expect(correlator.stats.groups).to.equal(1);
+      expect(last?.deref()).to.not.equal(undefined);
     });
   });
 
