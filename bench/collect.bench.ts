@@ -4,18 +4,16 @@
 // Targets: under 60 s for 200 x 17 on a 2-core machine; the live heap about the same at both sizes.
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { collectBundle, DEFAULT_CONCURRENCY } from '../src/collect/index.js';
 import { FakeAws, callerCredentials, type FakeEstate } from '../fixtures/fake-aws.js';
 import { fakeOptions } from '../fixtures/estates.js';
 import { BENCH_REGIONS, BENCH_MGMT, BENCH_LOG_ARCHIVE } from './estate.js';
+import { exposedGc } from './stats.js';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 // The live heap (measured right after a full collection) is what must stay flat; a peak of heapUsed alone
 // mostly measures how long the garbage collector waited.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+const gc = exposedGc();
 
 const SIZES = (process.env['BENCH_ACCOUNTS'] ?? '50,200').split(',').map(Number);
 const LATENCY_MS = Number(process.env['BENCH_LATENCY_MS'] ?? 50);

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeCorpus } from './scan-corpus.js';
+import { median } from './stats.js';
 
 /**
  * What a sampled symbol is, tried in order: JavaScript first (a function's name may say "inflate" or "Json"),
@@ -102,12 +103,6 @@ function sample(script: string, mode: string, dir: string, work: string): Sample
       rmSync(join('/tmp', name), { force: true });
     }
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function total(s: Sampled): number {

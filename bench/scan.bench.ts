@@ -48,8 +48,6 @@ import { mkdtemp } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { gunzipSync } from 'node:zlib';
 import { defaultWorkers } from '../src/events/pipeline.js';
 import { localLogs } from '../src/events/readers/local.js';
@@ -57,6 +55,7 @@ import type { ScanScope } from '../src/events/readers/types.js';
 import { ruleSources } from '../src/events/rules.js';
 import { scanEvents } from '../src/events/scan.js';
 import { ACCOUNTS, writeCorpus, type Corpus } from './scan-corpus.js';
+import { exposedGc, median } from './stats.js';
 
 interface Measure {
   mode: string;
@@ -252,8 +251,7 @@ async function child(mode: string, dir: string, accounts: string | undefined): P
 
 /** scan-heap's progress callback: a full collection and the live heap (MB, into `out`) at each tenth of `files`. */
 function liveHeapSampler(files: number, out: number[]): (progress: { files: number }) => void {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
+  const gc = exposedGc();
   return (progress) => {
     while (out.length < 10 && progress.files >= ((out.length + 1) * files) / 10) {
       gc();
@@ -278,12 +276,6 @@ function cpuPerEvent(m: Measure): number {
 /** How far a set of runs spreads: the slowest over the fastest, less one (the machine's noise). */
 function spread(values: number[]): string {
   return `${((Math.max(...values) / Math.min(...values) - 1) * 100).toFixed(0)} %`;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /**
@@ -428,7 +420,7 @@ async function main(): Promise<void> {
     ].join('  '));
     console.log(['mode        events      time      events/s  CPU/event  peak RSS', ...rows].join('\n'));
     if (floor !== undefined && scan !== undefined) {
-      console.log(`scan vs floor: ${(rate(scan) / rate(floor)).toFixed(2)}x the read+gunzip+parse floor's rate, its CPU per event ${((scan.cpuMs / scan.events) / (floor.cpuMs / floor.events)).toFixed(2)}x the floor's` +
+      console.log(`scan vs floor: ${(rate(scan) / rate(floor)).toFixed(2)}x the read+gunzip+parse floor's rate, its CPU per event ${(cpuPerEvent(scan) / cpuPerEvent(floor)).toFixed(2)}x the floor's` +
         (single === undefined ? '' : `; workers vs one thread: ${(rate(scan) / rate(single)).toFixed(2)}x`));
     }
     // Issue 18 item 3: what a processing thread adds. The scan's processing threads are its workers, and the main

@@ -26,7 +26,6 @@ export const SEVERITY_COLORS: Record<Severity, string> = {
   info: '#607d8b',
 };
 
-/** Labels by status; NOT_TESTED (evidence not collected, issue 19) is labelled whether or not the findings model has it yet. */
 /** The findings' statuses with observations (FAIL at severity info) after FAIL: the order tables and charts count them in. */
 export const COUNTED_STATUSES: (Status | 'OBSERVATION')[] = STATUSES.flatMap((s) => (s === 'FAIL' ? ['FAIL' as const, 'OBSERVATION' as const] : [s]));
 
@@ -35,6 +34,7 @@ export function statusCounts(summary: Summary): Record<Status | 'OBSERVATION', n
   return { ...(Object.fromEntries(STATUSES.map((s) => [s, summary[s] ?? 0])) as Record<Status, number>), OBSERVATION: summary.observations ?? 0 };
 }
 
+/** Labels by status; NOT_TESTED (evidence not collected, issue 19) is labelled whether or not the findings model has it yet. */
 export const STATUS_LABELS: Record<ChartStatus | 'NOT_TESTED', string> = {
   FAIL: 'Fail',
   OBSERVATION: 'Observation (info)',

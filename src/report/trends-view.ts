@@ -39,7 +39,6 @@ export function moveRows(moves: TrendMove[]): { rows: TrendMoveRow[]; total: num
   return { rows, total: moves.length };
 }
 
-
 export function trendsView(trends: Trends): TrendsView {
   const { audits, frameworks } = trends;
   const labels = audits.map((a) => a.label);
