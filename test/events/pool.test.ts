@@ -11,8 +11,8 @@ const UNITS = 2000;
 /** What each unit takes on this thread: long enough that the workers are ready well before the last one. */
 const INLINE_UNIT_MS = 3;
 
-async function* units(): AsyncGenerator<LogUnit> {
-  for (let i = 0; i < UNITS; i++) yield { kind: 'records', name: `unit ${i}`, size: 0, delivered: null, records: [] };
+async function* units(count = UNITS): AsyncGenerator<LogUnit> {
+  for (let i = 0; i < count; i++) yield { kind: 'records', name: `unit ${i}`, size: 0, delivered: null, records: [] };
 }
 
 describe('the worker pool', function () {
@@ -68,6 +68,20 @@ describe('the worker pool', function () {
       expect(large.inline).to.be.lessThan(count);
       expect(large.names).to.deep.equal(Array.from({ length: count }, (_, i) => `file ${i}`));
     }
+  });
+
+  it('starts the workers at once for an input the read-ahead shows large, not after spawnAfterMs of this thread\'s work', async () => {
+    // An hour of this thread's work before it would start them: only the read-ahead's verdict can.
+    for (const [count, size] of [[400, Math.ceil(SMALL_INPUT_BYTES / 200)], [SMALL_INPUT_UNITS + 400, 1]] as const) {
+      const large = await run(files(count, size), 3_600_000);
+      expect(large.workers).to.equal(2);
+      expect(large.inline).to.be.greaterThan(0);
+      expect(large.inline).to.be.lessThan(count);
+      expect(large.names).to.deep.equal(Array.from({ length: count }, (_, i) => `file ${i}`));
+    }
+    // LookupEvents pages end the read-ahead unsized: their workers wait for spawnAfterMs of work as before.
+    const pages = await run(units(100), 3_600_000);
+    expect([pages.workers, pages.inline]).to.deep.equal([0, 100]);
   });
 
   it('leaves a large input to the workers from its first unit when no core is left over for this thread, keeping dispatch order', async () => {
