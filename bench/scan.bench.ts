@@ -30,6 +30,11 @@
 //               the scan's time is printed as a ratio to it, beside the floor's (issue 18)
 //   small       floor, duckdb and scan over a second corpus of small files (one per account, region and five
 //               minutes, SMALL_FILE_RECORDS records; BENCH_SMALL_EVENTS, default 200,000 events)
+//   scan-warm   the scan on one thread, measured on its second run in the process (warm): with duckdb-1,
+//               DuckDB on one thread, the per-event work of each without starting cold or on two threads
+//   BENCH_GAP=N where the gap to DuckDB is: N interleaved rounds of duckdb-1, scan-warm, duckdb and scan (both
+//               corpora with `small`): the per-event work on one thread, warm, and what running cold on two
+//               threads adds to each side (for the scan: V8 isolates that each start cold)
 //   BENCH_DUCKDB_ROUNDS=N  the ratio to DuckDB from N interleaved pairs (DuckDB, then the scan, over the same
 //               files; both corpora with `small`): the median of the pairs' ratios, their range, and the
 //               CPU-per-event ratio, with each side's spread: on a shared machine one pair can land anywhere
@@ -177,7 +182,7 @@ const DUCKDB_THREADS = 2;
  * DuckDB's read_json over the same files (C++: inflate, parse into the columns, a filter and a count): the
  * reference issue 18 states the scan's speed against. Null when the optional @duckdb/node-api is missing.
  */
-async function duckdbRead(dir: string): Promise<number | null> {
+async function duckdbRead(dir: string, threads = DUCKDB_THREADS): Promise<number | null> {
   let mod: { DuckDBInstance: { create(path: string): Promise<{ connect(): Promise<{ runAndReadAll(sql: string): Promise<{ getRows(): unknown[][] }>; run(sql: string): Promise<unknown> }> }> } };
   try {
     mod = (await import('@duckdb/node-api')) as unknown as typeof mod;
@@ -186,7 +191,7 @@ async function duckdbRead(dir: string): Promise<number | null> {
   }
   const instance = await mod.DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
-  await connection.run(`SET threads = ${DUCKDB_THREADS}`);
+  await connection.run(`SET threads = ${threads}`);
   const files = `'${dir.replace(/'/g, "''")}/**/*.json.gz'`;
   const reader = `read_json(${files}, columns = {Records: '${DUCKDB_RECORD.replace(/\s+/g, ' ')}[]'}, format = 'auto', compression = 'gzip', maximum_object_size = 268435456)`;
   // One pass: every record counted, and those a filter keeps (failed calls, a few risky actions, root).
@@ -198,10 +203,14 @@ async function duckdbRead(dir: string): Promise<number | null> {
 async function child(mode: string, dir: string, accounts: string | undefined): Promise<Measure> {
   // scan-heap samples at each tenth of the files: counted before the clock starts.
   const heapFiles = mode === 'scan-heap' ? filesBelow(dir).length : 0;
+  const scope: ScanScope = { from: null, to: null, accounts: accounts === undefined ? [] : accounts.split(','), regions: [] };
+  const all = ruleSources({ builtin: true, dirs: [] });
+  // scan-warm: the same scan once before the clock starts, so the measured one runs warm (see gapToDuckDb).
+  if (mode === 'scan-warm') await scanEvents([localLogs(dir, scope)], { rules: all.sources, scope, workers: 0 });
   const started = performance.now();
   const cpuStarted = cpuMs();
-  if (mode === 'duckdb') {
-    const events = await duckdbRead(dir);
+  if (mode === 'duckdb' || mode === 'duckdb-1') {
+    const events = await duckdbRead(dir, mode === 'duckdb-1' ? 1 : DUCKDB_THREADS);
     if (events === null) return { mode, events: 0, ms: 0, cpuMs: 0, maxRssMb: 0 };
     return { mode, events, ms: performance.now() - started, cpuMs: cpuMs() - cpuStarted, maxRssMb: process.resourceUsage().maxRSS / 1024 };
   }
@@ -215,10 +224,8 @@ async function child(mode: string, dir: string, accounts: string | undefined): P
     }
     return { mode, events, ms: performance.now() - started, cpuMs: cpuMs() - cpuStarted, maxRssMb: process.resourceUsage().maxRSS / 1024 };
   }
-  const scope: ScanScope = { from: null, to: null, accounts: accounts === undefined ? [] : accounts.split(','), regions: [] };
-  const all = ruleSources({ builtin: true, dirs: [] });
   const rules = mode === 'scan-base' ? { ...all, sources: all.sources.filter((s) => !/^correlation:/m.test(s.text)) } : all;
-  const workers = mode === 'scan-1' ? 0 : mode === 'scan-cores' ? availableParallelism() : /^scan-w\d+$/.test(mode) ? Number(mode.slice('scan-w'.length)) : defaultWorkers();
+  const workers = mode === 'scan-1' || mode === 'scan-warm' ? 0 : mode === 'scan-cores' ? availableParallelism() : /^scan-w\d+$/.test(mode) ? Number(mode.slice('scan-w'.length)) : defaultWorkers();
   const spill = (stats: { late: number; spill: { journalBytes: number; runs: number } | null }): Pick<Measure, 'late' | 'journalMb' | 'runs'> => ({
     late: stats.late,
     journalMb: (stats.spill?.journalBytes ?? 0) / 1024 / 1024,
@@ -340,6 +347,42 @@ function duckDbPairs(label: string, dir: string, rounds: number): string {
   );
 }
 
+/**
+ * Where the gap to DuckDB is (issue 18), from `rounds` interleaved rounds of four children over the same files:
+ * DuckDB on one thread, the scan on one thread run warm (its second scan in the process: the modules loaded,
+ * the rules compiled and the hot code optimized by the first), DuckDB on two threads, and the scan as it runs
+ * (cold, two threads). The first pair compares the per-event work; what the second adds to it is each side's
+ * cost of running cold on two threads: for the scan, two V8 isolates that each load the modules, compile the
+ * rules and warm their JIT up on the files (DuckDB's C++ is compiled ahead of time, once for all its threads),
+ * and handing results between them.
+ */
+function sameDetections(a: Measure[], b: Measure[]): boolean {
+  return new Set([...a, ...b].map((m) => m.digest)).size === 1;
+}
+
+function gapToDuckDb(label: string, dir: string, rounds: number): string {
+  const runs: Record<'duck1' | 'warm' | 'duck' | 'scan', Measure[]> = { duck1: [], warm: [], duck: [], scan: [] };
+  for (let i = 0; i < rounds; i++) {
+    runs.duck1.push(measure('duckdb-1', dir));
+    runs.warm.push(measure('scan-warm', dir));
+    runs.duck.push(measure('duckdb', dir));
+    runs.scan.push(measure('scan', dir));
+  }
+  if (runs.duck.some((m) => m.events === 0)) return `${label}: DuckDB not measured (the optional @duckdb/node-api is not installed)`;
+  const cpu = (ms: Measure[]): number => median(ms.map(cpuPerEvent));
+  const wall = (ms: Measure[]): string => `${median(ms.map((m) => m.ms / 1000)).toFixed(2)} s`;
+  const [duck1, warm, duck, scan] = [cpu(runs.duck1), cpu(runs.warm), cpu(runs.duck), cpu(runs.scan)];
+  return [
+    `${label}, where the gap is (${rounds} interleaved rounds, medians of CPU per event and wall time):`,
+    `  one thread, the scan warm: scan ${warm.toFixed(2)} us, DuckDB ${duck1.toFixed(2)} us (${(warm / duck1).toFixed(2)}x); walls ${wall(runs.warm)} and ${wall(runs.duck1)}`,
+    `  ${DUCKDB_THREADS} threads, as they run: scan ${scan.toFixed(2)} us, DuckDB ${duck.toFixed(2)} us (${(scan / duck).toFixed(2)}x); walls ${wall(runs.scan)} and ${wall(runs.duck)}`,
+    `  running cold on ${DUCKDB_THREADS} threads adds: scan ${(scan - warm).toFixed(2)} us per event (${(((scan - warm) / warm) * 100).toFixed(0)} %: V8 isolates starting cold, results between threads), DuckDB ${(duck - duck1).toFixed(2)} us (${(((duck - duck1) / duck1) * 100).toFixed(0)} %)`,
+    // scan - duck = (warm - duck1) + ((scan - warm) - (duck - duck1)): the gap, split exactly.
+    `  so of the scan's ${(scan - duck).toFixed(2)} us per event beyond DuckDB's, the per-event work is ${(warm - duck1).toFixed(2)} us and running cold on ${DUCKDB_THREADS} threads ${(scan - warm - (duck - duck1)).toFixed(2)} us`,
+    `  detections of the warm scan ${sameDetections(runs.warm, runs.scan) ? 'the same as the scan\'s' : 'NOT the same as the scan\'s'}`,
+  ].join('\n');
+}
+
 function rate(m: Measure): number {
   return Math.round(m.events / (m.ms / 1000));
 }
@@ -392,6 +435,8 @@ async function main(): Promise<void> {
     let small: { floor: Measure; duck: Measure; scan: Measure; files: number } | undefined;
     const duckRounds = Number(process.env['BENCH_DUCKDB_ROUNDS'] ?? 0);
     let smallPairs: string | undefined;
+    const gapRounds = Number(process.env['BENCH_GAP'] ?? 0);
+    let smallGap: string | undefined;
     if (modes.has('small')) {
       const smallDir = `${dir}.small`;
       const smallEvents = Number(process.env['BENCH_SMALL_EVENTS'] ?? Math.min(events, 200_000));
@@ -401,6 +446,7 @@ async function main(): Promise<void> {
       try {
         small = { floor: { ...measure('floor', smallDir), mode: 'small-floor' }, duck: { ...measure('duckdb', smallDir), mode: 'small-duckdb' }, scan: { ...measure('scan', smallDir), mode: 'small-scan' }, files: smallCorpus.files };
         if (duckRounds > 0) smallPairs = duckDbPairs(`small files vs DuckDB`, smallDir, duckRounds);
+        if (gapRounds > 0) smallGap = gapToDuckDb('small files', smallDir, gapRounds);
       } finally {
         if (keep === undefined) rmSync(smallDir, { recursive: true, force: true });
       }
@@ -467,6 +513,8 @@ async function main(): Promise<void> {
     if (small !== undefined) versusDuck(`small files (${small.files} files of ${SMALL_FILE_RECORDS} records) vs DuckDB`, small.duck, small.scan, small.floor);
     if (duckRounds > 0) console.log(duckDbPairs('vs DuckDB', dir, duckRounds));
     if (smallPairs !== undefined) console.log(smallPairs);
+    if (gapRounds > 0) console.log(gapToDuckDb('bench corpus', dir, gapRounds));
+    if (smallGap !== undefined) console.log(smallGap);
     if (inflate !== undefined) {
       // The CPU a second of the target allows per event on this machine's cores, beside what inflating alone takes.
       const budget = (availableParallelism() * 1e6) / TARGET_EVENTS_PER_S;
