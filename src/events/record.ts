@@ -151,6 +151,12 @@ export function eventTimeMs(record: CloudTrailRecord): number {
 /** Days in each month of a common year. */
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** Days in a month of the proleptic Gregorian calendar (Date.UTC's): February has 29 in a leap year. */
+function daysIn(year: number, month: number): number {
+  if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) return 29;
+  return MONTH_DAYS[month - 1] as number;
+}
+
 function digits(t: string, at: number, n: number): number {
   let v = 0;
   for (let i = at; i < at + n; i++) {
@@ -188,7 +194,7 @@ function readCanonicalTime(t: string): number {
   const minute = digits(t, 14, 2);
   const second = digits(t, 17, 2);
   // Date.UTC reads years 0-99 as 1900-1999: those are left to Date.parse.
-  if (year < 100 || month < 1 || month > 12 || day < 1 || day > (MONTH_DAYS[month - 1] as number) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return Number.NaN;
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return Number.NaN;
   return Date.UTC(year, month - 1, day, hour, minute, second);
 }
 
