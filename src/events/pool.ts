@@ -11,8 +11,9 @@
 // worker for every core it only merges: processing too, it took the cores from the workers.
 //
 // A worker takes a few hundred milliseconds to start (it loads the modules and compiles the rules), more
-// than a small input takes to read: this thread starts on the units itself, starts the workers only once the
-// input has kept it busy for `spawnAfterMs`, and hands units to them as soon as one is ready. That is, when a
+// than a small input takes to read: this thread starts on the units itself, starts the workers at once for an
+// input the walk shows large and otherwise once the input has kept it busy for `spawnAfterMs` (see below), and
+// hands units to them as soon as one is ready. That is, when a
 // core is left over for it: with a worker for every core, an input too large for this thread alone starts the
 // workers at once and this thread only waits for the first to be ready. Working meanwhile, it took the cores
 // the workers were starting on, and compiled the processing code a third time: bench:scan on 2 cores, 4-5
@@ -66,7 +67,7 @@ export interface PoolOptions {
 export const DEFAULT_SPAWN_AFTER_MS = 150;
 
 /**
- * An input listed at under this many bytes in all (as stored), in at most SMALL_INPUT_UNITS units, is processed
+ * An input listed at under this many bytes in all (as stored), in fewer than SMALL_INPUT_UNITS units, is processed
  * on this thread alone, however many workers are allowed. Measured with bench:scan's small files (50 records,
  * ~12 KB gzipped each) on 2 cores: 12 MB (1,000 files) took 0.53-0.57 s on one thread against 0.65-0.71 s with
  * two workers, at two thirds of the CPU; 48 MB (4,000 files) 1.67-1.72 s against 1.45-1.51 s.
@@ -95,7 +96,8 @@ async function readAhead(stream: AsyncIterable<LogUnit>): Promise<{ small: boole
     listed += next.value.size;
     if (next.value.kind === 'records') break;
   }
-  const large = listed >= SMALL_INPUT_BYTES || ahead.length >= SMALL_INPUT_UNITS;
+  // Large only by the bounds: not when LookupEvents pages (listed at size 0) ended the read-ahead.
+  const large = (listed >= SMALL_INPUT_BYTES || ahead.length >= SMALL_INPUT_UNITS) && ahead.at(-1)?.kind !== 'records';
   async function* all(): AsyncGenerator<LogUnit> {
     for (let unit = ahead.shift(); unit !== undefined; unit = ahead.shift()) yield unit;
     if (!ended) for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) yield next.value;
