@@ -7,6 +7,9 @@
 // search, string hashing, DuckDB. The medians per category say what the scan spends beyond DuckDB's whole read,
 // and on what. Each sample counts for the function it was taken in (no call stacks): a copy or a page fault made
 // for the compiler or the collector counts as "other" or "kernel", so V8's figures are lower bounds.
+//   BENCH_CPU_WARM=1  also the per-event work without the cold start, one thread each: the scan's warm pass (the
+//                   scan-warm child, a cold scan then a warm one, less the scan-1 child, the cold scan alone)
+//                   against DuckDB on one thread, and the share of the warm pass in native code at its floor
 //   BENCH_KEEP=DIR  the corpus bench:scan kept there (and DIR.small, the small files, when present); without it
 //                   a corpus of BENCH_EVENTS (default 1,000,000) events is written to a temporary folder
 // Needs perf (Debian: apt-get install linux-perf), the rights to use it, and the optional @duckdb/node-api.
@@ -135,6 +138,24 @@ function report(label: string, scans: Sampled[], ducks: Sampled[]): void {
   );
 }
 
+/**
+ * A warm pass's CPU by category: the scan-warm child (a cold scan on one thread, then a warm one) less the
+ * scan-1 child (the cold scan alone), round by round; its wall time is the warm scan's own (the child times it).
+ */
+function warmPass(warm: Sampled, cold: Sampled): Sampled {
+  const cpu = new Map<string, number>();
+  for (const category of ORDER) cpu.set(category, Math.max(0, (warm.cpu.get(category) ?? 0) - (cold.cpu.get(category) ?? 0)));
+  return { wallMs: warm.wallMs, cpu };
+}
+
+/** Code that is native and at its floor in any reader: the JSON parser, zlib, the text search, the kernel's reads. */
+const NATIVE = ['JSON.parse', 'zlib inflate', 'zlib CRC-32', 'text search (indexOf)', 'kernel'];
+
+function nativeShare(label: string, runs: Sampled[]): void {
+  const share = median(runs.map((s) => NATIVE.reduce((sum, c) => sum + (s.cpu.get(c) ?? 0), 0) / total(s)));
+  console.log(`  ${label}: ${NATIVE.join(', ')}: ${(share * 100).toFixed(0)} % of its CPU`);
+}
+
 async function main(): Promise<void> {
   const probe = spawnSync('perf', ['--version'], { encoding: 'utf8' });
   if (probe.error !== undefined || probe.status !== 0) {
@@ -160,7 +181,19 @@ async function main(): Promise<void> {
       }
       const described = `${corpus}.corpus.json`;
       const events = existsSync(described) ? (JSON.parse(readFileSync(described, 'utf8')) as { events: number; files: number }) : null;
-      report(`${corpus}${events === null ? '' : ` (${events.events.toLocaleString('en-US')} events in ${events.files.toLocaleString('en-US')} files)`}`, scans, ducks);
+      const label = `${corpus}${events === null ? '' : ` (${events.events.toLocaleString('en-US')} events in ${events.files.toLocaleString('en-US')} files)`}`;
+      report(label, scans, ducks);
+      if (process.env['BENCH_CPU_WARM'] !== undefined) {
+        // Issue 18: the per-event work without the cold start, one thread each (bench:scan's BENCH_GAP, by category).
+        const passes: Sampled[] = [];
+        const duck1s: Sampled[] = [];
+        for (let round = 0; round < rounds; round++) {
+          duck1s.push(sample(script, 'duckdb-1', corpus, work));
+          passes.push(warmPass(sample(script, 'scan-warm', corpus, work), sample(script, 'scan-1', corpus, work)));
+        }
+        report(`${label}, one thread each: the scan's warm pass (scan-warm less scan-1) against DuckDB on one thread`, passes, duck1s);
+        nativeShare("the scan's warm pass", passes);
+      }
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
