@@ -366,10 +366,10 @@ function sameDetections(a: Measure[], b: Measure[]): boolean {
  * Where the gap to DuckDB is (issue 18), from `rounds` interleaved rounds of five children over the same files:
  * DuckDB on one thread, the scan on one thread run warm (its second scan in the process: the modules loaded,
  * the rules compiled and the hot code optimized by the first), the scan on one thread cold (scan-1), DuckDB on
- * two threads, and the scan as it runs (cold, two threads). The first pair compares the per-event work; what the second adds to it is each side's
- * cost of running cold on two threads: for the scan, two V8 isolates that each load the modules, compile the
- * rules and warm their JIT up on the files (DuckDB's C++ is compiled ahead of time, once for all its threads),
- * and handing results between them.
+ * two threads, and the scan as it runs (cold, two threads). The one-thread pair compares the per-event work;
+ * what two threads run as they do add to it is each side's cost of running cold on two threads: for the scan,
+ * two V8 isolates that each load the modules, compile the rules and warm their JIT up on the files (DuckDB's
+ * C++ is compiled ahead of time, once for all its threads), and handing results between them.
  */
 function gapToDuckDb(label: string, dir: string, rounds: number): string {
   const runs: Record<'duck1' | 'warm' | 'cold1' | 'duck' | 'scan', Measure[]> = { duck1: [], warm: [], cold1: [], duck: [], scan: [] };

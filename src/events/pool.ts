@@ -96,13 +96,14 @@ async function readAhead(stream: AsyncIterable<LogUnit>): Promise<{ small: boole
     listed += next.value.size;
     if (next.value.kind === 'records') break;
   }
-  // Large only by the bounds: not when LookupEvents pages (listed at size 0) ended the read-ahead.
+  // Large only by the bounds (a stream that ended first never reached them), and not when LookupEvents pages
+  // (listed at size 0) ended the read-ahead.
   const large = (listed >= SMALL_INPUT_BYTES || ahead.length >= SMALL_INPUT_UNITS) && ahead.at(-1)?.kind !== 'records';
   async function* all(): AsyncGenerator<LogUnit> {
     for (let unit = ahead.shift(); unit !== undefined; unit = ahead.shift()) yield unit;
     if (!ended) for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) yield next.value;
   }
-  return { small: ended, large: !ended && large, units: all() };
+  return { small: ended, large, units: all() };
 }
 
 /**
